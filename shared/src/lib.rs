@@ -1,0 +1,17 @@
+//! PlanSync's shared core: the plan as data, plan import, and Vietnamese text rules.
+//!
+//! This crate never does IO (no files, sockets, clocks or threads): callers hand it bytes and
+//! strings and get values back. It builds for `wasm32-unknown-unknown` so the Yew frontend uses the
+//! same types as the desktop app and the server.
+
+pub mod import;
+pub mod plan;
+pub mod target;
+pub mod timeframe;
+pub mod unit;
+pub mod vietnamese;
+
+pub use plan::{Appendix, IndexKind, Plan, PlanDate, Section, Task, TaskId};
+pub use target::{Target, TargetOperator};
+pub use timeframe::{Schedule, Timeframe};
+pub use unit::{Assignee, CollectiveKind, UnitKind, UnitRegistry};
