@@ -75,8 +75,13 @@ impl UnitRegistry {
         match self.entries.iter_mut().find(|e| entry_key(&e.name) == key) {
             Some(entry) => {
                 if entry.name != display && !entry.aliases.contains(&display) {
-                    // Prefer the form that says what the unit is ("Phòng ...") as the canonical name.
-                    if has_type_prefix(&display) && !has_type_prefix(&entry.name) {
+                    // Prefer the form that says what the unit is ("Phòng ...") as the canonical
+                    // name, and for a collective its fullest wording ("... thuộc Sở").
+                    let better = match entry.assignee {
+                        Assignee::Collective(_) => display.chars().count() > entry.name.chars().count(),
+                        _ => has_type_prefix(&display) && !has_type_prefix(&entry.name),
+                    };
+                    if better {
                         let old = std::mem::replace(&mut entry.name, display);
                         entry.aliases.push(old);
                         entry.assignee = classify(&entry.name);
@@ -334,7 +339,7 @@ mod tests {
         assert_eq!(
             registry.canonical("Các phòng ban, đơn vị"),
             Some("Các phòng, ban, đơn vị thuộc Sở"),
-            "spellings of one collective share its first spelling"
+            "spellings of one collective share its fullest spelling"
         );
         assert_eq!(
             registry.find("Bộ phận tiếp nhận và trả kết quả giải quyết TTHC tại Trung tâm PVHCC").unwrap().assignee,

@@ -338,7 +338,7 @@ impl LogicalRow {
 struct Builder {
     warnings: Vec<Warning>,
     placements: Vec<CellPlacement>,
-    /// Lead and supporting names as split from their cells, per task id, before canonicalising.
+    /// Ids given so far, to number repeated codes.
     task_ids: HashSet<TaskId>,
 }
 
@@ -704,11 +704,9 @@ impl Builder {
     /// Registers every name, then rewrites task lists to canonical names.
     fn finish_units(&mut self, plan: &mut Plan) {
         let mut registry = UnitRegistry::default();
-        let mut first_seen: HashMap<String, String> = HashMap::new();
         for (_, task) in plan.tasks() {
             for name in task.lead.iter().chain(&task.support) {
-                let key = registry.register(name);
-                first_seen.entry(key).or_insert_with(|| task.source.clone());
+                registry.register(name);
             }
         }
         let canonical = |registry: &UnitRegistry, names: &mut Vec<String>| {
@@ -733,14 +731,24 @@ impl Builder {
             }
         }
         for entry in &registry.entries {
-            if entry.assignee == Assignee::Collective(CollectiveKind::Unexpandable) {
-                let at = plan.tasks().into_iter().find(|(_, t)| t.lead.contains(&entry.name) || t.support.contains(&entry.name));
-                if let Some((_, task)) = at {
-                    let at = self.placements.iter().find(|p| p.owner == CellOwner::Task(task.id.clone())).map(|p| p.at);
-                    if let Some(at) = at {
-                        self.warn(at, format!("\"{}\" names a group the importer cannot expand to units", entry.name));
-                    }
+            let message = match entry.assignee {
+                Assignee::Collective(CollectiveKind::Unexpandable) => {
+                    format!("\"{}\" names a group the importer cannot expand to units", entry.name)
                 }
+                Assignee::Collective(_) if registry.expand(&entry.name).is_empty() => format!(
+                    "\"{}\" covers no unit named in the plan; add its units to the unit registry",
+                    entry.name
+                ),
+                _ => continue,
+            };
+            let first_task = plan.tasks().into_iter().map(|(_, t)| t).find(|t| {
+                t.lead.iter().chain(&t.support).any(|n| registry.canonical(n) == Some(entry.name.as_str()))
+            });
+            let at = first_task
+                .and_then(|t| self.placements.iter().find(|p| p.owner == CellOwner::Task(t.id.clone())))
+                .map(|p| p.at);
+            if let Some(at) = at {
+                self.warn(at, message);
             }
         }
         plan.units = registry;
