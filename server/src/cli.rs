@@ -59,7 +59,13 @@ struct PlanJson<'a> {
 fn import(file: &Path, json: bool, out: &mut dyn Write) -> Result<()> {
     let outcome = import_file(file)?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &PlanJson { plan: &outcome.plan, warnings: &outcome.warnings })?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &PlanJson {
+                plan: &outcome.plan,
+                warnings: &outcome.warnings,
+            },
+        )?;
         writeln!(out)?;
     } else {
         write_summary(&outcome, out)?;
@@ -70,7 +76,10 @@ fn import(file: &Path, json: bool, out: &mut dyn Write) -> Result<()> {
 fn write_summary(outcome: &ImportOutcome, out: &mut dyn Write) -> Result<()> {
     let plan = &outcome.plan;
     writeln!(out, "{} {}", plan.kind, plan.title)?;
-    let period = plan.period.map(|p| format!("{}-{}", p.from, p.to)).unwrap_or_else(|| "?".into());
+    let period = plan
+        .period
+        .map(|p| format!("{}-{}", p.from, p.to))
+        .unwrap_or_else(|| "?".into());
     writeln!(
         out,
         "Số: {} · {}, {} · issued by {} · period {}",
@@ -81,16 +90,20 @@ fn write_summary(outcome: &ImportOutcome, out: &mut dyn Write) -> Result<()> {
         period
     )?;
     let mut n_total = 0;
-    for appendix in &plan.appendices {
+    for (pos, appendix) in plan.appendices.iter().enumerate() {
         let n_tasks = appendix.n_tasks();
         n_total += n_tasks;
+        let label = if appendix.number.is_empty() {
+            format!("#{} (unnumbered)", pos + 1)
+        } else {
+            appendix.number.clone()
+        };
         writeln!(
             out,
-            "\nAppendix {} – {}: {} sections, {} tasks",
-            or_dash(&appendix.number),
+            "\nAppendix {label} – {}: {}, {}",
             appendix.index,
-            count_sections(&appendix.sections),
-            n_tasks
+            plural(count_sections(&appendix.sections), "section"),
+            plural(n_tasks, "task")
         )?;
         write_sections(&appendix.sections, 1, out)?;
     }
@@ -122,14 +135,24 @@ fn write_summary(outcome: &ImportOutcome, out: &mut dyn Write) -> Result<()> {
 
 fn write_sections(sections: &[Section], depth: usize, out: &mut dyn Write) -> Result<()> {
     for section in sections {
-        writeln!(out, "{}{}. {} ({} tasks)", "  ".repeat(depth), section.code, section.title, section.n_tasks())?;
+        writeln!(
+            out,
+            "{}{}. {} ({})",
+            "  ".repeat(depth),
+            section.code,
+            section.title,
+            plural(section.n_tasks(), "task")
+        )?;
         write_sections(&section.sections, depth + 1, out)?;
     }
     Ok(())
 }
 
 fn count_sections(sections: &[Section]) -> usize {
-    sections.iter().map(|s| 1 + count_sections(&s.sections)).sum()
+    sections
+        .iter()
+        .map(|s| 1 + count_sections(&s.sections))
+        .sum()
 }
 
 fn or_dash(text: &str) -> &str {
@@ -137,5 +160,13 @@ fn or_dash(text: &str) -> &str {
         "—"
     } else {
         text
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

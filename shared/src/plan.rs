@@ -171,7 +171,10 @@ impl Plan {
     }
 
     pub fn task(&self, id: &TaskId) -> Option<&Task> {
-        self.tasks().into_iter().map(|(_, t)| t).find(|t| &t.id == id)
+        self.tasks()
+            .into_iter()
+            .map(|(_, t)| t)
+            .find(|t| &t.id == id)
     }
 
     pub fn appendix(&self, index: IndexKind) -> Option<&Appendix> {
@@ -181,9 +184,17 @@ impl Plan {
     /// The units of the Sở that must report on `task`: its lead and supporting units, with
     /// collective assignees expanded, each once, in registry order.
     pub fn reporting_units(&self, task: &Task) -> Vec<&str> {
-        let named: Vec<&str> =
-            task.lead.iter().chain(&task.support).flat_map(|n| self.units.expand(n)).collect();
-        self.units.units().map(|e| e.name.as_str()).filter(|u| named.contains(u)).collect()
+        let named: Vec<&str> = task
+            .lead
+            .iter()
+            .chain(&task.support)
+            .flat_map(|n| self.units.expand(n))
+            .collect();
+        self.units
+            .units()
+            .map(|e| e.name.as_str())
+            .filter(|u| named.contains(u))
+            .collect()
     }
 }
 

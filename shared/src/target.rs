@@ -63,7 +63,9 @@ fn patterns() -> &'static Patterns {
             // "day du 05 hoat dong".
             count: build(format!(r"\bday du {number} (\p{{L}}+(?: \p{{L}}+)?)")),
             // "khong vuot qua 5%", "khong vuot qua so luong bien che duoc giao".
-            at_most: build(format!(r"\bkhong vuot qua (?:{number}\s*(%)?|([^;.]{{3,80}}))")),
+            at_most: build(format!(
+                r"\bkhong vuot qua (?:{number}\s*(%)?|([^;.]{{3,80}}))"
+            )),
             // "khong co can bo cbccvc bi xu ly ky luat" at the start of a clause.
             none: build(r"(?:^|[;.]\s*)(khong co [^;.]{3,120})".to_string()),
             // A bare percentage: "100% so van ban".
@@ -79,21 +81,28 @@ pub fn find_targets(text: &str) -> Vec<Target> {
     // Byte offset in `folded` -> char index (fold keeps one char per char).
     let char_idx = |byte: usize| folded[..byte].chars().count();
     let slice = |start: usize, end: usize| -> String {
-        original[char_idx(start)..char_idx(end)].iter().collect::<String>().trim().to_string()
+        original[char_idx(start)..char_idx(end)]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
     };
     let p = patterns();
     let mut found: Vec<(usize, usize, Target)> = Vec::new();
-    let push = |start: usize, end: usize, target: Target, found: &mut Vec<(usize, usize, Target)>| {
-        if !found.iter().any(|(s, e, _)| start < *e && *s < end) {
-            found.push((start, end, target));
-        }
-    };
+    let push =
+        |start: usize, end: usize, target: Target, found: &mut Vec<(usize, usize, Target)>| {
+            if !found.iter().any(|(s, e, _)| start < *e && *s < end) {
+                found.push((start, end, target));
+            }
+        };
     for c in p.range_up.captures_iter(&folded) {
         let whole = c.get(0).expect("match");
         let unit = if c.get(2).is_some() {
             Some("%".to_string())
         } else {
-            c.get(3).map(|m| leading_words(&slice(m.start(), m.end()), 2)).filter(|u| !u.is_empty())
+            c.get(3)
+                .map(|m| leading_words(&slice(m.start(), m.end()), 2))
+                .filter(|u| !u.is_empty())
         };
         let target = Target {
             operator: TargetOperator::AtLeast,
@@ -140,16 +149,25 @@ pub fn find_targets(text: &str) -> Vec<Target> {
     }
     for c in p.none.captures_iter(&folded) {
         let m = c.get(1).expect("group");
-        let target =
-            Target { operator: TargetOperator::AtMost, value: Some(0.0), unit: None, text: slice(m.start(), m.end()) };
+        let target = Target {
+            operator: TargetOperator::AtMost,
+            value: Some(0.0),
+            unit: None,
+            text: slice(m.start(), m.end()),
+        };
         push(m.start(), m.end(), target, &mut found);
     }
     for c in p.percent.captures_iter(&folded) {
         let whole = c.get(0).expect("match");
         // Take the words that follow as context ("100% số văn bản ..."), up to the clause's end.
-        let end = folded[whole.end()..].find([';', '.', ',']).map_or(folded.len(), |i| whole.end() + i);
+        let end = folded[whole.end()..]
+            .find([';', '.', ','])
+            .map_or(folded.len(), |i| whole.end() + i);
         let end = end.min(whole.end() + 80);
-        let end = (whole.end()..=end).rev().find(|i| folded.is_char_boundary(*i)).unwrap_or(whole.end());
+        let end = (whole.end()..=end)
+            .rev()
+            .find(|i| folded.is_char_boundary(*i))
+            .unwrap_or(whole.end());
         let target = Target {
             operator: TargetOperator::AtLeast,
             value: parse_number(&c[1]),
@@ -167,7 +185,10 @@ fn parse_number(text: &str) -> Option<f64> {
 }
 
 fn leading_words(text: &str, n_words: usize) -> String {
-    text.split_whitespace().take(n_words).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(n_words)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -180,7 +201,13 @@ mod tests {
             .iter()
             .map(|t| {
                 let op = serde_json::to_string(&t.operator).unwrap();
-                format!("{} {:?} {:?} «{}»", op.trim_matches('"'), t.value, t.unit, t.text)
+                format!(
+                    "{} {:?} {:?} «{}»",
+                    op.trim_matches('"'),
+                    t.value,
+                    t.unit,
+                    t.text
+                )
             })
             .collect();
         expect.assert_eq(&shown.join("\n"));
@@ -192,14 +219,19 @@ mod tests {
             "Phân đầu mức độ hài lòng của người dân và doanh nghiệp đạt từ 85% trở lên",
             expect![[r#">= Some(85.0) Some("%") «từ 85% trở lên»"#]],
         );
-        check("Chỉ số đạt tối thiểu 80% trở lên.", expect![[r#">= Some(80.0) Some("%") «tối thiểu 80%»"#]]);
+        check(
+            "Chỉ số đạt tối thiểu 80% trở lên.",
+            expect![[r#">= Some(80.0) Some("%") «tối thiểu 80%»"#]],
+        );
     }
 
     #[test]
     fn counted_things() {
         check(
             "Đề xuất và triển khai từ 03 sáng kiến hoặc giải pháp mới trong CCHC trở lên",
-            expect![[r#">= Some(3.0) Some("sáng kiến") «từ 03 sáng kiến hoặc giải pháp mới trong CCHC trở lên»"#]],
+            expect![[
+                r#">= Some(3.0) Some("sáng kiến") «từ 03 sáng kiến hoặc giải pháp mới trong CCHC trở lên»"#
+            ]],
         );
         check(
             "(Thực hiện đầy đủ 05 hoạt động TDTHPL theo đúng quy định)",
@@ -211,12 +243,19 @@ mod tests {
     fn at_most_with_and_without_number() {
         check(
             "Sử dụng không vượt quá số lượng biên chế hành chính được giao",
-            expect![[r#"<= None Some("số lượng biên chế hành chính được giao") «không vượt quá số lượng biên chế hành chính được giao»"#]],
+            expect![[
+                r#"<= None Some("số lượng biên chế hành chính được giao") «không vượt quá số lượng biên chế hành chính được giao»"#
+            ]],
         );
-        check("Tỷ lệ hồ sơ trễ hạn không vượt quá 2,5%", expect![[r#"<= Some(2.5) Some("%") «không vượt quá 2,5%»"#]]);
+        check(
+            "Tỷ lệ hồ sơ trễ hạn không vượt quá 2,5%",
+            expect![[r#"<= Some(2.5) Some("%") «không vượt quá 2,5%»"#]],
+        );
         check(
             "Không có cán bộ CCVC bị xử lý kỷ luật từ hình thức khiển trách trở lên",
-            expect![[r#"<= Some(0.0) None «Không có cán bộ CCVC bị xử lý kỷ luật từ hình thức khiển trách trở lên»"#]],
+            expect![[
+                r#"<= Some(0.0) None «Không có cán bộ CCVC bị xử lý kỷ luật từ hình thức khiển trách trở lên»"#
+            ]],
         );
     }
 
@@ -228,7 +267,10 @@ mod tests {
                 >= Some(100.0) Some("%") «100% hồ sơ TTHC được đồng bộ»
                 >= Some(100.0) Some("%") «100% hồ sơ TTHC được cập nhật»"#]],
         );
-        check("Không có chỉ tiêu nào ở đây", expect![[r#"<= Some(0.0) None «Không có chỉ tiêu nào ở đây»"#]]);
+        check(
+            "Không có chỉ tiêu nào ở đây",
+            expect![[r#"<= Some(0.0) None «Không có chỉ tiêu nào ở đây»"#]],
+        );
         check("Tổ chức tuyên truyền", expect![[""]]);
     }
 

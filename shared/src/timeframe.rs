@@ -30,11 +30,19 @@ pub enum Schedule {
     /// "Hàng tháng".
     Monthly,
     /// Specific reporting periods: "Quý III và năm", "6 tháng và năm", "Hàng quý".
-    Periods { quarters: Vec<u8>, half_year: bool, year: bool },
+    Periods {
+        quarters: Vec<u8>,
+        half_year: bool,
+        year: bool,
+    },
     /// "Trước ngày 14 của cuối kỳ báo cáo": before day `day` of each period's last month.
     BeforeDayOfPeriodEnd { day: u8 },
     /// "Trước ngày 30/6" or "Trước 15/12/2026".
-    BeforeDate { day: u8, month: u8, year: Option<i32> },
+    BeforeDate {
+        day: u8,
+        month: u8,
+        year: Option<i32>,
+    },
     /// "Theo kế hoạch của tỉnh": dates follow the province's own plan.
     PerProvincePlan,
     /// "Kế hoạch đã hoàn thành": already done when the plan was issued.
@@ -64,7 +72,13 @@ fn parse_schedule(f: &str) -> Schedule {
         "hang nam" | "ca nam" | "trong nam" | "nam" => return Schedule::Yearly,
         "thuong xuyen" | "lien tuc" | "thuong xuyen, lien tuc" => return Schedule::Continuous,
         "hang thang" => return Schedule::Monthly,
-        "hang quy" => return Schedule::Periods { quarters: vec![1, 2, 3, 4], half_year: false, year: false },
+        "hang quy" => {
+            return Schedule::Periods {
+                quarters: vec![1, 2, 3, 4],
+                half_year: false,
+                year: false,
+            }
+        }
         _ => {}
     }
     if f.contains("da hoan thanh") {
@@ -89,7 +103,12 @@ fn parse_before(f: &str) -> Option<Schedule> {
     let after = &rest[digits.len()..];
     if let Some(date) = after.strip_prefix('/') {
         let mut parts = date.split('/');
-        let month: u8 = parts.next()?.trim().parse().ok().filter(|m| (1..=12).contains(m))?;
+        let month: u8 = parts
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| (1..=12).contains(m))?;
         let year = match parts.next() {
             Some(y) => Some(y.trim().parse::<i32>().ok()?),
             None => None,
@@ -137,7 +156,11 @@ fn parse_periods(f: &str) -> Option<Schedule> {
     }
     quarters.sort_unstable();
     quarters.dedup();
-    Some(Schedule::Periods { quarters, half_year, year })
+    Some(Schedule::Periods {
+        quarters,
+        half_year,
+        year,
+    })
 }
 
 fn quarter_number(word: &str) -> Option<u8> {
@@ -166,21 +189,66 @@ mod tests {
         assert_eq!(schedule("Hàng tháng"), Schedule::Monthly);
         assert_eq!(schedule(""), Schedule::Unspecified);
         assert_eq!(schedule("Kế hoạch đã hoàn thành"), Schedule::AlreadyDone);
-        assert_eq!(schedule("Theo kế hoạch của tỉnh"), Schedule::PerProvincePlan);
-        assert_eq!(schedule("Trước ngày 14 của cuối kỳ báo cáo"), Schedule::BeforeDayOfPeriodEnd { day: 14 });
-        assert_eq!(schedule("Trước ngày 30/6"), Schedule::BeforeDate { day: 30, month: 6, year: None });
-        assert_eq!(schedule("trước 15/12/2026"), Schedule::BeforeDate { day: 15, month: 12, year: Some(2026) });
+        assert_eq!(
+            schedule("Theo kế hoạch của tỉnh"),
+            Schedule::PerProvincePlan
+        );
+        assert_eq!(
+            schedule("Trước ngày 14 của cuối kỳ báo cáo"),
+            Schedule::BeforeDayOfPeriodEnd { day: 14 }
+        );
+        assert_eq!(
+            schedule("Trước ngày 30/6"),
+            Schedule::BeforeDate {
+                day: 30,
+                month: 6,
+                year: None
+            }
+        );
+        assert_eq!(
+            schedule("trước 15/12/2026"),
+            Schedule::BeforeDate {
+                day: 15,
+                month: 12,
+                year: Some(2026)
+            }
+        );
     }
 
     #[test]
     fn periods_list_quarters_half_year_and_year() {
-        assert_eq!(schedule("Quý III và năm"), Schedule::Periods { quarters: vec![3], half_year: false, year: true });
+        assert_eq!(
+            schedule("Quý III và năm"),
+            Schedule::Periods {
+                quarters: vec![3],
+                half_year: false,
+                year: true
+            }
+        );
         assert_eq!(
             schedule("Quý I, II và cả năm"),
-            Schedule::Periods { quarters: vec![1, 2], half_year: false, year: true }
+            Schedule::Periods {
+                quarters: vec![1, 2],
+                half_year: false,
+                year: true
+            }
         );
-        assert_eq!(schedule("6 tháng và năm"), Schedule::Periods { quarters: vec![], half_year: true, year: true });
-        assert_eq!(schedule("Hàng quý"), Schedule::Periods { quarters: vec![1, 2, 3, 4], half_year: false, year: false });
+        assert_eq!(
+            schedule("6 tháng và năm"),
+            Schedule::Periods {
+                quarters: vec![],
+                half_year: true,
+                year: true
+            }
+        );
+        assert_eq!(
+            schedule("Hàng quý"),
+            Schedule::Periods {
+                quarters: vec![1, 2, 3, 4],
+                half_year: false,
+                year: false
+            }
+        );
     }
 
     #[test]

@@ -78,7 +78,9 @@ impl UnitRegistry {
                     // Prefer the form that says what the unit is ("Phòng ...") as the canonical
                     // name, and for a collective its fullest wording ("... thuộc Sở").
                     let better = match entry.assignee {
-                        Assignee::Collective(_) => display.chars().count() > entry.name.chars().count(),
+                        Assignee::Collective(_) => {
+                            display.chars().count() > entry.name.chars().count()
+                        }
                         _ => has_type_prefix(&display) && !has_type_prefix(&entry.name),
                     };
                     if better {
@@ -111,13 +113,17 @@ impl UnitRegistry {
 
     /// The single units of the Sở, in the order the plan first names them.
     pub fn units(&self) -> impl Iterator<Item = &UnitEntry> {
-        self.entries.iter().filter(|e| matches!(e.assignee, Assignee::Unit(_)))
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.assignee, Assignee::Unit(_)))
     }
 
     /// The units of the Sở that `name` stands for: itself for a unit, the units it covers for a
     /// collective, none for an external body or an unknown name.
     pub fn expand(&self, name: &str) -> Vec<&str> {
-        let Some(entry) = self.find(name) else { return Vec::new() };
+        let Some(entry) = self.find(name) else {
+            return Vec::new();
+        };
         match entry.assignee {
             Assignee::Unit(_) => vec![entry.name.as_str()],
             Assignee::External | Assignee::Collective(CollectiveKind::Unexpandable) => Vec::new(),
@@ -175,7 +181,11 @@ pub fn split_assignees(cell: &str) -> Vec<String> {
                 }
             }
         }
-        let current = current.trim().trim_end_matches(['.', ',']).trim().to_string();
+        let current = current
+            .trim()
+            .trim_end_matches(['.', ','])
+            .trim()
+            .to_string();
         if !current.is_empty() {
             names.push(current);
         }
@@ -190,9 +200,8 @@ pub fn display_form(raw: &str) -> String {
     let chars: Vec<char> = tidied.chars().collect();
     for (idx, &c) in chars.iter().enumerate() {
         let is_dash = matches!(c, '-' | '–' | '—' | '‐' | '‑' | '−');
-        let spaced = idx > 0
-            && idx + 1 < chars.len()
-            && (chars[idx - 1] == ' ' || chars[idx + 1] == ' ');
+        let spaced =
+            idx > 0 && idx + 1 < chars.len() && (chars[idx - 1] == ' ' || chars[idx + 1] == ' ');
         if is_dash && spaced {
             while out.ends_with(' ') {
                 out.pop();
@@ -220,9 +229,18 @@ fn entry_key(name: &str) -> String {
 pub fn unit_key(name: &str) -> String {
     let folded: String = fold(&display_form(name))
         .chars()
-        .map(|c| if matches!(c, '–' | '—' | '‐' | '‑' | '−') { '-' } else { c })
+        .map(|c| {
+            if matches!(c, '–' | '—' | '‐' | '‑' | '−') {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect();
-    let folded = folded.replace(" - ", "-").replace(" -", "-").replace("- ", "-");
+    let folded = folded
+        .replace(" - ", "-")
+        .replace(" -", "-")
+        .replace("- ", "-");
     match folded.strip_prefix("phong ") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => folded,
@@ -230,8 +248,18 @@ pub fn unit_key(name: &str) -> String {
 }
 
 const UNIT_WORDS: [&str; 12] = [
-    "phong ", "van phong", "trung tam", "ban ", "bo phan", "chi cuc", "thanh tra", "doi ", "so ",
-    "ubnd", "uy ban", "cac ",
+    "phong ",
+    "van phong",
+    "trung tam",
+    "ban ",
+    "bo phan",
+    "chi cuc",
+    "thanh tra",
+    "doi ",
+    "so ",
+    "ubnd",
+    "uy ban",
+    "cac ",
 ];
 
 fn starts_with_unit_word(text: &str) -> bool {
@@ -242,9 +270,18 @@ fn starts_with_unit_word(text: &str) -> bool {
 
 fn has_type_prefix(name: &str) -> bool {
     let folded = fold(name);
-    ["phong ", "van phong", "trung tam", "ban ", "bo phan", "chi cuc", "thanh tra", "doi "]
-        .iter()
-        .any(|w| folded.starts_with(w))
+    [
+        "phong ",
+        "van phong",
+        "trung tam",
+        "ban ",
+        "bo phan",
+        "chi cuc",
+        "thanh tra",
+        "doi ",
+    ]
+    .iter()
+    .any(|w| folded.starts_with(w))
 }
 
 /// Decides from its wording what a (single, normalised) name stands for.
@@ -263,8 +300,18 @@ pub fn classify(name: &str) -> Assignee {
         return Assignee::Collective(kind);
     }
     let external_prefixes = [
-        "ubnd", "uy ban", "hdnd", "hoi dong nhan dan", "cong an", "kho bac", "bao ", "dai ",
-        "trung tam pvhcc", "trung tam phuc vu hanh chinh cong", "tinh uy", "thanh tra tinh",
+        "ubnd",
+        "uy ban",
+        "hdnd",
+        "hoi dong nhan dan",
+        "cong an",
+        "kho bac",
+        "bao ",
+        "dai ",
+        "trung tam pvhcc",
+        "trung tam phuc vu hanh chinh cong",
+        "tinh uy",
+        "thanh tra tinh",
     ];
     let other_department = f.starts_with("so ") && f != "so xay dung";
     let ministry = f.starts_with("bo ") && !f.starts_with("bo phan");
@@ -281,9 +328,16 @@ pub fn classify(name: &str) -> Assignee {
         UnitKind::OneStopDesk
     } else if f.starts_with("phong ") || f.starts_with("thanh tra") {
         UnitKind::Division
-    } else if ["trung tam", "ban quan ly", "doi ", "don vi su nghiep", "vien ", "chi cuc"]
-        .iter()
-        .any(|p| f.starts_with(p))
+    } else if [
+        "trung tam",
+        "ban quan ly",
+        "doi ",
+        "don vi su nghiep",
+        "vien ",
+        "chi cuc",
+    ]
+    .iter()
+    .any(|p| f.starts_with(p))
     {
         UnitKind::PublicService
     } else {
@@ -304,9 +358,16 @@ mod tests {
         let c = registry.register("Kế hoạch – Tài chính");
         let d = registry.register("Phòng  Kế hoạch-Tài chính");
         assert_eq!([&a, &b, &c], [&d, &d, &d]);
-        assert_eq!(registry.entries.len(), 1, "all spellings share one entry: {registry:?}");
+        assert_eq!(
+            registry.entries.len(),
+            1,
+            "all spellings share one entry: {registry:?}"
+        );
         assert_eq!(registry.entries[0].name, "Phòng Kế hoạch – Tài chính");
-        assert_eq!(registry.entries[0].assignee, Assignee::Unit(UnitKind::Division));
+        assert_eq!(
+            registry.entries[0].assignee,
+            Assignee::Unit(UnitKind::Division)
+        );
     }
 
     #[test]
@@ -314,7 +375,10 @@ mod tests {
         let mut registry = UnitRegistry::default();
         registry.register("Kế hoạch – Tài chính");
         registry.register("Phòng Kế hoạch - Tài chính");
-        assert_eq!(registry.canonical("Kế hoạch - Tài chính"), Some("Phòng Kế hoạch – Tài chính"));
+        assert_eq!(
+            registry.canonical("Kế hoạch - Tài chính"),
+            Some("Phòng Kế hoạch – Tài chính")
+        );
         assert_eq!(registry.entries[0].aliases, ["Kế hoạch – Tài chính"]);
     }
 
@@ -342,25 +406,57 @@ mod tests {
             "spellings of one collective share its fullest spelling"
         );
         assert_eq!(
-            registry.find("Bộ phận tiếp nhận và trả kết quả giải quyết TTHC tại Trung tâm PVHCC").unwrap().assignee,
+            registry
+                .find("Bộ phận tiếp nhận và trả kết quả giải quyết TTHC tại Trung tâm PVHCC")
+                .unwrap()
+                .assignee,
             Assignee::Unit(UnitKind::OneStopDesk)
         );
-        assert_eq!(registry.expand("Các đơn vị sự nghiệp thuộc Sở"), ["Trung tâm Giám định chất lượng xây dựng"]);
         assert_eq!(
-            registry.find("Các phòng ban, đơn vị và toàn thể cán bộ công chức viên chức").unwrap().assignee,
+            registry.expand("Các đơn vị sự nghiệp thuộc Sở"),
+            ["Trung tâm Giám định chất lượng xây dựng"]
+        );
+        assert_eq!(
+            registry
+                .find("Các phòng ban, đơn vị và toàn thể cán bộ công chức viên chức")
+                .unwrap()
+                .assignee,
             Assignee::Collective(CollectiveKind::AllUnitsAndStaff)
         );
-        assert_eq!(registry.find("Trung tâm Phục vụ hành chính công tỉnh").unwrap().assignee, Assignee::External);
-        assert!(registry.expand("Trung tâm Phục vụ hành chính công tỉnh").is_empty());
+        assert_eq!(
+            registry
+                .find("Trung tâm Phục vụ hành chính công tỉnh")
+                .unwrap()
+                .assignee,
+            Assignee::External
+        );
+        assert!(registry
+            .expand("Trung tâm Phục vụ hành chính công tỉnh")
+            .is_empty());
     }
 
     #[test]
     fn cells_split_only_between_names() {
-        assert_eq!(split_assignees("Các phòng, ban, đơn vị thuộc Sở"), ["Các phòng, ban, đơn vị thuộc Sở"]);
-        assert_eq!(split_assignees("Văn phòng Sở, Phòng Quản lý hạ tầng"), ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]);
-        assert_eq!(split_assignees("- Văn phòng Sở;\n- Phòng Quản lý hạ tầng."), ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]);
-        assert_eq!(split_assignees("Phòng Phát triển đô thị và nhà ở"), ["Phòng Phát triển đô thị và nhà ở"]);
-        assert_eq!(split_assignees("Văn phòng Sở và Phòng Quản lý hạ tầng"), ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]);
+        assert_eq!(
+            split_assignees("Các phòng, ban, đơn vị thuộc Sở"),
+            ["Các phòng, ban, đơn vị thuộc Sở"]
+        );
+        assert_eq!(
+            split_assignees("Văn phòng Sở, Phòng Quản lý hạ tầng"),
+            ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]
+        );
+        assert_eq!(
+            split_assignees("- Văn phòng Sở;\n- Phòng Quản lý hạ tầng."),
+            ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]
+        );
+        assert_eq!(
+            split_assignees("Phòng Phát triển đô thị và nhà ở"),
+            ["Phòng Phát triển đô thị và nhà ở"]
+        );
+        assert_eq!(
+            split_assignees("Văn phòng Sở và Phòng Quản lý hạ tầng"),
+            ["Văn phòng Sở", "Phòng Quản lý hạ tầng"]
+        );
         assert_eq!(split_assignees("  "), Vec::<String>::new());
     }
 }

@@ -56,7 +56,10 @@ pub fn fold(text: &str) -> String {
 /// True when every word of `query` (folded) occurs in `haystack` (folded).
 pub fn matches_query(haystack: &str, query: &str) -> bool {
     let hay = fold(haystack);
-    fold(query).split(' ').filter(|w| !w.is_empty()).all(|w| hay.contains(w))
+    fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .all(|w| hay.contains(w))
 }
 
 /// Letters of the Vietnamese alphabet in order; a letter's position is its primary weight.
@@ -136,7 +139,11 @@ pub fn format_decimal(value: f64, decimals: usize) -> String {
 
 /// "31/75 nhiệm vụ, 41,33%": a completion rate written the Vietnamese way.
 pub fn format_completion(done: usize, total: usize, noun: &str) -> String {
-    let percent = if total == 0 { 0.0 } else { done as f64 * 100.0 / total as f64 };
+    let percent = if total == 0 {
+        0.0
+    } else {
+        done as f64 * 100.0 / total as f64
+    };
     format!("{done}/{total} {noun}, {}%", format_decimal(percent, 2))
 }
 
@@ -148,8 +155,28 @@ pub fn format_date(year: i32, month: u32, day: u32) -> String {
 /// The formal date line of an administrative document (Decree 30/2020): days below 10 and months
 /// 1 and 2 are zero-padded, e.g. "Tuyên Quang, ngày 05 tháng 01 năm 2026".
 pub fn formal_date_line(place: &str, year: i32, month: u32, day: u32) -> String {
-    let month = if month <= 2 { format!("{month:02}") } else { month.to_string() };
+    let month = if month <= 2 {
+        format!("{month:02}")
+    } else {
+        month.to_string()
+    };
     format!("{place}, ngày {day:02} tháng {month} năm {year}")
+}
+
+/// Folds one character the way [`fold`] does, keeping exactly one character (white space is
+/// kept, not collapsed), so that positions in the folded text map back to the original.
+pub fn fold_char(c: char) -> char {
+    let base = c.nfd().find(|d| !is_combining_mark(*d)).unwrap_or(c);
+    match base {
+        'đ' | 'Đ' => 'd',
+        b => {
+            let mut lower = b.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => b,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -167,21 +194,34 @@ mod tests {
 
     #[test]
     fn query_words_match_in_any_order_without_diacritics() {
-        assert!(matches_query("Phòng Kế hoạch – Tài chính", "tai chinh ke hoach"));
+        assert!(matches_query(
+            "Phòng Kế hoạch – Tài chính",
+            "tai chinh ke hoach"
+        ));
         assert!(matches_query("Đào tạo, bồi dưỡng", "dao tao"));
         assert!(!matches_query("Văn phòng Sở", "van phong xay"));
     }
 
     #[test]
     fn collation_puts_d_stroke_after_d_and_orders_tones() {
-        let mut words = vec!["Đức", "Dũng", "ăn", "an", "ân", "bà", "ba", "bá", "bạ", "bả", "bã", "Zô"];
+        let mut words = vec![
+            "Đức", "Dũng", "ăn", "an", "ân", "bà", "ba", "bá", "bạ", "bả", "bã", "Zô",
+        ];
         words.sort_by_key(|w| collation_key(w));
-        assert_eq!(words, ["an", "ăn", "ân", "ba", "bà", "bả", "bã", "bá", "bạ", "Dũng", "Đức", "Zô"]);
+        assert_eq!(
+            words,
+            [
+                "an", "ăn", "ân", "ba", "bà", "bả", "bã", "bá", "bạ", "Dũng", "Đức", "Zô"
+            ]
+        );
     }
 
     #[test]
     fn numbers_use_decimal_comma() {
-        assert_eq!(format_completion(31, 75, "nhiệm vụ"), "31/75 nhiệm vụ, 41,33%");
+        assert_eq!(
+            format_completion(31, 75, "nhiệm vụ"),
+            "31/75 nhiệm vụ, 41,33%"
+        );
         assert_eq!(format_decimal(1234.5, 2), "1.234,50");
         assert_eq!(format_decimal(-0.001, 1), "0,0");
         assert_eq!(format_decimal(100.0, 0), "100");
@@ -189,24 +229,14 @@ mod tests {
 
     #[test]
     fn formal_date_line_pads_small_days_and_early_months() {
-        assert_eq!(formal_date_line("Tuyên Quang", 2026, 1, 5), "Tuyên Quang, ngày 05 tháng 01 năm 2026");
-        assert_eq!(formal_date_line("Tuyên Quang", 2026, 11, 28), "Tuyên Quang, ngày 28 tháng 11 năm 2026");
+        assert_eq!(
+            formal_date_line("Tuyên Quang", 2026, 1, 5),
+            "Tuyên Quang, ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            formal_date_line("Tuyên Quang", 2026, 11, 28),
+            "Tuyên Quang, ngày 28 tháng 11 năm 2026"
+        );
         assert_eq!(format_date(2026, 3, 4), "04/03/2026");
-    }
-}
-
-/// Folds one character the way [`fold`] does, keeping exactly one character (white space is
-/// kept, not collapsed), so that positions in the folded text map back to the original.
-pub fn fold_char(c: char) -> char {
-    let base = c.nfd().find(|d| !is_combining_mark(*d)).unwrap_or(c);
-    match base {
-        'đ' | 'Đ' => 'd',
-        b => {
-            let mut lower = b.to_lowercase();
-            match (lower.next(), lower.next()) {
-                (Some(l), None) => l,
-                _ => b,
-            }
-        }
     }
 }

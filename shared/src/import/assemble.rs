@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Block, CellOwner, CellPlacement, Field, ImportError, ImportOutcome, SourceRef, Warning};
+use super::{
+    Block, CellOwner, CellPlacement, Field, ImportError, ImportOutcome, SourceRef, Warning,
+};
 use crate::import::cell::clean_cell;
 use crate::plan::{Appendix, IndexKind, Plan, PlanDate, PlanPeriod, Section, Task, TaskId};
 use crate::target::find_targets;
@@ -35,13 +37,20 @@ pub fn assemble(blocks: &[Block]) -> Result<ImportOutcome, ImportError> {
         if plan.appendices.iter().any(|a| a.index == appendix.index) {
             return Err(ImportError::at(
                 blocks[*start].at(),
-                format!("a second appendix for {} (each index has one appendix)", appendix.index),
+                format!(
+                    "a second appendix for {} (each index has one appendix)",
+                    appendix.index
+                ),
             ));
         }
         plan.appendices.push(appendix);
     }
     if plan.issuer.is_empty() {
-        plan.issuer = plan.appendices.iter().find_map(|a| issuer_from_subtitle(&a.subtitle)).unwrap_or_default();
+        plan.issuer = plan
+            .appendices
+            .iter()
+            .find_map(|a| issuer_from_subtitle(&a.subtitle))
+            .unwrap_or_default();
     }
     if plan.period.is_none() {
         plan.period = std::iter::once(&plan.title)
@@ -50,9 +59,16 @@ pub fn assemble(blocks: &[Block]) -> Result<ImportOutcome, ImportError> {
     }
     builder.finish_units(&mut plan);
     if plan.title.is_empty() {
-        builder.warn(blocks[0].at(), "no plan title found before the first appendix");
+        builder.warn(
+            blocks[0].at(),
+            "no plan title found before the first appendix",
+        );
     }
-    Ok(ImportOutcome { plan, warnings: builder.warnings, placements: builder.placements })
+    Ok(ImportOutcome {
+        plan,
+        warnings: builder.warnings,
+        placements: builder.placements,
+    })
 }
 
 struct AppendixHeading {
@@ -72,11 +88,16 @@ fn appendix_heading(text: &str) -> Option<AppendixHeading> {
         chars = chars.chars().skip(3).collect();
     }
     let word: String = chars.chars().take_while(|c| c.is_alphanumeric()).collect();
-    if !word.is_empty() && (word.chars().all(|c| c.is_ascii_digit()) || is_roman(&word.to_uppercase())) {
+    if !word.is_empty()
+        && (word.chars().all(|c| c.is_ascii_digit()) || is_roman(&word.to_uppercase()))
+    {
         number = word.clone();
         chars = chars.chars().skip(word.chars().count()).collect();
     }
-    let inline_title = chars.trim_start_matches([':', '.', '-', '–', ' ']).trim().to_string();
+    let inline_title = chars
+        .trim_start_matches([':', '.', '-', '–', ' '])
+        .trim()
+        .to_string();
     // A sentence that merely mentions an appendix ("Phụ lục phân công nhiệm vụ kèm theo") is not
     // a heading: a heading's own title, when on the same line, is in capitals.
     if !inline_title.is_empty() && inline_title.chars().any(char::is_lowercase) {
@@ -85,7 +106,10 @@ fn appendix_heading(text: &str) -> Option<AppendixHeading> {
     if text.chars().next().is_some_and(char::is_lowercase) {
         return None;
     }
-    Some(AppendixHeading { number, inline_title })
+    Some(AppendixHeading {
+        number,
+        inline_title,
+    })
 }
 
 fn is_roman(word: &str) -> bool {
@@ -117,7 +141,15 @@ fn roman_value(word: &str) -> Option<u32> {
 }
 
 fn to_roman(mut n: u32) -> String {
-    let table = [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    let table = [
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
     let mut out = String::new();
     for (value, numeral) in table {
         while n >= value {
@@ -135,7 +167,10 @@ fn read_header(blocks: &[Block]) -> Plan {
         .iter()
         .flat_map(|b| match b {
             Block::Paragraph { text, .. } => vec![text.clone()],
-            Block::Row { cells, .. } => cells.iter().flat_map(|c| c.lines().map(str::to_string)).collect(),
+            Block::Row { cells, .. } => cells
+                .iter()
+                .flat_map(|c| c.lines().map(str::to_string))
+                .collect(),
         })
         .map(|l| tidy(&l))
         .filter(|l| !l.is_empty())
@@ -156,15 +191,27 @@ fn read_header(blocks: &[Block]) -> Plan {
     for (idx, line) in lines.iter().enumerate() {
         let folded: String = line.chars().map(fold_char).collect();
         if plan.number.is_empty() && (folded.starts_with("so:") || folded.starts_with("so :")) {
-            plan.number = line.split_once(':').map(|(_, n)| n.trim().to_string()).unwrap_or_default();
-        } else if plan.date.is_empty() && folded.contains("ngay") && folded.contains("thang") && folded.contains("nam") {
+            plan.number = line
+                .split_once(':')
+                .map(|(_, n)| n.trim().to_string())
+                .unwrap_or_default();
+        } else if plan.date.is_empty()
+            && folded.contains("ngay")
+            && folded.contains("thang")
+            && folded.contains("nam")
+        {
             if let Some(pos) = folded.find("ngay") {
                 let char_pos = folded[..pos].chars().count();
                 let place: String = line.chars().take(char_pos).collect();
                 let place = place.trim().trim_end_matches(',').trim();
                 if place.split_whitespace().count() <= 4 {
                     plan.place = place.to_string();
-                    plan.date = line.chars().skip(char_pos).collect::<String>().trim().to_string();
+                    plan.date = line
+                        .chars()
+                        .skip(char_pos)
+                        .collect::<String>()
+                        .trim()
+                        .to_string();
                     plan.date_parts = date_parts(&fold(&plan.date));
                 }
             }
@@ -193,9 +240,15 @@ fn date_parts(folded: &str) -> PlanDate {
         digits.parse().ok()
     };
     PlanDate {
-        day: number_after("ngay").and_then(|d| u8::try_from(d).ok()).filter(|d| (1..=31).contains(d)),
-        month: number_after("thang").and_then(|m| u8::try_from(m).ok()).filter(|m| (1..=12).contains(m)),
-        year: number_after("nam").and_then(|y| i32::try_from(y).ok()).filter(|y| *y >= 1900),
+        day: number_after("ngay")
+            .and_then(|d| u8::try_from(d).ok())
+            .filter(|d| (1..=31).contains(d)),
+        month: number_after("thang")
+            .and_then(|m| u8::try_from(m).ok())
+            .filter(|m| (1..=12).contains(m)),
+        year: number_after("nam")
+            .and_then(|y| i32::try_from(y).ok())
+            .filter(|y| *y >= 1900),
     }
 }
 
@@ -205,7 +258,10 @@ fn plan_period(text: &str) -> Option<PlanPeriod> {
     let pos = folded.find("giai doan ")?;
     let rest = &folded[pos + "giai doan ".len()..];
     let from: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let rest = rest[from.len()..].trim_start().trim_start_matches(['-', '–', '—']).trim_start();
+    let rest = rest[from.len()..]
+        .trim_start()
+        .trim_start_matches(['-', '–', '—'])
+        .trim_start();
     let to: String = rest.chars().take_while(char::is_ascii_digit).collect();
     match (from.parse(), to.parse()) {
         (Ok(from), Ok(to)) if from <= to => Some(PlanPeriod { from, to }),
@@ -246,7 +302,11 @@ fn code_kind(code: &str, previous_letter: Option<char>) -> Option<CodeKind> {
         return Some(CodeKind::Integer);
     }
     let parts: Vec<&str> = c.split('.').collect();
-    if parts.len() > 1 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit())) {
+    if parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit()))
+    {
         return Some(CodeKind::Dotted(parts.len()));
     }
     let mut chars = c.chars();
@@ -255,7 +315,8 @@ fn code_kind(code: &str, previous_letter: Option<char>) -> Option<CodeKind> {
             return Some(CodeKind::LowerLetter);
         }
         // "I" after "H" continues a lettered sequence rather than starting a roman one.
-        let follows_letter = previous_letter.is_some_and(|p| char::from_u32(p as u32 + 1) == Some(ch));
+        let follows_letter =
+            previous_letter.is_some_and(|p| char::from_u32(p as u32 + 1) == Some(ch));
         if ch.is_uppercase() && (follows_letter || !is_roman(c)) {
             return Some(CodeKind::Letter);
         }
@@ -292,7 +353,11 @@ fn header_label(cell: &str) -> Option<Field> {
         Field::Notes
     } else if f.contains("noi dung") || f.contains("giai phap") || f.contains("chi tieu") {
         Field::Content
-    } else if f.contains("tieu chi") || f.contains("nhiem vu") || f.starts_with("ten ") || f.contains("thanh phan") {
+    } else if f.contains("tieu chi")
+        || f.contains("nhiem vu")
+        || f.starts_with("ten ")
+        || f.contains("thanh phan")
+    {
         Field::Title
     } else {
         return None;
@@ -303,8 +368,15 @@ fn header_label(cell: &str) -> Option<Field> {
 /// A row that starts a table (or repeats its header on a new page): "STT" first, and at least
 /// two more cells that are column titles.
 fn is_header_row(cells: &[String]) -> bool {
-    cells.first().is_some_and(|c| header_label(c) == Some(Field::Code))
-        && cells.iter().skip(1).filter(|c| header_label(c).is_some()).count() >= 2
+    cells
+        .first()
+        .is_some_and(|c| header_label(c) == Some(Field::Code))
+        && cells
+            .iter()
+            .skip(1)
+            .filter(|c| header_label(c).is_some())
+            .count()
+            >= 2
 }
 
 /// A table row with its continuation rows merged in.
@@ -330,7 +402,9 @@ impl LogicalRow {
     }
 
     fn has_assignment(&self) -> bool {
-        [Field::Lead, Field::Support, Field::Products].iter().any(|f| !self.text(*f).is_empty())
+        [Field::Lead, Field::Support, Field::Products]
+            .iter()
+            .any(|f| !self.text(*f).is_empty())
     }
 }
 
@@ -351,7 +425,10 @@ struct OpenSection {
 
 impl Builder {
     fn warn(&mut self, at: SourceRef, message: impl Into<String>) {
-        self.warnings.push(Warning { at, message: message.into() });
+        self.warnings.push(Warning {
+            at,
+            message: message.into(),
+        });
     }
 
     fn appendix(
@@ -384,7 +461,12 @@ impl Builder {
                 }
             }
         }
-        let title = title_parts.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+        let title = title_parts
+            .iter()
+            .filter(|p| !p.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
         let index = index_of(&title).ok_or_else(|| {
             ImportError::at(
                 heading_at,
@@ -393,14 +475,28 @@ impl Builder {
         })?;
         let (rows, notes) = self.logical_rows(&blocks[table_start..])?;
         if rows.is_empty() {
-            return Err(ImportError::at(heading_at, format!("appendix \"{title}\" has no task table")));
+            return Err(ImportError::at(
+                heading_at,
+                format!("appendix \"{title}\" has no task table"),
+            ));
         }
         let (sections, tasks) = self.tree(index, rows)?;
-        Ok(Appendix { index, number: heading.number.clone(), title, subtitle, notes, sections, tasks })
+        Ok(Appendix {
+            index,
+            number: heading.number.clone(),
+            title,
+            subtitle,
+            notes,
+            sections,
+            tasks,
+        })
     }
 
     /// Reads an appendix's table rows, merging header and continuation rows.
-    fn logical_rows(&mut self, blocks: &[Block]) -> Result<(Vec<LogicalRow>, Vec<String>), ImportError> {
+    fn logical_rows(
+        &mut self,
+        blocks: &[Block],
+    ) -> Result<(Vec<LogicalRow>, Vec<String>), ImportError> {
         let mut columns: Option<Vec<Option<Field>>> = None;
         let mut last_was_header = false;
         let mut closed_by: Option<SourceRef> = None;
@@ -424,7 +520,8 @@ impl Builder {
                         continue;
                     }
                     if is_header_row(&cells) {
-                        let roles: Vec<Option<Field>> = cells.iter().map(|c| header_label(c)).collect();
+                        let roles: Vec<Option<Field>> =
+                            cells.iter().map(|c| header_label(c)).collect();
                         for (column, cell) in cells.iter().enumerate() {
                             if !cell.is_empty() && roles[column].is_none() {
                                 self.warn(*at, format!("column {} \"{cell}\" is not a known column; its cells are kept as notes", column + 1));
@@ -446,12 +543,17 @@ impl Builder {
                             "table row before the table's header row (a row starting with \"STT\")",
                         ));
                     };
-                    let code_column = roles.iter().position(|r| *r == Some(Field::Code)).unwrap_or(0);
+                    let code_column = roles
+                        .iter()
+                        .position(|r| *r == Some(Field::Code))
+                        .unwrap_or(0);
                     let code = cells.get(code_column).cloned().unwrap_or_default();
                     // The second row of a two-row header names the columns the first left blank.
                     if last_was_header
                         && code.is_empty()
-                        && cells.iter().all(|c| c.is_empty() || header_label(c).is_some())
+                        && cells
+                            .iter()
+                            .all(|c| c.is_empty() || header_label(c).is_some())
                     {
                         for (column, cell) in cells.iter().enumerate() {
                             if let Some(label) = header_label(cell) {
@@ -474,26 +576,36 @@ impl Builder {
                         if !cell.is_empty() && roles.get(column).copied().flatten().is_none() {
                             return Err(ImportError::at(
                                 *at,
-                                format!("cell in column {} (\"{}\") has no column title above it", column + 1, shorten(cell)),
+                                format!(
+                                    "cell in column {} (\"{}\") has no column title above it",
+                                    column + 1,
+                                    shorten(cell)
+                                ),
                             ));
                         }
                     }
-                    let row = if code.is_empty() {
-                        match rows.last_mut() {
-                            Some(row) => row,
-                            None => {
-                                return Err(ImportError::at(
+                    let row =
+                        if code.is_empty() {
+                            match rows.last_mut() {
+                                Some(row) => row,
+                                None => return Err(ImportError::at(
                                     *at,
                                     "continuation row (empty STT) with no task or section above it",
-                                ))
+                                )),
                             }
-                        }
-                    } else {
-                        rows.push(LogicalRow { at: *at, code: code.clone(), fields: HashMap::new(), cells: Vec::new() });
-                        rows.last_mut().expect("just pushed")
-                    };
+                        } else {
+                            rows.push(LogicalRow {
+                                at: *at,
+                                code: code.clone(),
+                                fields: HashMap::new(),
+                                cells: Vec::new(),
+                            });
+                            rows.last_mut().expect("just pushed")
+                        };
                     for (column, cell) in cells.iter().enumerate() {
-                        let Some(field) = roles.get(column).copied().flatten() else { continue };
+                        let Some(field) = roles.get(column).copied().flatten() else {
+                            continue;
+                        };
                         if cell.is_empty() {
                             continue;
                         }
@@ -504,7 +616,13 @@ impl Builder {
                             continue;
                         }
                         // A continuation row carries on the text a page break cut.
-                        row.add(*at, column, field, cell, if code.is_empty() { ' ' } else { '\n' });
+                        row.add(
+                            *at,
+                            column,
+                            field,
+                            cell,
+                            if code.is_empty() { ' ' } else { '\n' },
+                        );
                     }
                 }
             }
@@ -513,13 +631,23 @@ impl Builder {
     }
 
     /// Nests the rows into sections and tasks by the kind of their codes.
-    fn tree(&mut self, index: IndexKind, rows: Vec<LogicalRow>) -> Result<(Vec<Section>, Vec<Task>), ImportError> {
+    fn tree(
+        &mut self,
+        index: IndexKind,
+        rows: Vec<LogicalRow>,
+    ) -> Result<(Vec<Section>, Vec<Task>), ImportError> {
         let mut kinds = Vec::with_capacity(rows.len());
         let mut previous_letter = None;
         for row in &rows {
             let key = code_key(&row.code);
             let kind = code_kind(&row.code, previous_letter).ok_or_else(|| {
-                ImportError::at(row.at, format!("STT \"{}\" is not a number, roman numeral, letter or bullet", row.code))
+                ImportError::at(
+                    row.at,
+                    format!(
+                        "STT \"{}\" is not a number, roman numeral, letter or bullet",
+                        row.code
+                    ),
+                )
             })?;
             if kind == CodeKind::Letter {
                 previous_letter = key.chars().next();
@@ -532,9 +660,18 @@ impl Builder {
                 levels.push(*kind);
             }
         }
-        let level_of = |kind: CodeKind| levels.iter().position(|k| *k == kind).expect("every kind has a level");
-        let task_kinds: HashSet<CodeKind> =
-            rows.iter().zip(&kinds).filter(|(r, _)| r.has_assignment()).map(|(_, k)| *k).collect();
+        let level_of = |kind: CodeKind| {
+            levels
+                .iter()
+                .position(|k| *k == kind)
+                .expect("every kind has a level")
+        };
+        let task_kinds: HashSet<CodeKind> = rows
+            .iter()
+            .zip(&kinds)
+            .filter(|(r, _)| r.has_assignment())
+            .map(|(_, k)| *k)
+            .collect();
 
         let mut root_sections: Vec<Section> = Vec::new();
         let mut root_tasks: Vec<Task> = Vec::new();
@@ -551,8 +688,11 @@ impl Builder {
         };
         for (idx, row) in rows.iter().enumerate() {
             let level = level_of(kinds[idx]);
-            let has_children = rows.get(idx + 1).is_some_and(|_| level_of(kinds[idx + 1]) > level);
-            let is_task = row.has_assignment() || (task_kinds.contains(&kinds[idx]) && !has_children);
+            let has_children = rows
+                .get(idx + 1)
+                .is_some_and(|_| level_of(kinds[idx + 1]) > level);
+            let is_task =
+                row.has_assignment() || (task_kinds.contains(&kinds[idx]) && !has_children);
             if !is_task && last_task_level.is_some_and(|l| level > l) {
                 // A sub-item of a task ("a)", "-") carries on the task's content.
                 let task = match stack.last_mut() {
@@ -561,12 +701,17 @@ impl Builder {
                 }
                 .expect("a task level is set only after a task was added");
                 let owner = CellOwner::Task(task.id.clone());
-                let line = [row.code.as_str(), row.text(Field::Title), row.text(Field::Content), row.text(Field::Notes)]
-                    .iter()
-                    .filter(|t| !t.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let line = [
+                    row.code.as_str(),
+                    row.text(Field::Title),
+                    row.text(Field::Content),
+                    row.text(Field::Notes),
+                ]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
                 if !task.content.is_empty() {
                     task.content.push('\n');
                 }
@@ -575,7 +720,9 @@ impl Builder {
                 continue;
             }
             close_to(&mut stack, &mut root_sections, level);
-            let parent_path = stack.last().map_or_else(|| index.code().to_string(), |o| o.path.clone());
+            let parent_path = stack
+                .last()
+                .map_or_else(|| index.code().to_string(), |o| o.path.clone());
             let key = code_key(&row.code);
             if is_task {
                 let task = self.task(index, &parent_path, row)?;
@@ -589,7 +736,9 @@ impl Builder {
                 siblings.push(task);
                 last_task_level = Some(level);
             } else {
-                let content = [Field::Content, Field::Notes].iter().find(|f| !row.text(**f).is_empty());
+                let content = [Field::Content, Field::Notes]
+                    .iter()
+                    .find(|f| !row.text(**f).is_empty());
                 if let Some(field) = content {
                     return Err(ImportError::at(
                         row.at,
@@ -601,10 +750,18 @@ impl Builder {
                     ));
                 }
                 let path = format!("{parent_path}/{key}");
-                let timeframe = Some(row.text(Field::Timeframe)).filter(|t| !t.is_empty()).map(Timeframe::parse);
+                let timeframe = Some(row.text(Field::Timeframe))
+                    .filter(|t| !t.is_empty())
+                    .map(Timeframe::parse);
                 if let Some(tf) = &timeframe {
                     if !tf.is_recognised() {
-                        self.warn(row.at, format!("time frame \"{}\" is not a known wording; kept as written", tf.text));
+                        self.warn(
+                            row.at,
+                            format!(
+                                "time frame \"{}\" is not a known wording; kept as written",
+                                tf.text
+                            ),
+                        );
                     }
                 }
                 self.place(row, &CellOwner::Section(path.clone()), None);
@@ -626,7 +783,12 @@ impl Builder {
         Ok((root_sections, root_tasks))
     }
 
-    fn task(&mut self, index: IndexKind, parent_path: &str, row: &LogicalRow) -> Result<Task, ImportError> {
+    fn task(
+        &mut self,
+        index: IndexKind,
+        parent_path: &str,
+        row: &LogicalRow,
+    ) -> Result<Task, ImportError> {
         let base = format!("{parent_path}/{}", code_key(&row.code));
         let mut id = TaskId(base.clone());
         let mut occurrence = 1;
@@ -635,7 +797,13 @@ impl Builder {
             id = TaskId(format!("{base}#{occurrence}"));
         }
         if occurrence > 1 {
-            self.warn(row.at, format!("task code {} is printed again in the same section; this one is {id}", row.code));
+            self.warn(
+                row.at,
+                format!(
+                    "task code {} is printed again in the same section; this one is {id}",
+                    row.code
+                ),
+            );
         }
         self.task_ids.insert(id.clone());
         let title = row.text(Field::Title).to_string();
@@ -644,7 +812,10 @@ impl Builder {
         match timeframe.schedule {
             Schedule::Unrecognised => self.warn(
                 row.at,
-                format!("time frame \"{}\" of task {id} is not a known wording; kept as written", timeframe.text),
+                format!(
+                    "time frame \"{}\" of task {id} is not a known wording; kept as written",
+                    timeframe.text
+                ),
             ),
             Schedule::Unspecified => self.warn(row.at, format!("task {id} has no time frame")),
             _ => {}
@@ -656,7 +827,14 @@ impl Builder {
         let products_text = row.text(Field::Products).to_string();
         let products = products_text
             .split(['\n', ';'])
-            .map(|p| p.trim().trim_start_matches(['-', '+', '•']).trim().trim_end_matches('.').trim().to_string())
+            .map(|p| {
+                p.trim()
+                    .trim_start_matches(['-', '+', '•'])
+                    .trim()
+                    .trim_end_matches('.')
+                    .trim()
+                    .to_string()
+            })
             .filter(|p| !p.is_empty())
             .collect();
         let targets = find_targets(if content.is_empty() { &title } else { &content });
@@ -693,10 +871,18 @@ impl Builder {
     }
 
     fn check_numbering(&mut self, at: SourceRef, previous: &str, current: &str) {
-        let last_number = |code: &str| code_key(code).rsplit('.').next().and_then(|n| n.parse::<u32>().ok());
+        let last_number = |code: &str| {
+            code_key(code)
+                .rsplit('.')
+                .next()
+                .and_then(|n| n.parse::<u32>().ok())
+        };
         if let (Some(p), Some(c)) = (last_number(previous), last_number(current)) {
             if c > p + 1 {
-                self.warn(at, format!("task numbering jumps from {previous} to {current}"));
+                self.warn(
+                    at,
+                    format!("task numbering jumps from {previous} to {current}"),
+                );
             }
         }
     }
@@ -733,7 +919,10 @@ impl Builder {
         for entry in &registry.entries {
             let message = match entry.assignee {
                 Assignee::Collective(CollectiveKind::Unexpandable) => {
-                    format!("\"{}\" names a group the importer cannot expand to units", entry.name)
+                    format!(
+                        "\"{}\" names a group the importer cannot expand to units",
+                        entry.name
+                    )
                 }
                 Assignee::Collective(_) if registry.expand(&entry.name).is_empty() => format!(
                     "\"{}\" covers no unit named in the plan; add its units to the unit registry",
@@ -742,10 +931,17 @@ impl Builder {
                 _ => continue,
             };
             let first_task = plan.tasks().into_iter().map(|(_, t)| t).find(|t| {
-                t.lead.iter().chain(&t.support).any(|n| registry.canonical(n) == Some(entry.name.as_str()))
+                t.lead
+                    .iter()
+                    .chain(&t.support)
+                    .any(|n| registry.canonical(n) == Some(entry.name.as_str()))
             });
             let at = first_task
-                .and_then(|t| self.placements.iter().find(|p| p.owner == CellOwner::Task(t.id.clone())))
+                .and_then(|t| {
+                    self.placements
+                        .iter()
+                        .find(|p| p.owner == CellOwner::Task(t.id.clone()))
+                })
                 .map(|p| p.at);
             if let Some(at) = at {
                 self.warn(at, message);
@@ -764,7 +960,8 @@ fn visit_tasks_mut(section: &mut Section, f: &mut dyn FnMut(&mut Task)) {
 
 fn index_of(title: &str) -> Option<IndexKind> {
     let f = fold(title);
-    if f.contains("par index") || f.contains("parindex") || f.contains("chi so cai cach hanh chinh") {
+    if f.contains("par index") || f.contains("parindex") || f.contains("chi so cai cach hanh chinh")
+    {
         Some(IndexKind::ParIndex)
     } else if f.contains("papi") {
         Some(IndexKind::Papi)

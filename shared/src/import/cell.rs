@@ -19,7 +19,10 @@ pub fn clean_cell(raw: &str) -> String {
                     .take_while(char::is_ascii_alphanumeric)
                     .collect::<String>()
                     .to_ascii_lowercase();
-                if matches!(name.as_str(), "br" | "li" | "p" | "div" | "ul" | "ol" | "tr") {
+                if matches!(
+                    name.as_str(),
+                    "br" | "li" | "p" | "div" | "ul" | "ol" | "tr"
+                ) {
                     text.push('\n');
                 }
                 rest = &after[close + 1..];
@@ -37,7 +40,11 @@ pub fn clean_cell(raw: &str) -> String {
         text = text.replace(" - ", "\n- ");
     }
     let text = decode_entities(&text);
-    text.lines().map(tidy).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(tidy)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn decode_entities(text: &str) -> String {
@@ -49,7 +56,10 @@ fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let entity = after.find(';').filter(|end| *end <= 8).map(|end| (&after[..end], end));
+        let entity = after
+            .find(';')
+            .filter(|end| *end <= 8)
+            .map(|end| (&after[..end], end));
         let decoded = entity.and_then(|(name, end)| {
             let c = match name {
                 "amp" => Some('&'),
@@ -58,9 +68,9 @@ fn decode_entities(text: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
-                n if n.starts_with("#x") || n.starts_with("#X") => {
-                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
-                }
+                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
                 n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             }?;
@@ -95,7 +105,10 @@ mod tests {
 
     #[test]
     fn list_items_become_lines() {
-        assert_eq!(clean_cell("<ul><li>Một</li><li> Hai &amp; ba</li></ul>"), "Một\nHai & ba");
+        assert_eq!(
+            clean_cell("<ul><li>Một</li><li> Hai &amp; ba</li></ul>"),
+            "Một\nHai & ba"
+        );
         assert_eq!(
             clean_cell(r#"<ul style="list-style-type: none"> - 100% số A - Từ 80% số B"#),
             "- 100% số A\n- Từ 80% số B"

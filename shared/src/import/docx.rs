@@ -17,8 +17,8 @@ const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads a DOCX file's body into blocks.
 pub fn docx_blocks(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
     let broken = |why: String| ImportError::whole(format!("broken DOCX: {why}"));
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| broken(format!("not a readable zip archive ({e})")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| broken(format!("not a readable zip archive ({e})")))?;
     let entry = archive
         .by_name("word/document.xml")
         .map_err(|_| broken("word/document.xml is missing (is this a Word document?)".into()))?;
@@ -28,9 +28,16 @@ pub fn docx_blocks(bytes: &[u8]) -> Result<Vec<Block>, ImportError> {
         .read_to_string(&mut xml)
         .map_err(|e| broken(format!("word/document.xml cannot be read ({e})")))?;
     if xml.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(broken(format!("word/document.xml is larger than {} MiB", MAX_DOCUMENT_BYTES >> 20)));
+        return Err(broken(format!(
+            "word/document.xml is larger than {} MiB",
+            MAX_DOCUMENT_BYTES >> 20
+        )));
     }
-    parse_body(&xml).map_err(|(pos, why)| broken(format!("word/document.xml is not valid at byte {pos}: {why}")))
+    parse_body(&xml).map_err(|(pos, why)| {
+        broken(format!(
+            "word/document.xml is not valid at byte {pos}: {why}"
+        ))
+    })
 }
 
 #[derive(Default)]
@@ -140,7 +147,9 @@ fn end(state: &mut State, name: &str) {
         "t" => state.in_text = false,
         "del" => state.in_deleted = false,
         "p" => {
-            let Some(text) = state.paragraph.take() else { return };
+            let Some(text) = state.paragraph.take() else {
+                return;
+            };
             if let Some(cell) = state.cell.as_mut() {
                 // Paragraphs of a cell (and of tables nested in it) become its lines.
                 if !cell.is_empty() {
@@ -150,7 +159,9 @@ fn end(state: &mut State, name: &str) {
             } else if state.table_depth == 0 {
                 state.n_paragraphs += 1;
                 state.blocks.push(Block::Paragraph {
-                    at: SourceRef::Paragraph { paragraph: state.n_paragraphs },
+                    at: SourceRef::Paragraph {
+                        paragraph: state.n_paragraphs,
+                    },
                     text,
                 });
             }
@@ -165,7 +176,10 @@ fn end(state: &mut State, name: &str) {
             if let Some(cells) = state.row.take() {
                 state.n_rows_in_table += 1;
                 state.blocks.push(Block::Row {
-                    at: SourceRef::TableRow { table: state.n_tables, row: state.n_rows_in_table },
+                    at: SourceRef::TableRow {
+                        table: state.n_tables,
+                        row: state.n_rows_in_table,
+                    },
                     cells,
                 });
             }
@@ -198,12 +212,18 @@ mod tests {
         assert_eq!(
             blocks,
             vec![
-                Block::Paragraph { at: SourceRef::Paragraph { paragraph: 1 }, text: "PHỤ LỤC".into() },
+                Block::Paragraph {
+                    at: SourceRef::Paragraph { paragraph: 1 },
+                    text: "PHỤ LỤC".into()
+                },
                 Block::Row {
                     at: SourceRef::TableRow { table: 1, row: 1 },
                     cells: vec!["I".into(), "A & B".into(), "".into(), "x\ny\nz".into()],
                 },
-                Block::Paragraph { at: SourceRef::Paragraph { paragraph: 2 }, text: "kept".into() },
+                Block::Paragraph {
+                    at: SourceRef::Paragraph { paragraph: 2 },
+                    text: "kept".into()
+                },
             ]
         );
     }
@@ -211,6 +231,10 @@ mod tests {
     #[test]
     fn not_a_zip_is_a_clear_error() {
         let err = docx_blocks(b"PK\x03\x04 not really").unwrap_err();
-        assert!(err.to_string().starts_with("broken DOCX: not a readable zip archive"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("broken DOCX: not a readable zip archive"),
+            "{err}"
+        );
     }
 }

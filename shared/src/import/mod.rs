@@ -69,11 +69,17 @@ pub struct ImportError {
 
 impl ImportError {
     pub(crate) fn at(at: SourceRef, message: impl Into<String>) -> ImportError {
-        ImportError { at: Some(at), message: message.into() }
+        ImportError {
+            at: Some(at),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn whole(message: impl Into<String>) -> ImportError {
-        ImportError { at: None, message: message.into() }
+        ImportError {
+            at: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -147,7 +153,9 @@ pub fn import_bytes(bytes: &[u8]) -> Result<ImportOutcome, ImportError> {
         #[cfg(feature = "docx")]
         return import_docx(bytes);
         #[cfg(not(feature = "docx"))]
-        return Err(ImportError::whole("DOCX import is not built into this program"));
+        return Err(ImportError::whole(
+            "DOCX import is not built into this program",
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::whole("the file is empty"));

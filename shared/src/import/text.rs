@@ -10,9 +10,15 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
             let line_text = line.strip_suffix('\r').unwrap_or(line);
             let at = SourceRef::Line { line: idx + 1 };
             if line_text.contains('\t') {
-                Block::Row { at, cells: line_text.split('\t').map(str::to_string).collect() }
+                Block::Row {
+                    at,
+                    cells: line_text.split('\t').map(str::to_string).collect(),
+                }
             } else {
-                Block::Paragraph { at, text: line_text.to_string() }
+                Block::Paragraph {
+                    at,
+                    text: line_text.to_string(),
+                }
             }
         })
         .collect()

@@ -5,7 +5,10 @@ use shared::import::{import_bytes, import_docx};
 
 fn check(input: &[u8], expect: Expect) {
     match import_bytes(input) {
-        Ok(outcome) => panic!("expected an error, got {} tasks", outcome.plan.tasks().len()),
+        Ok(outcome) => panic!(
+            "expected an error, got {} tasks",
+            outcome.plan.tasks().len()
+        ),
         Err(err) => expect.assert_eq(&err.to_string()),
     }
 }
@@ -16,26 +19,52 @@ const HEADER: &str = "STT\tTiêu chí\tNội dung\tChủ trì\tPhối hợp\tTh�
 #[test]
 fn not_a_plan() {
     check(b"", expect![[r#"the file is empty"#]]);
-    check(b"Hello\nworld\n", expect![[r#"not a plan: no appendix heading ("PHỤ LỤC") followed by a task table was found"#]]);
-    check(b"\xff\xfe\x00garbage", expect![[r#"not a plan: the file is neither DOCX nor UTF-8 text (invalid byte at offset 0)"#]]);
+    check(
+        b"Hello\nworld\n",
+        expect![[
+            r#"not a plan: no appendix heading ("PHỤ LỤC") followed by a task table was found"#
+        ]],
+    );
+    check(
+        b"\xff\xfe\x00garbage",
+        expect![[
+            r#"not a plan: the file is neither DOCX nor UTF-8 text (invalid byte at offset 0)"#
+        ]],
+    );
 }
 
 #[test]
 fn broken_docx() {
-    check(b"PK\x03\x04broken", expect![[r#"broken DOCX: not a readable zip archive (invalid Zip archive: Could not find EOCD)"#]]);
+    check(
+        b"PK\x03\x04broken",
+        expect![[
+            r#"broken DOCX: not a readable zip archive (invalid Zip archive: Could not find EOCD)"#
+        ]],
+    );
     let err = import_docx(&zip_with("other.xml", "<x/>")).unwrap_err();
-    assert_eq!(err.to_string(), "broken DOCX: word/document.xml is missing (is this a Word document?)");
+    assert_eq!(
+        err.to_string(),
+        "broken DOCX: word/document.xml is missing (is this a Word document?)"
+    );
     let err = import_docx(&zip_with("word/document.xml", "<w:document><w:body><w:p>")).unwrap_err();
-    assert!(err.to_string().starts_with("not a plan"), "a truncated body has no appendix: {err}");
+    assert!(
+        err.to_string().starts_with("not a plan"),
+        "a truncated body has no appendix: {err}"
+    );
     let err = import_docx(&zip_with("word/document.xml", "<a></b>")).unwrap_err();
-    assert!(err.to_string().starts_with("broken DOCX: word/document.xml is not valid at byte"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("broken DOCX: word/document.xml is not valid at byte"),
+        "{err}"
+    );
 }
 
 fn zip_with(name: &str, content: &str) -> Vec<u8> {
     use std::io::Write;
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut buf);
-    zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+    zip.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
     zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap();
     buf.into_inner()
@@ -64,8 +93,11 @@ fn table_errors_name_the_line() {
         expect![[r#"line 6: table row after the text at line 5 that ended the table; repeat the header row to continue it"#]],
     );
     check(
-        format!("{HEAD}{HEADER}I\tPHẦN\tnội dung lạc\t\t\t\n1\tA\t\tVăn phòng Sở\t\tHàng năm\n").as_bytes(),
-        expect![[r#"line 4: row "I" has content text but no lead unit (Chủ trì), and rows below it are numbered under it"#]],
+        format!("{HEAD}{HEADER}I\tPHẦN\tnội dung lạc\t\t\t\n1\tA\t\tVăn phòng Sở\t\tHàng năm\n")
+            .as_bytes(),
+        expect![[
+            r#"line 4: row "I" has content text but no lead unit (Chủ trì), and rows below it are numbered under it"#
+        ]],
     );
 }
 
@@ -73,7 +105,9 @@ fn table_errors_name_the_line() {
 fn appendix_errors() {
     check(
         b"PH\xe1\xbb\xa4 L\xe1\xbb\xa4C I\nDANH S\xc3\x81CH KH\xc3\x81C\nSTT\tA\tB\tC\n",
-        expect![[r#"line 1: appendix "DANH SÁCH KHÁC" names none of the indexes PAR INDEX, PAPI, SIPAS"#]],
+        expect![[
+            r#"line 1: appendix "DANH SÁCH KHÁC" names none of the indexes PAR INDEX, PAPI, SIPAS"#
+        ]],
     );
     check(
         format!("{HEAD}Không có bảng\n").as_bytes(),

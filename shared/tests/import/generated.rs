@@ -10,23 +10,35 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use super::import;
 
 const WORDS: &[&str] = &[
-    "Đào", "tạo", "công", "khai", "thủ", "tục", "hành", "chính", "người", "dân", "dịch", "vụ", "trực",
-    "tuyến", "hồ", "sơ", "đúng", "hạn", "kiểm", "tra", "rà", "soát", "văn", "bản", "quy", "định",
-    "nâng", "cao", "chất", "lượng", "phục", "vụ", "xây", "dựng", "nhà", "ở", "đô", "thị", "hạ", "tầng",
+    "Đào", "tạo", "công", "khai", "thủ", "tục", "hành", "chính", "người", "dân", "dịch", "vụ",
+    "trực", "tuyến", "hồ", "sơ", "đúng", "hạn", "kiểm", "tra", "rà", "soát", "văn", "bản", "quy",
+    "định", "nâng", "cao", "chất", "lượng", "phục", "vụ", "xây", "dựng", "nhà", "ở", "đô", "thị",
+    "hạ", "tầng",
 ];
 
 /// Spellings of the units in another department's plan; the first is the canonical one.
 const UNITS: &[&[&str]] = &[
     &["Văn phòng Sở"],
-    &["Phòng Kế hoạch – Tài chính", "Phòng Kế hoạch - Tài chính", "Kế hoạch – Tài chính"],
+    &[
+        "Phòng Kế hoạch – Tài chính",
+        "Phòng Kế hoạch - Tài chính",
+        "Kế hoạch – Tài chính",
+    ],
     &["Phòng Quản lý nông nghiệp"],
     &["Trung tâm Khuyến nông"],
     &["Các phòng, ban, đơn vị thuộc Sở", "Các phòng ban, đơn vị"],
     &["Các đơn vị sự nghiệp thuộc Sở"],
 ];
 
-const TIMEFRAMES: &[&str] =
-    &["Hàng năm", "Thường xuyên", "Quý III và năm", "6 tháng và năm", "Trước ngày 14 của cuối kỳ báo cáo", "Trước ngày 15/12", "Theo kế hoạch của tỉnh"];
+const TIMEFRAMES: &[&str] = &[
+    "Hàng năm",
+    "Thường xuyên",
+    "Quý III và năm",
+    "6 tháng và năm",
+    "Trước ngày 14 của cuối kỳ báo cáo",
+    "Trước ngày 15/12",
+    "Theo kế hoạch của tỉnh",
+];
 
 #[derive(Debug, Clone)]
 struct GenTask {
@@ -53,19 +65,34 @@ struct Layout {
 }
 
 fn words(min: usize, max: usize) -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(prop::sample::select(WORDS).prop_map(str::to_string), min..=max)
+    prop::collection::vec(
+        prop::sample::select(WORDS).prop_map(str::to_string),
+        min..=max,
+    )
 }
 
 fn task() -> impl Strategy<Value = GenTask> {
     let unit = (0..UNITS.len()).prop_flat_map(|u| (Just(u), 0..UNITS[u].len()));
-    (words(1, 8), words(0, 12), unit.clone(), prop::option::of(unit), 0..TIMEFRAMES.len()).prop_map(
-        |(title, content, lead, support, timeframe)| GenTask { title, content, lead, support, timeframe },
+    (
+        words(1, 8),
+        words(0, 12),
+        unit.clone(),
+        prop::option::of(unit),
+        0..TIMEFRAMES.len(),
     )
+        .prop_map(|(title, content, lead, support, timeframe)| GenTask {
+            title,
+            content,
+            lead,
+            support,
+            timeframe,
+        })
 }
 
 fn sections() -> impl Strategy<Value = Vec<GenSection>> {
     prop::collection::vec(
-        (words(1, 5), prop::collection::vec(task(), 1..6)).prop_map(|(title, tasks)| GenSection { title, tasks }),
+        (words(1, 5), prop::collection::vec(task(), 1..6))
+            .prop_map(|(title, tasks)| GenSection { title, tasks }),
         1..5,
     )
 }
@@ -75,23 +102,45 @@ fn roman(n: usize) -> &'static str {
 }
 
 /// Renders one appendix table, returning the lines and the expected tasks in order.
-fn render<'a>(sections: &'a [GenSection], layout: &Layout, dotted: bool) -> (Vec<String>, Vec<(String, &'a GenTask)>) {
-    let header = "STT\tTiêu chí\tNội dung, nhiệm vụ và giải pháp\tChủ trì\tPhối hợp\tThời gian".to_string();
+fn render<'a>(
+    sections: &'a [GenSection],
+    layout: &Layout,
+    dotted: bool,
+) -> (Vec<String>, Vec<(String, &'a GenTask)>) {
+    let header =
+        "STT\tTiêu chí\tNội dung, nhiệm vụ và giải pháp\tChủ trì\tPhối hợp\tThời gian".to_string();
     let mut lines = vec![header.clone()];
     let mut expected = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (s_idx, section) in sections.iter().enumerate() {
-        let s_code = if dotted { (s_idx + 1).to_string() } else { roman(s_idx).to_string() };
-        rows.push(vec![s_code.clone(), section.title.join(" "), String::new(), String::new(), String::new(), String::new()]);
+        let s_code = if dotted {
+            (s_idx + 1).to_string()
+        } else {
+            roman(s_idx).to_string()
+        };
+        rows.push(vec![
+            s_code.clone(),
+            section.title.join(" "),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
         for (t_idx, task) in section.tasks.iter().enumerate() {
-            let code = if dotted { format!("{s_code}.{}", t_idx + 1) } else { (t_idx + 1).to_string() };
+            let code = if dotted {
+                format!("{s_code}.{}", t_idx + 1)
+            } else {
+                (t_idx + 1).to_string()
+            };
             expected.push((code.clone(), task));
             rows.push(vec![
                 code,
                 task.title.join(" "),
                 task.content.join(" "),
                 UNITS[task.lead.0][task.lead.1].to_string(),
-                task.support.map(|(u, v)| UNITS[u][v].to_string()).unwrap_or_default(),
+                task.support
+                    .map(|(u, v)| UNITS[u][v].to_string())
+                    .unwrap_or_default(),
                 TIMEFRAMES[task.timeframe].to_string(),
             ]);
         }
@@ -151,7 +200,10 @@ fn plan_and_layout() -> impl Strategy<Value = (Vec<GenSection>, Layout, Vec<GenS
 }
 
 fn cases() -> u32 {
-    std::env::var("PLANSYNC_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    std::env::var("PLANSYNC_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
 }
 
 proptest! {

@@ -14,11 +14,18 @@ pub fn import(text: &str) -> ImportOutcome {
 
 /// The repository's copy of the seed plan (Tuyên Quang Department of Construction, 2026-2030).
 pub fn seed_text() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/plans/tuyen-quang-sxd-2026.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/plans/tuyen-quang-sxd-2026.txt"
+    );
     std::fs::read_to_string(path).expect("the seed fixture is in fixtures/plans")
 }
 
 pub fn seed_docx() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/plans/tuyen-quang-sxd-2026.docx");
-    std::fs::read(path).expect("the DOCX fixture is in fixtures/plans (scripts/make-docx-fixture.py)")
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/plans/tuyen-quang-sxd-2026.docx"
+    );
+    std::fs::read(path)
+        .expect("the DOCX fixture is in fixtures/plans (scripts/make-docx-fixture.py)")
 }

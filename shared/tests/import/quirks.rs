@@ -38,10 +38,27 @@ fn plan_header_is_read() {
     let outcome = import(&format!("{PREAMBLE}PHỤ LỤC I\nCHỈ SỐ PAR INDEX\nSTT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian\n1\tA\tVăn phòng Sở\t\tHàng năm\n"));
     let plan = &outcome.plan;
     assert_eq!(
-        (plan.number.as_str(), plan.place.as_str(), plan.date.as_str(), plan.kind.as_str()),
-        ("07/KH-SNN", "Hà Giang", "ngày 05 tháng 02 năm 2027", "KẾ HOẠCH")
+        (
+            plan.number.as_str(),
+            plan.place.as_str(),
+            plan.date.as_str(),
+            plan.kind.as_str()
+        ),
+        (
+            "07/KH-SNN",
+            "Hà Giang",
+            "ngày 05 tháng 02 năm 2027",
+            "KẾ HOẠCH"
+        )
     );
-    assert_eq!((plan.date_parts.day, plan.date_parts.month, plan.date_parts.year), (Some(5), Some(2), Some(2027)));
+    assert_eq!(
+        (
+            plan.date_parts.day,
+            plan.date_parts.month,
+            plan.date_parts.year
+        ),
+        (Some(5), Some(2), Some(2027))
+    );
     assert_eq!(plan.title, "Cải thiện Chỉ số PAR INDEX giai đoạn 2027-2028");
     assert_eq!(plan.period.map(|p| (p.from, p.to)), Some((2027, 2028)));
 }
@@ -135,7 +152,15 @@ b\t\tviệc b\t\t\t\n\
 fn docx_bytes_and_text_bytes_are_told_apart() {
     let text = format!("{PREAMBLE}PHỤ LỤC\nCHỈ SỐ PAPI\nSTT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian\n1\tA\tVăn phòng Sở\t\tHàng năm\n");
     let from_bytes = shared::import::import_bytes(format!("\u{feff}{text}").as_bytes()).unwrap();
-    assert_eq!(from_bytes.plan.tasks().len(), 1, "a UTF-8 byte order mark is accepted");
+    assert_eq!(
+        from_bytes.plan.tasks().len(),
+        1,
+        "a UTF-8 byte order mark is accepted"
+    );
     let crlf = text.replace('\n', "\r\n");
-    assert_eq!(import(&crlf).plan, import(&text).plan, "Windows line endings read the same");
+    assert_eq!(
+        import(&crlf).plan,
+        import(&text).plan,
+        "Windows line endings read the same"
+    );
 }

@@ -9,13 +9,30 @@ use super::{import, seed_docx, seed_text};
 #[test]
 fn seed_has_57_tasks_in_three_appendices() {
     let outcome = import(&seed_text());
-    let counts: Vec<(IndexKind, usize)> =
-        outcome.plan.appendices.iter().map(|a| (a.index, a.n_tasks())).collect();
-    assert_eq!(counts, [(IndexKind::ParIndex, 37), (IndexKind::Papi, 10), (IndexKind::Sipas, 10)]);
+    let counts: Vec<(IndexKind, usize)> = outcome
+        .plan
+        .appendices
+        .iter()
+        .map(|a| (a.index, a.n_tasks()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (IndexKind::ParIndex, 37),
+            (IndexKind::Papi, 10),
+            (IndexKind::Sipas, 10)
+        ]
+    );
     assert_eq!(outcome.plan.tasks().len(), 57);
-    let par_sections: Vec<&str> =
-        outcome.plan.appendices[0].sections.iter().map(|s| s.code.as_str()).collect();
-    assert_eq!(par_sections, ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]);
+    let par_sections: Vec<&str> = outcome.plan.appendices[0]
+        .sections
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(
+        par_sections,
+        ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+    );
 }
 
 #[test]
@@ -34,7 +51,9 @@ fn seed_plan_snapshot() {
 #[test]
 fn docx_form_gives_the_same_plan() {
     let from_text = import(&seed_text()).plan;
-    let from_docx = import_docx(&seed_docx()).unwrap_or_else(|e| panic!("{e}")).plan;
+    let from_docx = import_docx(&seed_docx())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .plan;
     assert_eq!(without_sources(from_docx), without_sources(from_text));
 }
 
@@ -64,7 +83,10 @@ fn every_seed_cell_lands_in_exactly_one_field() {
         if !line.contains('\t') {
             continue;
         }
-        assert!(in_appendix, "line {line_no}: the seed has no table before its appendices");
+        assert!(
+            in_appendix,
+            "line {line_no}: the seed has no table before its appendices"
+        );
         let cells: Vec<&str> = line.split('\t').collect();
         let is_header = cells[0].trim() == "STT" || cells.iter().any(|c| c.trim() == "Chủ trì");
         for (column, cell) in cells.iter().enumerate() {
@@ -74,14 +96,23 @@ fn every_seed_cell_lands_in_exactly_one_field() {
             let placed: Vec<_> = outcome
                 .placements
                 .iter()
-                .filter(|p| p.at == shared::import::SourceRef::Line { line: line_no } && p.column == column)
+                .filter(|p| {
+                    p.at == shared::import::SourceRef::Line { line: line_no } && p.column == column
+                })
                 .collect();
             if is_header {
-                assert!(placed.is_empty(), "line {line_no}: a header cell is not task data");
+                assert!(
+                    placed.is_empty(),
+                    "line {line_no}: a header cell is not task data"
+                );
                 continue;
             }
             n_cells += 1;
-            assert_eq!(placed.len(), 1, "line {line_no} column {column} ({cell:?}) must be placed exactly once");
+            assert_eq!(
+                placed.len(),
+                1,
+                "line {line_no} column {column} ({cell:?}) must be placed exactly once"
+            );
             let field = field_text(&outcome.plan, &placed[0].owner, placed[0].field);
             assert!(
                 field.contains(&clean_cell(cell)),
@@ -91,7 +122,11 @@ fn every_seed_cell_lands_in_exactly_one_field() {
     }
     assert!(n_cells > 57 * 4, "the seed's body has {n_cells} cells");
     // Each field holds its cells and nothing else, in order.
-    let mut fields: Vec<(&CellOwner, Field)> = outcome.placements.iter().map(|p| (&p.owner, p.field)).collect();
+    let mut fields: Vec<(&CellOwner, Field)> = outcome
+        .placements
+        .iter()
+        .map(|p| (&p.owner, p.field))
+        .collect();
     fields.dedup();
     for (owner, field) in fields {
         let parts: Vec<String> = outcome
@@ -99,8 +134,17 @@ fn every_seed_cell_lands_in_exactly_one_field() {
             .iter()
             .filter(|p| &p.owner == owner && p.field == field)
             .map(|p| {
-                let shared::import::SourceRef::Line { line } = p.at else { unreachable!("text form") };
-                clean_cell(text.split('\n').nth(line - 1).unwrap().split('\t').nth(p.column).unwrap())
+                let shared::import::SourceRef::Line { line } = p.at else {
+                    unreachable!("text form")
+                };
+                clean_cell(
+                    text.split('\n')
+                        .nth(line - 1)
+                        .unwrap()
+                        .split('\t')
+                        .nth(p.column)
+                        .unwrap(),
+                )
             })
             .collect();
         let actual = field_text(&outcome.plan, owner, field);
@@ -116,7 +160,9 @@ fn every_seed_cell_lands_in_exactly_one_field() {
 fn field_text(plan: &Plan, owner: &CellOwner, field: Field) -> String {
     match owner {
         CellOwner::Task(id) => {
-            let task = plan.task(id).unwrap_or_else(|| panic!("placed in unknown task {id}"));
+            let task = plan
+                .task(id)
+                .unwrap_or_else(|| panic!("placed in unknown task {id}"));
             match field {
                 Field::Code => task.code.clone(),
                 Field::Title => task.title.clone(),
@@ -129,11 +175,16 @@ fn field_text(plan: &Plan, owner: &CellOwner, field: Field) -> String {
             }
         }
         CellOwner::Section(path) => {
-            let section = find_section(plan, path).unwrap_or_else(|| panic!("placed in unknown section {path}"));
+            let section = find_section(plan, path)
+                .unwrap_or_else(|| panic!("placed in unknown section {path}"));
             match field {
                 Field::Code => section.code.clone(),
                 Field::Title => section.title.clone(),
-                Field::Timeframe => section.timeframe.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+                Field::Timeframe => section
+                    .timeframe
+                    .as_ref()
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default(),
                 other => panic!("a section has no {other:?} field"),
             }
         }
@@ -147,7 +198,9 @@ fn find_section<'a>(plan: &'a Plan, path: &str) -> Option<&'a Section> {
     let mut sections = &appendix.sections;
     let mut found = None;
     for code in parts {
-        let section = sections.iter().find(|s| s.code.trim_end_matches('.') == code)?;
+        let section = sections
+            .iter()
+            .find(|s| s.code.trim_end_matches('.') == code)?;
         sections = &section.sections;
         found = Some(section);
     }
@@ -157,11 +210,23 @@ fn find_section<'a>(plan: &'a Plan, path: &str) -> Option<&'a Section> {
 #[test]
 fn units_are_normalised_and_collectives_expand() {
     let plan = import(&seed_text()).plan;
-    let finance = plan.units.find("Kế hoạch – Tài chính").expect("the finance division is named");
+    let finance = plan
+        .units
+        .find("Kế hoạch – Tài chính")
+        .expect("the finance division is named");
     assert_eq!(finance.name, "Phòng Kế hoạch – Tài chính");
-    let task = plan.task(&shared::TaskId("PAR_INDEX/VIII/2".into())).unwrap();
-    assert_eq!(task.support, ["Phòng Kế hoạch – Tài chính"], "the bare spelling maps to the division");
-    assert_eq!(task.support_text, "Kế hoạch – Tài chính", "the cell as printed is kept");
+    let task = plan
+        .task(&shared::TaskId("PAR_INDEX/VIII/2".into()))
+        .unwrap();
+    assert_eq!(
+        task.support,
+        ["Phòng Kế hoạch – Tài chính"],
+        "the bare spelling maps to the division"
+    );
+    assert_eq!(
+        task.support_text, "Kế hoạch – Tài chính",
+        "the cell as printed is kept"
+    );
     let units: Vec<&str> = plan.units.units().map(|u| u.name.as_str()).collect();
     assert_eq!(
         units,
@@ -173,5 +238,9 @@ fn units_are_normalised_and_collectives_expand() {
             "Phòng Phát triển đô thị và nhà ở"
         ]
     );
-    assert_eq!(plan.reporting_units(task).len(), 5, "a collective lead means every unit reports");
+    assert_eq!(
+        plan.reporting_units(task).len(),
+        5,
+        "a collective lead means every unit reports"
+    );
 }
