@@ -4,6 +4,9 @@
 //! strings and get values back. It builds for `wasm32-unknown-unknown` so the Yew frontend uses the
 //! same types as the desktop app and the server.
 
+pub mod calendar;
+#[cfg(feature = "documents")]
+pub mod documents;
 pub mod import;
 pub mod plan;
 pub mod target;

@@ -1,0 +1,316 @@
+//! A unit's records for one year: per task its status and progress, and per reporting period
+//! its result, difficulties, proposals, notes and the actual values of its targets.
+//!
+//! Layout: `{schema, unit, year, tasks: {TASK_ID: {status, progress, periods: {PERIOD:
+//! {result, difficulties, proposals, notes: Text, actuals: {TARGET_IDX: f64}}}}}}`.
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ObjId, ReadDoc, ScalarValue, ROOT};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    change, check_schema, ensure_map, ensure_text, int_at, map_at, str_at, text_at, versions,
+    ChangeAuthor, DocumentError, Result, Versions,
+};
+use crate::calendar::PeriodId;
+use crate::plan::TaskId;
+
+pub const SCHEMA: &str = "plansync/records@1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    NotApplicable,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 4] = [
+        TaskStatus::NotStarted,
+        TaskStatus::InProgress,
+        TaskStatus::Done,
+        TaskStatus::NotApplicable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "not_started",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+            TaskStatus::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TaskStatus> {
+        TaskStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// "Chưa thực hiện", "Đang thực hiện", "Hoàn thành", "Không áp dụng".
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "Chưa thực hiện",
+            TaskStatus::InProgress => "Đang thực hiện",
+            TaskStatus::Done => "Hoàn thành",
+            TaskStatus::NotApplicable => "Không áp dụng",
+        }
+    }
+}
+
+/// The long-text fields of a period's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    Result,
+    Difficulties,
+    Proposals,
+    Notes,
+}
+
+impl TextField {
+    pub const ALL: [TextField; 4] = [
+        TextField::Result,
+        TextField::Difficulties,
+        TextField::Proposals,
+        TextField::Notes,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TextField::Result => "result",
+            TextField::Difficulties => "difficulties",
+            TextField::Proposals => "proposals",
+            TextField::Notes => "notes",
+        }
+    }
+}
+
+/// A task the unit reports on, with how many targets it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSkeleton {
+    pub task_id: TaskId,
+    pub n_targets: usize,
+}
+
+/// One edit a person makes to a task's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "edit", rename_all = "snake_case")]
+pub enum RecordEdit {
+    Status {
+        status: TaskStatus,
+    },
+    Progress {
+        percent: u8,
+    },
+    Text {
+        period: PeriodId,
+        field: TextField,
+        text: String,
+    },
+    /// `value: None` clears the actual.
+    Actual {
+        period: PeriodId,
+        target: usize,
+        value: Option<f64>,
+    },
+}
+
+impl RecordEdit {
+    /// A short description for history.
+    pub fn describe(&self) -> String {
+        match self {
+            RecordEdit::Status { status } => format!("status={}", status.as_str()),
+            RecordEdit::Progress { percent } => format!("progress={percent}"),
+            RecordEdit::Text { period, field, .. } => format!("{} {period}", field.key()),
+            RecordEdit::Actual { period, target, .. } => format!("actual #{target} {period}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub task_id: TaskId,
+    pub status: Versions<TaskStatus>,
+    pub progress: Versions<u8>,
+    pub periods: Vec<PeriodRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRecord {
+    pub period: PeriodId,
+    pub result: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub notes: String,
+    /// Actual values by target index.
+    pub actuals: Vec<(usize, Versions<f64>)>,
+}
+
+/// Creates the records document's structure (idempotent: adds only what is missing).
+pub fn ensure_structure(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    unit: &str,
+    year: i32,
+    tasks: &[TaskSkeleton],
+) -> Result<()> {
+    change(doc, author, time_ms, |tx| {
+        if tx.get(ROOT, "schema")?.is_none() {
+            tx.put(ROOT, "schema", SCHEMA)?;
+            tx.put(ROOT, "unit", unit)?;
+            tx.put(ROOT, "year", i64::from(year))?;
+        }
+        let tasks_obj = ensure_map(tx, &ROOT, "tasks")?;
+        for task in tasks {
+            let task_obj = ensure_map(tx, &tasks_obj, &task.task_id.0)?;
+            let periods = ensure_map(tx, &task_obj, "periods")?;
+            for period in PeriodId::of_year(year) {
+                let period_obj = ensure_map(tx, &periods, &period.to_string())?;
+                for field in TextField::ALL {
+                    ensure_text(tx, &period_obj, field.key())?;
+                }
+                ensure_map(tx, &period_obj, "actuals")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The unit code and year the document is for.
+pub fn owner(doc: &Automerge) -> Result<(String, i32)> {
+    check_schema(doc, SCHEMA)?;
+    let unit = str_at(doc, &ROOT, "unit")?.unwrap_or_default();
+    let year = int_at(doc, &ROOT, "year")?
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or_default();
+    Ok((unit, year))
+}
+
+/// The tasks this document has records for.
+pub fn task_ids(doc: &Automerge) -> Result<Vec<TaskId>> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    Ok(doc.keys(&tasks).map(TaskId).collect())
+}
+
+fn task_obj(doc: &Automerge, task_id: &TaskId) -> Result<ObjId> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    map_at(doc, &tasks, &task_id.0).map_err(|_| DocumentError::Missing(format!("task {task_id}")))
+}
+
+/// Applies one edit in its own change.
+pub fn apply(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    task_id: &TaskId,
+    edit: &RecordEdit,
+) -> Result<()> {
+    let task = task_obj(doc, task_id)?;
+    let period_obj = |doc: &Automerge, period: &PeriodId| -> Result<ObjId> {
+        let periods = map_at(doc, &task, "periods")?;
+        map_at(doc, &periods, &period.to_string())
+            .map_err(|_| DocumentError::Missing(format!("period {period}")))
+    };
+    let period = match edit {
+        RecordEdit::Text { period, .. } | RecordEdit::Actual { period, .. } => {
+            Some(period_obj(doc, period)?)
+        }
+        _ => None,
+    };
+    let author = ChangeAuthor {
+        what: edit.describe(),
+        ..author.clone()
+    };
+    change(doc, &author, time_ms, |tx| {
+        match edit {
+            RecordEdit::Status { status } => {
+                tx.put(&task, "status", status.as_str())?;
+            }
+            RecordEdit::Progress { percent } => {
+                if *percent > 100 {
+                    return Err(DocumentError::OutOfRange(format!(
+                        "progress {percent}% is above 100%"
+                    )));
+                }
+                tx.put(&task, "progress", i64::from(*percent))?;
+            }
+            RecordEdit::Text { field, text, .. } => {
+                let period = period.as_ref().expect("looked up above");
+                let obj = ensure_text(tx, period, field.key())?;
+                tx.update_text(&obj, text)?;
+            }
+            RecordEdit::Actual { target, value, .. } => {
+                let period = period.as_ref().expect("looked up above");
+                let actuals = ensure_map(tx, period, "actuals")?;
+                match value {
+                    Some(v) if v.is_finite() => tx.put(&actuals, target.to_string(), *v)?,
+                    Some(v) => {
+                        return Err(DocumentError::OutOfRange(format!(
+                            "actual {v} is not a number"
+                        )))
+                    }
+                    None => tx.delete(&actuals, target.to_string())?,
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Reads a task's record, with competing versions of scalar fields.
+pub fn read(doc: &Automerge, task_id: &TaskId) -> Result<TaskRecord> {
+    let task = task_obj(doc, task_id)?;
+    let status = versions(doc, &task, "status", |s| {
+        s.as_str().and_then(TaskStatus::parse)
+    })?;
+    let progress = versions(doc, &task, "progress", |s| {
+        s.as_i64().and_then(|p| u8::try_from(p).ok())
+    })?;
+    let mut periods = Vec::new();
+    if let Ok(periods_obj) = map_at(doc, &task, "periods") {
+        for key in doc.keys(&periods_obj) {
+            let Ok(period) = key.parse::<PeriodId>() else {
+                continue;
+            };
+            let obj = map_at(doc, &periods_obj, &key)?;
+            let mut actuals = Vec::new();
+            if let Ok(actuals_obj) = map_at(doc, &obj, "actuals") {
+                for target in doc.keys(&actuals_obj) {
+                    let Ok(idx) = target.parse::<usize>() else {
+                        continue;
+                    };
+                    actuals.push((idx, versions(doc, &actuals_obj, &target, scalar_f64)?));
+                }
+            }
+            actuals.sort_by_key(|(idx, _)| *idx);
+            periods.push(PeriodRecord {
+                period,
+                result: text_at(doc, &obj, "result")?,
+                difficulties: text_at(doc, &obj, "difficulties")?,
+                proposals: text_at(doc, &obj, "proposals")?,
+                notes: text_at(doc, &obj, "notes")?,
+                actuals,
+            });
+        }
+    }
+    periods.sort_by_key(|p| p.period);
+    Ok(TaskRecord {
+        task_id: task_id.clone(),
+        status,
+        progress,
+        periods,
+    })
+}
+
+fn scalar_f64(value: &ScalarValue) -> Option<f64> {
+    match value {
+        ScalarValue::F64(f) => Some(*f),
+        ScalarValue::Int(i) => Some(*i as f64),
+        ScalarValue::Uint(u) => Some(*u as f64),
+        _ => None,
+    }
+}

@@ -1,0 +1,140 @@
+//! The office's appraisal of one unit's records for one year: per task and period a verdict
+//! (pending, accepted, returned), a comment, who gave it and when.
+//!
+//! Layout: `{schema, unit, year, tasks: {TASK_ID: {periods: {PERIOD: {verdict, comment: Text,
+//! by, at}}}}}`.
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ObjId, ReadDoc, ROOT};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    change, check_schema, ensure_map, ensure_text, int_at, map_at, str_at, text_at, versions,
+};
+use super::{ChangeAuthor, DocumentError, Result, Versions};
+use crate::calendar::PeriodId;
+use crate::plan::TaskId;
+
+pub const SCHEMA: &str = "plansync/review@1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pending,
+    Accepted,
+    Returned,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pending => "pending",
+            Verdict::Accepted => "accepted",
+            Verdict::Returned => "returned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Verdict> {
+        [Verdict::Pending, Verdict::Accepted, Verdict::Returned]
+            .into_iter()
+            .find(|v| v.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    pub verdict: Versions<Verdict>,
+    pub comment: String,
+    /// The reviewer's user name.
+    pub by: Option<String>,
+    /// When the verdict was given (Unix milliseconds).
+    pub at: Option<i64>,
+}
+
+/// Creates the review document's structure (idempotent).
+pub fn ensure_structure(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    unit: &str,
+    year: i32,
+    tasks: &[TaskId],
+) -> Result<()> {
+    change(doc, author, time_ms, |tx| {
+        if tx.get(ROOT, "schema")?.is_none() {
+            tx.put(ROOT, "schema", SCHEMA)?;
+            tx.put(ROOT, "unit", unit)?;
+            tx.put(ROOT, "year", i64::from(year))?;
+        }
+        let tasks_obj = ensure_map(tx, &ROOT, "tasks")?;
+        for task in tasks {
+            let task_obj = ensure_map(tx, &tasks_obj, &task.0)?;
+            let periods = ensure_map(tx, &task_obj, "periods")?;
+            for period in PeriodId::of_year(year) {
+                let period_obj = ensure_map(tx, &periods, &period.to_string())?;
+                ensure_text(tx, &period_obj, "comment")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn period_obj(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<ObjId> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    let task = map_at(doc, &tasks, &task_id.0)
+        .map_err(|_| DocumentError::Missing(format!("task {task_id}")))?;
+    let periods = map_at(doc, &task, "periods")?;
+    map_at(doc, &periods, &period.to_string())
+        .map_err(|_| DocumentError::Missing(format!("period {period}")))
+}
+
+/// Records a verdict with its comment.
+pub fn set_verdict(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    task_id: &TaskId,
+    period: PeriodId,
+    verdict: Verdict,
+    comment: &str,
+) -> Result<()> {
+    let obj = period_obj(doc, task_id, period)?;
+    let author = ChangeAuthor {
+        what: format!("verdict={} {period}", verdict.as_str()),
+        ..author.clone()
+    };
+    let by = author.user.clone();
+    change(doc, &author, time_ms, |tx| {
+        tx.put(&obj, "verdict", verdict.as_str())?;
+        tx.put(&obj, "by", by.as_str())?;
+        tx.put(&obj, "at", time_ms)?;
+        let text = ensure_text(tx, &obj, "comment")?;
+        tx.update_text(&text, comment)?;
+        Ok(())
+    })
+}
+
+pub fn read(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<ReviewEntry> {
+    let obj = period_obj(doc, task_id, period)?;
+    Ok(ReviewEntry {
+        verdict: versions(doc, &obj, "verdict", |s| {
+            s.as_str().and_then(Verdict::parse)
+        })?,
+        comment: text_at(doc, &obj, "comment")?,
+        by: str_at(doc, &obj, "by")?,
+        at: int_at(doc, &obj, "at")?,
+    })
+}
+
+/// Whether the office accepted `period` of `task_id` (an accepted period is locked for the unit).
+pub fn is_accepted(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> bool {
+    read(doc, task_id, period).is_ok_and(|e| e.verdict.current() == Some(&Verdict::Accepted))
+}
+
+/// The tasks this review document covers.
+pub fn task_ids(doc: &Automerge) -> Result<Vec<TaskId>> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    Ok(doc.keys(&tasks).map(TaskId).collect())
+}
