@@ -10,7 +10,10 @@
 //!   issued before the call has committed. The server holds outgoing sync messages on it, so it
 //!   never passes on or confirms a change it has not stored.
 
+mod durable;
 mod schema;
+
+pub use durable::DurableIndex;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -60,6 +63,7 @@ struct Inner {
     /// The highest sequence number below which every write has committed.
     committed: watch::Sender<u64>,
     failure: watch::Sender<Option<String>>,
+    durable: DurableIndex,
 }
 
 #[derive(Default)]
@@ -86,12 +90,18 @@ impl SqliteStorage {
                 }),
                 committed: watch::channel(0).0,
                 failure: watch::channel(None).0,
+                durable: DurableIndex::default(),
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Which changes of each document are on disk (see [`DurableIndex`]).
+    pub fn durable(&self) -> &DurableIndex {
+        &self.inner.durable
     }
 
     /// Why the storage failed, if it did.
@@ -131,8 +141,16 @@ impl SqliteStorage {
     pub fn put_now(&self, key: &StorageKey, data: &[u8]) -> Result<(), StorageError> {
         let seq = self.issue();
         let result = self.write_with_retries(|conn| put_chunk(conn, key, data), "write");
+        if result.is_ok() {
+            self.record_durable(key, data);
+        }
         self.complete(seq);
         result
+    }
+
+    fn record_durable(&self, key: &StorageKey, data: &[u8]) {
+        let parts: Vec<&str> = key.into_iter().map(String::as_str).collect();
+        self.inner.durable.record(&parts, data);
     }
 
     pub fn load_now(&self, key: &StorageKey) -> Result<Option<Vec<u8>>, StorageError> {
@@ -281,7 +299,13 @@ impl samod::storage::Storage for SqliteStorage {
 
     async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
         self.blocking(move |s| match s.load_range_now(&prefix) {
-            Ok(found) => found,
+            Ok(found) => {
+                // What is already on disk is durable.
+                for (key, data) in &found {
+                    s.record_durable(key, data);
+                }
+                found
+            }
             Err(err) => {
                 s.fail(&format!("read of {prefix} failed: {err}"));
                 HashMap::new()
@@ -296,7 +320,9 @@ impl samod::storage::Storage for SqliteStorage {
         let this = self.clone();
         async move {
             this.blocking(move |s| {
-                let _ = s.write_with_retries(|conn| put_chunk(conn, &key, &data), "write");
+                if s.write_with_retries(|conn| put_chunk(conn, &key, &data), "write").is_ok() {
+                    s.record_durable(&key, &data);
+                }
                 s.complete(seq);
             })
             .await
