@@ -11,9 +11,15 @@ use shared::import::{import_bytes, ImportOutcome, Warning};
 use shared::plan::{Plan, Section};
 use shared::unit::Assignee;
 
+use crate::access::Role;
+use crate::registry::Registry;
+
 #[derive(Debug, Parser)]
 #[command(name = "plansync", version, about = "PlanSync server and admin tools")]
 pub struct Cli {
+    /// The server's data directory (registry and documents, SQLite).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +29,56 @@ pub enum Command {
     /// Work with plan files.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Manage the units of the Sở.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Run the sync server.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit.
+    Add {
+        /// A short code (letters, digits, '-' or '_'), e.g. VP.
+        code: String,
+        /// The unit's name, e.g. "Văn phòng Sở".
+        #[arg(long)]
+        name: String,
+        /// office, division, public-service, one-stop-desk or other.
+        #[arg(long, default_value = "division")]
+        kind: String,
+    },
+    /// List units.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        username: String,
+        /// The unit code the user belongs to.
+        #[arg(long)]
+        unit: String,
+        /// staff, reviewer, plan-editor or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Disable a user: their sessions end and open connections are cut.
+    Disable { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,12 +91,148 @@ pub enum PlanCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a plan and create its documents (plan, and each unit's records and review for
+    /// the year); prints the document ids.
+    Publish {
+        file: PathBuf,
+        /// The reporting year (default: the current year).
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let data = || {
+        cli.data
+            .clone()
+            .context("this command needs --data DIR (the server's data directory)")
+    };
     match cli.command {
         Command::Plan(PlanCommand::Import { file, json }) => import(&file, json, out),
+        Command::Plan(PlanCommand::Publish { ref file, year }) => {
+            let data = data()?;
+            runtime()?.block_on(publish(&data, file, year, out))
+        }
+        Command::Unit(UnitCommand::Add {
+            ref code,
+            ref name,
+            ref kind,
+        }) => {
+            if !matches!(
+                kind.as_str(),
+                "office" | "division" | "public-service" | "one-stop-desk" | "other"
+            ) {
+                anyhow::bail!("unknown unit kind \"{kind}\" (office, division, public-service, one-stop-desk, other)");
+            }
+            registry(&data()?)?.add_unit(code, name, kind)?;
+            writeln!(out, "added unit {code}")?;
+            Ok(())
+        }
+        Command::Unit(UnitCommand::List) => {
+            for unit in registry(&data()?)?.units()? {
+                writeln!(out, "{}\t{}\t{}", unit.code, unit.kind, unit.name)?;
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            ref username,
+            ref unit,
+            ref role,
+            ..
+        }) => {
+            let role = Role::parse(role).with_context(|| {
+                format!("unknown role \"{role}\" (staff, reviewer, plan-editor, admin)")
+            })?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            registry(&data()?)?.add_user(username, unit, role, password, now_ms())?;
+            writeln!(
+                out,
+                "added user {username} ({}, unit {unit})",
+                role.as_str()
+            )?;
+            Ok(())
+        }
+        Command::User(UserCommand::List) => {
+            for user in registry(&data()?)?.users()? {
+                let state = if user.disabled { "disabled" } else { "active" };
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{state}",
+                    user.username,
+                    user.unit,
+                    user.role.as_str()
+                )?;
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Disable { ref username }) => {
+            if !registry(&data()?)?.disable_user(username)? {
+                anyhow::bail!("no user {username}");
+            }
+            writeln!(out, "disabled {username}; their sessions are ended")?;
+            Ok(())
+        }
+        Command::Serve { listen } => {
+            let data = data()?;
+            runtime()?.block_on(crate::sync::serve(&data, listen))
+        }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn registry(data: &Path) -> Result<Registry> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    Registry::open(&crate::sync::registry_path(data))
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+async fn publish(data: &Path, file: &Path, year: Option<i32>, out: &mut dyn Write) -> Result<()> {
+    let plan = crate::publish::load_plan(file)?;
+    let now = now_ms();
+    let year = year.unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now).year);
+    let (registry, storage) = crate::sync::open_data(data)?;
+    let repo = crate::sync::open_repo(registry.clone(), storage.clone()).await;
+    let report = crate::publish::publish(registry, &repo, &plan, year, now).await;
+    // Stopping waits for every pending storage write.
+    repo.stop().await;
+    if let Some(why) = storage.failure() {
+        anyhow::bail!("document storage failed: {why}");
+    }
+    let report = report?;
+    for unit in &report.units_added {
+        writeln!(
+            out,
+            "unit added\t{}\t{}\t{}",
+            unit.code, unit.kind, unit.name
+        )?;
+    }
+    for doc in &report.documents {
+        let what = if doc.created { "created" } else { "updated" };
+        let unit = doc.entry.unit.as_deref().unwrap_or("-");
+        let year = doc.entry.year.map_or("-".to_string(), |y| y.to_string());
+        writeln!(
+            out,
+            "{}\t{unit}\t{year}\t{}\t{what}",
+            doc.entry.kind.as_str(),
+            doc.entry.id
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads and imports a plan file; the error names the file.

@@ -1,3 +1,8 @@
-//! The PlanSync server crate: the admin and import CLI today, the sync server next.
+//! The PlanSync server crate: the sync server (`sync`), its registry of units, users and
+//! documents (`registry`), access rules (`access`), plan publishing (`publish`) and the CLI.
 
+pub mod access;
 pub mod cli;
+pub mod publish;
+pub mod registry;
+pub mod sync;

@@ -1,0 +1,433 @@
+//! The server's registry: units, users, sessions, websocket tickets and documents, in SQLite
+//! (`registry.sqlite3` in the data directory). Passwords are argon2id hashes; tokens and tickets
+//! are random and stored only as SHA-256 hashes. Every function takes the current time.
+
+mod schema;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use anyhow::{bail, Context, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use shared::documents::DocumentKind;
+
+use crate::access::{access, Access, Role};
+
+/// Sessions last this long: the app logs in once and then works offline for months.
+pub const SESSION_MILLIS: i64 = 180 * 24 * 3600 * 1000;
+/// A websocket ticket must be used within this long.
+pub const TICKET_MILLIS: i64 = 60 * 1000;
+
+pub struct Registry {
+    conn: Mutex<Connection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: String,
+    pub unit: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// An authenticated session (one per device login, or one per websocket ticket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    /// The samod peer id this session must connect as.
+    pub peer_id: String,
+    pub device: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentEntry {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl Registry {
+    pub fn open(path: &Path) -> Result<Registry> {
+        let conn =
+            Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        schema::prepare(&conn, path)?;
+        Ok(Registry {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn add_unit(&self, code: &str, name: &str, kind: &str) -> Result<()> {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!("unit code \"{code}\" must be letters, digits, '-' or '_'");
+        }
+        let name = shared::vietnamese::tidy(name);
+        if name.is_empty() {
+            bail!("unit {code} needs a name");
+        }
+        let inserted = self.conn().execute(
+            "INSERT OR IGNORE INTO units (code, name, kind) VALUES (?1, ?2, ?3)",
+            params![code, name, kind],
+        )?;
+        if inserted == 0 {
+            bail!("unit {code} already exists");
+        }
+        Ok(())
+    }
+
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT code, name, kind FROM units ORDER BY code")?;
+        let units = stmt
+            .query_map([], |r| {
+                Ok(Unit {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(units)
+    }
+
+    pub fn add_user(
+        &self,
+        username: &str,
+        unit: &str,
+        role: Role,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<()> {
+        if username.is_empty() || username.chars().any(|c| c.is_whitespace() || c == '/') {
+            bail!("user name \"{username}\" must not be empty or contain spaces or '/'");
+        }
+        if password.chars().count() < 8 {
+            bail!("the password must have at least 8 characters");
+        }
+        let unit_exists: bool = self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM units WHERE code = ?1)",
+            [unit],
+            |r| r.get(0),
+        )?;
+        if !unit_exists {
+            bail!("no unit {unit}: add it first with `plansync unit add {unit} --name ...`");
+        }
+        let hash = hash_password(password)?;
+        let inserted = self.conn().execute(
+            "INSERT OR IGNORE INTO users (username, unit, role, password_hash, disabled, created_at)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            params![username, unit, role.as_str(), hash, now_ms],
+        )?;
+        if inserted == 0 {
+            bail!("user {username} already exists");
+        }
+        Ok(())
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT username, unit, role, disabled FROM users ORDER BY username")?;
+        let users = stmt
+            .query_map([], user_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(users)
+    }
+
+    pub fn user(&self, username: &str) -> Result<Option<User>> {
+        let user = self
+            .conn()
+            .query_row(
+                "SELECT username, unit, role, disabled FROM users WHERE username = ?1",
+                [username],
+                user_from_row,
+            )
+            .optional()?;
+        Ok(user)
+    }
+
+    /// Disables a user and ends their sessions. Returns false when there is no such user.
+    pub fn disable_user(&self, username: &str) -> Result<bool> {
+        let conn = self.conn();
+        let changed = conn.execute(
+            "UPDATE users SET disabled = 1 WHERE username = ?1",
+            [username],
+        )?;
+        conn.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+        conn.execute("DELETE FROM tickets WHERE username = ?1", [username])?;
+        Ok(changed > 0)
+    }
+
+    /// Checks a user name and password; `None` for any failure (unknown user, wrong password,
+    /// disabled), so callers cannot tell which.
+    pub fn verify_login(&self, username: &str, password: &str) -> Result<Option<User>> {
+        let row: Option<(String, User)> = self
+            .conn()
+            .query_row(
+                "SELECT password_hash, username, unit, role, disabled FROM users WHERE username = ?1",
+                [username],
+                |r| {
+                    let hash: String = r.get(0)?;
+                    let role: String = r.get(3)?;
+                    Ok((
+                        hash,
+                        User {
+                            username: r.get(1)?,
+                            unit: r.get(2)?,
+                            role: Role::parse(&role).unwrap_or(Role::Staff),
+                            disabled: r.get(4)?,
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        // Hash even for an unknown user so that the answer takes as long either way.
+        let hash = row.as_ref().map_or(DUMMY_HASH, |(h, _)| h.as_str());
+        let ok = verify_password(password, hash);
+        Ok(row.filter(|(_, u)| ok && !u.disabled).map(|(_, u)| u))
+    }
+
+    /// Starts a session for a device; returns the bearer token (shown once) and the session.
+    pub fn create_session(
+        &self,
+        user: &User,
+        device: &str,
+        now_ms: i64,
+    ) -> Result<(String, Session)> {
+        let token = random_token();
+        let device = if device.is_empty() {
+            random_token()[..12].to_string()
+        } else {
+            sanitize_device(device)
+        };
+        let peer_id = format!("{}/{}", user.username, device);
+        self.conn().execute(
+            "INSERT INTO sessions (token_hash, username, device, peer_id, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                token_hash(&token),
+                user.username,
+                device,
+                peer_id,
+                now_ms,
+                now_ms + SESSION_MILLIS
+            ],
+        )?;
+        Ok((
+            token,
+            Session {
+                user: user.clone(),
+                peer_id,
+                device,
+            },
+        ))
+    }
+
+    /// The live session a bearer token stands for (not expired, user not disabled).
+    pub fn session(&self, token: &str, now_ms: i64) -> Result<Option<Session>> {
+        let session = self
+            .conn()
+            .query_row(
+                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device
+                 FROM sessions s JOIN users u ON u.username = s.username
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                params![token_hash(token), now_ms],
+                session_from_row,
+            )
+            .optional()?;
+        Ok(session)
+    }
+
+    /// Issues a one-time websocket ticket for a session's user; the ticket connects as a fresh
+    /// peer id of that user.
+    pub fn create_ticket(&self, session: &Session, now_ms: i64) -> Result<(String, String)> {
+        let ticket = random_token();
+        let peer_id = format!("{}/web-{}", session.user.username, &random_token()[..12]);
+        self.conn().execute(
+            "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash(&ticket), session.user.username, peer_id, now_ms + TICKET_MILLIS],
+        )?;
+        Ok((ticket, peer_id))
+    }
+
+    /// Uses up a ticket: its session if it is known, unused and not expired.
+    pub fn redeem_ticket(&self, ticket: &str, now_ms: i64) -> Result<Option<Session>> {
+        let conn = self.conn();
+        let hash = token_hash(ticket);
+        let session = conn
+            .query_row(
+                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web'
+                 FROM tickets t JOIN users u ON u.username = t.username
+                 WHERE t.ticket_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
+                params![hash, now_ms],
+                session_from_row,
+            )
+            .optional()?;
+        conn.execute(
+            "DELETE FROM tickets WHERE ticket_hash = ?1 OR expires_at <= ?2",
+            params![hash, now_ms],
+        )?;
+        Ok(session)
+    }
+
+    pub fn register_document(&self, entry: &DocumentEntry) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO documents (doc_id, kind, unit, year) VALUES (?1, ?2, ?3, ?4)",
+            params![entry.id, entry.kind.as_str(), entry.unit, entry.year],
+        )?;
+        Ok(())
+    }
+
+    pub fn documents(&self) -> Result<Vec<DocumentEntry>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT doc_id, kind, unit, year FROM documents ORDER BY kind, unit, year")?;
+        let docs = stmt
+            .query_map([], document_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(docs)
+    }
+
+    pub fn document(&self, doc_id: &str) -> Result<Option<DocumentEntry>> {
+        let entry = self
+            .conn()
+            .query_row(
+                "SELECT doc_id, kind, unit, year FROM documents WHERE doc_id = ?1",
+                [doc_id],
+                document_from_row,
+            )
+            .optional()?;
+        Ok(entry)
+    }
+
+    /// The document of `kind` for `unit` and `year` (the plan has neither).
+    pub fn find_document(
+        &self,
+        kind: DocumentKind,
+        unit: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<Option<DocumentEntry>> {
+        Ok(self
+            .documents()?
+            .into_iter()
+            .find(|d| d.kind == kind && d.unit.as_deref() == unit && d.year == year))
+    }
+
+    /// The documents `user` may see, with their access; documents they may not see are absent.
+    pub fn visible_documents(&self, user: &User) -> Result<Vec<(DocumentEntry, Access)>> {
+        Ok(self
+            .documents()?
+            .into_iter()
+            .map(|d| {
+                let a = access(user.role, &user.unit, d.kind, d.unit.as_deref());
+                (d, a)
+            })
+            .filter(|(_, a)| *a != Access::None)
+            .collect())
+    }
+
+    /// The access the user of `peer_id` has to `doc_id`, looked up fresh (so a disabled user or
+    /// an unknown document gets none).
+    pub fn access_for_peer(&self, username: &str, doc_id: &str) -> Result<Access> {
+        let (Some(user), Some(doc)) = (self.user(username)?, self.document(doc_id)?) else {
+            return Ok(Access::None);
+        };
+        if user.disabled {
+            return Ok(Access::None);
+        }
+        Ok(access(user.role, &user.unit, doc.kind, doc.unit.as_deref()))
+    }
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(2)?;
+    Ok(User {
+        username: r.get(0)?,
+        unit: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Staff),
+        disabled: r.get(3)?,
+    })
+}
+
+fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        user: user_from_row(r)?,
+        peer_id: r.get(4)?,
+        device: r.get(5)?,
+    })
+}
+
+fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentEntry> {
+    let kind: String = r.get(1)?;
+    Ok(DocumentEntry {
+        id: r.get(0)?,
+        kind: DocumentKind::parse(&kind).unwrap_or(DocumentKind::Records),
+        unit: r.get(2)?,
+        year: r.get(3)?,
+    })
+}
+
+/// An argon2id hash of a fixed password, verified against when the user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0wHs8hu2FUZkW7j0VwsS0ZsXnZQ6w2dZ4Z8nZwZ4ZVE";
+
+fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    Ok(hash.to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// 32 random bytes as hex.
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn sanitize_device(device: &str) -> String {
+    device
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(40)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,61 @@
+//! The registry's tables. Migrations only add; a newer schema is refused.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    unit TEXT NOT NULL REFERENCES units(code),
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username),
+    device TEXT NOT NULL,
+    peer_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE tickets (
+    ticket_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username),
+    peer_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    unit TEXT REFERENCES units(code),
+    year INTEGER
+);
+"];
+
+const VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn prepare(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > VERSION {
+        bail!(
+            "{} has schema version {found}, newer than this program's {VERSION}; update PlanSync",
+            path.display()
+        );
+    }
+    for (idx, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", idx as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

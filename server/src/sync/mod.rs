@@ -1,0 +1,118 @@
+//! The sync server: HTTP API (login, document list, websocket tickets) and the samod websocket
+//! endpoint, over the registry and the SQLite document storage in one data directory.
+
+pub mod api;
+pub mod connections;
+pub mod policy;
+pub mod transport;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use samod::{AcceptorHandle, PeerId, Repo};
+use storage::SqliteStorage;
+
+use crate::registry::Registry;
+use connections::Connections;
+
+/// The samod peer id of the server.
+pub const SERVER_PEER_ID: &str = "plansync-server";
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub struct ServerState {
+    pub registry: Arc<Registry>,
+    pub storage: SqliteStorage,
+    pub repo: Repo,
+    pub acceptor: AcceptorHandle,
+    pub connections: Arc<Connections>,
+}
+
+/// The data directory's files.
+pub fn registry_path(data: &Path) -> std::path::PathBuf {
+    data.join("registry.sqlite3")
+}
+
+pub fn documents_path(data: &Path) -> std::path::PathBuf {
+    data.join("documents.sqlite3")
+}
+
+/// Opens the registry and document storage of `data`, creating the directory if needed.
+pub fn open_data(data: &Path) -> Result<(Arc<Registry>, SqliteStorage)> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create data directory {}", data.display()))?;
+    let registry = Arc::new(Registry::open(&registry_path(data))?);
+    let storage = SqliteStorage::open(&documents_path(data))?;
+    Ok((registry, storage))
+}
+
+/// Builds the server's samod repo: SQLite storage, the registry's share policy, no announcing.
+pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo {
+    Repo::build_tokio()
+        .with_storage(storage)
+        .with_peer_id(PeerId::from(SERVER_PEER_ID))
+        .with_share_policy(policy::RegistryPolicy { registry })
+        .load()
+        .await
+}
+
+/// Runs the server on `listen` until Ctrl-C or SIGTERM, then stops the repo (which waits for
+/// pending storage writes).
+pub async fn serve(data: &Path, listen: SocketAddr) -> Result<()> {
+    let (registry, storage) = open_data(data)?;
+    let repo = open_repo(registry.clone(), storage.clone()).await;
+    let acceptor = repo
+        .make_acceptor(
+            samod::Url::parse(&format!("ws://{listen}/sync"))
+                .expect("a socket address makes a URL"),
+        )
+        .map_err(|_| anyhow::anyhow!("the document repository stopped while starting"))?;
+    let connections = Arc::new(Connections::default());
+    let state = ServerState {
+        registry,
+        storage: storage.clone(),
+        repo: repo.clone(),
+        acceptor,
+        connections,
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "PlanSync server listening on http://{local} (data: {})",
+        data.display()
+    );
+    tokio::spawn(connections::cut_disabled_users(state.clone()));
+    let mut failure = storage.watch_failure();
+    let app = api::router(state);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        tokio::select! {
+            _ = shutdown_signal() => tracing::info!("stopping on signal"),
+            _ = failure.wait_for(Option::is_some) => tracing::error!("stopping: the document storage failed"),
+        }
+    });
+    let result = server.await.context("server error");
+    repo.stop().await;
+    if let Some(why) = storage.failure() {
+        anyhow::bail!("document storage failed: {why}");
+    }
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler installs");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

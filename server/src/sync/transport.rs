@@ -1,0 +1,82 @@
+//! The websocket transport handed to samod for one authenticated client.
+//!
+//! - Outgoing sync messages wait until every change their heads name is durably stored, so the
+//!   server never passes on or confirms what it could lose in a crash (samod itself sends
+//!   before its storage writes complete).
+//! - The connection is bound to the peer id the client authenticated as; samod disconnects a
+//!   client whose handshake claims another.
+//! - Cancelling `kill` (the user was disabled) ends the connection.
+
+use automerge::ChangeHash;
+use axum::extract::ws::{Message, WebSocket};
+use futures::{future, SinkExt, StreamExt};
+use samod::{PeerId, Transport};
+use storage::SqliteStorage;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug)]
+struct ConnectionClosed(&'static str);
+
+impl std::fmt::Display for ConnectionClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for ConnectionClosed {}
+
+/// The document id and heads of an outgoing "sync" or "request" message, if it is one.
+pub fn sync_heads(bytes: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
+    let mut decoder = minicbor::Decoder::new(bytes);
+    let n_fields = decoder.map().ok()??;
+    let (mut kind, mut doc, mut data) = (None, None, None);
+    for _ in 0..n_fields {
+        match decoder.str().ok()? {
+            "type" => kind = Some(decoder.str().ok()?.to_owned()),
+            "documentId" => doc = Some(decoder.str().ok()?.to_owned()),
+            "data" => data = Some(decoder.bytes().ok()?.to_vec()),
+            _ => decoder.skip().ok()?,
+        }
+    }
+    if !matches!(kind.as_deref(), Some("sync" | "request")) {
+        return None;
+    }
+    let message = automerge::sync::Message::decode(&data?).ok()?;
+    Some((doc?, message.heads))
+}
+
+pub fn durable_transport(
+    socket: WebSocket,
+    peer: PeerId,
+    storage: SqliteStorage,
+    kill: CancellationToken,
+) -> Transport {
+    let (ws_tx, ws_rx) = socket.split();
+    let incoming = ws_rx
+        .take_until(kill.clone().cancelled_owned())
+        .filter_map(|message| {
+            future::ready(match message {
+                Ok(Message::Binary(bytes)) => Some(Ok(bytes.to_vec())),
+                Ok(Message::Close(_) | Message::Ping(_) | Message::Pong(_)) => None,
+                Ok(Message::Text(_)) => Some(Err(axum::Error::new(ConnectionClosed(
+                    "text frames are not part of the protocol",
+                )))),
+                Err(err) => Some(Err(err)),
+            })
+        })
+        .boxed();
+    let outgoing = ws_tx.sink_map_err(axum::Error::new).with(move |bytes: Vec<u8>| {
+        let storage = storage.clone();
+        let kill = kill.clone();
+        Box::pin(async move {
+            if let Some((doc, heads)) = sync_heads(&bytes) {
+                tokio::select! {
+                    _ = storage.durable().wait(&doc, &heads) => {}
+                    _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked"))),
+                }
+            }
+            Ok::<_, axum::Error>(Message::Binary(bytes.into()))
+        })
+    });
+    Transport::new(incoming, outgoing).with_expected_peer_id(peer)
+}
