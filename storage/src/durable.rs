@@ -25,7 +25,10 @@ pub struct DurableIndex {
 
 impl Default for DurableIndex {
     fn default() -> DurableIndex {
-        DurableIndex { docs: Mutex::new(HashMap::new()), version: watch::channel(0).0 }
+        DurableIndex {
+            docs: Mutex::new(HashMap::new()),
+            version: watch::channel(0).0,
+        }
     }
 }
 
@@ -37,7 +40,9 @@ impl DurableIndex {
         let entry = docs.entry((*doc).to_string()).or_default();
         match *kind {
             "snapshot" => match Automerge::load(data) {
-                Ok(snapshot) => entry.durable.extend(snapshot.get_changes(&[]).iter().map(|c| c.hash())),
+                Ok(snapshot) => entry
+                    .durable
+                    .extend(snapshot.get_changes(&[]).iter().map(|c| c.hash())),
                 Err(err) => tracing::error!(doc, "stored snapshot does not load: {err}"),
             },
             "incremental" => match Change::try_from(data) {
@@ -54,7 +59,11 @@ impl DurableIndex {
                             }
                         }
                         Err(err) => {
-                            tracing::error!(doc = parts[0], chunk = name, "stored chunk does not load: {err}")
+                            tracing::error!(
+                                doc = parts[0],
+                                chunk = name,
+                                "stored chunk does not load: {err}"
+                            )
                         }
                     }
                 }
@@ -72,7 +81,8 @@ impl DurableIndex {
             return true;
         }
         let docs = self.docs.lock().unwrap_or_else(|p| p.into_inner());
-        docs.get(doc).is_some_and(|d| heads.iter().all(|h| d.durable.contains(h)))
+        docs.get(doc)
+            .is_some_and(|d| heads.iter().all(|h| d.durable.contains(h)))
     }
 
     /// Resolves once every hash in `heads` of `doc` is durable.
@@ -128,11 +138,20 @@ mod tests {
         let index = DurableIndex::default();
         let second_hash = second.hash().to_string();
         index.record(&["d", "incremental", &second_hash], second.bytes().as_ref());
-        assert!(!index.covers("d", &[second.hash()]), "its dependency is not stored yet");
+        assert!(
+            !index.covers("d", &[second.hash()]),
+            "its dependency is not stored yet"
+        );
         let mut first = first;
-        index.record(&["d", "incremental", &first.hash().to_string()], first.bytes().as_ref());
+        index.record(
+            &["d", "incremental", &first.hash().to_string()],
+            first.bytes().as_ref(),
+        );
         assert!(index.covers("d", &[first.hash(), second.hash()]));
-        assert!(!index.covers("other", &[first.hash()]), "documents are apart");
+        assert!(
+            !index.covers("other", &[first.hash()]),
+            "documents are apart"
+        );
     }
 
     #[test]

@@ -320,7 +320,9 @@ impl samod::storage::Storage for SqliteStorage {
         let this = self.clone();
         async move {
             this.blocking(move |s| {
-                if s.write_with_retries(|conn| put_chunk(conn, &key, &data), "write").is_ok() {
+                if s.write_with_retries(|conn| put_chunk(conn, &key, &data), "write")
+                    .is_ok()
+                {
                     s.record_durable(&key, &data);
                 }
                 s.complete(seq);
