@@ -1,0 +1,127 @@
+//! The detail pane: everything the plan says about the selected task.
+
+use std::rc::Rc;
+
+use shared::{Plan, TaskId};
+use yew::prelude::*;
+
+use crate::labels::{schedule_label, target_label};
+use crate::scope::{find_task, section_heading};
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct TaskDetailProps {
+    pub plan: Rc<Plan>,
+    pub selected: Option<TaskId>,
+    pub on_close: Callback<()>,
+}
+
+/// One labelled field; an empty value shows a dash so every task has the same outline.
+fn field(label: &str, class: &'static str, value: Html) -> Html {
+    html! {
+        <div class={classes!("field", class)}>
+            <dt>{ label }</dt>
+            <dd>{ value }</dd>
+        </div>
+    }
+}
+
+fn text_or_dash(text: &str) -> Html {
+    if text.trim().is_empty() {
+        html! { <span class="none">{ "—" }</span> }
+    } else {
+        html! { <span class="text">{ text }</span> }
+    }
+}
+
+/// Unit names as chips; falls back to the cell as printed when no name was recognised.
+fn units(names: &[String], printed: &str) -> Html {
+    if names.is_empty() {
+        return text_or_dash(printed);
+    }
+    html! {
+        <ul class="chips">
+            { for names.iter().map(|name| html! { <li class="chip">{ name }</li> }) }
+        </ul>
+    }
+}
+
+#[function_component]
+pub fn TaskDetail(props: &TaskDetailProps) -> Html {
+    let place = props
+        .selected
+        .as_ref()
+        .and_then(|id| find_task(&props.plan, id));
+    let Some(place) = place else {
+        return html! {
+            <aside id="task-detail" class="empty">
+                <p class="hint">{ "Chọn một nhiệm vụ trong danh sách để xem chi tiết." }</p>
+            </aside>
+        };
+    };
+    let task = place.task;
+    let (timeframe, inherited) = place.timeframe();
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+
+    let breadcrumb: Vec<String> =
+        std::iter::once(format!("Chỉ số {}", place.appendix.index.label()))
+            .chain(place.sections.iter().map(|s| section_heading(s)))
+            .collect();
+
+    let time = html! {
+        <>
+            { text_or_dash(&timeframe.text) }
+            if !timeframe.text.is_empty() {
+                <span class={classes!("badge", (!timeframe.is_recognised()).then_some("warn"))}>
+                    { schedule_label(&timeframe.schedule) }
+                </span>
+            }
+            if inherited {
+                <span class="note">{ "(theo thời gian ghi ở đầu mục)" }</span>
+            }
+        </>
+    };
+    let products = if task.products.is_empty() {
+        text_or_dash(&task.products_text)
+    } else {
+        html! { <ul class="bullets">{ for task.products.iter().map(|p| html! { <li>{ p }</li> }) }</ul> }
+    };
+    let targets = if task.targets.is_empty() {
+        text_or_dash("")
+    } else {
+        html! {
+            <ul class="targets">
+                { for task.targets.iter().map(|t| html! {
+                    <li>
+                        <span class="target-value">{ target_label(t) }</span>
+                        <span class="target-text">{ &t.text }</span>
+                    </li>
+                }) }
+            </ul>
+        }
+    };
+
+    html! {
+        <aside id="task-detail" data-task-id={task.id.0.clone()}>
+            <div class="detail-header">
+                <div class="breadcrumb">{ breadcrumb.join(" › ") }</div>
+                <button type="button" class="close" title="Đóng" onclick={on_close}>{ "×" }</button>
+            </div>
+            <h2 class="detail-title">
+                <span class="detail-code">{ &task.code }</span>
+                <span class="detail-title-text">{ &task.title }</span>
+            </h2>
+            <dl class="fields">
+                { field("Nội dung, nhiệm vụ và giải pháp", "detail-content", text_or_dash(&task.content)) }
+                { field("Chủ trì", "detail-lead", units(&task.lead, &task.lead_text)) }
+                { field("Phối hợp", "detail-support", units(&task.support, &task.support_text)) }
+                { field("Thời gian", "detail-time", time) }
+                { field("Sản phẩm, kết quả", "detail-products", products) }
+                { field("Chỉ tiêu", "detail-targets", targets) }
+                if !task.notes.is_empty() {
+                    { field("Ghi chú", "detail-notes", text_or_dash(&task.notes)) }
+                }
+            </dl>
+            <p class="source">{ format!("Mã nhiệm vụ: {} · Nguồn: {}", task.id, task.source) }</p>
+        </aside>
+    }
+}

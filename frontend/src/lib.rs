@@ -1,0 +1,20 @@
+//! PlanSync's user interface: a Yew app that shows the plan (appendix → section → task → detail)
+//! and reaches the application only through the [`backend::Backend`] trait.
+//!
+//! Everything except [`start`] and the Tauri backend builds natively too, so the state's reducer
+//! and the pure view helpers are tested with a plain `cargo test -p frontend`.
+
+pub mod backend;
+pub mod components;
+pub mod labels;
+pub mod scope;
+pub mod state;
+#[cfg(test)]
+mod test_plan;
+
+/// Mounts the app on the page's body, talking to the Tauri application.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    let backend = backend::BackendHandle::new(backend::TauriBackend);
+    yew::Renderer::<components::App>::with_props(components::AppProps { backend }).render();
+}

@@ -1,0 +1,56 @@
+//! Errors as the frontend receives them: `{code, message}`.
+//!
+//! The frontend chooses what to show from `code` alone (its `ErrorCode` mirrors this one); the
+//! message is for people and logs. Adding or renaming a code is a protocol change.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No plan is stored, and none was given to import.
+    NoPlan,
+    /// The seed plan given at start could not be read or imported.
+    SeedFailed,
+    /// The local database failed.
+    Storage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> CommandError {
+        CommandError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Wraps an internal error, keeping its whole context chain in the message.
+    pub fn from_anyhow(code: ErrorCode, err: &anyhow::Error) -> CommandError {
+        CommandError::new(code, format!("{err:#}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_code_and_message() {
+        let json = serde_json::to_string(&CommandError::new(
+            ErrorCode::SeedFailed,
+            "line 3: no table",
+        ))
+        .unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"seed_failed","message":"line 3: no table"}"#
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! PlanSync's desktop app: a Tauri shell around the Yew frontend, with a local SQLite store.
+//!
+//! Start-up reads the [`launch::Launch`] options, opens the [`store::Store`] in the data
+//! directory, imports the seed plan when none is stored yet ([`seed::ensure_plan`]) and hands an
+//! [`app_state::AppState`] to the Tauri [`commands`].
+
+pub mod app_state;
+pub mod commands;
+pub mod error;
+pub mod launch;
+pub mod seed;
+pub mod store;
+
+use std::time::SystemTime;
+
+use anyhow::Context;
+use tauri::Manager;
+
+use crate::app_state::AppState;
+use crate::launch::Launch;
+use crate::store::Store;
+
+/// The database file's name inside the data directory.
+pub const DATABASE_FILE: &str = "plansync.sqlite3";
+
+/// Runs the app until its last window closes.
+pub fn run() -> anyhow::Result<()> {
+    init_logging();
+    let launch = Launch::from_env_and_args(std::env::vars_os(), std::env::args_os().skip(1))
+        .context("reading the launch options")?;
+    tauri::Builder::default()
+        .setup(move |app| {
+            let data_dir = match &launch.data_dir {
+                Some(dir) => dir.clone(),
+                None => app
+                    .path()
+                    .app_data_dir()
+                    .context("finding the app data directory")?,
+            };
+            let state = open_state(&data_dir, &launch)?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::load_plan])
+        .run(tauri::generate_context!())
+        .context("running the Tauri application")
+}
+
+/// Opens the store in `data_dir` and imports the seed plan if the store has none. A seed that
+/// fails to import does not stop the app: the failure is kept and shown in the window.
+fn open_state(data_dir: &std::path::Path, launch: &Launch) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let db_path = data_dir.join(DATABASE_FILE);
+    let store = Store::open(&db_path)
+        .with_context(|| format!("opening the database {}", db_path.display()))?;
+    tracing::info!(database = %db_path.display(), "store opened");
+    let seed_error = match seed::ensure_plan(&store, launch.seed.as_deref(), SystemTime::now()) {
+        Ok(outcome) => {
+            tracing::info!(?outcome, "plan ready");
+            None
+        }
+        Err(err) => {
+            tracing::error!("seeding the plan failed: {err:#}");
+            Some(format!("{err:#}"))
+        }
+    };
+    Ok(AppState::new(store, seed_error))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (tests) is harmless; ignore it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,209 @@
+//! A real `plansync` server for tests: its own data directory, set up through the admin CLI,
+//! started as a child process on loopback, and killable (SIGKILL) or restartable on the same port.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::repo;
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "mật khẩu thử nghiệm";
+
+pub struct TestServer {
+    data: tempfile::TempDir,
+    addr: Option<SocketAddr>,
+    child: Option<Child>,
+    /// (kind, unit or "-", document id) as printed by `plan publish`.
+    pub documents: Vec<(String, String, String)>,
+}
+
+/// The server binary; `cargo test --workspace` builds it before running tests.
+pub fn plansync_binary() -> PathBuf {
+    let path = repo::target_dir().join("debug").join("plansync");
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p server`",
+        path.display()
+    );
+    path
+}
+
+impl TestServer {
+    /// A data directory with the seed fixture published for 2026, units registered by the
+    /// plan, and the given `(username, unit code, role)` accounts (password [`PASSWORD`]).
+    pub fn with_accounts(accounts: &[(&str, &str, &str)]) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut server = TestServer {
+            data,
+            addr: None,
+            child: None,
+            documents: Vec::new(),
+        };
+        for (code, name, kind) in [
+            ("VP", "Văn phòng Sở", "office"),
+            ("KHTC", "Phòng Kế hoạch – Tài chính", "division"),
+            ("QLHT", "Phòng Quản lý hạ tầng", "division"),
+            ("PTDT", "Phòng Phát triển đô thị và nhà ở", "division"),
+            (
+                "MOTCUA",
+                "Bộ phận tiếp nhận và trả kết quả giải quyết TTHC tại Trung tâm PVHCC",
+                "one-stop-desk",
+            ),
+        ] {
+            server.cli(&["unit", "add", code, "--name", name, "--kind", kind], None);
+        }
+        for (user, unit, role) in accounts {
+            server.cli(
+                &[
+                    "user",
+                    "add",
+                    user,
+                    "--unit",
+                    unit,
+                    "--role",
+                    role,
+                    "--password-stdin",
+                ],
+                Some(PASSWORD),
+            );
+        }
+        let fixture = repo::root().join("fixtures/plans/tuyen-quang-sxd-2026.txt");
+        let out = server.cli(
+            &[
+                "plan",
+                "publish",
+                fixture.to_str().unwrap(),
+                "--year",
+                "2026",
+            ],
+            None,
+        );
+        server.documents = out
+            .lines()
+            .filter_map(|line| {
+                let cols: Vec<&str> = line.split('\t').collect();
+                (cols.len() == 5 && cols[0] != "unit added").then(|| {
+                    (
+                        cols[0].to_string(),
+                        cols[1].to_string(),
+                        cols[3].to_string(),
+                    )
+                })
+            })
+            .collect();
+        assert!(
+            server.documents.len() >= 3,
+            "publish printed documents: {out}"
+        );
+        server
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// Runs an admin command on this server's data directory; panics with its stderr on failure.
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let mut child = Command::new(plansync_binary())
+            .arg("--data")
+            .arg(self.data.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("plansync starts");
+        if let Some(input) = stdin {
+            writeln!(child.stdin.take().unwrap(), "{input}").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "plansync {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The id of the document of `kind` ("plan", "records", "review") for `unit` ("-" for the plan).
+    pub fn doc(&self, kind: &str, unit: &str) -> String {
+        self.documents
+            .iter()
+            .find(|(k, u, _)| k == kind && u == unit)
+            .map(|(_, _, id)| id.clone())
+            .unwrap_or_else(|| panic!("no {kind} document for {unit}: {:?}", self.documents))
+    }
+
+    /// Starts the server (on the same port as before, after a restart) and waits until it answers.
+    pub fn start(&mut self) {
+        assert!(self.child.is_none(), "already running");
+        let listen = self
+            .addr
+            .map_or_else(|| "127.0.0.1:0".to_string(), |a| a.to_string());
+        let mut child = Command::new(plansync_binary())
+            .args(["serve", "--listen", &listen, "--data"])
+            .arg(self.data.path())
+            .env("PLANSYNC_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("plansync serve starts");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first_line)
+            .unwrap();
+        let addr: SocketAddr = first_line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("server did not say where it listens: {first_line:?}"));
+        self.addr = Some(addr);
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "server did not start listening");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr.expect("started once"))
+    }
+
+    /// SIGKILL: no shutdown, no flushing.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("kill");
+            child.wait().expect("reaped");
+        }
+    }
+
+    /// SIGTERM and wait for a clean stop.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while child.try_wait().ok().flatten().is_none() {
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
