@@ -60,4 +60,8 @@ if [ ! -x node_modules/.bin/tauri ]; then
   log "npm: installing the Tauri CLI"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+if [ ! -d tests/js-interop/node_modules/@automerge/automerge-repo ]; then
+  log "npm: installing the JS automerge-repo client for the interoperability test"
+  (cd tests/js-interop && npm ci --no-audit --no-fund --loglevel=error)
+fi
 log "all tools present"

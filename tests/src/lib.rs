@@ -4,3 +4,9 @@
 pub mod app_driver;
 pub mod repo;
 pub mod server;
+
+/// An HTTP client for tests (installs the ring TLS provider reqwest is built to expect).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}

@@ -1,0 +1,5 @@
+//! Sync tests against a real `plansync` server on loopback, with real SQLite files and real
+//! websockets: one binary, one module per scenario.
+
+mod http_auth;
+mod js_interop;
