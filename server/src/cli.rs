@@ -101,6 +101,26 @@ pub enum PlanCommand {
     },
 }
 
+/// The `plansync` program: logging, arguments, one command, a one-line error on failure.
+pub fn main() -> std::process::ExitCode {
+    // Logs go to stderr so that stdout stays machine-readable (`plan import --json`).
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PLANSYNC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,samod=warn,samod_core=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli, &mut std::io::stdout().lock()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // One line: what was attempted, then each cause.
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let data = || {
         cli.data

@@ -3,6 +3,7 @@
 
 pub mod app_driver;
 pub mod repo;
+pub mod rogue;
 pub mod server;
 
 /// An HTTP client for tests (installs the ring TLS provider reqwest is built to expect).

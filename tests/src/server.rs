@@ -16,16 +16,22 @@ pub struct TestServer {
     data: tempfile::TempDir,
     addr: Option<SocketAddr>,
     child: Option<Child>,
+    /// Extra environment for the server process.
+    env: Vec<(String, String)>,
     /// (kind, unit or "-", document id) as printed by `plan publish`.
     pub documents: Vec<(String, String, String)>,
 }
 
-/// The server binary; `cargo test --workspace` builds it before running tests.
+/// The server program: `PLANSYNC_SERVER_BIN` when set (e.g. a release build for benchmarks),
+/// else this crate's own build of it, which cargo rebuilds with the tests.
 pub fn plansync_binary() -> PathBuf {
-    let path = repo::target_dir().join("debug").join("plansync");
+    if let Some(path) = std::env::var_os("PLANSYNC_SERVER_BIN") {
+        return PathBuf::from(path);
+    }
+    let path = repo::target_dir().join("debug").join("plansync-under-test");
     assert!(
         path.exists(),
-        "{} is missing: build it with `cargo build -p server`",
+        "{} is missing: build it with `cargo build -p tests`",
         path.display()
     );
     path
@@ -40,6 +46,7 @@ impl TestServer {
             data,
             addr: None,
             child: None,
+            env: Vec::new(),
             documents: Vec::new(),
         };
         for (code, name, kind) in [
@@ -101,6 +108,11 @@ impl TestServer {
         server
     }
 
+    /// Sets an environment variable for the server process (from the next start on).
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.data.path()
     }
@@ -147,6 +159,7 @@ impl TestServer {
             .args(["serve", "--listen", &listen, "--data"])
             .arg(self.data.path())
             .env("PLANSYNC_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -19,7 +19,7 @@ use crate::access::{access, Access, Role};
 
 /// Sessions last this long: the app logs in once and then works offline for months.
 pub const SESSION_MILLIS: i64 = 180 * 24 * 3600 * 1000;
-/// A websocket ticket must be used within this long.
+/// A websocket ticket must be used within this long (by default).
 pub const TICKET_MILLIS: i64 = 60 * 1000;
 
 pub struct Registry {
@@ -259,12 +259,17 @@ impl Registry {
 
     /// Issues a one-time websocket ticket for a session's user; the ticket connects as a fresh
     /// peer id of that user.
-    pub fn create_ticket(&self, session: &Session, now_ms: i64) -> Result<(String, String)> {
+    pub fn create_ticket(
+        &self,
+        session: &Session,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<(String, String)> {
         let ticket = random_token();
         let peer_id = format!("{}/web-{}", session.user.username, &random_token()[..12]);
         self.conn().execute(
             "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash(&ticket), session.user.username, peer_id, now_ms + TICKET_MILLIS],
+            params![token_hash(&ticket), session.user.username, peer_id, now_ms + ttl_ms],
         )?;
         Ok((ticket, peer_id))
     }

@@ -71,7 +71,7 @@ fn tickets_are_one_time_and_short_lived() {
     let (_dir, registry) = registry();
     let user = registry.user("lan").unwrap().unwrap();
     let (_, session) = registry.create_session(&user, "laptop-1", 0).unwrap();
-    let (ticket, peer) = registry.create_ticket(&session, 0).unwrap();
+    let (ticket, peer) = registry.create_ticket(&session, 0, TICKET_MILLIS).unwrap();
     assert!(peer.starts_with("lan/web-"));
     assert_eq!(
         registry
@@ -85,7 +85,7 @@ fn tickets_are_one_time_and_short_lived() {
         registry.redeem_ticket(&ticket, 20).unwrap().is_none(),
         "used once"
     );
-    let (late, _) = registry.create_ticket(&session, 0).unwrap();
+    let (late, _) = registry.create_ticket(&session, 0, TICKET_MILLIS).unwrap();
     assert!(
         registry
             .redeem_ticket(&late, TICKET_MILLIS)

@@ -68,6 +68,16 @@ impl IntoResponse for AppError {
     }
 }
 
+/// How long a websocket ticket stays valid: `PLANSYNC_TICKET_TTL_MS`, by default
+/// [`crate::registry::TICKET_MILLIS`].
+fn ticket_ttl_ms() -> i64 {
+    std::env::var("PLANSYNC_TICKET_TTL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|ms| *ms > 0)
+        .unwrap_or(crate::registry::TICKET_MILLIS)
+}
+
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -192,7 +202,9 @@ async fn ws_ticket(
 ) -> Result<Response, AppError> {
     let session = session_from(&state, &headers).await?;
     let registry = state.registry.clone();
-    let (ticket, peer_id) = blocking(move || registry.create_ticket(&session, now_ms())).await?;
+    let ttl = ticket_ttl_ms();
+    let (ticket, peer_id) =
+        blocking(move || registry.create_ticket(&session, now_ms(), ttl)).await?;
     Ok(Json(serde_json::json!({"ticket": ticket, "peer_id": peer_id})).into_response())
 }
 

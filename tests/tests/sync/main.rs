@@ -1,5 +1,6 @@
 //! Sync tests against a real `plansync` server on loopback, with real SQLite files and real
 //! websockets: one binary, one module per scenario.
 
+mod authorisation;
 mod http_auth;
 mod js_interop;

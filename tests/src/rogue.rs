@@ -1,0 +1,156 @@
+//! A bare samod peer that logs in like a client but ignores every client-side rule: it asks for
+//! any document and writes to any document it gets. The authorisation tests use it to check that
+//! the *server* refuses what a well-behaved client would not even try.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use futures::future::BoxFuture;
+use futures::{SinkExt, StreamExt, TryStreamExt};
+use samod::{BackoffConfig, DialError, DocHandle, DocumentId, PeerId, Repo};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::{header::AUTHORIZATION, HeaderValue};
+use tokio_tungstenite::tungstenite::Message;
+
+pub struct RoguePeer {
+    pub repo: Repo,
+    pub dialer: samod::DialerHandle<Refused>,
+    pub peer_id: String,
+    pub token: String,
+}
+
+struct BearerDialer {
+    url: url::Url,
+    token: String,
+}
+
+#[derive(Debug)]
+pub struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl samod::Dialer for BearerDialer {
+    type Error = Refused;
+
+    fn url(&self) -> url::Url {
+        self.url.clone()
+    }
+
+    fn connect(&self) -> BoxFuture<'static, Result<samod::Transport, DialError<Refused>>> {
+        let url = self.url.clone();
+        let token = self.token.clone();
+        Box::pin(async move {
+            let mut request = url
+                .as_str()
+                .into_client_request()
+                .map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
+            request.headers_mut().insert(
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+            );
+            let (socket, _) = tokio_tungstenite::connect_async(request)
+                .await
+                .map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
+            let (tx, rx) = socket.split();
+            let stream = rx.try_filter_map(|m| {
+                futures::future::ready(Ok(match m {
+                    Message::Binary(b) => Some(b.to_vec()),
+                    _ => None,
+                }))
+            });
+            let sink = tx.with(|bytes: Vec<u8>| {
+                futures::future::ready(Ok::<_, tokio_tungstenite::tungstenite::Error>(
+                    Message::Binary(bytes.into()),
+                ))
+            });
+            Ok(samod::Transport::new(stream, sink))
+        })
+    }
+}
+
+impl RoguePeer {
+    /// Logs in as `username` and connects an in-memory samod repo to the server.
+    pub async fn connect(base: &str, username: &str, password: &str, device: &str) -> RoguePeer {
+        let http = crate::http_client();
+        let login: Value = http
+            .post(format!("{base}/api/login"))
+            .json(&json!({"username": username, "password": password, "device": device}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {login}"))
+            .to_string();
+        let peer_id = login["peer_id"].as_str().unwrap().to_string();
+        let repo = Repo::build_tokio()
+            .with_peer_id(PeerId::from(peer_id.as_str()))
+            .load()
+            .await;
+        let url = url::Url::parse(&format!("{}/sync", base.replacen("http", "ws", 1))).unwrap();
+        let dialer = repo
+            .dial(
+                BackoffConfig::default(),
+                Arc::new(BearerDialer {
+                    url,
+                    token: token.clone(),
+                }),
+            )
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(10), dialer.established())
+            .await
+            .expect("connects within 10 s")
+            .expect("connects");
+        RoguePeer {
+            repo,
+            dialer,
+            peer_id,
+            token,
+        }
+    }
+
+    /// The document, if the server lets this peer have it within a few seconds.
+    pub async fn fetch(&self, doc: &str) -> Option<DocHandle> {
+        let id: DocumentId = doc.parse().unwrap();
+        match tokio::time::timeout(Duration::from_secs(8), self.repo.find(id)).await {
+            Ok(Ok(found)) => found,
+            _ => None,
+        }
+    }
+
+    /// Writes a marker key into the document's root and gives it time to reach the server.
+    pub async fn scribble(&self, handle: &DocHandle, marker: &str) {
+        handle.with_document(|doc| {
+            let mut tx = doc.transaction();
+            tx.put(automerge::ROOT, "rogue", marker).unwrap();
+            tx.commit();
+        });
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+
+    pub async fn stop(self) {
+        self.repo.stop().await;
+    }
+}
+
+/// The value of the rogue marker in a document, read through `reader` fetching it afresh.
+pub fn marker(handle: &DocHandle) -> Option<String> {
+    use automerge::ReadDoc;
+    handle.with_document(|doc| {
+        doc.get(automerge::ROOT, "rogue")
+            .ok()
+            .flatten()
+            .and_then(|(v, _)| v.as_str().map(str::to_string))
+    })
+}
