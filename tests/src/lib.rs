@@ -2,6 +2,7 @@
 //! driving the desktop app through tauri-driver ([`app_driver`]).
 
 pub mod app_driver;
+pub mod laptop;
 pub mod repo;
 pub mod rogue;
 pub mod server;

@@ -2,5 +2,7 @@
 //! websockets: one binary, one module per scenario.
 
 mod authorisation;
+mod durability;
 mod http_auth;
 mod js_interop;
+mod laptops;
