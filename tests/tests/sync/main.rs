@@ -6,3 +6,4 @@ mod durability;
 mod http_auth;
 mod js_interop;
 mod laptops;
+mod schedules;
