@@ -1,0 +1,257 @@
+//! [`Client`]: opening a data directory, logging in and out, starting and stopping sync.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::watch;
+
+use crate::api::ServerApi;
+use crate::config::ClientConfig;
+use crate::doc_info::DocInfo;
+use crate::engine::EngineCommand;
+use crate::error::{ClientError, Result};
+use crate::local_db::LocalDb;
+use crate::server_url::ServerUrl;
+use crate::session::{DeviceId, Session, SessionInfo};
+use crate::status::SyncStatus;
+use crate::tls;
+use crate::workspace::{Setup, Workspace};
+
+pub(crate) const CLIENT_DB: &str = "client.sqlite3";
+
+/// The sync engine of one laptop. Cheap to clone; all clones share one state.
+///
+/// Lifecycle: [`Client::open`] (works offline with a stored session), [`Client::login`],
+/// [`Client::start_sync`], edits and reads, [`Client::logout`] or [`Client::shutdown`].
+/// Call `shutdown` before the process exits so every write is flushed.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    setup: Setup,
+    device: DeviceId,
+    /// Whether the user wants to sync; survives a re-login.
+    sync_wanted: AtomicBool,
+    shut_down: AtomicBool,
+    /// The running session. Replaced only under `lifecycle`.
+    workspace: RwLock<Option<Arc<Workspace>>>,
+    lifecycle: tokio::sync::Mutex<()>,
+}
+
+impl Client {
+    /// Opens (creating if needed) the data directory with the default configuration.
+    pub async fn open(data_dir: &Path) -> Result<Client> {
+        Client::open_with(data_dir, ClientConfig::default()).await
+    }
+
+    pub async fn open_with(data_dir: &Path, config: ClientConfig) -> Result<Client> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            ClientError::Internal(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
+        let db = Arc::new(LocalDb::open(&data_dir.join(CLIENT_DB))?);
+        let device = db.device_id()?;
+        let tls = tls::client_config()?;
+        let api = ServerApi::new(tls.clone(), &config)?;
+        let setup = Setup {
+            data_dir: PathBuf::from(data_dir),
+            db: db.clone(),
+            api,
+            tls: Arc::new(tls),
+            config,
+            status: Arc::new(watch::channel(SyncStatus::default()).0),
+        };
+        let workspace = match db.session(&device)? {
+            Some(session) => Some(Workspace::start(&setup, session).await?),
+            None => None,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                setup,
+                device,
+                sync_wanted: AtomicBool::new(false),
+                shut_down: AtomicBool::new(false),
+                workspace: RwLock::new(workspace),
+                lifecycle: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    pub fn device(&self) -> &DeviceId {
+        &self.inner.device
+    }
+
+    /// The logged-in user, if any (also offline).
+    pub fn session(&self) -> Option<SessionInfo> {
+        self.inner.current().map(|ws| ws.session.info())
+    }
+
+    /// The sync status; the receiver sees every change.
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.inner.setup.status.subscribe()
+    }
+
+    /// Logs in and opens the session (replacing a stored one of the same user, e.g. after it
+    /// expired). Another user must log out first. Syncing starts if [`Client::start_sync`] was
+    /// called before.
+    pub async fn login(
+        &self,
+        server_url: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SessionInfo> {
+        let _lifecycle = self.inner.lifecycle.lock().await;
+        self.inner.check_running()?;
+        let server = ServerUrl::parse(server_url)?;
+        let previous = self.inner.current();
+        if let Some(previous) = &previous {
+            let same =
+                previous.session.username == username && previous.session.server_url == server;
+            if !same {
+                return Err(ClientError::OtherUserLoggedIn {
+                    username: previous.session.username.clone(),
+                });
+            }
+        }
+        let setup = &self.inner.setup;
+        let reply = setup
+            .api
+            .login(&server, username, password, self.inner.device.as_str())
+            .await?;
+        let session = Session {
+            server_url: server,
+            username: reply.user.username,
+            unit: reply.user.unit,
+            role: reply.user.role,
+            token: reply.token,
+            peer_id: reply.peer_id,
+            device: self.inner.device.clone(),
+        };
+        // Online now: take the document list with us, so it is there even if sync never
+        // connects.
+        match setup
+            .api
+            .documents(&session.server_url, &session.token)
+            .await
+        {
+            Ok(list) => setup.db.replace_doc_list(&list)?,
+            Err(err) => tracing::warn!("logged in, but cannot fetch the document list: {err}"),
+        }
+        if let Some(previous) = previous {
+            previous.stop().await;
+            self.inner.set_current(None);
+        }
+        setup.db.save_session(&session)?;
+        setup.status.send_modify(|s| s.last_error = None);
+        let workspace = Workspace::start(setup, session).await?;
+        let info = workspace.session.info();
+        if self.inner.sync_wanted.load(Ordering::SeqCst) {
+            workspace.command(EngineCommand::StartSync);
+        }
+        self.inner.set_current(Some(workspace));
+        Ok(info)
+    }
+
+    /// Logs out: stops syncing and deletes the session and the local documents (they are all
+    /// on the server, and the next user of this laptop must not read them). Refuses with
+    /// [`ClientError::UnsyncedChanges`] while the server has not confirmed every local change,
+    /// unless `discard_unsynced`, which loses those changes. The device id is kept.
+    pub async fn logout(&self, discard_unsynced: bool) -> Result<()> {
+        let _lifecycle = self.inner.lifecycle.lock().await;
+        self.inner.check_running()?;
+        let Some(workspace) = self.inner.current() else {
+            return Ok(());
+        };
+        let n_unconfirmed = workspace.measure_unconfirmed().await?;
+        if n_unconfirmed > 0 {
+            if !discard_unsynced {
+                return Err(ClientError::UnsyncedChanges { n_unconfirmed });
+            }
+            tracing::warn!(n_unconfirmed, "logging out, discarding unsynced changes");
+        }
+        workspace.stop().await;
+        self.inner.set_current(None);
+        workspace.wipe_documents()?;
+        let db = &self.inner.setup.db;
+        db.clear_documents()?;
+        db.clear_session()?;
+        self.inner.setup.status.send_replace(SyncStatus::default());
+        Ok(())
+    }
+
+    /// Starts syncing (now if logged in, else after the next login). The dialer then keeps
+    /// reconnecting by itself until [`Client::stop_sync`], logout or shutdown.
+    pub fn start_sync(&self) {
+        self.inner.sync_wanted.store(true, Ordering::SeqCst);
+        if let Some(workspace) = self.inner.current() {
+            workspace.command(EngineCommand::StartSync);
+        }
+    }
+
+    /// Stops syncing; the client keeps working offline.
+    pub fn stop_sync(&self) {
+        self.inner.sync_wanted.store(false, Ordering::SeqCst);
+        if let Some(workspace) = self.inner.current() {
+            workspace.command(EngineCommand::StopSync);
+        }
+    }
+
+    /// The cached document list (from the last successful fetch).
+    pub fn documents(&self) -> Vec<DocInfo> {
+        self.inner
+            .current()
+            .map(|ws| ws.docs.list())
+            .unwrap_or_default()
+    }
+
+    /// Fetches the document list from the server now, and starts syncing documents new in it.
+    pub async fn refresh_documents(&self) -> Result<Vec<DocInfo>> {
+        self.inner.workspace()?.refresh().await
+    }
+
+    /// Stops syncing and the repo, flushing every pending write. The session stays stored;
+    /// the client refuses further work.
+    pub async fn shutdown(&self) {
+        let _lifecycle = self.inner.lifecycle.lock().await;
+        if self.inner.shut_down.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Some(workspace) = self.inner.current() {
+            workspace.stop().await;
+        }
+        self.inner.set_current(None);
+        self.inner
+            .setup
+            .status
+            .send_modify(|s| s.state = crate::status::SyncState::Offline);
+    }
+}
+
+impl Inner {
+    pub(crate) fn current(&self) -> Option<Arc<Workspace>> {
+        self.workspace
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The running session, or why there is none.
+    pub(crate) fn workspace(&self) -> Result<Arc<Workspace>> {
+        self.check_running()?;
+        self.current().ok_or(ClientError::NotLoggedIn)
+    }
+
+    fn set_current(&self, workspace: Option<Arc<Workspace>>) {
+        *self.workspace.write().unwrap_or_else(|p| p.into_inner()) = workspace;
+    }
+
+    fn check_running(&self) -> Result<()> {
+        if self.shut_down.load(Ordering::SeqCst) {
+            Err(ClientError::Stopped)
+        } else {
+            Ok(())
+        }
+    }
+}

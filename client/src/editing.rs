@@ -1,0 +1,228 @@
+//! Reading and editing documents, one document at a time. An edit returns once its change is
+//! committed to SQLite: "saved" means on this laptop's disk; the status says when the server
+//! has it too.
+
+use automerge::{Automerge, ChangeHash};
+use samod::DocumentId;
+use shared::calendar::PeriodId;
+use shared::documents::history::{self, HistoryEntry};
+use shared::documents::records::{self, RecordEdit, TaskRecord, TaskStatus};
+use shared::documents::review::{self, ReviewEntry, Verdict};
+use shared::documents::{plan_doc, ChangeAuthor, DocumentError, DocumentKind};
+use shared::plan::{Plan, TaskId};
+
+use crate::client::Client;
+use crate::doc_info::DocInfo;
+use crate::error::{ClientError, Result};
+use crate::workspace::Workspace;
+
+impl Client {
+    /// The plan, or `None` while it has not been downloaded.
+    pub async fn plan(&self) -> Result<Option<Plan>> {
+        let workspace = self.inner.workspace()?;
+        let Some(info) = workspace
+            .docs
+            .list()
+            .into_iter()
+            .find(|d| d.kind == DocumentKind::Plan)
+        else {
+            return Ok(None);
+        };
+        match read(&workspace, &info.id, DocumentKind::Plan, plan_doc::read).await {
+            Ok(plan) => Ok(Some(plan?)),
+            Err(ClientError::NotDownloaded { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The records document of `unit` for `year`, if listed for this user.
+    pub fn records_doc_for(&self, unit: &str, year: i32) -> Option<DocInfo> {
+        let workspace = self.inner.current()?;
+        workspace.docs.find_info(DocumentKind::Records, unit, year)
+    }
+
+    /// The review document of `unit` for `year`, if listed for this user.
+    pub fn review_doc_for(&self, unit: &str, year: i32) -> Option<DocInfo> {
+        let workspace = self.inner.current()?;
+        workspace.docs.find_info(DocumentKind::Review, unit, year)
+    }
+
+    /// Applies one edit to a task's record. Refuses read-only documents, and text or actual
+    /// edits of a period the office has accepted (when the review is on this laptop).
+    pub async fn edit_record(
+        &self,
+        doc_id: &DocumentId,
+        task_id: &TaskId,
+        edit: RecordEdit,
+    ) -> Result<()> {
+        let workspace = self.inner.workspace()?;
+        if let RecordEdit::Text { period, .. } | RecordEdit::Actual { period, .. } = &edit {
+            check_not_accepted(&workspace, doc_id, task_id, *period).await?;
+        }
+        let task_id = task_id.clone();
+        change(
+            &workspace,
+            doc_id,
+            DocumentKind::Records,
+            move |doc, author, now_ms| records::apply(doc, author, now_ms, &task_id, &edit),
+        )
+        .await
+    }
+
+    /// Settles competing status values by writing the one a person chose.
+    pub async fn resolve_status(
+        &self,
+        doc_id: &DocumentId,
+        task_id: &TaskId,
+        chosen: TaskStatus,
+    ) -> Result<()> {
+        self.edit_record(doc_id, task_id, RecordEdit::Status { status: chosen })
+            .await
+    }
+
+    pub async fn read_record(&self, doc_id: &DocumentId, task_id: &TaskId) -> Result<TaskRecord> {
+        let workspace = self.inner.workspace()?;
+        let task_id = task_id.clone();
+        read(&workspace, doc_id, DocumentKind::Records, move |doc| {
+            records::read(doc, &task_id)
+        })
+        .await?
+        .map_err(ClientError::from)
+    }
+
+    /// Records the office's verdict on a task's period, with a comment.
+    pub async fn set_verdict(
+        &self,
+        doc_id: &DocumentId,
+        task_id: &TaskId,
+        period: PeriodId,
+        verdict: Verdict,
+        comment: &str,
+    ) -> Result<()> {
+        let workspace = self.inner.workspace()?;
+        let task_id = task_id.clone();
+        let comment = comment.to_string();
+        change(
+            &workspace,
+            doc_id,
+            DocumentKind::Review,
+            move |doc, author, now_ms| {
+                review::set_verdict(doc, author, now_ms, &task_id, period, verdict, &comment)
+            },
+        )
+        .await
+    }
+
+    pub async fn read_review(
+        &self,
+        doc_id: &DocumentId,
+        task_id: &TaskId,
+        period: PeriodId,
+    ) -> Result<ReviewEntry> {
+        let workspace = self.inner.workspace()?;
+        let task_id = task_id.clone();
+        read(&workspace, doc_id, DocumentKind::Review, move |doc| {
+            review::read(doc, &task_id, period)
+        })
+        .await?
+        .map_err(ClientError::from)
+    }
+
+    /// Who changed the document and when, oldest first.
+    pub async fn history(&self, doc_id: &DocumentId) -> Result<Vec<HistoryEntry>> {
+        self.with_doc(doc_id, history::history).await
+    }
+
+    /// The document's current heads.
+    pub async fn doc_heads(&self, doc_id: &DocumentId) -> Result<Vec<ChangeHash>> {
+        self.with_doc(doc_id, Automerge::get_heads).await
+    }
+
+    /// Runs `f` on the whole Automerge document (for tests and exports: `save()`, heads...).
+    pub async fn with_doc<R: Send + 'static>(
+        &self,
+        doc_id: &DocumentId,
+        f: impl FnOnce(&Automerge) -> R + Send + 'static,
+    ) -> Result<R> {
+        let workspace = self.inner.workspace()?;
+        let (_, handle) = workspace.document(doc_id).await?;
+        Ok(handle.with_document_async(move |doc| f(doc)).await?)
+    }
+}
+
+/// Reads a listed document of `kind`.
+async fn read<R: Send + 'static>(
+    workspace: &Workspace,
+    doc_id: &DocumentId,
+    kind: DocumentKind,
+    f: impl FnOnce(&Automerge) -> R + Send + 'static,
+) -> Result<R> {
+    let (info, handle) = workspace.document(doc_id).await?;
+    if info.kind != kind {
+        return Err(ClientError::wrong_kind(doc_id, kind, info.kind));
+    }
+    Ok(handle.with_document_async(move |doc| f(doc)).await?)
+}
+
+/// Makes one change to a writable document of `kind`, stamped with the session's author and the
+/// current time, and waits until it is durable and the status counts it.
+async fn change(
+    workspace: &Workspace,
+    doc_id: &DocumentId,
+    kind: DocumentKind,
+    f: impl FnOnce(&mut Automerge, &ChangeAuthor, i64) -> Result<(), DocumentError> + Send + 'static,
+) -> Result<()> {
+    let (info, handle) = workspace.document(doc_id).await?;
+    if info.kind != kind {
+        return Err(ClientError::wrong_kind(doc_id, kind, info.kind));
+    }
+    if !info.is_writable() {
+        return Err(ClientError::ReadOnly {
+            doc_id: doc_id.to_string(),
+        });
+    }
+    let author = workspace.session.author();
+    let now_ms = workspace.config.clock.now_ms();
+    let heads = handle
+        .with_document_async(move |doc| {
+            f(doc, &author, now_ms)?;
+            Ok::<_, DocumentError>(doc.get_heads())
+        })
+        .await??;
+    workspace.wait_durable(doc_id, &heads).await?;
+    workspace.recompute().await;
+    Ok(())
+}
+
+/// Refuses when the office accepted `period` of `task_id` in the review matching the records
+/// document `doc_id`. A review not on this laptop yet cannot lock anything.
+async fn check_not_accepted(
+    workspace: &Workspace,
+    doc_id: &DocumentId,
+    task_id: &TaskId,
+    period: PeriodId,
+) -> Result<()> {
+    let Some(info) = workspace.docs.info(doc_id) else {
+        return Ok(());
+    };
+    let (Some(unit), Some(year)) = (info.unit.as_deref(), info.year) else {
+        return Ok(());
+    };
+    let Some(review_info) = workspace.docs.find_info(DocumentKind::Review, unit, year) else {
+        return Ok(());
+    };
+    let Some(review_doc) = workspace.docs.handle(&review_info.id) else {
+        return Ok(());
+    };
+    let task = task_id.clone();
+    let accepted = review_doc
+        .with_document_async(move |doc| review::is_accepted(doc, &task, period))
+        .await?;
+    if accepted {
+        return Err(ClientError::PeriodLocked {
+            task: task_id.to_string(),
+            period: period.to_string(),
+        });
+    }
+    Ok(())
+}

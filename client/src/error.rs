@@ -1,0 +1,108 @@
+//! The client's error type. The UI matches on [`ClientError::code`], never on the message.
+
+use serde::ser::SerializeStruct;
+use shared::documents::{DocumentError, DocumentKind};
+
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error("wrong user name or password, or the account is disabled")]
+    BadCredentials,
+    #[error("cannot reach the server: {0}")]
+    Unreachable(String),
+    #[error("session expired, log in again")]
+    SessionExpired,
+    #[error("the server answered {status}: {message} ({code})")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("invalid server address {url}: {why}")]
+    InvalidServerUrl { url: String, why: String },
+    #[error("{username} is logged in on this device; log out first")]
+    OtherUserLoggedIn { username: String },
+    #[error("{n_unconfirmed} local changes have not reached the server yet")]
+    UnsyncedChanges { n_unconfirmed: usize },
+    #[error("document {doc_id} is not in your document list")]
+    UnknownDocument { doc_id: String },
+    #[error("document {doc_id} is read-only for you")]
+    ReadOnly { doc_id: String },
+    #[error("document {doc_id} is a {found} document, not a {expected} document")]
+    WrongKind {
+        doc_id: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("document {doc_id} has not been downloaded yet; connect to the server")]
+    NotDownloaded { doc_id: String },
+    #[error("{period} of task {task} was accepted by the office and is locked")]
+    PeriodLocked { task: String, period: String },
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error("document storage: {0}")]
+    Storage(#[from] storage::StorageError),
+    #[error("local database: {0}")]
+    LocalDb(#[from] rusqlite::Error),
+    #[error("the client has shut down")]
+    Stopped,
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ClientError {
+    /// A stable, machine-readable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::NotLoggedIn => "not_logged_in",
+            ClientError::BadCredentials => "bad_credentials",
+            ClientError::Unreachable(_) => "server_unreachable",
+            ClientError::SessionExpired => "session_expired",
+            ClientError::Server { .. } => "server_error",
+            ClientError::InvalidServerUrl { .. } => "invalid_server_url",
+            ClientError::OtherUserLoggedIn { .. } => "other_user_logged_in",
+            ClientError::UnsyncedChanges { .. } => "unsynced_changes",
+            ClientError::UnknownDocument { .. } => "unknown_document",
+            ClientError::ReadOnly { .. } => "read_only",
+            ClientError::WrongKind { .. } => "wrong_document_kind",
+            ClientError::NotDownloaded { .. } => "not_downloaded",
+            ClientError::PeriodLocked { .. } => "period_locked",
+            ClientError::Document(_) => "document",
+            ClientError::Storage(_) => "storage",
+            ClientError::LocalDb(_) => "local_database",
+            ClientError::Stopped => "stopped",
+            ClientError::Internal(_) => "internal",
+        }
+    }
+
+    pub(crate) fn wrong_kind(
+        doc_id: &samod::DocumentId,
+        expected: DocumentKind,
+        found: DocumentKind,
+    ) -> ClientError {
+        ClientError::WrongKind {
+            doc_id: doc_id.to_string(),
+            expected: expected.as_str(),
+            found: found.as_str(),
+        }
+    }
+}
+
+impl From<samod::Stopped> for ClientError {
+    fn from(_: samod::Stopped) -> ClientError {
+        ClientError::Stopped
+    }
+}
+
+/// Serialises as `{code, message}`, the shape errors cross IPC in.
+impl serde::Serialize for ClientError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ClientError", 2)?;
+        s.serialize_field("code", self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}

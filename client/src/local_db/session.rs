@@ -1,0 +1,120 @@
+//! The `session` table: at most one logged-in session.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::LocalDb;
+use crate::error::Result;
+use crate::server_url::ServerUrl;
+use crate::session::{DeviceId, Session};
+
+pub(super) const MIGRATION: &str = "CREATE TABLE session (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    server_url TEXT NOT NULL,
+    username TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token TEXT NOT NULL,
+    peer_id TEXT NOT NULL
+);";
+
+impl LocalDb {
+    /// The stored session; `device` is this installation's id.
+    pub fn session(&self, device: &DeviceId) -> Result<Option<Session>> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT server_url, username, unit, role, token, peer_id FROM session WHERE only = 1",
+                [],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((server_url, username, unit, role, token, peer_id)) = row else {
+            return Ok(None);
+        };
+        let server_url = match ServerUrl::parse(&server_url) {
+            Ok(url) => url,
+            Err(err) => {
+                tracing::warn!("ignoring the stored session: {err}");
+                return Ok(None);
+            }
+        };
+        Ok(Some(Session {
+            server_url,
+            username,
+            unit,
+            role,
+            token,
+            peer_id,
+            device: device.clone(),
+        }))
+    }
+
+    pub fn save_session(&self, session: &Session) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO session (only, server_url, username, unit, role, token, peer_id)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                session.server_url.as_str(),
+                session.username,
+                session.unit,
+                session.role,
+                session.token,
+                session.peer_id
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn clear_session(&self) -> Result<()> {
+        self.conn().execute("DELETE FROM session", [])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_round_trips_and_clears() {
+        let db = LocalDb::in_memory();
+        let device = db.device_id().unwrap();
+        assert_eq!(
+            db.session(&device).unwrap(),
+            None,
+            "a new database has no session"
+        );
+        let session = Session {
+            server_url: ServerUrl::parse("http://127.0.0.1:9000").unwrap(),
+            username: "lan".into(),
+            unit: "VP".into(),
+            role: "staff".into(),
+            token: "t0k3n".into(),
+            peer_id: "lan/dev-1".into(),
+            device: device.clone(),
+        };
+        db.save_session(&session).unwrap();
+        assert_eq!(db.session(&device).unwrap(), Some(session.clone()));
+        let renewed = Session {
+            token: "new".into(),
+            ..session
+        };
+        db.save_session(&renewed).unwrap();
+        assert_eq!(
+            db.session(&device).unwrap(),
+            Some(renewed),
+            "saving replaces"
+        );
+        db.clear_session().unwrap();
+        assert_eq!(db.session(&device).unwrap(), None);
+    }
+}
