@@ -41,15 +41,7 @@ impl TestServer {
     /// A data directory with the seed fixture published for 2026, units registered by the
     /// plan, and the given `(username, unit code, role)` accounts (password [`PASSWORD`]).
     pub fn with_accounts(accounts: &[(&str, &str, &str)]) -> TestServer {
-        let data = tempfile::tempdir().expect("temp dir");
-        let mut server = TestServer {
-            data,
-            addr: None,
-            child: None,
-            env: Vec::new(),
-            documents: Vec::new(),
-        };
-        for (code, name, kind) in [
+        let units: Vec<(&str, String, &str)> = [
             ("VP", "Văn phòng Sở", "office"),
             ("KHTC", "Phòng Kế hoạch – Tài chính", "division"),
             ("QLHT", "Phòng Quản lý hạ tầng", "division"),
@@ -59,7 +51,42 @@ impl TestServer {
                 "Bộ phận tiếp nhận và trả kết quả giải quyết TTHC tại Trung tâm PVHCC",
                 "one-stop-desk",
             ),
-        ] {
+        ]
+        .into_iter()
+        .map(|(code, name, kind)| (code, name.to_string(), kind))
+        .collect();
+        TestServer::with_units_and_accounts(&units, accounts)
+    }
+
+    /// Like [`TestServer::with_accounts`], with the given `(code, name, kind)` units (plus "VP",
+    /// the office, if not among them) registered before the plan is published.
+    pub fn with_units_and_accounts(
+        units: &[(&str, String, &str)],
+        accounts: &[(&str, &str, &str)],
+    ) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut server = TestServer {
+            data,
+            addr: None,
+            child: None,
+            env: Vec::new(),
+            documents: Vec::new(),
+        };
+        if !units.iter().any(|(code, _, _)| *code == "VP") {
+            server.cli(
+                &[
+                    "unit",
+                    "add",
+                    "VP",
+                    "--name",
+                    "Văn phòng Sở",
+                    "--kind",
+                    "office",
+                ],
+                None,
+            );
+        }
+        for (code, name, kind) in units {
             server.cli(&["unit", "add", code, "--name", name, "--kind", kind], None);
         }
         for (user, unit, role) in accounts {
