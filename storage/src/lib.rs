@@ -6,16 +6,16 @@
 //! - A failed write is retried; if it still fails the storage turns *failed*: every later write
 //!   and delete is refused (so compaction cannot delete chunks a lost snapshot replaced) and
 //!   [`SqliteStorage::failure`] says why, for the app to show and the server to stop on.
-//! - Writes are numbered as they are issued; [`SqliteStorage::flushed`] waits until every write
-//!   issued before the call has committed. The server holds outgoing sync messages on it, so it
-//!   never passes on or confirms a change it has not stored.
+//! - [`DurableIndex`] records which changes of each document are committed; the server holds
+//!   outgoing sync messages on it, so it never passes on or confirms a change it has not stored,
+//!   and the app reports an edit saved only once it is in the index.
 
 mod durable;
 mod schema;
 
 pub use durable::DurableIndex;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -58,18 +58,8 @@ pub struct SqliteStorage {
 struct Inner {
     path: PathBuf,
     conn: Mutex<Connection>,
-    /// Sequence numbers of writes issued but not yet committed.
-    pending: Mutex<Pending>,
-    /// The highest sequence number below which every write has committed.
-    committed: watch::Sender<u64>,
     failure: watch::Sender<Option<String>>,
     durable: DurableIndex,
-}
-
-#[derive(Default)]
-struct Pending {
-    next_seq: u64,
-    in_flight: BTreeSet<u64>,
 }
 
 impl SqliteStorage {
@@ -84,11 +74,6 @@ impl SqliteStorage {
             inner: Arc::new(Inner {
                 path: path.into(),
                 conn: Mutex::new(conn),
-                pending: Mutex::new(Pending {
-                    next_seq: 1,
-                    ..Pending::default()
-                }),
-                committed: watch::channel(0).0,
                 failure: watch::channel(None).0,
                 durable: DurableIndex::default(),
             }),
@@ -114,37 +99,13 @@ impl SqliteStorage {
         self.inner.failure.subscribe()
     }
 
-    /// Waits until every write issued before this call has committed (or the storage failed).
-    pub async fn flushed(&self) -> Result<(), StorageError> {
-        let target = {
-            let pending = lock(&self.inner.pending);
-            pending.next_seq - 1
-        };
-        let mut committed = self.inner.committed.subscribe();
-        let mut failure = self.inner.failure.subscribe();
-        loop {
-            if let Some(why) = failure.borrow().clone() {
-                return Err(StorageError::Failed(why));
-            }
-            if *committed.borrow_and_update() >= target {
-                return Ok(());
-            }
-            tokio::select! {
-                changed = committed.changed() => if changed.is_err() { return Ok(()) },
-                _ = failure.changed() => {}
-            }
-        }
-    }
-
-    /// Writes a chunk now, on the calling thread, and returns once it is committed. The app uses
-    /// this to make an edit durable before it reports the edit saved.
+    /// Writes a chunk now, on the calling thread, and returns once it is committed (or the
+    /// storage failed).
     pub fn put_now(&self, key: &StorageKey, data: &[u8]) -> Result<(), StorageError> {
-        let seq = self.issue();
         let result = self.write_with_retries(|conn| put_chunk(conn, key, data), "write");
         if result.is_ok() {
             self.record_durable(key, data);
         }
-        self.complete(seq);
         result
     }
 
@@ -199,10 +160,7 @@ impl SqliteStorage {
     }
 
     pub fn delete_now(&self, key: &StorageKey) -> Result<(), StorageError> {
-        let seq = self.issue();
-        let result = self.write_with_retries(|conn| delete_chunk(conn, key), "delete");
-        self.complete(seq);
-        result
+        self.write_with_retries(|conn| delete_chunk(conn, key), "delete")
     }
 
     /// Marks the storage failed (used by tests that simulate a full disk, and by write errors).
@@ -211,31 +169,6 @@ impl SqliteStorage {
         self.inner.failure.send_if_modified(|f| {
             if f.is_none() {
                 *f = Some(why.to_string());
-                true
-            } else {
-                false
-            }
-        });
-    }
-
-    fn issue(&self) -> u64 {
-        let mut pending = lock(&self.inner.pending);
-        let seq = pending.next_seq;
-        pending.next_seq += 1;
-        pending.in_flight.insert(seq);
-        seq
-    }
-
-    fn complete(&self, seq: u64) {
-        let mut pending = lock(&self.inner.pending);
-        pending.in_flight.remove(&seq);
-        let upto = pending
-            .in_flight
-            .first()
-            .map_or(pending.next_seq - 1, |first| first - 1);
-        self.inner.committed.send_if_modified(|c| {
-            if upto > *c {
-                *c = upto;
                 true
             } else {
                 false
@@ -315,8 +248,6 @@ impl samod::storage::Storage for SqliteStorage {
     }
 
     fn put(&self, key: StorageKey, data: Vec<u8>) -> impl std::future::Future<Output = ()> + Send {
-        // Numbered now, when samod issues the write, not when the blocking task runs.
-        let seq = self.issue();
         let this = self.clone();
         async move {
             this.blocking(move |s| {
@@ -325,19 +256,16 @@ impl samod::storage::Storage for SqliteStorage {
                 {
                     s.record_durable(&key, &data);
                 }
-                s.complete(seq);
             })
             .await
         }
     }
 
     fn delete(&self, key: StorageKey) -> impl std::future::Future<Output = ()> + Send {
-        let seq = self.issue();
         let this = self.clone();
         async move {
             this.blocking(move |s| {
                 let _ = s.write_with_retries(|conn| delete_chunk(conn, &key), "delete");
-                s.complete(seq);
             })
             .await
         }

@@ -57,32 +57,6 @@ async fn round_trip_and_component_prefixes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn flushed_waits_for_issued_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStorage::open(&dir.path().join("data.sqlite3")).unwrap();
-    let writes: Vec<_> = (0..50)
-        .map(|i| {
-            store.put(
-                key(&["doc", "incremental", &format!("h{i}")]),
-                vec![i as u8; 1024],
-            )
-        })
-        .collect();
-    // The writes are issued (numbered) but not yet run: flushed() must wait for all of them.
-    let flushed = tokio::spawn({
-        let store = store.clone();
-        async move { store.flushed().await }
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert!(!flushed.is_finished(), "50 issued writes have not run yet");
-    for write in writes {
-        write.await;
-    }
-    flushed.await.unwrap().unwrap();
-    assert_eq!(store.load_range_now(&key(&["doc"])).unwrap().len(), 50);
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn a_failed_storage_refuses_writes_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStorage::open(&dir.path().join("data.sqlite3")).unwrap();
@@ -104,10 +78,6 @@ async fn a_failed_storage_refuses_writes_and_deletes() {
     );
     assert!(matches!(
         store.put_now(&key(&["x"]), b"y"),
-        Err(StorageError::Failed(_))
-    ));
-    assert!(matches!(
-        store.flushed().await,
         Err(StorageError::Failed(_))
     ));
     assert_eq!(store.failure().as_deref(), Some("disk full (simulated)"));
