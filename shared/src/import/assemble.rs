@@ -99,8 +99,10 @@ fn appendix_heading(text: &str) -> Option<AppendixHeading> {
         .trim()
         .to_string();
     // A sentence that merely mentions an appendix ("Phụ lục phân công nhiệm vụ kèm theo") is not
-    // a heading: a heading's own title, when on the same line, is in capitals.
-    if !inline_title.is_empty() && inline_title.chars().any(char::is_lowercase) {
+    // a heading: a heading is numbered ("Phụ lục I: Nhiệm vụ ..."), or bare, or its title on the
+    // same line is in capitals.
+    if number.is_empty() && !inline_title.is_empty() && inline_title.chars().any(char::is_lowercase)
+    {
         return None;
     }
     if text.chars().next().is_some_and(char::is_lowercase) {
@@ -543,6 +545,13 @@ impl Builder {
                             "table row before the table's header row (a row starting with \"STT\")",
                         ));
                     };
+                    // A table with one text column ("Nhiệm vụ, giải pháp") names tasks with it.
+                    if !roles.contains(&Some(Field::Title)) {
+                        if let Some(first) = roles.iter_mut().find(|r| **r == Some(Field::Content))
+                        {
+                            *first = Some(Field::Title);
+                        }
+                    }
                     let code_column = roles
                         .iter()
                         .position(|r| *r == Some(Field::Code))
@@ -960,12 +969,18 @@ fn visit_tasks_mut(section: &mut Section, f: &mut dyn FnMut(&mut Task)) {
 
 fn index_of(title: &str) -> Option<IndexKind> {
     let f = fold(title);
-    if f.contains("par index") || f.contains("parindex") || f.contains("chi so cai cach hanh chinh")
-    {
+    // Acronyms first; plans that spell an index out name it by its full title.
+    if f.contains("par index") || f.contains("parindex") {
         Some(IndexKind::ParIndex)
     } else if f.contains("papi") {
         Some(IndexKind::Papi)
     } else if f.contains("sipas") {
+        Some(IndexKind::Sipas)
+    } else if f.contains("cai cach hanh chinh") {
+        Some(IndexKind::ParIndex)
+    } else if f.contains("hieu qua quan tri") {
+        Some(IndexKind::Papi)
+    } else if f.contains("hai long") {
         Some(IndexKind::Sipas)
     } else {
         None

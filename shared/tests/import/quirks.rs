@@ -164,3 +164,19 @@ fn docx_bytes_and_text_bytes_are_told_apart() {
         "Windows line endings read the same"
     );
 }
+
+#[test]
+fn spelled_out_indexes_numbered_headings_and_one_text_column() {
+    check(
+        "Phụ lục 1: Nhiệm vụ nâng cao Chỉ số hiệu quả quản trị và hành chính công\n\
+TT\tNhiệm vụ, giải pháp\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\n\
+1\tCông khai thông tin\tVăn phòng Sở\t\tHằng năm\n\
+Phụ lục kèm theo kế hoạch này là một phần của kế hoạch.\n\
+PHỤ LỤC 2\nNHIỆM VỤ NÂNG CAO CHỈ SỐ HÀI LÒNG\n\
+TT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\n\
+1\tTiếp nhận phản ánh\tVăn phòng Sở\t\tThường xuyên\n",
+        expect![[r#"
+            PAPI/1 | Công khai thông tin |  | Văn phòng Sở |  | Hằng năm
+            SIPAS/1 | Tiếp nhận phản ánh |  | Văn phòng Sở |  | Thường xuyên"#]],
+    );
+}
