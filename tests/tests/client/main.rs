@@ -1,6 +1,5 @@
-//! Tests of the client against a real PlanSync server (`target/debug/plansync`, or the binary
-//! named by `PLANSYNC_BIN`). Each test is skipped, with a message, when the binary is missing:
-//! build it with `cargo build -p server`.
+//! Tests of the client against a real PlanSync server (this crate's own build of it, so
+//! never a stale binary).
 
 mod offline_edits;
 mod server;

@@ -4,14 +4,14 @@
 use client::{BackoffConfig, Client, ClientConfig, SyncState};
 use shared::documents::records::{self, RecordEdit};
 
-use crate::server::{binary, TestServer};
+use crate::server::TestServer;
 use crate::smoke::{up_to_date, wait_for_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disabled_user_sees_session_expired() {
     crate::init_tracing();
-    let Some(binary) = binary() else { return };
-    let server = TestServer::start(binary);
+
+    let server = TestServer::start();
     server.add_user("lan", "VP", "staff", "pw-lan-2026");
     let dirs = tempfile::tempdir().unwrap();
     let config = ClientConfig {

@@ -5,14 +5,14 @@ use client::{Client, ClientError, SyncState};
 use shared::calendar::PeriodId;
 use shared::documents::records::{self, RecordEdit};
 
-use crate::server::{binary, TestServer};
+use crate::server::TestServer;
 use crate::smoke::{up_to_date, wait_for_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_edits_are_counted_kept_across_a_restart_and_synced_later() {
     crate::init_tracing();
-    let Some(binary) = binary() else { return };
-    let server = TestServer::start(binary);
+
+    let server = TestServer::start();
     server.add_user("lan", "VP", "staff", "pw-lan-2026");
     let dirs = tempfile::tempdir().unwrap();
     let dir = dirs.path().join("lan");

@@ -6,14 +6,14 @@ use std::time::Duration;
 use client::{BackoffConfig, Client, ClientConfig, SyncState};
 use shared::documents::records::{self, RecordEdit, TaskStatus};
 
-use crate::server::{binary, TestServer};
+use crate::server::TestServer;
 use crate::smoke::{up_to_date, wait_for_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_reconnects_after_a_server_crash() {
     crate::init_tracing();
-    let Some(binary) = binary() else { return };
-    let mut server = TestServer::start(binary);
+
+    let mut server = TestServer::start();
     server.add_user("lan", "VP", "staff", "pw-lan-2026");
     let dirs = tempfile::tempdir().unwrap();
     let config = ClientConfig {

@@ -7,7 +7,7 @@ use shared::calendar::PeriodId;
 use shared::documents::records::{self, RecordEdit, TaskStatus, TextField};
 use shared::documents::review::Verdict;
 
-use crate::server::{binary, TestServer};
+use crate::server::TestServer;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -30,8 +30,8 @@ pub fn up_to_date(status: &SyncStatus) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_recorded_on_one_laptop_reaches_another() {
     crate::init_tracing();
-    let Some(binary) = binary() else { return };
-    let server = TestServer::start(binary);
+
+    let server = TestServer::start();
     server.add_user("lan", "VP", "staff", "mật khẩu của Lan");
     server.add_user("minh", "VP", "staff", "minh-pass");
     server.add_user("thu", "VP", "reviewer", "thu-reviewer");
