@@ -111,3 +111,9 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The record cell edit number `i` writes in `laptop-under-test`: (task index, period index,
+/// target index), distinct for every `i`.
+pub fn edit_cell(i: usize, n_tasks: usize) -> (usize, usize, usize) {
+    (i % n_tasks, (i / n_tasks) % 4, i / (4 * n_tasks))
+}

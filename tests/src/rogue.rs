@@ -79,6 +79,21 @@ impl samod::Dialer for BearerDialer {
 impl RoguePeer {
     /// Logs in as `username` and connects an in-memory samod repo to the server.
     pub async fn connect(base: &str, username: &str, password: &str, device: &str) -> RoguePeer {
+        RoguePeer::connect_claiming(base, username, password, device, None)
+            .await
+            .expect("connects")
+    }
+
+    /// Logs in as `username` but, when `claimed_peer_id` is given, announces that peer id in
+    /// the samod handshake instead of the one the server bound to the session. Returns the
+    /// error when no connection is established within a few seconds.
+    pub async fn connect_claiming(
+        base: &str,
+        username: &str,
+        password: &str,
+        device: &str,
+        claimed_peer_id: Option<&str>,
+    ) -> Result<RoguePeer, String> {
         let http = crate::http_client();
         let login: Value = http
             .post(format!("{base}/api/login"))
@@ -93,7 +108,9 @@ impl RoguePeer {
             .as_str()
             .unwrap_or_else(|| panic!("login failed: {login}"))
             .to_string();
-        let peer_id = login["peer_id"].as_str().unwrap().to_string();
+        let peer_id = claimed_peer_id
+            .unwrap_or(login["peer_id"].as_str().unwrap())
+            .to_string();
         let repo = Repo::build_tokio()
             .with_peer_id(PeerId::from(peer_id.as_str()))
             .load()
@@ -108,15 +125,21 @@ impl RoguePeer {
                 }),
             )
             .unwrap();
-        tokio::time::timeout(Duration::from_secs(10), dialer.established())
-            .await
-            .expect("connects within 10 s")
-            .expect("connects");
-        RoguePeer {
-            repo,
-            dialer,
-            peer_id,
-            token,
+        match tokio::time::timeout(Duration::from_secs(5), dialer.established()).await {
+            Ok(Ok(_)) => Ok(RoguePeer {
+                repo,
+                dialer,
+                peer_id,
+                token,
+            }),
+            Ok(Err(err)) => {
+                repo.stop().await;
+                Err(format!("refused: {err:?}"))
+            }
+            Err(_) => {
+                repo.stop().await;
+                Err("no connection within 5 s".into())
+            }
         }
     }
 

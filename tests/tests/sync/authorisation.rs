@@ -134,3 +134,40 @@ async fn expired_ticket_and_disabled_user() {
     assert!(peer.fetch(&records).await.is_none() || !peer.dialer.is_connected());
     peer.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peer_claiming_another_id_is_disconnected() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let records = server.doc("records", "KHTC");
+    // Lan's session is bound to "lan/laptop"; her peer announces the reviewer's identity.
+    let outcome = RoguePeer::connect_claiming(
+        &server.url(),
+        "lan",
+        PASSWORD,
+        "laptop",
+        Some("thamdinh/office-pc"),
+    )
+    .await;
+    match outcome {
+        Err(why) => eprintln!("impostor refused: {why}"),
+        Ok(peer) => {
+            let got = peer.fetch(&records).await;
+            assert!(
+                got.is_none(),
+                "an impostor must not read what the claimed user may read"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            assert!(
+                !peer.dialer.is_connected(),
+                "the mismatched connection is closed"
+            );
+            peer.stop().await;
+        }
+    }
+    // The same login with the bound peer id works.
+    let honest = RoguePeer::connect(&server.url(), "lan", PASSWORD, "laptop").await;
+    assert!(honest.fetch(&server.doc("records", "QLHT")).await.is_some());
+    honest.stop().await;
+}

@@ -5,5 +5,6 @@ mod authorisation;
 mod durability;
 mod http_auth;
 mod js_interop;
+mod laptop_killed;
 mod laptops;
 mod schedules;
