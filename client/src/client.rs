@@ -31,7 +31,7 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    setup: Setup,
+    pub(crate) setup: Setup,
     device: DeviceId,
     /// Whether the user wants to sync; survives a re-login.
     sync_wanted: AtomicBool,

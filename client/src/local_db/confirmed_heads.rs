@@ -52,7 +52,9 @@ impl LocalDb {
     /// Forgets the document list and the confirmed heads (on logout, with the documents).
     pub fn clear_documents(&self) -> Result<()> {
         let conn = self.conn();
-        conn.execute_batch("DELETE FROM confirmed_heads; DELETE FROM doc_list;")?;
+        conn.execute_batch(
+            "DELETE FROM confirmed_heads; DELETE FROM doc_list; DELETE FROM task_rows; DELETE FROM task_rows_heads;",
+        )?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod confirmed_heads;
 mod device;
 mod doc_list;
 mod session;
+mod task_rows;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     session::MIGRATION,
     doc_list::MIGRATION,
     confirmed_heads::MIGRATION,
+    task_rows::MIGRATION,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

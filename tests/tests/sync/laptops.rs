@@ -181,3 +181,58 @@ async fn offline_edits_converge_and_conflicts_show_both_versions() {
         laptop.client.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_ignores_diacritics_and_d_stroke() {
+    let mut server = TestServer::with_accounts(&[("lan", "QLHT", "staff")]);
+    server.start();
+    let laptop = Laptop::login(&server.url(), "lan").await;
+    laptop.wait_up_to_date(WAIT).await;
+    let doc = laptop.doc("records", "QLHT");
+    // Plan text: "Mức độ thực hiện các chỉ tiêu, nhiệm vụ đào tạo, bồi dưỡng CBCCVC" (V/6).
+    let hits = laptop.client.search_tasks("dao tao").await.unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.task_id.as_str()).collect::<Vec<_>>(),
+        ["PAR_INDEX/V/6"]
+    );
+    let hits = laptop.client.search_tasks("van phong so").await.unwrap();
+    assert!(
+        hits.len() > 20,
+        "most tasks name Văn phòng Sở: {}",
+        hits.len()
+    );
+    // The unit's own text is searchable as soon as it is saved, offline too.
+    laptop.client.stop_sync();
+    let task = TaskId("PAR_INDEX/I/3".into());
+    let text = "Đăng 12 tin trên Cổng thông tin điện tử tỉnh";
+    laptop
+        .client
+        .edit_record(
+            &doc,
+            &task,
+            RecordEdit::Text {
+                period: "2026-Q1".parse().unwrap(),
+                field: TextField::Result,
+                text: text.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let hits = laptop
+        .client
+        .search_tasks("cong thong tin dien tu TINH 12")
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].task_id.as_str(), hits[0].unit.as_str()),
+        ("PAR_INDEX/I/3", "QLHT")
+    );
+    assert!(laptop
+        .client
+        .search_tasks("khong co tu nay")
+        .await
+        .unwrap()
+        .is_empty());
+    laptop.client.shutdown().await;
+}
