@@ -2,11 +2,14 @@
 //!
 //! Views never call Tauri directly. The app hands them a [`BackendHandle`] through a Yew context;
 //! in the desktop app it wraps [`TauriBackend`], in tests a [`FakeBackend`]. Futures are boxed so
-//! the trait stays object safe and one context type holds either implementation.
+//! the trait stays object safe and one context type holds either implementation. Events from the
+//! application (sync status, session) arrive through `watch_*` subscriptions.
 
 mod error;
 #[cfg(test)]
 mod fake_backend;
+mod subscription;
+mod sync_wire;
 #[cfg(target_arch = "wasm32")]
 mod tauri_backend;
 
@@ -15,10 +18,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use shared::Plan;
+use yew::Callback;
 
 pub use error::{BackendError, ErrorCode};
 #[cfg(test)]
 pub use fake_backend::FakeBackend;
+pub use subscription::Subscription;
+pub use sync_wire::{LoginRequest, SessionInfo, SessionView, SyncState, SyncStatus};
 #[cfg(target_arch = "wasm32")]
 pub use tauri_backend::TauriBackend;
 
@@ -27,8 +33,23 @@ pub type BackendFuture<T> = Pin<Box<dyn Future<Output = Result<T, BackendError>>
 
 /// Everything the user interface asks of the application.
 pub trait Backend {
-    /// The plan currently stored on this machine.
+    /// The plan: the synced one when logged in and downloaded, else the one stored on this
+    /// machine.
     fn load_plan(&self) -> BackendFuture<Plan>;
+    /// Who is logged in now.
+    fn session(&self) -> BackendFuture<SessionView>;
+    /// The sync status now.
+    fn sync_status(&self) -> BackendFuture<SyncStatus>;
+    /// Logs in and starts syncing.
+    fn login(&self, request: LoginRequest) -> BackendFuture<SessionView>;
+    /// Logs out; fails with [`ErrorCode::UnsyncedChanges`] while the server lacks local changes,
+    /// unless `discard_unsynced`.
+    fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView>;
+    /// Calls `on_change` with every later sync status, until the subscription is dropped. The
+    /// future resolves once the subscription is in place.
+    fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;
+    /// Calls `on_change` whenever who is logged in changes, until the subscription is dropped.
+    fn watch_session(&self, on_change: Callback<SessionView>) -> BackendFuture<Subscription>;
 }
 
 /// A shared reference to the backend, passed down through a Yew context.

@@ -1,5 +1,6 @@
 //! PlanSync's user interface: a Yew app that shows the plan (appendix → section → task → detail)
-//! and reaches the application only through the [`backend::Backend`] trait.
+//! with a sync bar and a login, and reaches the application only through the
+//! [`backend::Backend`] trait.
 //!
 //! Everything except [`start`] and the Tauri backend builds natively too, so the state's reducer
 //! and the pure view helpers are tested with a plain `cargo test -p frontend`.
@@ -7,8 +8,11 @@
 pub mod backend;
 pub mod components;
 pub mod labels;
+pub mod local_time;
 pub mod scope;
+pub mod session_state;
 pub mod state;
+pub mod sync_labels;
 #[cfg(test)]
 mod test_plan;
 

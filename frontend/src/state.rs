@@ -24,7 +24,8 @@ pub struct PlanState {
     pub query: String,
     /// The task whose detail is shown.
     pub selected: Option<TaskId>,
-    /// Bumped by [`Action::Retry`]; the loading effect runs again when it changes.
+    /// Bumped by [`Action::Retry`] and [`Action::Reload`]; the loading effect runs again when it
+    /// changes.
     pub n_load_attempts: u32,
 }
 
@@ -46,6 +47,9 @@ pub enum Action {
     LoadFailed(BackendError),
     /// Load the plan again after a failure.
     Retry,
+    /// Load the plan again because it may have changed (log in, sync); the plan on screen stays
+    /// until the new one arrives.
+    Reload,
     SetScope(Scope),
     SetQuery(String),
     SelectTask(TaskId),
@@ -77,11 +81,17 @@ impl PlanState {
                 }
                 next.load = Load::Loaded(Rc::new(plan));
             }
-            Action::LoadFailed(err) => next.load = Load::Failed(err),
+            Action::LoadFailed(err) => {
+                // A background reload that fails leaves the plan on screen.
+                if self.plan().is_none() {
+                    next.load = Load::Failed(err);
+                }
+            }
             Action::Retry => {
                 next.load = Load::Loading;
                 next.n_load_attempts += 1;
             }
+            Action::Reload => next.n_load_attempts += 1,
             Action::SetScope(scope) => {
                 if self.plan().is_some_and(|plan| scope.exists_in(plan)) {
                     next.scope = scope;
@@ -306,6 +316,40 @@ mod tests {
             retried.n_load_attempts, 2,
             "a new attempt number re-runs the loading effect"
         );
+    }
+
+    #[test]
+    fn a_reload_keeps_the_plan_on_screen_even_if_it_fails() {
+        let loaded = PlanState::default().apply(Action::PlanLoaded(test_plan()));
+        let reloading = loaded.apply(Action::Reload);
+        assert!(
+            reloading.plan().is_some(),
+            "the plan stays while the new one loads"
+        );
+        assert_eq!(reloading.n_load_attempts, loaded.n_load_attempts + 1);
+        let failed = reloading.apply(Action::LoadFailed(BackendError::new(
+            ErrorCode::NotDownloaded,
+            "not yet",
+        )));
+        assert!(
+            failed.plan().is_some(),
+            "a failed background reload does not take the plan away"
+        );
+        let first = PlanState::default()
+            .apply(Action::LoadFailed(BackendError::new(
+                ErrorCode::NotDownloaded,
+                "not yet",
+            )))
+            .apply(Action::Reload);
+        assert_eq!(
+            first.load,
+            Load::Failed(BackendError::new(ErrorCode::NotDownloaded, "not yet")),
+            "without a plan the reason stays on screen until the reload answers"
+        );
+        assert!(first
+            .apply(Action::PlanLoaded(test_plan()))
+            .plan()
+            .is_some());
     }
 
     #[test]

@@ -1,23 +1,52 @@
-//! What the commands work on: the store, and how the start-up seeding went.
+//! What the commands work on: the seeded local plan and the sync engine ([`client::Client`]).
 
+use client::{Client, SessionInfo, SyncStatus};
+use serde::Serialize;
 use shared::Plan;
+use tokio::sync::watch;
 
 use crate::error::{CommandError, ErrorCode};
 use crate::store::Store;
 
 pub struct AppState {
+    local: LocalPlan,
+    client: Client,
+    /// The server address the login form proposes (`PLANSYNC_SERVER`).
+    default_server_url: Option<String>,
+    /// Who is logged in, for the webview; changed by [`AppState::login`] and
+    /// [`AppState::logout`].
+    session: watch::Sender<SessionView>,
+}
+
+/// The plan imported from the seed file into the app's own store.
+pub struct LocalPlan {
     store: Store,
     /// Why the seed plan could not be imported at start, if it could not.
     seed_error: Option<String>,
 }
 
-impl AppState {
-    pub fn new(store: Store, seed_error: Option<String>) -> AppState {
-        AppState { store, seed_error }
+/// Who is logged in (`None` when nobody is), and the address the login form proposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionView {
+    pub user: Option<SessionInfo>,
+    pub default_server_url: Option<String>,
+}
+
+/// What a login asks for.
+#[derive(Clone)]
+pub struct Credentials<'a> {
+    pub server_url: &'a str,
+    pub username: &'a str,
+    pub password: &'a str,
+}
+
+impl LocalPlan {
+    pub fn new(store: Store, seed_error: Option<String>) -> LocalPlan {
+        LocalPlan { store, seed_error }
     }
 
     /// The latest stored plan; without one, why there is none.
-    pub fn load_plan(&self) -> Result<Plan, CommandError> {
+    pub fn load(&self) -> Result<Plan, CommandError> {
         match self.store.latest_plan() {
             Ok(Some(stored)) => Ok(stored.plan),
             Ok(None) => Err(match &self.seed_error {
@@ -32,24 +61,151 @@ impl AppState {
     }
 }
 
+impl AppState {
+    pub fn new(local: LocalPlan, client: Client, default_server_url: Option<String>) -> AppState {
+        let view = SessionView {
+            user: client.session(),
+            default_server_url: default_server_url.clone(),
+        };
+        AppState {
+            local,
+            client,
+            default_server_url,
+            session: watch::channel(view).0,
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The synced plan when logged in and downloaded; otherwise the seeded one, so the app shows
+    /// a plan without any server too.
+    pub async fn load_plan(&self) -> Result<Plan, CommandError> {
+        if self.client.session().is_none() {
+            return self.local.load();
+        }
+        let why_not_synced = match self.client.plan().await {
+            Ok(Some(plan)) => return Ok(plan),
+            Ok(None) => CommandError::new(
+                ErrorCode::Sync("not_downloaded"),
+                "the plan has not been downloaded from the server yet",
+            ),
+            Err(err) => {
+                tracing::warn!("cannot read the synced plan, showing the seeded one: {err}");
+                CommandError::from(err)
+            }
+        };
+        match self.local.load() {
+            Ok(plan) => Ok(plan),
+            Err(err) if matches!(err.code, ErrorCode::NoPlan | ErrorCode::SeedFailed) => {
+                Err(why_not_synced)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Logs in and starts syncing.
+    pub async fn login(&self, credentials: Credentials<'_>) -> Result<SessionView, CommandError> {
+        self.client
+            .login(
+                credentials.server_url,
+                credentials.username,
+                credentials.password,
+            )
+            .await?;
+        self.client.start_sync();
+        Ok(self.publish_session())
+    }
+
+    /// Logs out; refuses with `unsynced_changes` while the server has not confirmed every local
+    /// change, unless `discard_unsynced`.
+    pub async fn logout(&self, discard_unsynced: bool) -> Result<SessionView, CommandError> {
+        self.client.logout(discard_unsynced).await?;
+        Ok(self.publish_session())
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.client.status().borrow().clone()
+    }
+
+    pub fn session(&self) -> SessionView {
+        self.session.borrow().clone()
+    }
+
+    /// Every change of who is logged in.
+    pub fn watch_session(&self) -> watch::Receiver<SessionView> {
+        self.session.subscribe()
+    }
+
+    fn publish_session(&self) -> SessionView {
+        let view = SessionView {
+            user: self.client.session(),
+            default_server_url: self.default_server_url.clone(),
+        };
+        self.session.send_replace(view.clone());
+        view
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn without_a_plan_the_error_says_why() {
-        let state = AppState::new(Store::open_in_memory().unwrap(), None);
-        assert_eq!(state.load_plan().unwrap_err().code, ErrorCode::NoPlan);
-        let state = AppState::new(
+        let local = LocalPlan::new(Store::open_in_memory().unwrap(), None);
+        assert_eq!(local.load().unwrap_err().code, ErrorCode::NoPlan);
+        let local = LocalPlan::new(
             Store::open_in_memory().unwrap(),
             Some("reading x: no such file".into()),
         );
-        let err = state.load_plan().unwrap_err();
+        let err = local.load().unwrap_err();
         assert_eq!(
             err.code,
             ErrorCode::SeedFailed,
             "a failed seed is reported as such, not as a missing plan"
         );
         assert_eq!(err.message, "reading x: no such file");
+    }
+
+    #[tokio::test]
+    async fn logged_out_the_app_works_from_the_local_store_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client::open(dir.path()).await.unwrap();
+        let state = AppState::new(
+            LocalPlan::new(Store::open_in_memory().unwrap(), None),
+            client.clone(),
+            Some("http://127.0.0.1:9".into()),
+        );
+        assert_eq!(
+            state.load_plan().await.unwrap_err().code,
+            ErrorCode::NoPlan,
+            "nobody is logged in, so the plan comes from the local store (empty here)"
+        );
+        assert_eq!(state.session().user, None);
+        assert_eq!(
+            state.session().default_server_url.as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        let err = state
+            .login(Credentials {
+                server_url: "http://127.0.0.1:9",
+                username: "lan",
+                password: "x",
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code,
+            ErrorCode::Sync("server_unreachable"),
+            "nothing listens on the discard port: {err:?}"
+        );
+        assert_eq!(
+            state.logout(false).await.unwrap().user,
+            None,
+            "logging out while logged out is harmless"
+        );
+        client.shutdown().await;
     }
 }

@@ -1,13 +1,55 @@
 //! Tauri commands: each pulls the state out and calls one function.
+//!
+//! Arguments keep their Rust (snake_case) names on the wire: `login {server_url, username,
+//! password}`, `logout {discard_unsynced}`.
 
+use client::SyncStatus;
 use shared::Plan;
 use tauri::State;
 
-use crate::app_state::AppState;
+use crate::app_state::{AppState, Credentials, SessionView};
 use crate::error::CommandError;
 
-/// The plan stored on this machine.
-#[tauri::command(async)]
-pub fn load_plan(state: State<'_, AppState>) -> Result<Plan, CommandError> {
-    state.load_plan()
+/// The synced plan when logged in and downloaded, else the plan stored on this machine.
+#[tauri::command]
+pub async fn load_plan(state: State<'_, AppState>) -> Result<Plan, CommandError> {
+    state.load_plan().await
+}
+
+/// Logs in and starts syncing.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn login(
+    state: State<'_, AppState>,
+    server_url: String,
+    username: String,
+    password: String,
+) -> Result<SessionView, CommandError> {
+    state
+        .login(Credentials {
+            server_url: &server_url,
+            username: &username,
+            password: &password,
+        })
+        .await
+}
+
+/// Logs out; with `discard_unsynced` even while the server lacks some local changes.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn logout(
+    state: State<'_, AppState>,
+    discard_unsynced: bool,
+) -> Result<SessionView, CommandError> {
+    state.logout(discard_unsynced).await
+}
+
+/// The sync status now (the `sync-status` event brings every later change).
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
+    state.sync_status()
+}
+
+/// Who is logged in now (the `session-changed` event brings every later change).
+#[tauri::command]
+pub fn session(state: State<'_, AppState>) -> SessionView {
+    state.session()
 }

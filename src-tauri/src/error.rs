@@ -14,6 +14,10 @@ pub enum ErrorCode {
     SeedFailed,
     /// The local database failed.
     Storage,
+    /// The sync engine refused or failed: its own code, such as `bad_credentials`,
+    /// `server_unreachable` or `unsynced_changes` (see `client::ClientError::code`).
+    #[serde(untagged)]
+    Sync(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -37,6 +41,12 @@ impl CommandError {
     }
 }
 
+impl From<client::ClientError> for CommandError {
+    fn from(err: client::ClientError) -> CommandError {
+        CommandError::new(ErrorCode::Sync(err.code()), err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +61,17 @@ mod tests {
         assert_eq!(
             json,
             r#"{"code":"seed_failed","message":"line 3: no table"}"#
+        );
+    }
+
+    #[test]
+    fn sync_errors_keep_the_client_code() {
+        let err = CommandError::from(client::ClientError::BadCredentials);
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"bad_credentials","message":"wrong user name or password, or the account is disabled"}"#,
+            "the UI matches on the client's own code, so it must cross unchanged"
         );
     }
 }

@@ -1,7 +1,10 @@
-//! Launch options: where the data lives and which plan file seeds an empty store.
+//! Launch options: where the data lives, which plan file seeds an empty store, and the server.
 //!
 //! `PLANSYNC_DATA_DIR` overrides the platform's app data directory; `--seed FILE` (or
-//! `--seed=FILE`) and, failing that, `PLANSYNC_SEED` name the seed plan.
+//! `--seed=FILE`) and, failing that, `PLANSYNC_SEED` name the seed plan. `PLANSYNC_SERVER` is
+//! the server address the login form proposes. For scripted demo runs and end-to-end tests,
+//! `PLANSYNC_USER` and `PLANSYNC_PASSWORD` (with `PLANSYNC_SERVER`) log in at start when no
+//! session is stored.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -10,11 +13,42 @@ use anyhow::bail;
 
 pub const DATA_DIR_VAR: &str = "PLANSYNC_DATA_DIR";
 pub const SEED_VAR: &str = "PLANSYNC_SEED";
+pub const SERVER_VAR: &str = "PLANSYNC_SERVER";
+pub const USER_VAR: &str = "PLANSYNC_USER";
+pub const PASSWORD_VAR: &str = "PLANSYNC_PASSWORD";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Launch {
     pub data_dir: Option<PathBuf>,
     pub seed: Option<PathBuf>,
+    /// The server address proposed in the login form (and used by [`Launch::auto_login`]).
+    pub server_url: Option<String>,
+    username: Option<String>,
+    password: Option<Password>,
+}
+
+/// A password from the environment; its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Credentials to log in with at start, given by the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoLogin {
+    pub server_url: String,
+    pub username: String,
+    pub password: Password,
 }
 
 impl Launch {
@@ -34,6 +68,12 @@ impl Launch {
                 launch.data_dir = Some(PathBuf::from(value));
             } else if name == SEED_VAR {
                 launch.seed = Some(PathBuf::from(value));
+            } else if name == SERVER_VAR {
+                launch.server_url = Some(value.to_string_lossy().into_owned());
+            } else if name == USER_VAR {
+                launch.username = Some(value.to_string_lossy().into_owned());
+            } else if name == PASSWORD_VAR {
+                launch.password = Some(Password(value.to_string_lossy().into_owned()));
             }
         }
         let mut args = args.into_iter();
@@ -48,6 +88,16 @@ impl Launch {
             }
         }
         Ok(launch)
+    }
+
+    /// The credentials to log in with at start: only when server, user and password are all
+    /// given.
+    pub fn auto_login(&self) -> Option<AutoLogin> {
+        Some(AutoLogin {
+            server_url: self.server_url.clone()?,
+            username: self.username.clone()?,
+            password: self.password.clone()?,
+        })
     }
 }
 
@@ -78,8 +128,43 @@ mod tests {
             got,
             Launch {
                 data_dir: Some("/d".into()),
-                seed: Some("/s.txt".into())
+                seed: Some("/s.txt".into()),
+                ..Launch::default()
             }
+        );
+    }
+
+    #[test]
+    fn auto_login_needs_server_user_and_password() {
+        let got = launch(
+            &[
+                ("PLANSYNC_SERVER", "http://127.0.0.1:8080"),
+                ("PLANSYNC_USER", "lan"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(got.server_url.as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            got.auto_login(),
+            None,
+            "without a password the user logs in through the form"
+        );
+        let got = launch(
+            &[
+                ("PLANSYNC_SERVER", "http://127.0.0.1:8080"),
+                ("PLANSYNC_USER", "lan"),
+                ("PLANSYNC_PASSWORD", "bí mật"),
+            ],
+            &[],
+        )
+        .unwrap();
+        let auto = got.auto_login().expect("all three are given");
+        assert_eq!(auto.username, "lan");
+        assert_eq!(auto.password.as_str(), "bí mật");
+        assert!(
+            !format!("{auto:?} {got:?}").contains("bí mật"),
+            "the password never reaches a log line"
         );
     }
 

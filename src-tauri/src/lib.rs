@@ -1,8 +1,11 @@
-//! PlanSync's desktop app: a Tauri shell around the Yew frontend, with a local SQLite store.
+//! PlanSync's desktop app: a Tauri shell around the Yew frontend, with a local SQLite store and
+//! the sync engine.
 //!
 //! Start-up reads the [`launch::Launch`] options, opens the [`store::Store`] in the data
-//! directory, imports the seed plan when none is stored yet ([`seed::ensure_plan`]) and hands an
-//! [`app_state::AppState`] to the Tauri [`commands`].
+//! directory, imports the seed plan when none is stored yet ([`seed::ensure_plan`]), opens the
+//! sync engine ([`sync::open_client`]) and hands an [`app_state::AppState`] to the Tauri
+//! [`commands`]. Sync status and session changes reach the webview as events ([`sync`]); the
+//! engine is shut down (every write flushed) when the app exits.
 
 pub mod app_state;
 pub mod commands;
@@ -10,13 +13,14 @@ pub mod error;
 pub mod launch;
 pub mod seed;
 pub mod store;
+pub mod sync;
 
 use std::time::SystemTime;
 
 use anyhow::Context;
-use tauri::Manager;
+use tauri::{Manager, RunEvent};
 
-use crate::app_state::AppState;
+use crate::app_state::{AppState, LocalPlan};
 use crate::launch::Launch;
 use crate::store::Store;
 
@@ -28,7 +32,7 @@ pub fn run() -> anyhow::Result<()> {
     init_logging();
     let launch = Launch::from_env_and_args(std::env::vars_os(), std::env::args_os().skip(1))
         .context("reading the launch options")?;
-    tauri::Builder::default()
+    let app = tauri::Builder::default()
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
@@ -37,18 +41,45 @@ pub fn run() -> anyhow::Result<()> {
                     .app_data_dir()
                     .context("finding the app data directory")?,
             };
-            let state = open_state(&data_dir, &launch)?;
+            let local = open_local_plan(&data_dir, &launch)?;
+            let client = tauri::async_runtime::block_on(sync::open_client(&data_dir))?;
+            let state = AppState::new(local, client, launch.server_url.clone());
+            let handle = app.handle().clone();
+            sync::forward(
+                handle.clone(),
+                sync::SYNC_STATUS_EVENT,
+                state.client().status(),
+            );
+            sync::forward(handle.clone(), sync::SESSION_EVENT, state.watch_session());
             app.manage(state);
+            if let Some(auto) = launch.auto_login() {
+                sync::spawn_auto_login(handle, auto);
+            }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::load_plan])
-        .run(tauri::generate_context!())
-        .context("running the Tauri application")
+        .invoke_handler(tauri::generate_handler![
+            commands::load_plan,
+            commands::login,
+            commands::logout,
+            commands::sync_status,
+            commands::session,
+        ])
+        .build(tauri::generate_context!())
+        .context("building the Tauri application")?;
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<AppState>() {
+                tauri::async_runtime::block_on(state.client().shutdown());
+                tracing::info!("sync engine stopped");
+            }
+        }
+    });
+    Ok(())
 }
 
 /// Opens the store in `data_dir` and imports the seed plan if the store has none. A seed that
 /// fails to import does not stop the app: the failure is kept and shown in the window.
-fn open_state(data_dir: &std::path::Path, launch: &Launch) -> anyhow::Result<AppState> {
+fn open_local_plan(data_dir: &std::path::Path, launch: &Launch) -> anyhow::Result<LocalPlan> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let db_path = data_dir.join(DATABASE_FILE);
@@ -65,7 +96,7 @@ fn open_state(data_dir: &std::path::Path, launch: &Launch) -> anyhow::Result<App
             Some(format!("{err:#}"))
         }
     };
-    Ok(AppState::new(store, seed_error))
+    Ok(LocalPlan::new(store, seed_error))
 }
 
 fn init_logging() {

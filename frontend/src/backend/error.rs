@@ -19,6 +19,27 @@ pub enum ErrorCode {
     Storage,
     /// The call never reached the application, or its answer could not be read.
     Ipc,
+    // The sync engine's codes (`client::ClientError::code` and its status errors).
+    /// Wrong user name or password, or a disabled account.
+    BadCredentials,
+    /// The server could not be reached.
+    ServerUnreachable,
+    /// A connection to the server broke.
+    ConnectionLost,
+    /// The server no longer accepts the session; log in again.
+    SessionExpired,
+    /// The server address is not an http(s) address.
+    InvalidServerUrl,
+    /// Another user is logged in on this machine.
+    OtherUserLoggedIn,
+    /// Logging out would lose local changes the server has not confirmed.
+    UnsyncedChanges,
+    /// A document (the plan) has not been downloaded yet.
+    NotDownloaded,
+    /// Nobody is logged in.
+    NotLoggedIn,
+    /// The server answered with an error of its own.
+    ServerError,
     /// A code this version of the user interface does not know (a newer application).
     #[serde(other)]
     Unknown,

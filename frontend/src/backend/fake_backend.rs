@@ -1,19 +1,169 @@
 //! A backend that answers from memory, for tests that run without a window or Tauri.
 
+use std::cell::RefCell;
 use std::future::ready;
+use std::rc::Rc;
 
 use shared::Plan;
+use yew::Callback;
 
-use super::{Backend, BackendError, BackendFuture};
+use super::{
+    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, SessionInfo, SessionView,
+    Subscription, SyncStatus,
+};
 
-/// Answers every call with the value it was built with.
-#[derive(Debug, Clone)]
+/// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
+#[derive(Clone)]
 pub struct FakeBackend {
     pub plan: Result<Plan, BackendError>,
+    /// The one password [`Backend::login`] accepts.
+    pub password: String,
+    session: Rc<RefCell<SessionView>>,
+    sync: Rc<RefCell<SyncStatus>>,
+    sync_watchers: Rc<RefCell<Vec<Callback<SyncStatus>>>>,
+    session_watchers: Rc<RefCell<Vec<Callback<SessionView>>>>,
+}
+
+impl FakeBackend {
+    pub fn new(plan: Result<Plan, BackendError>) -> FakeBackend {
+        FakeBackend {
+            plan,
+            password: "đúng".into(),
+            session: Rc::default(),
+            sync: Rc::default(),
+            sync_watchers: Rc::default(),
+            session_watchers: Rc::default(),
+        }
+    }
+
+    /// Sets the status and tells every watcher.
+    pub fn emit_sync_status(&self, status: SyncStatus) {
+        *self.sync.borrow_mut() = status.clone();
+        for watcher in self.sync_watchers.borrow().iter() {
+            watcher.emit(status.clone());
+        }
+    }
+
+    fn set_session(&self, view: SessionView) -> SessionView {
+        *self.session.borrow_mut() = view.clone();
+        for watcher in self.session_watchers.borrow().iter() {
+            watcher.emit(view.clone());
+        }
+        view
+    }
 }
 
 impl Backend for FakeBackend {
     fn load_plan(&self) -> BackendFuture<Plan> {
         Box::pin(ready(self.plan.clone()))
+    }
+
+    fn session(&self) -> BackendFuture<SessionView> {
+        Box::pin(ready(Ok(self.session.borrow().clone())))
+    }
+
+    fn sync_status(&self) -> BackendFuture<SyncStatus> {
+        Box::pin(ready(Ok(self.sync.borrow().clone())))
+    }
+
+    fn login(&self, request: LoginRequest) -> BackendFuture<SessionView> {
+        let answer = if request.password == self.password {
+            let view = SessionView {
+                user: Some(SessionInfo {
+                    server_url: request.server_url,
+                    username: request.username,
+                    unit: "QLHT".into(),
+                    role: "staff".into(),
+                    device: "dev-test".into(),
+                }),
+                default_server_url: self.session.borrow().default_server_url.clone(),
+            };
+            Ok(self.set_session(view))
+        } else {
+            Err(BackendError::new(
+                ErrorCode::BadCredentials,
+                "wrong user name or password",
+            ))
+        };
+        Box::pin(ready(answer))
+    }
+
+    fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView> {
+        let n_unconfirmed = self.sync.borrow().n_unconfirmed;
+        let answer = if n_unconfirmed > 0 && !discard_unsynced {
+            Err(BackendError::new(
+                ErrorCode::UnsyncedChanges,
+                format!("{n_unconfirmed} local changes have not reached the server yet"),
+            ))
+        } else {
+            let default_server_url = self.session.borrow().default_server_url.clone();
+            Ok(self.set_session(SessionView {
+                user: None,
+                default_server_url,
+            }))
+        };
+        Box::pin(ready(answer))
+    }
+
+    fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {
+        self.sync_watchers.borrow_mut().push(on_change);
+        Box::pin(ready(Ok(Subscription::default())))
+    }
+
+    fn watch_session(&self, on_change: Callback<SessionView>) -> BackendFuture<Subscription> {
+        self.session_watchers.borrow_mut().push(on_change);
+        Box::pin(ready(Ok(Subscription::default())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now<T>(future: BackendFuture<T>) -> Result<T, BackendError> {
+        // Every fake answer is ready at once.
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut future = future;
+        match future.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(answer) => answer,
+            std::task::Poll::Pending => panic!("fake answers are ready at once"),
+        }
+    }
+
+    #[test]
+    fn the_fake_logs_in_with_its_password_and_refuses_to_lose_changes() {
+        let fake = FakeBackend::new(Err(BackendError::new(ErrorCode::NoPlan, "none")));
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let _subscription = now(fake.watch_session({
+            let seen = seen.clone();
+            Callback::from(move |view: SessionView| seen.borrow_mut().push(view))
+        }))
+        .unwrap();
+        let request = |password: &str| LoginRequest {
+            server_url: "http://x".into(),
+            username: "lan".into(),
+            password: password.into(),
+        };
+        assert_eq!(
+            now(fake.login(request("sai"))).unwrap_err().code,
+            ErrorCode::BadCredentials
+        );
+        let view = now(fake.login(request("đúng"))).unwrap();
+        assert_eq!(view.user.map(|u| u.username).as_deref(), Some("lan"));
+        fake.emit_sync_status(SyncStatus {
+            n_unconfirmed: 2,
+            ..SyncStatus::default()
+        });
+        assert_eq!(
+            now(fake.logout(false)).unwrap_err().code,
+            ErrorCode::UnsyncedChanges
+        );
+        assert_eq!(now(fake.logout(true)).unwrap().user, None);
+        assert_eq!(
+            seen.borrow().len(),
+            2,
+            "the watcher saw the log in and the log out"
+        );
     }
 }

@@ -1,34 +1,84 @@
-//! The backend of the desktop app: Tauri commands through `window.__TAURI__.core.invoke`.
+//! The backend of the desktop app: Tauri commands through `window.__TAURI__.core.invoke`, and
+//! Tauri events through `window.__TAURI__.event.listen`.
 //!
 //! The global exists because `tauri.conf.json` sets `app.withGlobalTauri`. Arguments and answers
 //! travel as JSON and are read with serde_json, so the frontend reads exactly what the app wrote.
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use yew::Callback;
 
 use shared::Plan;
 
-use super::{Backend, BackendError, BackendFuture, ErrorCode};
+use super::{
+    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, SessionView, Subscription,
+    SyncStatus,
+};
 
 #[wasm_bindgen]
 extern "C" {
     /// Tauri's `invoke`; it rejects with the command's serialized error.
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// Tauri's `listen`; resolves to the function that unsubscribes.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch)]
+    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
+        -> Result<JsValue, JsValue>;
 }
+
+/// The events the application emits (see `plansync-app`'s `sync` module).
+const SYNC_STATUS_EVENT: &str = "sync-status";
+const SESSION_EVENT: &str = "session-changed";
 
 /// Calls the application's Tauri commands.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TauriBackend;
 
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct LogoutArgs {
+    discard_unsynced: bool,
+}
+
 impl Backend for TauriBackend {
     fn load_plan(&self) -> BackendFuture<Plan> {
-        Box::pin(call("load_plan"))
+        Box::pin(call("load_plan", NoArgs {}))
+    }
+
+    fn session(&self) -> BackendFuture<SessionView> {
+        Box::pin(call("session", NoArgs {}))
+    }
+
+    fn sync_status(&self) -> BackendFuture<SyncStatus> {
+        Box::pin(call("sync_status", NoArgs {}))
+    }
+
+    fn login(&self, request: LoginRequest) -> BackendFuture<SessionView> {
+        Box::pin(call("login", request))
+    }
+
+    fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView> {
+        Box::pin(call("logout", LogoutArgs { discard_unsynced }))
+    }
+
+    fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {
+        Box::pin(subscribe(SYNC_STATUS_EVENT, on_change))
+    }
+
+    fn watch_session(&self, on_change: Callback<SessionView>) -> BackendFuture<Subscription> {
+        Box::pin(subscribe(SESSION_EVENT, on_change))
     }
 }
 
-async fn call<T: DeserializeOwned>(cmd: &'static str) -> Result<T, BackendError> {
-    let args = js_sys::Object::new().into();
+async fn call<T: DeserializeOwned>(
+    cmd: &'static str,
+    args: impl Serialize,
+) -> Result<T, BackendError> {
+    let args = to_js(&args)?;
     match invoke(cmd, args).await {
         Ok(value) => {
             let json = to_json(&value);
@@ -41,6 +91,46 @@ async fn call<T: DeserializeOwned>(cmd: &'static str) -> Result<T, BackendError>
         }
         Err(value) => Err(BackendError::from_wire(&to_json(&value))),
     }
+}
+
+/// Listens to `event` and hands each payload, read as `T`, to `on_change`. A payload that cannot
+/// be read is logged to the console and skipped.
+async fn subscribe<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    on_change: Callback<T>,
+) -> Result<Subscription, BackendError> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let payload =
+            js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        match serde_json::from_str::<T>(&to_json(&payload)) {
+            Ok(value) => on_change.emit(value),
+            Err(err) => web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "unreadable {event} event: {err}"
+            ))),
+        }
+    });
+    let unlisten = listen(event, &handler)
+        .await
+        .map_err(|err| BackendError::from_wire(&to_json(&err)))?;
+    let unlisten: js_sys::Function = unlisten.dyn_into().map_err(|_| {
+        BackendError::new(
+            ErrorCode::Ipc,
+            format!("listen({event}) did not give an unlisten function"),
+        )
+    })?;
+    Ok(Subscription::new(move || {
+        let _ = unlisten.call0(&JsValue::NULL);
+        // Only now may the handler go: Tauri calls it until unlisten has run.
+        drop(handler);
+    }))
+}
+
+/// The arguments object `invoke` expects.
+fn to_js(args: &impl Serialize) -> Result<JsValue, BackendError> {
+    let json = serde_json::to_string(args)
+        .map_err(|err| BackendError::new(ErrorCode::Ipc, format!("arguments: {err}")))?;
+    js_sys::JSON::parse(&json)
+        .map_err(|_| BackendError::new(ErrorCode::Ipc, "arguments are not JSON"))
 }
 
 /// The JSON text of a JavaScript value; an exception object (which JSON cannot express) becomes

@@ -1,10 +1,18 @@
-//! The plan screen: header with search, navigation, task list and task detail.
+//! The plan screen: header with search and account, navigation, task list, task detail and the
+//! sync bar; the login and log out dialogs over it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::backend::BackendHandle;
-use crate::components::{AppHeader, LoadStatus, PlanNav, TaskDetail, TaskList};
+use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
+use crate::components::{
+    AppHeader, LoadStatus, LoginDialog, LogoutDialog, PlanNav, SessionMenu, SyncBar, TaskDetail,
+    TaskList,
+};
 use crate::scope::Scope;
+use crate::session_state::{Logout, SessionAction, SessionState};
 use crate::state::{Action, Load, PlanState};
 
 #[derive(Clone, PartialEq, Properties)]
@@ -15,9 +23,10 @@ pub struct AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(PlanState::default);
+    let session = use_reducer(SessionState::default);
 
     {
-        // Loads the plan on start and again on every retry.
+        // Loads the plan on start and again on every retry or reload.
         let dispatcher = state.dispatcher();
         let backend = props.backend.clone();
         use_effect_with(state.n_load_attempts, move |_| {
@@ -28,6 +37,76 @@ pub fn App(props: &AppProps) -> Html {
                 };
                 dispatcher.dispatch(action);
             });
+        });
+    }
+    {
+        // Subscribes to the application's sync status and session events, then asks for the
+        // current values (so nothing that happened in between is missed).
+        let dispatcher = session.dispatcher();
+        let backend = props.backend.clone();
+        use_effect_with((), move |_| {
+            let subscriptions: Rc<RefCell<Option<Vec<Subscription>>>> =
+                Rc::new(RefCell::new(Some(Vec::new())));
+            let kept = subscriptions.clone();
+            yew::platform::spawn_local(async move {
+                let backend = backend.backend();
+                let on_status = {
+                    let dispatcher = dispatcher.clone();
+                    Callback::from(move |status: SyncStatus| {
+                        dispatcher.dispatch(SessionAction::SyncStatusChanged(status));
+                    })
+                };
+                let on_session = {
+                    let dispatcher = dispatcher.clone();
+                    Callback::from(move |view: SessionView| {
+                        dispatcher.dispatch(SessionAction::SessionChanged(view));
+                    })
+                };
+                for subscription in [
+                    backend.watch_sync_status(on_status).await,
+                    backend.watch_session(on_session).await,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    // After unmounting, the subscription is dropped (ended) right here.
+                    if let Some(list) = kept.borrow_mut().as_mut() {
+                        list.push(subscription);
+                    }
+                }
+                if let Ok(view) = backend.session().await {
+                    dispatcher.dispatch(SessionAction::SessionChanged(view));
+                }
+                if let Ok(status) = backend.sync_status().await {
+                    dispatcher.dispatch(SessionAction::SyncStatusChanged(status));
+                }
+            });
+            move || drop(subscriptions.borrow_mut().take())
+        });
+    }
+    {
+        // The plan may have changed under the screen: load it again, keeping it on screen.
+        let dispatcher = state.dispatcher();
+        use_effect_with(session.n_plan_changes, move |n_plan_changes| {
+            if *n_plan_changes > 0 {
+                dispatcher.dispatch(Action::Reload);
+            }
+        });
+    }
+    {
+        // Logs out on entering the running step.
+        let dispatcher = session.dispatcher();
+        let backend = props.backend.clone();
+        use_effect_with(session.logout.clone(), move |step| {
+            if let Logout::Running { discard_unsynced } = *step {
+                yew::platform::spawn_local(async move {
+                    let action = match backend.backend().logout(discard_unsynced).await {
+                        Ok(view) => SessionAction::SessionChanged(view),
+                        Err(err) => SessionAction::LogoutFailed(err),
+                    };
+                    dispatcher.dispatch(action);
+                });
+            }
         });
     }
 
@@ -51,6 +130,26 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::Retry))
     };
+    let session_action = |action: SessionAction| {
+        let dispatcher = session.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(action.clone()))
+    };
+    let on_login_submit = {
+        let dispatcher = session.dispatcher();
+        let backend = props.backend.clone();
+        Callback::from(move |request: LoginRequest| {
+            dispatcher.dispatch(SessionAction::LoginSubmitted);
+            let dispatcher = dispatcher.clone();
+            let backend = backend.clone();
+            yew::platform::spawn_local(async move {
+                let action = match backend.backend().login(request).await {
+                    Ok(view) => SessionAction::SessionChanged(view),
+                    Err(err) => SessionAction::LoginFailed(err),
+                };
+                dispatcher.dispatch(action);
+            });
+        })
+    };
 
     let body = match &state.load {
         Load::Loading => html! { <LoadStatus error={None} on_retry={on_retry} /> },
@@ -70,12 +169,47 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         },
     };
+    let user = session.view.as_ref().and_then(|view| view.user.clone());
+    let login_dialog = session.login.open.then(|| {
+        html! {
+            <LoginDialog
+                server_url={session.proposed_server_url()}
+                username={session.username().unwrap_or_default().to_string()}
+                busy={session.login.busy}
+                error={session.login.error.clone()}
+                on_submit={on_login_submit}
+                on_cancel={session_action(SessionAction::CloseLogin)}
+            />
+        }
+    });
+    let (n_unconfirmed, logout_error) = match &session.logout {
+        Logout::Confirming { n_unconfirmed } => (Some(*n_unconfirmed), None),
+        Logout::Failed(err) => (None, Some(err.clone())),
+        Logout::Idle | Logout::Running { .. } => (None, None),
+    };
 
     html! {
         <ContextProvider<BackendHandle> context={props.backend.clone()}>
             <div class="app">
-                <AppHeader plan={state.plan().cloned()} query={state.query.clone()} on_query={on_query} />
+                <AppHeader plan={state.plan().cloned()} query={state.query.clone()} on_query={on_query}>
+                    <SessionMenu
+                        user={user.clone()}
+                        known={session.view.is_some()}
+                        busy={matches!(session.logout, Logout::Running { .. })}
+                        expired={session.session_expired()}
+                        on_login={session_action(SessionAction::OpenLogin)}
+                        on_logout={session_action(SessionAction::LogoutRequested)}
+                    />
+                </AppHeader>
                 { body }
+                <SyncBar status={session.sync.clone()} logged_in={user.is_some()} />
+                { for login_dialog }
+                <LogoutDialog
+                    n_unconfirmed={n_unconfirmed}
+                    error={logout_error}
+                    on_confirm={session_action(SessionAction::LogoutConfirmed)}
+                    on_cancel={session_action(SessionAction::LogoutCancelled)}
+                />
             </div>
         </ContextProvider<BackendHandle>>
     }

@@ -1,4 +1,5 @@
-//! The top bar: the app's name, the plan's number and title, and the search box.
+//! The top bar: the app's name, the plan's number and title, the search box, and its children
+//! (the account corner).
 
 use std::rc::Rc;
 
@@ -12,6 +13,8 @@ pub struct AppHeaderProps {
     pub plan: Option<Rc<Plan>>,
     pub query: String,
     pub on_query: Callback<String>,
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[function_component]
@@ -33,6 +36,7 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
             </div>
             { for plan_line }
             <SearchBox value={props.query.clone()} on_change={props.on_query.clone()} disabled={props.plan.is_none()} />
+            { props.children.clone() }
         </header>
     }
 }

@@ -30,7 +30,20 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
             "Không kết nối được với ứng dụng",
             "Giao diện này cần chạy bên trong ứng dụng PlanSync.",
         ),
-        ErrorCode::Unknown => ("Đã xảy ra lỗi", "Hãy thử lại; nếu vẫn lỗi, liên hệ quản trị viên."),
+        ErrorCode::NotDownloaded => (
+            "Kế hoạch chưa được tải về máy này",
+            "Kế hoạch sẽ được tải về khi máy kết nối được với máy chủ; màn hình tự cập nhật khi tải xong.",
+        ),
+        ErrorCode::Unknown
+        | ErrorCode::BadCredentials
+        | ErrorCode::ServerUnreachable
+        | ErrorCode::ConnectionLost
+        | ErrorCode::SessionExpired
+        | ErrorCode::InvalidServerUrl
+        | ErrorCode::OtherUserLoggedIn
+        | ErrorCode::UnsyncedChanges
+        | ErrorCode::NotLoggedIn
+        | ErrorCode::ServerError => ("Đã xảy ra lỗi", "Hãy thử lại; nếu vẫn lỗi, liên hệ quản trị viên."),
     }
 }
 

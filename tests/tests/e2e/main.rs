@@ -5,8 +5,15 @@
 //! app and runs them.
 
 mod plan_view;
+mod sync_bar;
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use fantoccini::{Client, Locator};
+use tests::repo;
 
 /// The app binary to test, or `None` (with a note) when end-to-end tests are not enabled.
 /// Panics when they are enabled but the app has not been built.
@@ -25,4 +32,45 @@ fn e2e_app(test: &str) -> Option<PathBuf> {
         app.display()
     );
     Some(app)
+}
+
+/// The trimmed text of every element matching `css`.
+async fn texts(client: &Client, css: &str) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for element in client.find_all(Locator::Css(css)).await? {
+        out.push(element.text().await?.trim().to_string());
+    }
+    Ok(out)
+}
+
+/// Polls `probe` every 200 ms until it returns `Some`, for at most `timeout`.
+async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = anyhow::Result<Option<T>>>,
+{
+    let start = Instant::now();
+    let mut last_error = None;
+    while start.elapsed() < timeout {
+        match probe().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(err) => last_error = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    match last_error {
+        Some(err) => Err(err.context(format!("waiting {timeout:?} for {what}"))),
+        None => bail!("waited {timeout:?} for {what}"),
+    }
+}
+
+async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
+    let png = client.screenshot().await.context("taking a screenshot")?;
+    let dir = repo::screenshots_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("screenshot: {}", path.display());
+    Ok(())
 }

@@ -1,13 +1,14 @@
 //! Scenario: a fresh install seeded with the plan shows its appendices and sections, a clicked
 //! task's detail, and a diacritic-insensitive search.
 
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use fantoccini::{Client, Locator};
 use tests::app_driver::{TauriDriver, Xvfb};
 use tests::repo;
+
+use crate::{save_screenshot, texts, wait_for};
 
 const TASK_TITLE: &str = "Thực hiện chế độ báo cáo CCHC định kỳ";
 /// The start of a SIPAS task's title (B.I.5), which lists two expected products.
@@ -190,14 +191,6 @@ async fn scenario(client: &Client) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn texts(client: &Client, css: &str) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for element in client.find_all(Locator::Css(css)).await? {
-        out.push(element.text().await?.trim().to_string());
-    }
-    Ok(out)
-}
-
 async fn find_task_row(
     client: &Client,
     title: &str,
@@ -210,36 +203,4 @@ async fn find_task_row(
         }
     }
     bail!("no task row titled {title:?}")
-}
-
-/// Polls `probe` every 200 ms until it returns `Some`, for at most `timeout`.
-async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> anyhow::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = anyhow::Result<Option<T>>>,
-{
-    let start = Instant::now();
-    let mut last_error = None;
-    while start.elapsed() < timeout {
-        match probe().await {
-            Ok(Some(value)) => return Ok(value),
-            Ok(None) => {}
-            Err(err) => last_error = Some(err),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    match last_error {
-        Some(err) => Err(err.context(format!("waiting {timeout:?} for {what}"))),
-        None => bail!("waited {timeout:?} for {what}"),
-    }
-}
-
-async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
-    let png = client.screenshot().await.context("taking a screenshot")?;
-    let dir = repo::screenshots_dir();
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(name);
-    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("screenshot: {}", path.display());
-    Ok(())
 }

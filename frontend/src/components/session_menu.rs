@@ -1,0 +1,59 @@
+//! The header's account corner: the logged-in user and "Đăng xuất", or "Đăng nhập".
+
+use yew::prelude::*;
+
+use crate::backend::SessionInfo;
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct SessionMenuProps {
+    /// `None` while nobody is logged in.
+    pub user: Option<SessionInfo>,
+    /// Hidden until the application said who is logged in.
+    pub known: bool,
+    pub on_login: Callback<()>,
+    pub on_logout: Callback<()>,
+    /// A log out is on its way.
+    pub busy: bool,
+    /// The server refused the session: offer to log in again.
+    pub expired: bool,
+}
+
+#[function_component]
+pub fn SessionMenu(props: &SessionMenuProps) -> Html {
+    if !props.known {
+        return html! { <div class="session-menu"></div> };
+    }
+    match &props.user {
+        Some(user) => {
+            let on_logout = props.on_logout.reform(|_: MouseEvent| ());
+            let title = format!("{} · {} · {}", user.username, user.unit, user.server_url);
+            html! {
+                <div class="session-menu">
+                    <span class="session-who" title={title}>
+                        <span class="session-icon" aria-hidden="true">{ "●" }</span>
+                        <span id="session-user">{ &user.username }</span>
+                        <span class="session-unit">{ &user.unit }</span>
+                    </span>
+                    if props.expired {
+                        <button id="login-open" class="header-button" type="button" onclick={props.on_login.reform(|_: MouseEvent| ())}>
+                            { "Đăng nhập lại" }
+                        </button>
+                    }
+                    <button id="logout" class="header-button" type="button" disabled={props.busy} onclick={on_logout}>
+                        { "Đăng xuất" }
+                    </button>
+                </div>
+            }
+        }
+        None => {
+            let on_login = props.on_login.reform(|_: MouseEvent| ());
+            html! {
+                <div class="session-menu">
+                    <button id="login-open" class="header-button" type="button" onclick={on_login}>
+                        { "Đăng nhập" }
+                    </button>
+                </div>
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The sync bar at the bottom of the window: the sync state, how many local changes the server
+//! has not confirmed, and the last problem.
+
+use yew::prelude::*;
+
+use crate::backend::{SyncState, SyncStatus};
+use crate::local_time;
+use crate::sync_labels::{error_label, sync_state_label, unconfirmed_label};
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct SyncBarProps {
+    pub status: SyncStatus,
+    /// Whether anyone is logged in (offline without a session is said differently).
+    pub logged_in: bool,
+}
+
+#[function_component]
+pub fn SyncBar(props: &SyncBarProps) -> Html {
+    let status = &props.status;
+    let kind = match status.state {
+        SyncState::Offline => "offline",
+        SyncState::Connecting => "connecting",
+        SyncState::Syncing => "syncing",
+        SyncState::UpToDate { .. } => "up-to-date",
+    };
+    let label = sync_state_label(status.state, local_time::hh_mm);
+    let note = (!props.logged_in).then_some("chưa đăng nhập máy chủ; kế hoạch xem trên máy này");
+    let unconfirmed = unconfirmed_label(status);
+    let error = status
+        .last_error
+        .as_ref()
+        .map(|err| (error_label(err), err.message.clone()));
+    html! {
+        <footer id="sync-bar" class={classes!("sync-bar", kind)} data-state={kind}>
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span id="sync-state" class="sync-state">{ label }</span>
+            if let Some(note) = note {
+                <span class="sync-note">{ note }</span>
+            }
+            if let Some(unconfirmed) = unconfirmed {
+                <span id="sync-unconfirmed" class="sync-unconfirmed">{ unconfirmed }</span>
+            }
+            if let Some((words, detail)) = error {
+                <span id="sync-error" class="sync-error" title={detail}>{ words }</span>
+            }
+        </footer>
+    }
+}

@@ -1,0 +1,25 @@
+//! The wall-clock time of day, in the computer's time zone, for status lines ("14:05").
+
+/// `HH:MM` of the instant `ms` (Unix milliseconds) in local time.
+#[cfg(target_arch = "wasm32")]
+pub fn hh_mm(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// `HH:MM` of the instant `ms` (Unix milliseconds); natively (tests only) in UTC.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn hh_mm(ms: i64) -> String {
+    let minutes_of_day = ms.div_euclid(60_000).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes_of_day / 60, minutes_of_day % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_hours_and_minutes_with_two_digits() {
+        assert_eq!(super::hh_mm(0), "00:00");
+        // 2026-03-02 07:05:59 UTC.
+        assert_eq!(super::hh_mm(1_772_435_159_000), "07:05");
+    }
+}

@@ -1,0 +1,102 @@
+//! Vietnamese wording for the sync status, the session and their errors. Errors are worded from
+//! their code alone; an unknown code shows the application's message.
+
+use crate::backend::{BackendError, ErrorCode, SyncState, SyncStatus};
+
+/// The sync state in words; `time` formats the up-to-date instant (local `HH:MM`).
+pub fn sync_state_label(state: SyncState, time: impl Fn(i64) -> String) -> String {
+    match state {
+        SyncState::Offline => "Ngoại tuyến".to_string(),
+        SyncState::Connecting => "Đang kết nối…".to_string(),
+        SyncState::Syncing => "Đang đồng bộ…".to_string(),
+        SyncState::UpToDate { since_ms } => format!("Đã đồng bộ lúc {}", time(since_ms)),
+    }
+}
+
+/// "N thay đổi chưa được máy chủ xác nhận", or nothing when every change is confirmed.
+pub fn unconfirmed_label(status: &SyncStatus) -> Option<String> {
+    (status.n_unconfirmed > 0).then(|| {
+        format!(
+            "{} thay đổi chưa được máy chủ xác nhận",
+            status.n_unconfirmed
+        )
+    })
+}
+
+/// An error in plain words, chosen by its code.
+pub fn error_label(error: &BackendError) -> String {
+    let label = match error.code {
+        ErrorCode::BadCredentials => "Sai tên đăng nhập hoặc mật khẩu",
+        ErrorCode::ServerUnreachable => "Không kết nối được máy chủ",
+        ErrorCode::ConnectionLost => "Mất kết nối với máy chủ; đang thử kết nối lại",
+        ErrorCode::SessionExpired => "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại",
+        ErrorCode::InvalidServerUrl => {
+            "Địa chỉ máy chủ không hợp lệ (cần bắt đầu bằng http:// hoặc https://)"
+        }
+        ErrorCode::OtherUserLoggedIn => {
+            "Máy này đang đăng nhập bằng tài khoản khác; hãy đăng xuất trước"
+        }
+        ErrorCode::UnsyncedChanges => "Còn thay đổi chưa được máy chủ xác nhận",
+        ErrorCode::NotDownloaded => "Dữ liệu chưa được tải về từ máy chủ",
+        ErrorCode::NotLoggedIn => "Chưa đăng nhập",
+        ErrorCode::ServerError => "Máy chủ báo lỗi",
+        ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy",
+        ErrorCode::Ipc => "Không liên lạc được với ứng dụng",
+        ErrorCode::NoPlan | ErrorCode::SeedFailed | ErrorCode::Unknown => {
+            return error.message.clone()
+        }
+    };
+    label.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(ms: i64) -> String {
+        format!("<{ms}>")
+    }
+
+    #[test]
+    fn each_state_reads_as_vietnamese() {
+        assert_eq!(sync_state_label(SyncState::Offline, time), "Ngoại tuyến");
+        assert_eq!(
+            sync_state_label(SyncState::Connecting, time),
+            "Đang kết nối…"
+        );
+        assert_eq!(sync_state_label(SyncState::Syncing, time), "Đang đồng bộ…");
+        assert_eq!(
+            sync_state_label(SyncState::UpToDate { since_ms: 7 }, time),
+            "Đã đồng bộ lúc <7>"
+        );
+    }
+
+    #[test]
+    fn unconfirmed_changes_are_counted_only_when_there_are_some() {
+        let mut status = SyncStatus::default();
+        assert_eq!(unconfirmed_label(&status), None);
+        status.n_unconfirmed = 3;
+        assert_eq!(
+            unconfirmed_label(&status).as_deref(),
+            Some("3 thay đổi chưa được máy chủ xác nhận")
+        );
+    }
+
+    #[test]
+    fn errors_are_worded_by_code() {
+        let err = |code, message: &str| error_label(&BackendError::new(code, message));
+        assert_eq!(
+            err(ErrorCode::BadCredentials, "wrong user name or password"),
+            "Sai tên đăng nhập hoặc mật khẩu"
+        );
+        assert_eq!(
+            err(ErrorCode::ServerUnreachable, "connection refused"),
+            "Không kết nối được máy chủ"
+        );
+        assert_eq!(
+            err(ErrorCode::Unknown, "something new"),
+            "something new",
+            "a code this UI does not know shows the application's message"
+        );
+    }
+}
