@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use shared::calendar::{Date, PeriodId};
 use shared::import::{import_bytes, ImportOutcome, Warning};
 use shared::plan::{Plan, Section};
 use shared::unit::Assignee;
 
 use crate::access::Role;
 use crate::registry::Registry;
+use crate::report::{ExportRequest, ReportFormat};
 
 #[derive(Debug, Parser)]
 #[command(name = "plansync", version, about = "PlanSync server and admin tools")]
@@ -35,6 +37,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Export reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Run the sync server.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -79,6 +84,29 @@ pub enum UserCommand {
     List,
     /// Disable a user: their sessions end and open connections are cut.
     Disable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Write the report of a period (every unit, or one with --unit) as DOCX or XLSX.
+    Export {
+        /// The reporting period: YYYY-Q1, YYYY-H1, YYYY-Q3 or YYYY (the year).
+        #[arg(long)]
+        period: String,
+        /// docx or xlsx.
+        #[arg(long)]
+        format: String,
+        /// The file to write (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// A unit code, for that unit's report instead of the consolidated one.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The report's date, dd/mm/yyyy (default: today in Vietnam); it is printed on the date
+        /// line and decides which unfinished tasks are overdue.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +224,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "disabled {username}; their sessions are ended")?;
             Ok(())
         }
+        Command::Report(ReportCommand::Export {
+            ref period,
+            ref format,
+            out: ref file,
+            ref unit,
+            ref date,
+        }) => {
+            let period: PeriodId = period.parse()?;
+            let format: ReportFormat = format.parse()?;
+            let today = match date {
+                Some(date) => crate::report::parse_date(date)?,
+                None => Date::from_unix_millis_vietnam(now_ms()),
+            };
+            let request = ExportRequest {
+                period,
+                format,
+                out: file.clone(),
+                unit: unit.clone(),
+                today,
+            };
+            let data = data()?;
+            export_report(&data, &request, out)
+        }
         Command::Serve { listen } => {
             let data = data()?;
             runtime()?.block_on(crate::sync::serve(&data, listen))
@@ -219,6 +270,24 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> Result<()> {
+    let report = runtime()?.block_on(crate::report::export(data, request))?;
+    let scope = report
+        .unit
+        .as_ref()
+        .map_or("all units".to_string(), |u| format!("unit {}", u.code));
+    writeln!(
+        out,
+        "wrote {} ({}, {}, {scope}): {}, {} overdue",
+        request.out.display(),
+        request.format.as_str(),
+        request.period.label(),
+        report.completion.text(),
+        report.completion.n_overdue
+    )?;
+    Ok(())
 }
 
 async fn publish(data: &Path, file: &Path, year: Option<i32>, out: &mut dyn Write) -> Result<()> {

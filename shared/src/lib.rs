@@ -9,6 +9,8 @@ pub mod calendar;
 pub mod documents;
 pub mod import;
 pub mod plan;
+#[cfg(feature = "documents")]
+pub mod report;
 pub mod target;
 pub mod timeframe;
 pub mod unit;

@@ -146,6 +146,17 @@ impl TestServer {
 
     /// Runs an admin command on this server's data directory; panics with its stderr on failure.
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.try_cli(args, stdin);
+        assert!(
+            out.status.success(),
+            "plansync {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs an admin command on this server's data directory and returns how it ended.
+    pub fn try_cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
         let mut child = Command::new(plansync_binary())
             .arg("--data")
             .arg(self.data.path())
@@ -158,13 +169,7 @@ impl TestServer {
         if let Some(input) = stdin {
             writeln!(child.stdin.take().unwrap(), "{input}").unwrap();
         }
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "plansync {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        child.wait_with_output().unwrap()
     }
 
     /// The id of the document of `kind` ("plan", "records", "review") for `unit` ("-" for the plan).

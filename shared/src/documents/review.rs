@@ -39,6 +39,15 @@ impl Verdict {
             .into_iter()
             .find(|v| v.as_str() == text)
     }
+
+    /// "Chờ thẩm định", "Chấp nhận", "Trả lại".
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pending => "Chờ thẩm định",
+            Verdict::Accepted => "Chấp nhận",
+            Verdict::Returned => "Trả lại",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

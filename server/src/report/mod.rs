@@ -1,0 +1,233 @@
+//! `plansync report export`: loads the plan and the period's records and review documents from
+//! a data directory, builds the report (`shared::report`) and writes it as DOCX ([`docx`]) or
+//! XLSX ([`xlsx`]), atomically (a temporary file beside the output, then a rename).
+
+pub mod docx;
+pub mod xlsx;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{bail, Context, Result};
+use automerge::Automerge;
+use samod::{DocumentId, Repo};
+use shared::calendar::{CalendarConfig, Date, PeriodId};
+use shared::documents::{plan_doc, DocumentKind};
+use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments, UnitReport};
+
+use crate::registry::Registry;
+
+/// The file formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Docx,
+    Xlsx,
+}
+
+impl ReportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Docx => "docx",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl FromStr for ReportFormat {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<ReportFormat> {
+        match text.to_ascii_lowercase().as_str() {
+            "docx" => Ok(ReportFormat::Docx),
+            "xlsx" => Ok(ReportFormat::Xlsx),
+            _ => bail!("unknown report format \"{text}\" (docx or xlsx)"),
+        }
+    }
+}
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub period: PeriodId,
+    pub format: ReportFormat,
+    pub out: PathBuf,
+    /// A unit code for a per-unit report; `None` for the consolidated report.
+    pub unit: Option<String>,
+    /// The report's date (its date line, and what counts as overdue).
+    pub today: Date,
+}
+
+/// Parses a date written dd/mm/yyyy.
+pub fn parse_date(text: &str) -> Result<Date> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let parsed = match parts.as_slice() {
+        [d, m, y] => match (d.parse(), m.parse(), y.parse()) {
+            (Ok(d), Ok(m), Ok(y)) => Date::new(y, m, d),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.with_context(|| format!("\"{text}\" is not a date (expected dd/mm/yyyy)"))
+}
+
+/// Builds the report from the data directory `data` and writes it to `request.out`.
+pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
+    let report = load(data, request).await?;
+    let bytes = match request.format {
+        ReportFormat::Docx => docx::write(&report),
+        ReportFormat::Xlsx => xlsx::write(&report).context("cannot lay out the XLSX report")?,
+    };
+    write_atomically(&request.out, &bytes)?;
+    Ok(report)
+}
+
+/// Reads the plan and the period's documents and builds the report.
+pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
+    let registry_path = crate::sync::registry_path(data);
+    if !registry_path.exists() {
+        bail!(
+            "{} is not a PlanSync data directory (no {})",
+            data.display(),
+            registry_path.display()
+        );
+    }
+    let registry = Registry::open(&registry_path)?;
+    let year = request.period.year;
+    let units = registry.units()?;
+    if let Some(code) = &request.unit {
+        if !units.iter().any(|u| &u.code == code) {
+            let known: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+            bail!("unknown unit {code} (units: {})", known.join(", "));
+        }
+    }
+    let plan_entry = registry
+        .find_document(DocumentKind::Plan, None, None)?
+        .context("no plan document: publish a plan first (plansync plan publish FILE)")?;
+    // (unit, records id, review id) for every unit with records for the year.
+    let mut entries = Vec::new();
+    for unit in &units {
+        let Some(records) =
+            registry.find_document(DocumentKind::Records, Some(&unit.code), Some(year))?
+        else {
+            continue;
+        };
+        let review = registry.find_document(DocumentKind::Review, Some(&unit.code), Some(year))?;
+        entries.push((unit, records.id, review.map(|r| r.id)));
+    }
+    if entries.is_empty() {
+        bail!("no records documents for {year}: publish the plan for {year} first (plansync plan publish FILE --year {year})");
+    }
+    if let Some(code) = &request.unit {
+        if !entries.iter().any(|(u, _, _)| &u.code == code) {
+            bail!("unit {code} has no records document for {year} (it reports on no task of the plan)");
+        }
+    }
+
+    let (registry, storage) = crate::sync::open_data(data)?;
+    let repo = crate::sync::open_repo(registry, storage.clone()).await;
+    let loaded = async {
+        let plan_doc = find(&repo, &plan_entry.id).await?;
+        let mut docs = Vec::new();
+        for (unit, records_id, review_id) in &entries {
+            let records = find(&repo, records_id).await?;
+            let review = match review_id {
+                Some(id) => Some(find(&repo, id).await?),
+                None => None,
+            };
+            docs.push((*unit, records, review));
+        }
+        anyhow::Ok((plan_doc, docs))
+    }
+    .await;
+    repo.stop().await;
+    if let Some(why) = storage.failure() {
+        bail!("document storage failed: {why}");
+    }
+    let (plan_doc, docs) = loaded?;
+    let plan = plan_doc::read(&plan_doc).context("cannot read the plan document")?;
+    let units: Vec<UnitDocuments<'_>> = docs
+        .iter()
+        .map(|(unit, records, review)| UnitDocuments {
+            code: &unit.code,
+            name: &unit.name,
+            records,
+            review: review.as_ref(),
+        })
+        .collect();
+    let scope = match &request.unit {
+        Some(code) => Scope::Unit(code.clone()),
+        None => Scope::AllUnits,
+    };
+    let report = report::build(&ReportRequest {
+        plan: &plan,
+        period: request.period,
+        calendar: &CalendarConfig::default(),
+        today: request.today,
+        units: &units,
+        scope,
+    })?;
+    Ok(report)
+}
+
+/// The status label, flagged when two laptops disagree.
+fn status_text(unit: &UnitReport) -> String {
+    if unit.status_conflict {
+        format!(
+            "{} (có phiên bản khác chưa thống nhất)",
+            unit.status.label()
+        )
+    } else {
+        unit.status.label().to_string()
+    }
+}
+
+/// A copy of the document `id` from the repo's storage.
+async fn find(repo: &Repo, id: &str) -> Result<Automerge> {
+    let doc_id: DocumentId = id
+        .parse()
+        .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
+    let handle = repo
+        .find(doc_id)
+        .await
+        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .with_context(|| format!("document {id} is in the registry but not in storage"))?;
+    Ok(handle.with_document(|doc| doc.clone()))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it over `path`, so
+/// readers never see a half-written report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: no directory {}",
+            path.display(),
+            dir.display()
+        );
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".plansync-report-")
+        .tempfile_in(dir)
+        .with_context(cannot)?;
+    file.write_all(bytes).with_context(cannot)?;
+    // A temporary file is private (0600); a report is an ordinary file for its readers.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(mode).with_context(cannot)?;
+    }
+    file.as_file().sync_all().with_context(cannot)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(cannot)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

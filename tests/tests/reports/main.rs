@@ -1,0 +1,6 @@
+//! Report exports from a real server's data directory, after real clients edited their records
+//! and the office appraised them; the files are read back with independent readers (calamine for
+//! XLSX, the zip's `word/document.xml` through quick-xml for DOCX), never with our writers.
+
+mod export;
+mod read;
