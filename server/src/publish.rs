@@ -216,14 +216,7 @@ async fn upsert(
 ) -> Result<(String, bool)> {
     match id {
         Some(id) => {
-            let doc_id: DocumentId = id
-                .parse()
-                .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
-            let handle = repo
-                .find(doc_id)
-                .await
-                .map_err(|_| anyhow::anyhow!("the repository stopped"))?
-                .with_context(|| format!("document {id} is in the registry but not in storage"))?;
+            let handle = find_registered(repo, id).await?;
             handle.with_document(write)?;
             Ok((id.to_string(), false))
         }
@@ -242,6 +235,17 @@ async fn upsert(
 /// Reads and imports the plan file for publishing.
 pub fn load_plan(file: &Path) -> Result<Plan> {
     Ok(crate::cli::import_file(file)?.plan)
+}
+
+/// The document a registry entry names, from the repo's storage.
+pub async fn find_registered(repo: &Repo, id: &str) -> Result<samod::DocHandle> {
+    let doc_id: DocumentId = id
+        .parse()
+        .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
+    repo.find(doc_id)
+        .await
+        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .with_context(|| format!("document {id} is in the registry but not in storage"))
 }
 
 #[cfg(test)]

@@ -247,7 +247,8 @@ pub fn unit_key(name: &str) -> String {
     }
 }
 
-const UNIT_WORDS: [&str; 12] = [
+/// Folded words that open the name of a unit and say what kind of unit it is.
+const TYPE_PREFIXES: [&str; 8] = [
     "phong ",
     "van phong",
     "trung tam",
@@ -256,32 +257,25 @@ const UNIT_WORDS: [&str; 12] = [
     "chi cuc",
     "thanh tra",
     "doi ",
-    "so ",
-    "ubnd",
-    "uy ban",
-    "cac ",
 ];
+
+/// Folded words that may open a name listed after another in one cell: a unit, another
+/// department, the People's Committee, or a group.
+const OTHER_NAME_PREFIXES: [&str; 4] = ["so ", "ubnd", "uy ban", "cac "];
 
 fn starts_with_unit_word(text: &str) -> bool {
     let first_upper = text.chars().next().is_some_and(char::is_uppercase);
     let folded = fold(text);
-    first_upper && UNIT_WORDS.iter().any(|w| folded.starts_with(w))
+    first_upper
+        && TYPE_PREFIXES
+            .iter()
+            .chain(&OTHER_NAME_PREFIXES)
+            .any(|w| folded.starts_with(w))
 }
 
 fn has_type_prefix(name: &str) -> bool {
     let folded = fold(name);
-    [
-        "phong ",
-        "van phong",
-        "trung tam",
-        "ban ",
-        "bo phan",
-        "chi cuc",
-        "thanh tra",
-        "doi ",
-    ]
-    .iter()
-    .any(|w| folded.starts_with(w))
+    TYPE_PREFIXES.iter().any(|w| folded.starts_with(w))
 }
 
 /// Decides from its wording what a (single, normalised) name stands for.

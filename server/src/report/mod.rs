@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 use automerge::Automerge;
-use samod::{DocumentId, Repo};
+use samod::Repo;
 use shared::calendar::{CalendarConfig, Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
 use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments, UnitReport};
@@ -184,14 +184,7 @@ fn status_text(unit: &UnitReport) -> String {
 
 /// A copy of the document `id` from the repo's storage.
 async fn find(repo: &Repo, id: &str) -> Result<Automerge> {
-    let doc_id: DocumentId = id
-        .parse()
-        .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
-    let handle = repo
-        .find(doc_id)
-        .await
-        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
-        .with_context(|| format!("document {id} is in the registry but not in storage"))?;
+    let handle = crate::publish::find_registered(repo, id).await?;
     Ok(handle.with_document(|doc| doc.clone()))
 }
 
