@@ -10,7 +10,7 @@ use crate::wire::{self, DocEntry, ErrorReply, LoginReply, LoginRequest};
 
 #[derive(Clone)]
 pub(crate) struct ServerApi {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
 }
 
 impl ServerApi {
@@ -85,7 +85,7 @@ fn bad_reply(err: reqwest::Error) -> ClientError {
     }
 }
 
-async fn error_reply(response: reqwest::Response) -> ClientError {
+pub(crate) async fn error_reply(response: reqwest::Response) -> ClientError {
     let status = response.status().as_u16();
     let body = response.text().await.unwrap_or_default();
     match serde_json::from_str::<ErrorReply>(&body) {

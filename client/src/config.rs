@@ -23,6 +23,9 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// The longest an HTTP request (login, document list) may take.
     pub request_timeout: Duration,
+    /// The largest evidence file a user may attach (the server has its own limit, by default
+    /// the same 50 MiB).
+    pub max_file_bytes: u64,
 }
 
 /// The client pings the server every `ping_every`; a connection on which nothing (not even a
@@ -56,6 +59,7 @@ impl Default for ClientConfig {
             keepalive: Keepalive::default(),
             connect_timeout: Duration::from_secs(15),
             request_timeout: Duration::from_secs(30),
+            max_file_bytes: 50 * 1024 * 1024,
         }
     }
 }
@@ -68,6 +72,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("keepalive", &self.keepalive)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("max_file_bytes", &self.max_file_bytes)
             .finish_non_exhaustive()
     }
 }

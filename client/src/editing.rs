@@ -47,8 +47,8 @@ impl Client {
         workspace.docs.find_info(DocumentKind::Review, unit, year)
     }
 
-    /// Applies one edit to a task's record. Refuses read-only documents, and text or actual
-    /// edits of a period the office has accepted (when the review is on this laptop).
+    /// Applies one edit to a task's record. Refuses read-only documents, and edits of a
+    /// period (text, actuals, evidence) the office has accepted (when the review is on this laptop).
     pub async fn edit_record(
         &self,
         doc_id: &DocumentId,
@@ -56,8 +56,8 @@ impl Client {
         edit: RecordEdit,
     ) -> Result<()> {
         let workspace = self.inner.workspace()?;
-        if let RecordEdit::Text { period, .. } | RecordEdit::Actual { period, .. } = &edit {
-            check_not_accepted(&workspace, doc_id, task_id, *period).await?;
+        if let Some(period) = edit.period() {
+            check_not_accepted(&workspace, doc_id, task_id, period).await?;
         }
         let task_id = task_id.clone();
         change(

@@ -23,6 +23,7 @@ use crate::confirmation::{progress, ServerHeads};
 use crate::dialer::{BearerDialer, DialRejected, DialReport};
 use crate::doc_info::DocInfo;
 use crate::error::{ClientError, Result};
+use crate::evidence::{upload_pass, UploadMemory, UploadPass};
 use crate::local_db::LocalDb;
 use crate::open_docs::OpenDocs;
 use crate::session::Session;
@@ -32,6 +33,9 @@ use crate::status::{summarize, Link, Measurement, StatusError, SyncStatus};
 const DEBOUNCE: Duration = Duration::from_millis(100);
 /// How long a fresh measurement (before logout) waits for a document still being looked up.
 const MEASURE_FIND_TIMEOUT: Duration = Duration::from_secs(5);
+/// The first and the longest wait before retrying failed evidence uploads.
+const UPLOAD_RETRY_FIRST: Duration = Duration::from_millis(500);
+const UPLOAD_RETRY_MAX: Duration = Duration::from_secs(60);
 
 pub(crate) enum EngineCommand {
     StartSync,
@@ -45,6 +49,8 @@ pub(crate) enum EngineCommand {
     Measure(oneshot::Sender<usize>),
     /// Publish a fresh status now (after an edit, so the status counts it on return).
     Recompute(oneshot::Sender<()>),
+    /// An evidence file was attached: upload now if connected.
+    UploadEvidence,
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -58,6 +64,8 @@ pub(crate) struct EngineParts {
     pub tls: Arc<rustls::ClientConfig>,
     pub config: ClientConfig,
     pub status: Arc<watch::Sender<SyncStatus>>,
+    /// The local evidence file store.
+    pub files_dir: std::path::PathBuf,
 }
 
 /// Messages from the engine's own spawned tasks.
@@ -67,6 +75,18 @@ enum TaskResult {
         Result<Vec<DocInfo>>,
         Option<oneshot::Sender<Result<Vec<DocInfo>>>>,
     ),
+    Uploaded(UploadPass),
+}
+
+/// The evidence uploader's state: one pass at a time; after a failure worth retrying, the next
+/// pass waits `delay`, doubling up to [`UPLOAD_RETRY_MAX`].
+struct Uploads {
+    running: bool,
+    /// Something asked for a pass while one was running.
+    again: bool,
+    retry_at: Option<Instant>,
+    delay: Duration,
+    memory: Arc<UploadMemory>,
 }
 
 struct Tracked {
@@ -100,6 +120,7 @@ pub(crate) struct Engine {
     refresh: tokio::time::Interval,
     /// Watchers, finds and fetches; aborted when the engine ends.
     tasks: JoinSet<()>,
+    uploads: Uploads,
 }
 
 impl Engine {
@@ -133,6 +154,13 @@ impl Engine {
             recompute_at: None,
             refresh,
             tasks: JoinSet::new(),
+            uploads: Uploads {
+                running: false,
+                again: false,
+                retry_at: None,
+                delay: UPLOAD_RETRY_FIRST,
+                memory: Arc::new(UploadMemory::default()),
+            },
         };
         let task = tokio::spawn(engine.run());
         (commands_tx, task)
@@ -147,6 +175,7 @@ impl Engine {
         let mut shutdown_reply = None;
         loop {
             let recompute_at = self.recompute_at;
+            let upload_retry_at = self.uploads.retry_at;
             tokio::select! {
                 command = self.commands.recv() => match command {
                     Some(EngineCommand::Shutdown(reply)) => {
@@ -162,7 +191,14 @@ impl Engine {
                     None => self.dialer_events = None,
                 },
                 Some(report) = self.reports.next() => self.on_dial_report(report),
-                _ = self.refresh.tick(), if self.link == Link::Connected => self.fetch_list(None),
+                _ = self.refresh.tick(), if self.link == Link::Connected => {
+                    self.fetch_list(None);
+                    self.start_uploads();
+                }
+                () = sleep_until(upload_retry_at), if upload_retry_at.is_some() => {
+                    self.uploads.retry_at = None;
+                    self.start_uploads();
+                }
                 () = self.dirty.notified() => self.schedule_recompute(),
                 () = sleep_until(recompute_at), if recompute_at.is_some() => {
                     self.recompute_at = None;
@@ -204,6 +240,7 @@ impl Engine {
                 self.recompute().await;
                 let _ = reply.send(());
             }
+            EngineCommand::UploadEvidence => self.start_uploads(),
             EngineCommand::Shutdown(_) => unreachable!("handled by the loop"),
         }
     }
@@ -269,7 +306,76 @@ impl Engine {
         self.list_fresh = false;
         self.fetch_list(None);
         self.refresh.reset();
+        self.uploads.delay = UPLOAD_RETRY_FIRST;
+        self.uploads.retry_at = None;
+        self.start_uploads();
         self.schedule_recompute();
+    }
+
+    /// Starts an evidence upload pass over the writable records documents here, when connected
+    /// (a pass already running is asked to run once more when it ends).
+    fn start_uploads(&mut self) {
+        if self.link != Link::Connected {
+            return;
+        }
+        if self.uploads.running {
+            self.uploads.again = true;
+            return;
+        }
+        let docs: Vec<DocHandle> = self
+            .parts
+            .docs
+            .list()
+            .into_iter()
+            .filter(|info| {
+                info.kind == shared::documents::DocumentKind::Records && info.is_writable()
+            })
+            .filter_map(|info| self.tracked.get(&info.id).map(|t| t.handle.clone()))
+            .collect();
+        if docs.is_empty() {
+            return;
+        }
+        self.uploads.running = true;
+        self.uploads.again = false;
+        let session = &self.parts.session;
+        let pass = upload_pass(
+            self.parts.api.clone(),
+            session.server_url.clone(),
+            session.token.clone(),
+            self.parts.files_dir.clone(),
+            docs,
+            self.uploads.memory.clone(),
+        );
+        let results = self.results_tx.clone();
+        self.tasks.spawn(async move {
+            let _ = results.send(TaskResult::Uploaded(pass.await));
+        });
+    }
+
+    fn on_uploaded(&mut self, pass: UploadPass) {
+        self.uploads.running = false;
+        if pass.session_expired {
+            self.expire_session();
+            return;
+        }
+        if let Some((sha256, err)) = pass.refused.first() {
+            self.last_error = Some(StatusError {
+                code: "evidence_refused",
+                message: format!("the server refused evidence file {sha256}: {err}"),
+            });
+            self.schedule_recompute();
+        }
+        if let Some(why) = pass.retry {
+            let delay = self.uploads.delay;
+            tracing::debug!(?delay, "evidence uploads retry later: {why}");
+            self.uploads.retry_at = Some(Instant::now() + delay);
+            self.uploads.delay = (delay * 2).min(UPLOAD_RETRY_MAX);
+        } else {
+            self.uploads.delay = UPLOAD_RETRY_FIRST;
+            if self.uploads.again {
+                self.start_uploads();
+            }
+        }
     }
 
     fn on_dialer_event(&mut self, event: DialerEvent) {
@@ -345,6 +451,7 @@ impl Engine {
                 self.finding.remove(handle.document_id());
                 self.track(handle);
             }
+            TaskResult::Uploaded(pass) => self.on_uploaded(pass),
             TaskResult::ListFetched(fetched, reply) => {
                 let outcome = match fetched {
                     Ok(list) => self.on_list(list),

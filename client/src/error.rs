@@ -47,6 +47,12 @@ pub enum ClientError {
     Storage(#[from] storage::StorageError),
     #[error("local database: {0}")]
     LocalDb(#[from] rusqlite::Error),
+    #[error("the file is {size} bytes; evidence files may be at most {limit} bytes")]
+    FileTooLarge { size: u64, limit: u64 },
+    #[error("cannot use the file {path}: {why}")]
+    LocalFile { path: String, why: String },
+    #[error("the downloaded file does not match its SHA-256 {sha256}")]
+    HashMismatch { sha256: String },
     #[error("the client has shut down")]
     Stopped,
     #[error("{0}")]
@@ -73,6 +79,9 @@ impl ClientError {
             ClientError::Document(_) => "document",
             ClientError::Storage(_) => "storage",
             ClientError::LocalDb(_) => "local_database",
+            ClientError::FileTooLarge { .. } => "file_too_large",
+            ClientError::LocalFile { .. } => "local_file",
+            ClientError::HashMismatch { .. } => "hash_mismatch",
             ClientError::Stopped => "stopped",
             ClientError::Internal(_) => "internal",
         }

@@ -13,6 +13,10 @@
 //! An edit returns only once its change is committed to SQLite; "confirmed" means the server
 //! advertised heads covering the change, and the server only advertises what it has stored.
 //!
+//! Evidence files attached to a task's period are copied into `files/<sha256>` under the data
+//! directory (content-addressed) and uploaded by the engine whenever connected, resuming a
+//! broken upload from the server's offset; see [`Client::attach_evidence`].
+//!
 //! This crate does IO (tokio, reqwest, SQLite); the document schema itself lives in
 //! [`shared::documents`], which stays sans-IO.
 
@@ -26,6 +30,7 @@ mod doc_info;
 mod editing;
 mod engine;
 mod error;
+mod evidence;
 mod keepalive;
 mod local_db;
 mod open_docs;

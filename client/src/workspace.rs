@@ -66,6 +66,7 @@ impl Workspace {
             tls: setup.tls.clone(),
             config: setup.config.clone(),
             status: setup.status.clone(),
+            files_dir: setup.data_dir.join(crate::evidence::FILES_DIR),
         });
         tracing::info!(user = %session.username, peer = %session.peer_id, "session opened");
         Ok(Arc::new(Workspace {

@@ -45,6 +45,9 @@ pub enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// The largest evidence file accepted, in MiB (default 50, or `PLANSYNC_MAX_FILE_MB`).
+        #[arg(long, value_name = "MB")]
+        max_file_mb: Option<u64>,
     },
 }
 
@@ -247,11 +250,36 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let data = data()?;
             export_report(&data, &request, out)
         }
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            max_file_mb,
+        } => {
             let data = data()?;
-            runtime()?.block_on(crate::sync::serve(&data, listen))
+            let options = crate::sync::ServeOptions {
+                max_file_bytes: max_file_bytes(max_file_mb)?,
+            };
+            runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }
     }
+}
+
+/// `--max-file-mb`, else `PLANSYNC_MAX_FILE_MB`, else the default; in bytes.
+fn max_file_bytes(flag: Option<u64>) -> Result<u64> {
+    let mb = match flag {
+        Some(mb) => mb,
+        None => match std::env::var("PLANSYNC_MAX_FILE_MB") {
+            Ok(text) => text
+                .trim()
+                .parse()
+                .with_context(|| format!("PLANSYNC_MAX_FILE_MB={text} is not a number of MiB"))?,
+            Err(_) => crate::files::DEFAULT_MAX_FILE_MB,
+        },
+    };
+    if mb == 0 {
+        anyhow::bail!("the file size limit must be at least 1 MiB");
+    }
+    mb.checked_mul(1024 * 1024)
+        .context("the file size limit is too large")
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

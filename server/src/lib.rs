@@ -1,8 +1,9 @@
 //! The PlanSync server crate: the sync server (`sync`), its registry of units, users and
-//! documents (`registry`), access rules (`access`), plan publishing (`publish`), report exports (`report`) and the CLI.
+//! documents (`registry`), access rules (`access`), the evidence file store (`files`), plan publishing (`publish`), report exports (`report`) and the CLI.
 
 pub mod access;
 pub mod cli;
+pub mod files;
 pub mod publish;
 pub mod registry;
 pub mod report;

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use super::transport::durable_transport;
 use super::ServerState;
 use crate::access::Access;
+use crate::files::{ContentRange, UploadError};
 use crate::registry::Session;
+use shared::documents::records;
+use shared::documents::DocumentKind;
 
 /// The largest websocket message accepted from a client.
 const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -31,6 +36,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/docs", get(docs))
         .route("/api/ws-ticket", post(ws_ticket))
         .route("/sync", get(sync))
+        .route("/api/files/{sha256}", get(download_file).put(upload_file))
+        .route("/api/files/{sha256}/status", get(file_status))
         .with_state(state)
 }
 
@@ -49,6 +56,27 @@ impl AppError {
             code: "unauthorized",
             message: "missing, expired or revoked session; log in again".into(),
         }
+    }
+
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// The one answer for a file or document that does not exist or that the user may not see.
+    fn file_not_found() -> AppError {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such file for this document",
+        )
     }
 
     fn internal(err: impl std::fmt::Display) -> AppError {
@@ -239,4 +267,177 @@ async fn sync(
                 Err(_) => tracing::warn!("connection refused: the repository is stopping"),
             }
         }))
+}
+
+/// Which records document a file request is for: `?doc=<records document id>`.
+#[derive(Deserialize)]
+struct FileQuery {
+    doc: Option<String>,
+}
+
+/// Checks the hash and the caller's access to the records document the request names, and
+/// returns the hash (canonical) and the document id. Access is the document's: writing it lets
+/// a user upload (and ask an upload's status), reading it lets them download. A document that
+/// does not exist, is not a records document, or that the user may not read gets the same 404
+/// as a missing file.
+async fn file_request(
+    state: &ServerState,
+    headers: &HeaderMap,
+    sha256: &str,
+    query: Result<Query<FileQuery>, QueryRejection>,
+    need: Access,
+) -> Result<(String, String), AppError> {
+    let session = session_from(state, headers).await?;
+    if !records::is_sha256_hex(sha256) {
+        return Err(AppError::bad_request(
+            "the file address must be its SHA-256 as 64 lower-case hex digits",
+        ));
+    }
+    let doc = query
+        .ok()
+        .and_then(|Query(q)| q.doc)
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| {
+            AppError::bad_request("name the records document the file belongs to: ?doc=<id>")
+        })?;
+    let registry = state.registry.clone();
+    let username = session.user.username.clone();
+    let doc_id = doc.clone();
+    let (entry, access) = blocking(move || {
+        let entry = registry.document(&doc_id)?;
+        let access = registry.access_for_peer(&username, &doc_id)?;
+        Ok((entry, access))
+    })
+    .await?;
+    let is_records = entry.is_some_and(|e| e.kind == DocumentKind::Records);
+    if !is_records || access == Access::None {
+        return Err(AppError::file_not_found());
+    }
+    if access < need {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this document is read-only for you",
+        ));
+    }
+    Ok((sha256.to_string(), doc))
+}
+
+/// `GET /api/files/{sha256}/status?doc=`: `{"received", "complete"}`, or 404 when the server has
+/// none of the file. Needs write access to the document.
+async fn file_status(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    query: Result<Query<FileQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let (sha256, _) = file_request(&state, &headers, &sha256, query, Access::Write).await?;
+    match state.files.status(&sha256).await {
+        Ok(Some(status)) => Ok(Json(status).into_response()),
+        Ok(None) => Err(AppError::file_not_found()),
+        Err(err) => Err(AppError::internal(err)),
+    }
+}
+
+/// `PUT /api/files/{sha256}?doc=` with `Content-Range: bytes START-END/TOTAL` (or `bytes
+/// */TOTAL` with no body): appends the body to what the server has; answers the new
+/// `{"received", "complete"}`. 409 when START is not what the server has (or another upload
+/// of the file is running), 413 over the size limit, 422 when the complete file does not
+/// hash to its address (the upload is discarded). Needs write access to the document.
+async fn upload_file(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    query: Result<Query<FileQuery>, QueryRejection>,
+    body: Body,
+) -> Result<Response, AppError> {
+    let (sha256, _) = file_request(&state, &headers, &sha256, query, Access::Write).await?;
+    let range = headers
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(ContentRange::parse)
+        .ok_or_else(|| {
+            AppError::bad_request("expected a header Content-Range: bytes START-END/TOTAL")
+        })?;
+    match state
+        .files
+        .upload(&sha256, range, body.into_data_stream())
+        .await
+    {
+        Ok(status) => Ok(Json(status).into_response()),
+        Err(err) => {
+            let message = err.to_string();
+            let (status, code) = match err {
+                UploadError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
+                UploadError::Busy => (StatusCode::CONFLICT, "upload_in_progress"),
+                UploadError::OffsetMismatch { .. } => (StatusCode::CONFLICT, "offset_mismatch"),
+                UploadError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+                UploadError::HashMismatch => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+                UploadError::BodyBroken { .. } => (StatusCode::BAD_REQUEST, "upload_broken"),
+                UploadError::Io(err) => return Err(AppError::internal(err)),
+            };
+            Err(AppError::new(status, code, message))
+        }
+    }
+}
+
+/// `GET /api/files/{sha256}?doc=`: the file's bytes, for a user who may read the records
+/// document and only if that document lists the file as evidence.
+async fn download_file(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    query: Result<Query<FileQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let (sha256, doc) = file_request(&state, &headers, &sha256, query, Access::Read).await?;
+    let handle = crate::publish::find_registered(&state.repo, &doc)
+        .await
+        .map_err(AppError::internal)?;
+    let wanted = sha256.clone();
+    let listed = handle
+        .with_document_async(move |d| records::references_evidence(d, &wanted))
+        .await
+        .map_err(|_| AppError::internal("the repository stopped"))?
+        .unwrap_or(false);
+    if !listed {
+        return Err(AppError::file_not_found());
+    }
+    let path = state.files.path(&sha256);
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(AppError::new(
+                StatusCode::NOT_FOUND,
+                "not_uploaded",
+                "the file has not reached the server yet",
+            ))
+        }
+        Err(err) => return Err(AppError::internal(err)),
+    };
+    let len = file.metadata().await.map_err(AppError::internal)?.len();
+    let stream = futures::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 256 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(bytes::Bytes::from(buf)), file))
+            }
+            Err(err) => Some((Err(err), file)),
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_LENGTH, len.to_string()),
+            (header::ETAG, format!("\"{sha256}\"")),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_string(),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }

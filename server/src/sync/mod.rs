@@ -1,5 +1,5 @@
-//! The sync server: HTTP API (login, document list, websocket tickets) and the samod websocket
-//! endpoint, over the registry and the SQLite document storage in one data directory.
+//! The sync server: HTTP API (login, document list, websocket tickets, evidence files) and the
+//! samod websocket endpoint, over the registry and the SQLite document storage in one data directory.
 
 pub mod api;
 pub mod connections;
@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use samod::{AcceptorHandle, PeerId, Repo};
 use storage::SqliteStorage;
 
+use crate::files::FileStore;
 use crate::registry::Registry;
 use connections::Connections;
 
@@ -28,6 +29,23 @@ pub struct ServerState {
     pub repo: Repo,
     pub acceptor: AcceptorHandle,
     pub connections: Arc<Connections>,
+    /// Evidence files (`DATA/files`).
+    pub files: Arc<FileStore>,
+}
+
+/// How the server runs, beyond where it listens.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The largest evidence file accepted, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            max_file_bytes: crate::files::DEFAULT_MAX_FILE_MB * 1024 * 1024,
+        }
+    }
 }
 
 /// The data directory's files.
@@ -60,8 +78,10 @@ pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo 
 
 /// Runs the server on `listen` until Ctrl-C or SIGTERM, then stops the repo (which waits for
 /// pending storage writes).
-pub async fn serve(data: &Path, listen: SocketAddr) -> Result<()> {
+pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Result<()> {
     let (registry, storage) = open_data(data)?;
+    let files = FileStore::open(data, options.max_file_bytes)
+        .with_context(|| format!("cannot create the file store in {}", data.display()))?;
     let repo = open_repo(registry.clone(), storage.clone()).await;
     let acceptor = repo
         .make_acceptor(
@@ -76,6 +96,7 @@ pub async fn serve(data: &Path, listen: SocketAddr) -> Result<()> {
         repo: repo.clone(),
         acceptor,
         connections,
+        files,
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await

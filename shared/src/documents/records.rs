@@ -2,10 +2,15 @@
 //! its result, difficulties, proposals, notes and the actual values of its targets.
 //!
 //! Layout: `{schema, unit, year, tasks: {TASK_ID: {status, progress, periods: {PERIOD:
-//! {result, difficulties, proposals, notes: Text, actuals: {TARGET_IDX: f64}}}}}}`.
+//! {result, difficulties, proposals, notes: Text, actuals: {TARGET_IDX: f64},
+//! evidence: {SHA256: {name, size, sha256, mime?, by, at}}}}}}}`.
+//!
+//! Evidence files (tài liệu kiểm chứng) are stored outside the documents, content-addressed by
+//! their SHA-256; a document holds only their metadata, keyed by the hash (so attaching the same
+//! file twice, or on two laptops, is one entry).
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ObjId, ReadDoc, ScalarValue, ROOT};
+use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -114,6 +119,21 @@ pub enum RecordEdit {
         target: usize,
         value: Option<f64>,
     },
+    /// Records an evidence file's metadata (the file itself is stored and uploaded apart).
+    AttachEvidence {
+        period: PeriodId,
+        name: String,
+        size: u64,
+        /// Lower-case hex SHA-256 of the file's bytes.
+        sha256: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mime: Option<String>,
+    },
+    /// Removes an evidence file from the period (the stored bytes are kept).
+    DetachEvidence {
+        period: PeriodId,
+        sha256: String,
+    },
 }
 
 impl RecordEdit {
@@ -124,8 +144,59 @@ impl RecordEdit {
             RecordEdit::Progress { percent } => format!("progress={percent}"),
             RecordEdit::Text { period, field, .. } => format!("{} {period}", field.key()),
             RecordEdit::Actual { period, target, .. } => format!("actual #{target} {period}"),
+            RecordEdit::AttachEvidence { period, sha256, .. } => {
+                format!("evidence+ {} {period}", short_hash(sha256))
+            }
+            RecordEdit::DetachEvidence { period, sha256 } => {
+                format!("evidence- {} {period}", short_hash(sha256))
+            }
         }
     }
+
+    /// The period an edit is about, if any.
+    pub fn period(&self) -> Option<PeriodId> {
+        match self {
+            RecordEdit::Status { .. } | RecordEdit::Progress { .. } => None,
+            RecordEdit::Text { period, .. }
+            | RecordEdit::Actual { period, .. }
+            | RecordEdit::AttachEvidence { period, .. }
+            | RecordEdit::DetachEvidence { period, .. } => Some(*period),
+        }
+    }
+}
+
+fn short_hash(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
+}
+
+/// Whether `text` is a SHA-256 in the canonical form evidence is keyed by: 64 lower-case hex
+/// digits.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The metadata of one evidence file attached to a task's period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The file name as attached (NFC), e.g. "Báo cáo quý III.pdf".
+    pub name: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the bytes: the file's address in every store.
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    /// The user who attached it.
+    pub by: String,
+    /// When, in Unix milliseconds.
+    pub at: i64,
+}
+
+/// An evidence entry with where it is attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedEvidence {
+    pub task_id: TaskId,
+    pub period: PeriodId,
+    pub evidence: Evidence,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,6 +216,9 @@ pub struct PeriodRecord {
     pub notes: String,
     /// Actual values by target index.
     pub actuals: Vec<(usize, Versions<f64>)>,
+    /// Evidence files, oldest first.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 /// Creates the records document's structure (idempotent: adds only what is missing).
@@ -172,6 +246,7 @@ pub fn ensure_structure(
                     ensure_text(tx, &period_obj, field.key())?;
                 }
                 ensure_map(tx, &period_obj, "actuals")?;
+                ensure_map(tx, &period_obj, EVIDENCE)?;
             }
         }
         Ok(())
@@ -215,11 +290,9 @@ pub fn apply(
         map_at(doc, &periods, &period.to_string())
             .map_err(|_| DocumentError::Missing(format!("period {period}")))
     };
-    let period = match edit {
-        RecordEdit::Text { period, .. } | RecordEdit::Actual { period, .. } => {
-            Some(period_obj(doc, period)?)
-        }
-        _ => None,
+    let period = match edit.period() {
+        Some(period) => Some(period_obj(doc, &period)?),
+        None => None,
     };
     let author = ChangeAuthor {
         what: edit.describe(),
@@ -256,9 +329,106 @@ pub fn apply(
                     None => tx.delete(&actuals, target.to_string())?,
                 }
             }
+            RecordEdit::AttachEvidence {
+                name,
+                size,
+                sha256,
+                mime,
+                ..
+            } => {
+                if !is_sha256_hex(sha256) {
+                    return Err(DocumentError::OutOfRange(format!(
+                        "\"{sha256}\" is not a lower-case hex SHA-256"
+                    )));
+                }
+                if name.trim().is_empty() {
+                    return Err(DocumentError::OutOfRange(
+                        "an evidence file needs a name".into(),
+                    ));
+                }
+                let size = i64::try_from(*size).map_err(|_| {
+                    DocumentError::OutOfRange(format!("file size {size} is too large"))
+                })?;
+                let period = period.as_ref().expect("looked up above");
+                // Created by the server up front; documents published before evidence existed
+                // get it here.
+                let evidence = ensure_map(tx, period, EVIDENCE)?;
+                let entry = tx.put_object(&evidence, sha256.as_str(), ObjType::Map)?;
+                tx.put(&entry, "name", name.as_str())?;
+                tx.put(&entry, "size", size)?;
+                tx.put(&entry, "sha256", sha256.as_str())?;
+                if let Some(mime) = mime {
+                    tx.put(&entry, "mime", mime.as_str())?;
+                }
+                tx.put(&entry, "by", author.user.as_str())?;
+                tx.put(&entry, "at", time_ms)?;
+            }
+            RecordEdit::DetachEvidence { sha256, .. } => {
+                let period = period.as_ref().expect("looked up above");
+                if let Some((_, evidence)) = tx.get(period, EVIDENCE)? {
+                    if tx.get(&evidence, sha256.as_str())?.is_some() {
+                        tx.delete(&evidence, sha256.as_str())?;
+                    }
+                }
+            }
         }
         Ok(())
     })
+}
+
+const EVIDENCE: &str = "evidence";
+
+fn read_evidence(doc: &Automerge, period: &ObjId) -> Result<Vec<Evidence>> {
+    let Ok(evidence_obj) = map_at(doc, period, EVIDENCE) else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for key in doc.keys(&evidence_obj) {
+        let Ok(entry) = map_at(doc, &evidence_obj, &key) else {
+            continue;
+        };
+        let sha256 = str_at(doc, &entry, "sha256")?.unwrap_or_default();
+        // The key is the address; an entry whose fields disagree with it is ignored.
+        if sha256 != key || !is_sha256_hex(&sha256) {
+            continue;
+        }
+        found.push(Evidence {
+            name: str_at(doc, &entry, "name")?.unwrap_or_default(),
+            size: int_at(doc, &entry, "size")?
+                .and_then(|s| u64::try_from(s).ok())
+                .unwrap_or_default(),
+            sha256,
+            mime: str_at(doc, &entry, "mime")?,
+            by: str_at(doc, &entry, "by")?.unwrap_or_default(),
+            at: int_at(doc, &entry, "at")?.unwrap_or_default(),
+        });
+    }
+    found.sort_by(|a, b| (a.at, &a.name, &a.sha256).cmp(&(b.at, &b.name, &b.sha256)));
+    Ok(found)
+}
+
+/// Every evidence file attached anywhere in the document, by task and period.
+pub fn all_evidence(doc: &Automerge) -> Result<Vec<AttachedEvidence>> {
+    let mut all = Vec::new();
+    for task_id in task_ids(doc)? {
+        for period in read(doc, &task_id)?.periods {
+            for evidence in period.evidence {
+                all.push(AttachedEvidence {
+                    task_id: task_id.clone(),
+                    period: period.period,
+                    evidence,
+                });
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Whether some task's period of the document lists the file `sha256` as evidence.
+pub fn references_evidence(doc: &Automerge, sha256: &str) -> Result<bool> {
+    Ok(all_evidence(doc)?
+        .iter()
+        .any(|a| a.evidence.sha256 == sha256))
 }
 
 /// Reads a task's record, with competing versions of scalar fields.
@@ -294,6 +464,7 @@ pub fn read(doc: &Automerge, task_id: &TaskId) -> Result<TaskRecord> {
                 proposals: text_at(doc, &obj, "proposals")?,
                 notes: text_at(doc, &obj, "notes")?,
                 actuals,
+                evidence: read_evidence(doc, &obj)?,
             });
         }
     }

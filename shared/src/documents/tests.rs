@@ -218,6 +218,78 @@ fn actuals_and_progress_validate() {
 }
 
 #[test]
+fn evidence_metadata_is_keyed_by_hash_and_merges() {
+    let mut a = records_doc();
+    let mut b = a.fork();
+    let q3: PeriodId = "2026-Q3".parse().unwrap();
+    let pdf = "a".repeat(64);
+    let xlsx = "b".repeat(64);
+    let attach = |sha256: &str, name: &str| RecordEdit::AttachEvidence {
+        period: q3,
+        name: name.into(),
+        size: 1234,
+        sha256: sha256.into(),
+        mime: Some("application/pdf".into()),
+    };
+    records::apply(
+        &mut a,
+        &author("lan", "a"),
+        2_000,
+        &task(),
+        &attach(&pdf, "Báo cáo quý III.pdf"),
+    )
+    .unwrap();
+    records::apply(
+        &mut b,
+        &author("hoa", "b"),
+        1_500,
+        &task(),
+        &attach(&xlsx, "Số liệu.xlsx"),
+    )
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    let record = records::read(&a, &task()).unwrap();
+    let period = record.periods.iter().find(|p| p.period == q3).unwrap();
+    let names: Vec<(&str, &str, i64)> = period
+        .evidence
+        .iter()
+        .map(|e| (e.name.as_str(), e.by.as_str(), e.at))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Số liệu.xlsx", "hoa", 1_500),
+            ("Báo cáo quý III.pdf", "lan", 2_000)
+        ],
+        "both attachments survive the merge, oldest first"
+    );
+    assert_eq!(period.evidence[1].size, 1234);
+    assert!(records::references_evidence(&a, &pdf).unwrap());
+    assert_eq!(records::all_evidence(&a).unwrap().len(), 2);
+
+    let detach = RecordEdit::DetachEvidence {
+        period: q3,
+        sha256: pdf.clone(),
+    };
+    assert!(detach.describe().starts_with("evidence- aaaaaaaaaaaa"));
+    records::apply(&mut a, &author("lan", "a"), 3_000, &task(), &detach).unwrap();
+    assert!(!records::references_evidence(&a, &pdf).unwrap());
+    assert!(records::references_evidence(&a, &xlsx).unwrap());
+
+    for bad in [
+        attach("ABC", "x.pdf"),
+        attach(&"A".repeat(64), "x.pdf"),
+        attach(&pdf, " "),
+    ] {
+        let err = records::apply(&mut a, &author("lan", "a"), 4_000, &task(), &bad).unwrap_err();
+        assert!(
+            matches!(err, DocumentError::OutOfRange(_)),
+            "{bad:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn history_names_who_changed_what() {
     let mut doc = records_doc();
     let edit = RecordEdit::Progress { percent: 40 };

@@ -1,0 +1,449 @@
+//! The evidence file store: content-addressed by SHA-256 under `DATA/files/`.
+//!
+//! - `files/sha256/<hash>`: complete files whose bytes hash to `<hash>` (each stored once, however
+//!   many tasks, periods or units attach it);
+//! - `files/partial/<hash>`: an upload in progress; its length is how many bytes the server has.
+//!
+//! An upload sends bytes `START..=END` of a file of `TOTAL` bytes (`Content-Range: bytes
+//! START-END/TOTAL`). `START` must equal what the server has, so a broken upload resumes from the
+//! server's offset (`status`). Each chunk is appended and synced to disk as it streams in; when
+//! the partial file reaches `TOTAL` its hash is checked and it is moved into place, or discarded
+//! on a mismatch. Only one request at a time may append to a hash's partial file.
+//!
+//! Who may upload or download is the caller's business (see `sync::api`); this module only keeps
+//! bytes honest.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use futures::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+/// The default upload limit, in megabytes (MiB).
+pub const DEFAULT_MAX_FILE_MB: u64 = 50;
+
+/// What the server has of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct UploadStatus {
+    pub received: u64,
+    pub complete: bool,
+}
+
+/// A parsed `Content-Range` of an upload request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentRange {
+    /// The first byte the body carries; `None` for `bytes */TOTAL` (no bytes: used for an empty
+    /// file, or to ask the server to finish an upload it has every byte of).
+    pub start: Option<u64>,
+    /// The number of bytes the body carries.
+    pub len: u64,
+    pub total: u64,
+}
+
+impl ContentRange {
+    /// Parses `bytes START-END/TOTAL` (END inclusive) or `bytes */TOTAL`.
+    pub fn parse(text: &str) -> Option<ContentRange> {
+        let rest = text.trim().strip_prefix("bytes ")?.trim();
+        let (range, total) = rest.split_once('/')?;
+        let total: u64 = total.trim().parse().ok()?;
+        if range.trim() == "*" {
+            return Some(ContentRange {
+                start: None,
+                len: 0,
+                total,
+            });
+        }
+        let (start, end) = range.split_once('-')?;
+        let start: u64 = start.trim().parse().ok()?;
+        let end: u64 = end.trim().parse().ok()?;
+        if end < start || end >= total {
+            return None;
+        }
+        Some(ContentRange {
+            start: Some(start),
+            len: end - start + 1,
+            total,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the file is {size} bytes; the limit is {limit} bytes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("another upload of this file is in progress")]
+    Busy,
+    #[error("the server has {received} bytes of this file; resume from there")]
+    OffsetMismatch { received: u64 },
+    #[error("{0}")]
+    BadRange(String),
+    #[error("the uploaded bytes do not match their SHA-256; the upload was discarded")]
+    HashMismatch,
+    #[error("the upload broke off after {received} bytes")]
+    BodyBroken { received: u64 },
+    #[error("file store: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub struct FileStore {
+    root: PathBuf,
+    max_bytes: u64,
+    /// Hashes with an upload request running.
+    busy: Mutex<HashSet<String>>,
+}
+
+/// Frees a hash for the next upload request when dropped (also when the request is cancelled).
+struct Busy<'a> {
+    store: &'a FileStore,
+    sha256: String,
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.store
+            .busy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.sha256);
+    }
+}
+
+impl FileStore {
+    /// Opens (creating) `data/files`.
+    pub fn open(data: &Path, max_bytes: u64) -> std::io::Result<Arc<FileStore>> {
+        let root = data.join("files");
+        std::fs::create_dir_all(root.join("partial"))?;
+        std::fs::create_dir_all(root.join("sha256"))?;
+        Ok(Arc::new(FileStore {
+            root,
+            max_bytes,
+            busy: Mutex::new(HashSet::new()),
+        }))
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+
+    /// Where the complete file of `sha256` lives. `sha256` must be canonical
+    /// (`shared::documents::records::is_sha256_hex`), which also keeps it a plain file name.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        self.root.join("sha256").join(sha256)
+    }
+
+    fn partial_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("partial").join(sha256)
+    }
+
+    /// What the server has of `sha256`: `None` when nothing.
+    pub async fn status(&self, sha256: &str) -> std::io::Result<Option<UploadStatus>> {
+        if let Some(len) = file_len(&self.path(sha256)).await? {
+            return Ok(Some(UploadStatus {
+                received: len,
+                complete: true,
+            }));
+        }
+        Ok(file_len(&self.partial_path(sha256))
+            .await?
+            .map(|received| UploadStatus {
+                received,
+                complete: false,
+            }))
+    }
+
+    /// Appends one upload request's body to the partial file of `sha256`, and completes the file
+    /// when it has every byte. A file the store already has is answered "complete" at once.
+    pub async fn upload<E: std::fmt::Display>(
+        &self,
+        sha256: &str,
+        range: ContentRange,
+        body: impl Stream<Item = Result<bytes::Bytes, E>>,
+    ) -> Result<UploadStatus, UploadError> {
+        if range.total > self.max_bytes {
+            return Err(UploadError::TooLarge {
+                size: range.total,
+                limit: self.max_bytes,
+            });
+        }
+        if let Some(len) = file_len(&self.path(sha256)).await? {
+            return Ok(UploadStatus {
+                received: len,
+                complete: true,
+            });
+        }
+        let _busy = self.claim(sha256)?;
+        let partial = self.partial_path(sha256);
+        let mut received = file_len(&partial).await?.unwrap_or(0);
+        if received > range.total {
+            // A stale partial from an upload that declared another size: start over.
+            tokio::fs::remove_file(&partial).await?;
+            return Err(UploadError::OffsetMismatch { received: 0 });
+        }
+        if let Some(start) = range.start {
+            if start != received {
+                return Err(UploadError::OffsetMismatch { received });
+            }
+        }
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&partial)
+            .await?;
+        let mut written = 0u64;
+        let mut body = std::pin::pin!(body);
+        while let Some(chunk) = body.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    // Keep what arrived: the client resumes from here.
+                    file.flush().await?;
+                    file.sync_data().await?;
+                    tracing::info!(
+                        sha256,
+                        received = received + written,
+                        "upload broke off: {err}"
+                    );
+                    return Err(UploadError::BodyBroken {
+                        received: received + written,
+                    });
+                }
+            };
+            if written + chunk.len() as u64 > range.len {
+                file.set_len(received).await?;
+                return Err(UploadError::BadRange(
+                    "the body is longer than its Content-Range".into(),
+                ));
+            }
+            file.write_all(&chunk).await?;
+            written += chunk.len() as u64;
+        }
+        file.flush().await?;
+        file.sync_data().await?;
+        drop(file);
+        received += written;
+        if received < range.total {
+            return Ok(UploadStatus {
+                received,
+                complete: false,
+            });
+        }
+        let actual = {
+            let partial = partial.clone();
+            tokio::task::spawn_blocking(move || hash_file(&partial))
+                .await
+                .map_err(std::io::Error::other)??
+        };
+        if actual != sha256 {
+            tokio::fs::remove_file(&partial).await?;
+            return Err(UploadError::HashMismatch);
+        }
+        tokio::fs::rename(&partial, self.path(sha256)).await?;
+        sync_dir(&self.root.join("sha256")).await;
+        tracing::info!(sha256, size = received, "file stored");
+        Ok(UploadStatus {
+            received,
+            complete: true,
+        })
+    }
+
+    fn claim(&self, sha256: &str) -> Result<Busy<'_>, UploadError> {
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        if !busy.insert(sha256.to_string()) {
+            return Err(UploadError::Busy);
+        }
+        Ok(Busy {
+            store: self,
+            sha256: sha256.to_string(),
+        })
+    }
+}
+
+async fn file_len(path: &Path) -> std::io::Result<Option<u64>> {
+    match tokio::fs::metadata(path).await {
+        Ok(meta) => Ok(Some(meta.len())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Makes a rename durable (best effort: not every platform can sync a directory).
+async fn sync_dir(dir: &Path) {
+    if let Ok(dir) = tokio::fs::File::open(dir).await {
+        let _ = dir.sync_all().await;
+    }
+}
+
+/// The lower-case hex SHA-256 of a file, read in chunks.
+pub fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sha(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn body(parts: &[&[u8]]) -> impl Stream<Item = Result<bytes::Bytes, std::io::Error>> {
+        let parts: Vec<_> = parts
+            .iter()
+            .map(|p| Ok(bytes::Bytes::copy_from_slice(p)))
+            .collect();
+        futures::stream::iter(parts)
+    }
+
+    fn range(start: u64, end: u64, total: u64) -> ContentRange {
+        ContentRange::parse(&format!("bytes {start}-{end}/{total}")).unwrap()
+    }
+
+    #[test]
+    fn content_ranges() {
+        assert_eq!(
+            ContentRange::parse("bytes 0-9/10"),
+            Some(ContentRange {
+                start: Some(0),
+                len: 10,
+                total: 10
+            })
+        );
+        assert_eq!(
+            ContentRange::parse("bytes */0"),
+            Some(ContentRange {
+                start: None,
+                len: 0,
+                total: 0
+            })
+        );
+        for bad in [
+            "bytes 5-4/10",
+            "bytes 0-10/10",
+            "0-9/10",
+            "bytes 0-9",
+            "bytes -1-9/10",
+            "bytes 0-9/x",
+            "",
+        ] {
+            assert_eq!(ContentRange::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn resumed_verified_and_deduplicated() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path(), 100).unwrap();
+        let bytes = b"Bao cao quy III: 1.245 ho so".to_vec();
+        let hash = sha(&bytes);
+        let total = bytes.len() as u64;
+        assert_eq!(store.status(&hash).await.unwrap(), None);
+
+        let first = store
+            .upload(
+                &hash,
+                range(0, 9, total),
+                body(&[&bytes[..4], &bytes[4..10]]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            first,
+            UploadStatus {
+                received: 10,
+                complete: false
+            }
+        );
+        let wrong_offset = store
+            .upload(&hash, range(0, total - 1, total), body(&[&bytes]))
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            wrong_offset,
+            UploadError::OffsetMismatch { received: 10 }
+        ));
+        let done = store
+            .upload(&hash, range(10, total - 1, total), body(&[&bytes[10..]]))
+            .await
+            .unwrap();
+        assert!(done.complete);
+        assert_eq!(std::fs::read(store.path(&hash)).unwrap(), bytes);
+        let again = store
+            .upload(&hash, range(0, total - 1, total), body(&[&bytes]))
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            UploadStatus {
+                received: total,
+                complete: true
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn mismatches_overlong_bodies_and_oversize_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path(), 16).unwrap();
+        let hash = sha(b"the real bytes");
+        let err = store
+            .upload(&hash, range(0, 13, 14), body(&[b"other bytes!!!"]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UploadError::HashMismatch));
+        assert_eq!(store.status(&hash).await.unwrap(), None, "nothing kept");
+
+        let err = store
+            .upload(&hash, range(0, 3, 14), body(&[b"the real"]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UploadError::BadRange(_)));
+        assert_eq!(store.status(&hash).await.unwrap().unwrap().received, 0);
+
+        let err = store
+            .upload(&hash, range(0, 16, 17), body(&[&[0u8; 17]]))
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            UploadError::TooLarge {
+                size: 17,
+                limit: 16
+            }
+        ));
+
+        let broken = futures::stream::iter(vec![
+            Ok(bytes::Bytes::from_static(b"the ")),
+            Err(std::io::Error::other("link down")),
+        ]);
+        let err = store
+            .upload(&hash, range(0, 13, 14), broken)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UploadError::BodyBroken { received: 4 }));
+        let done = store
+            .upload(&hash, range(4, 13, 14), body(&[b"real bytes"]))
+            .await
+            .unwrap();
+        assert!(done.complete, "resumed after the break");
+    }
+}
