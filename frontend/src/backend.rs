@@ -8,6 +8,7 @@
 mod error;
 #[cfg(test)]
 mod fake_backend;
+mod record_wire;
 mod subscription;
 mod sync_wire;
 #[cfg(target_arch = "wasm32")]
@@ -17,12 +18,16 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use shared::Plan;
+use shared::{Plan, TaskId};
 use yew::Callback;
 
 pub use error::{BackendError, ErrorCode};
 #[cfg(test)]
 pub use fake_backend::FakeBackend;
+pub use record_wire::{
+    HistoryEntry, PeriodRecord, PeriodReview, RecordEdit, RecordUnits, RecordView, TaskRecord,
+    TaskStatus, TextField, Verdict, Version, Versions,
+};
 pub use subscription::Subscription;
 pub use sync_wire::{LoginRequest, SessionInfo, SessionView, SyncState, SyncStatus};
 #[cfg(target_arch = "wasm32")]
@@ -45,6 +50,12 @@ pub trait Backend {
     /// Logs out; fails with [`ErrorCode::UnsyncedChanges`] while the server lacks local changes,
     /// unless `discard_unsynced`.
     fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView>;
+    /// The units whose record of `task_id` this user may see (own unit first).
+    fn record_units(&self, task_id: TaskId) -> BackendFuture<RecordUnits>;
+    /// `unit`'s record of `task_id` for the year, with the office's verdicts and the history.
+    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView>;
+    /// One edit of the own unit's record; resolves once it is saved on this machine.
+    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;

@@ -9,6 +9,8 @@ pub mod backend;
 pub mod components;
 pub mod labels;
 pub mod local_time;
+pub mod record_labels;
+pub mod record_state;
 pub mod scope;
 pub mod session_state;
 pub mod state;

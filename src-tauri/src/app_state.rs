@@ -16,6 +16,9 @@ pub struct AppState {
     /// Who is logged in, for the webview; changed by [`AppState::login`] and
     /// [`AppState::logout`].
     session: watch::Sender<SessionView>,
+    /// Edits are applied one at a time, in the order they arrive (two quick saves of one text
+    /// field must not land swapped).
+    edits: tokio::sync::Mutex<()>,
 }
 
 /// The plan imported from the seed file into the app's own store.
@@ -72,6 +75,7 @@ impl AppState {
             client,
             default_server_url,
             session: watch::channel(view).0,
+            edits: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -123,6 +127,16 @@ impl AppState {
     pub async fn logout(&self, discard_unsynced: bool) -> Result<SessionView, CommandError> {
         self.client.logout(discard_unsynced).await?;
         Ok(self.publish_session())
+    }
+
+    /// Applies one edit to the own unit's record of `task_id`, after any edit still running.
+    pub async fn edit_record(
+        &self,
+        task_id: &shared::TaskId,
+        edit: shared::documents::records::RecordEdit,
+    ) -> Result<(), CommandError> {
+        let _one_at_a_time = self.edits.lock().await;
+        crate::records::edit(&self.client, task_id, edit).await
     }
 
     pub fn sync_status(&self) -> SyncStatus {

@@ -1,14 +1,17 @@
 //! Tauri commands: each pulls the state out and calls one function.
 //!
 //! Arguments keep their Rust (snake_case) names on the wire: `login {server_url, username,
-//! password}`, `logout {discard_unsynced}`.
+//! password}`, `logout {discard_unsynced}`, `record_units {task_id}`, `read_record {task_id,
+//! unit}`, `edit_record {task_id, edit}`.
 
 use client::SyncStatus;
-use shared::Plan;
+use shared::documents::records::RecordEdit;
+use shared::{Plan, TaskId};
 use tauri::State;
 
 use crate::app_state::{AppState, Credentials, SessionView};
 use crate::error::CommandError;
+use crate::records::{RecordUnits, RecordView};
 
 /// The synced plan when logged in and downloaded, else the plan stored on this machine.
 #[tauri::command]
@@ -52,4 +55,33 @@ pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
 #[tauri::command]
 pub fn session(state: State<'_, AppState>) -> SessionView {
     state.session()
+}
+
+/// The units whose record of the task this user may see (own unit first).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_units(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+) -> Result<RecordUnits, CommandError> {
+    crate::records::units_for(state.client(), &task_id).await
+}
+
+/// `unit`'s record of the task for the year, with the office's verdicts and the history.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn read_record(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    unit: String,
+) -> Result<RecordView, CommandError> {
+    crate::records::read(state.client(), &task_id, &unit).await
+}
+
+/// One edit of the logged-in user's own unit's record; returns once saved on this laptop.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn edit_record(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    edit: RecordEdit,
+) -> Result<(), CommandError> {
+    state.edit_record(&task_id, edit).await
 }

@@ -14,6 +14,10 @@ pub enum ErrorCode {
     SeedFailed,
     /// The local database failed.
     Storage,
+    /// No records document of the unit is on this laptop (not listed, or not downloaded yet).
+    NoRecords,
+    /// The unit does not report on the task (its records document has no entry for it).
+    NotAssigned,
     /// The sync engine refused or failed: its own code, such as `bad_credentials`,
     /// `server_unreachable` or `unsynced_changes` (see `client::ClientError::code`).
     #[serde(untagged)]

@@ -11,6 +11,7 @@ pub mod app_state;
 pub mod commands;
 pub mod error;
 pub mod launch;
+pub mod records;
 pub mod seed;
 pub mod store;
 pub mod sync;
@@ -63,6 +64,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::logout,
             commands::sync_status,
             commands::session,
+            commands::record_units,
+            commands::read_record,
+            commands::edit_record,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

@@ -38,6 +38,14 @@ pub enum ErrorCode {
     NotDownloaded,
     /// Nobody is logged in.
     NotLoggedIn,
+    /// No records document of the unit is on this machine (not listed or not downloaded yet).
+    NoRecords,
+    /// The unit does not report on the task.
+    NotAssigned,
+    /// The document is read-only for this user.
+    ReadOnly,
+    /// The office accepted the period; the unit can no longer change it.
+    PeriodLocked,
     /// The server answered with an error of its own.
     ServerError,
     /// A code this version of the user interface does not know (a newer application).

@@ -4,12 +4,12 @@ use std::cell::RefCell;
 use std::future::ready;
 use std::rc::Rc;
 
-use shared::Plan;
+use shared::{Plan, TaskId};
 use yew::Callback;
 
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, SessionInfo, SessionView,
-    Subscription, SyncStatus,
+    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
+    RecordView, SessionInfo, SessionView, Subscription, SyncStatus, TextField, Version,
 };
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
@@ -22,7 +22,12 @@ pub struct FakeBackend {
     sync: Rc<RefCell<SyncStatus>>,
     sync_watchers: Rc<RefCell<Vec<Callback<SyncStatus>>>>,
     session_watchers: Rc<RefCell<Vec<Callback<SessionView>>>>,
+    /// Every unit's records; edits change those of [`FAKE_UNIT`].
+    pub records: Rc<RefCell<Vec<RecordView>>>,
 }
+
+/// The unit of the user the fake logs in.
+pub const FAKE_UNIT: &str = "QLHT";
 
 impl FakeBackend {
     pub fn new(plan: Result<Plan, BackendError>) -> FakeBackend {
@@ -33,6 +38,7 @@ impl FakeBackend {
             sync: Rc::default(),
             sync_watchers: Rc::default(),
             session_watchers: Rc::default(),
+            records: Rc::default(),
         }
     }
 
@@ -72,7 +78,7 @@ impl Backend for FakeBackend {
                 user: Some(SessionInfo {
                     server_url: request.server_url,
                     username: request.username,
-                    unit: "QLHT".into(),
+                    unit: FAKE_UNIT.into(),
                     role: "staff".into(),
                     device: "dev-test".into(),
                 }),
@@ -103,6 +109,76 @@ impl Backend for FakeBackend {
             }))
         };
         Box::pin(ready(answer))
+    }
+
+    fn record_units(&self, task_id: TaskId) -> BackendFuture<RecordUnits> {
+        let units = self
+            .records
+            .borrow()
+            .iter()
+            .filter(|r| r.record.task_id == task_id)
+            .map(|r| r.unit.clone())
+            .collect();
+        Box::pin(ready(Ok(RecordUnits {
+            own_unit: FAKE_UNIT.into(),
+            role: "staff".into(),
+            units,
+        })))
+    }
+
+    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView> {
+        let found = self
+            .records
+            .borrow()
+            .iter()
+            .find(|r| r.record.task_id == task_id && r.unit == unit)
+            .cloned()
+            .ok_or_else(|| BackendError::new(ErrorCode::NotAssigned, "not assigned"));
+        Box::pin(ready(found))
+    }
+
+    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()> {
+        let mut records = self.records.borrow_mut();
+        let Some(view) = records
+            .iter_mut()
+            .find(|r| r.record.task_id == task_id && r.unit == FAKE_UNIT)
+        else {
+            return Box::pin(ready(Err(BackendError::new(
+                ErrorCode::NotAssigned,
+                "not assigned",
+            ))));
+        };
+        let device = "dev-test".to_string();
+        match edit {
+            RecordEdit::Status { status } => {
+                view.record.status.values = vec![Version {
+                    value: status,
+                    device,
+                }];
+            }
+            RecordEdit::Progress { percent } => {
+                view.record.progress.values = vec![Version {
+                    value: percent,
+                    device,
+                }];
+            }
+            RecordEdit::Text {
+                period,
+                field,
+                text,
+            } => {
+                if let Some(p) = view.record.periods.iter_mut().find(|p| p.period == period) {
+                    *match field {
+                        TextField::Result => &mut p.result,
+                        TextField::Difficulties => &mut p.difficulties,
+                        TextField::Proposals => &mut p.proposals,
+                        TextField::Notes => &mut p.notes,
+                    } = text;
+                }
+            }
+            RecordEdit::Actual { .. } => {}
+        }
+        Box::pin(ready(Ok(())))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

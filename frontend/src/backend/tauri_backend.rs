@@ -9,11 +9,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
-use shared::Plan;
+use shared::{Plan, TaskId};
 
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, SessionView, Subscription,
-    SyncStatus,
+    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
+    RecordView, SessionView, Subscription, SyncStatus,
 };
 
 #[wasm_bindgen]
@@ -44,6 +44,23 @@ struct LogoutArgs {
     discard_unsynced: bool,
 }
 
+#[derive(Serialize)]
+struct TaskArgs {
+    task_id: TaskId,
+}
+
+#[derive(Serialize)]
+struct ReadRecordArgs {
+    task_id: TaskId,
+    unit: String,
+}
+
+#[derive(Serialize)]
+struct EditRecordArgs {
+    task_id: TaskId,
+    edit: RecordEdit,
+}
+
 impl Backend for TauriBackend {
     fn load_plan(&self) -> BackendFuture<Plan> {
         Box::pin(call("load_plan", NoArgs {}))
@@ -63,6 +80,18 @@ impl Backend for TauriBackend {
 
     fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView> {
         Box::pin(call("logout", LogoutArgs { discard_unsynced }))
+    }
+
+    fn record_units(&self, task_id: TaskId) -> BackendFuture<RecordUnits> {
+        Box::pin(call("record_units", TaskArgs { task_id }))
+    }
+
+    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView> {
+        Box::pin(call("read_record", ReadRecordArgs { task_id, unit }))
+    }
+
+    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()> {
+        Box::pin(call("edit_record", EditRecordArgs { task_id, edit }))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

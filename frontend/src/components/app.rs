@@ -165,7 +165,14 @@ pub fn App(props: &AppProps) -> Html {
                     on_select={on_task}
                     on_scope={on_scope}
                 />
-                <TaskDetail plan={plan.clone()} selected={state.selected.clone()} on_close={on_close} />
+                <TaskDetail
+                    plan={plan.clone()}
+                    selected={state.selected.clone()}
+                    on_close={on_close}
+                    user={session.view.as_ref().and_then(|view| view.user.clone())}
+                    n_unconfirmed={session.sync.n_unconfirmed}
+                    n_plan_changes={session.n_plan_changes}
+                />
             </div>
         },
     };

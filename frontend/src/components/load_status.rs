@@ -43,6 +43,10 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::OtherUserLoggedIn
         | ErrorCode::UnsyncedChanges
         | ErrorCode::NotLoggedIn
+        | ErrorCode::NoRecords
+        | ErrorCode::NotAssigned
+        | ErrorCode::ReadOnly
+        | ErrorCode::PeriodLocked
         | ErrorCode::ServerError => ("Đã xảy ra lỗi", "Hãy thử lại; nếu vẫn lỗi, liên hệ quản trị viên."),
     }
 }

@@ -1,10 +1,13 @@
-//! The detail pane: everything the plan says about the selected task.
+//! The task page: everything the plan says about the selected task (read-only), and under it the
+//! unit's own record ([`TaskRecord`]).
 
 use std::rc::Rc;
 
 use shared::{Plan, TaskId};
 use yew::prelude::*;
 
+use crate::backend::SessionInfo;
+use crate::components::TaskRecord;
 use crate::labels::{schedule_label, target_label};
 use crate::scope::{find_task, section_heading};
 
@@ -13,6 +16,15 @@ pub struct TaskDetailProps {
     pub plan: Rc<Plan>,
     pub selected: Option<TaskId>,
     pub on_close: Callback<()>,
+    /// The logged-in user (the record needs one).
+    #[prop_or_default]
+    pub user: Option<SessionInfo>,
+    /// Local changes the server has not confirmed.
+    #[prop_or_default]
+    pub n_unconfirmed: usize,
+    /// Bumped when syncing brought changes.
+    #[prop_or_default]
+    pub n_plan_changes: u32,
 }
 
 /// One labelled field; an empty value shows a dash so every task has the same outline.
@@ -122,6 +134,13 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 }
             </dl>
             <p class="source">{ format!("Mã nhiệm vụ: {} · Nguồn: {}", task.id, task.source) }</p>
+            <TaskRecord
+                task_id={task.id.clone()}
+                targets={task.targets.clone()}
+                user={props.user.clone()}
+                n_unconfirmed={props.n_unconfirmed}
+                n_plan_changes={props.n_plan_changes}
+            />
         </aside>
     }
 }

@@ -6,6 +6,7 @@
 
 mod plan_view;
 mod sync_bar;
+mod task_record;
 
 use std::future::Future;
 use std::path::PathBuf;

@@ -272,7 +272,7 @@ fn login_form_refuses_a_wrong_password_then_logs_in() {
 }
 
 /// The sync bar's state text ("" while the bar is not there yet).
-async fn sync_state(client: &Client) -> anyhow::Result<String> {
+pub(crate) async fn sync_state(client: &Client) -> anyhow::Result<String> {
     Ok(texts(client, "#sync-state")
         .await?
         .into_iter()
@@ -282,8 +282,12 @@ async fn sync_state(client: &Client) -> anyhow::Result<String> {
 
 /// Launches `app` with `env` under a private X server, runs `scenario` on its window (saving a
 /// screenshot named `failure_shot` if it fails) and panics with the scenario's error.
-fn with_app<F, Fut>(app: &Path, env: &[(&str, OsString)], failure_shot: &str, scenario: F)
-where
+pub(crate) fn with_app<F, Fut>(
+    app: &Path,
+    env: &[(&str, OsString)],
+    failure_shot: &str,
+    scenario: F,
+) where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {

@@ -1,0 +1,267 @@
+//! The task page's data: a unit's record of one task for the year, the office's verdicts on it
+//! and the records document's history, read through the sync engine ([`client::Client`]).
+//!
+//! Edits go only to the logged-in user's own unit (`client.records_doc_for(session.unit,
+//! year)`); other units' records are read-only here whatever the server would allow.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use client::{Client, DocInfo, DocumentId};
+use serde::Serialize;
+use shared::calendar::{Date, PeriodId};
+use shared::documents::history::HistoryEntry;
+use shared::documents::records::{self, RecordEdit, TaskRecord};
+use shared::documents::review::ReviewEntry;
+use shared::documents::DocumentKind;
+use shared::TaskId;
+
+use crate::error::{CommandError, ErrorCode};
+
+/// A unit's record of a task for one year, as the task page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordView {
+    pub unit: String,
+    pub year: i32,
+    /// Whether this user may edit it (their own unit, and the server lets them write).
+    pub writable: bool,
+    /// Today in Vietnam, for the default reporting period.
+    pub today: Date,
+    pub record: TaskRecord,
+    /// The office's verdict on each period of the year (none when the review document is not on
+    /// this laptop).
+    pub reviews: Vec<PeriodReview>,
+    /// The records document's changes, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Whether `history` holds only this task's changes; otherwise it is the whole document's
+    /// (change descriptions do not name the task).
+    pub history_of_task: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodReview {
+    pub period: PeriodId,
+    #[serde(flatten)]
+    pub entry: ReviewEntry,
+}
+
+/// The units whose record of a task this user may see, and their own unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordUnits {
+    pub own_unit: String,
+    pub role: String,
+    /// Units (codes) with a records document holding the task, own unit first, then by code.
+    pub units: Vec<String>,
+}
+
+fn today() -> Date {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Date::from_unix_millis_vietnam(ms)
+}
+
+/// The year whose records of `unit` the task page shows: the current one when listed, else the
+/// latest listed.
+pub fn pick_year(docs: &[DocInfo], unit: &str, current: i32) -> Option<i32> {
+    let years = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Records && d.unit.as_deref() == Some(unit))
+        .filter_map(|d| d.year);
+    let mut latest = None;
+    for year in years {
+        if year == current {
+            return Some(year);
+        }
+        latest = latest.max(Some(year));
+    }
+    latest
+}
+
+fn not_logged_in() -> CommandError {
+    CommandError::from(client::ClientError::NotLoggedIn)
+}
+
+fn no_records(unit: &str) -> CommandError {
+    CommandError::new(
+        ErrorCode::NoRecords,
+        format!("no records document of {unit} is on this laptop yet"),
+    )
+}
+
+fn not_assigned(unit: &str, task_id: &TaskId) -> CommandError {
+    CommandError::new(
+        ErrorCode::NotAssigned,
+        format!("{unit} does not report on task {task_id}"),
+    )
+}
+
+/// Whether the records document `doc` has an entry for `task_id`.
+async fn holds_task(client: &Client, doc: &DocumentId, task_id: &TaskId) -> bool {
+    let task_id = task_id.clone();
+    client
+        .with_doc(doc, move |d| {
+            records::task_ids(d).is_ok_and(|ids| ids.contains(&task_id))
+        })
+        .await
+        .unwrap_or(false)
+}
+
+/// The units whose record of `task_id` this user can read.
+pub async fn units_for(client: &Client, task_id: &TaskId) -> Result<RecordUnits, CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let docs = client.documents();
+    let current = today().year;
+    let mut codes: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Records)
+        .filter_map(|d| d.unit.clone())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let mut units = Vec::new();
+    for code in codes {
+        let Some(year) = pick_year(&docs, &code, current) else {
+            continue;
+        };
+        let Some(info) = client.records_doc_for(&code, year) else {
+            continue;
+        };
+        if holds_task(client, &info.id, task_id).await {
+            units.push(code);
+        }
+    }
+    if let Some(own) = units.iter().position(|u| *u == session.unit) {
+        let own = units.remove(own);
+        units.insert(0, own);
+    }
+    Ok(RecordUnits {
+        own_unit: session.unit,
+        role: session.role,
+        units,
+    })
+}
+
+/// `unit`'s record of `task_id` for the year, with verdicts and history.
+pub async fn read(
+    client: &Client,
+    task_id: &TaskId,
+    unit: &str,
+) -> Result<RecordView, CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let today = today();
+    let year = pick_year(&client.documents(), unit, today.year).ok_or_else(|| no_records(unit))?;
+    let info = client
+        .records_doc_for(unit, year)
+        .ok_or_else(|| no_records(unit))?;
+    if !holds_task(client, &info.id, task_id).await {
+        // Either the document has not arrived yet or the unit does not report on the task.
+        let record = client.read_record(&info.id, task_id).await;
+        return Err(match record {
+            Err(err) if err.code() == "not_downloaded" => CommandError::from(err),
+            _ => not_assigned(unit, task_id),
+        });
+    }
+    let record = client.read_record(&info.id, task_id).await?;
+    let mut reviews = Vec::new();
+    if let Some(review) = client.review_doc_for(unit, year) {
+        for period in PeriodId::of_year(year) {
+            match client.read_review(&review.id, task_id, period).await {
+                Ok(entry) => reviews.push(PeriodReview { period, entry }),
+                Err(err) => {
+                    tracing::debug!("no verdict of {period} for {task_id} in {unit}: {err}");
+                    break;
+                }
+            }
+        }
+    }
+    let history = client.history(&info.id).await?;
+    let (history, history_of_task) = history_of(history, task_id);
+    Ok(RecordView {
+        unit: unit.to_string(),
+        year,
+        writable: info.is_writable() && unit == session.unit,
+        today,
+        record,
+        reviews,
+        history,
+        history_of_task,
+    })
+}
+
+/// The entries about `task_id` when change descriptions name tasks, else every entry.
+pub fn history_of(entries: Vec<HistoryEntry>, task_id: &TaskId) -> (Vec<HistoryEntry>, bool) {
+    let names_tasks = entries.iter().any(|e| e.what.contains(&task_id.0));
+    if names_tasks {
+        let mine = entries
+            .into_iter()
+            .filter(|e| e.what.contains(&task_id.0))
+            .collect();
+        (mine, true)
+    } else {
+        (entries, false)
+    }
+}
+
+/// Applies `edit` to the logged-in user's own unit's record of `task_id`.
+pub async fn edit(client: &Client, task_id: &TaskId, edit: RecordEdit) -> Result<(), CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let year = pick_year(&client.documents(), &session.unit, today().year)
+        .ok_or_else(|| no_records(&session.unit))?;
+    let info = client
+        .records_doc_for(&session.unit, year)
+        .ok_or_else(|| no_records(&session.unit))?;
+    client.edit_record(&info.id, task_id, edit).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use client::Access;
+
+    fn doc(kind: DocumentKind, unit: &str, year: i32) -> DocInfo {
+        DocInfo {
+            id: DocumentId::try_from(vec![7; 16]).unwrap(),
+            kind,
+            unit: Some(unit.into()),
+            year: Some(year),
+            access: Access::Write,
+        }
+    }
+
+    #[test]
+    fn the_current_year_else_the_latest() {
+        let docs = vec![
+            doc(DocumentKind::Records, "QLHT", 2025),
+            doc(DocumentKind::Records, "QLHT", 2026),
+            doc(DocumentKind::Review, "QLHT", 2027),
+            doc(DocumentKind::Records, "VP", 2024),
+        ];
+        assert_eq!(pick_year(&docs, "QLHT", 2026), Some(2026));
+        assert_eq!(pick_year(&docs, "QLHT", 2027), Some(2026));
+        assert_eq!(pick_year(&docs, "VP", 2026), Some(2024));
+        assert_eq!(pick_year(&docs, "KHTC", 2026), None);
+    }
+
+    #[test]
+    fn history_is_the_task_s_when_descriptions_name_it() {
+        let entry = |what: &str| HistoryEntry {
+            hash: String::new(),
+            time: 0,
+            user: "lan".into(),
+            device: "dev-1".into(),
+            what: what.into(),
+        };
+        let task = TaskId("PAR_INDEX/I/1".into());
+        let (all, of_task) = history_of(vec![entry("status=done"), entry("progress=5")], &task);
+        assert_eq!((all.len(), of_task), (2, false));
+        let (mine, of_task) = history_of(
+            vec![
+                entry("PAR_INDEX/I/1 status=done"),
+                entry("PAR_INDEX/I/2 progress=5"),
+            ],
+            &task,
+        );
+        assert_eq!((mine.len(), of_task), (1, true));
+    }
+}

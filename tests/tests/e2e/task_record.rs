@@ -1,0 +1,439 @@
+//! Scenario: a unit's staff member opens a task, and while the server is down types the period's
+//! result and sets the status on the task page; the page says it is saved on the laptop and
+//! waiting. A colleague of the same unit (another laptop) sets another status offline too. The
+//! server comes back, the page says it is synced, and the office (a reviewer's laptop) reads the
+//! result. The page shows both statuses side by side and the staff member chooses one. The office
+//! then returns the period with a comment, and the staff member's task page shows it.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use fantoccini::{Client, Locator};
+use shared::calendar::PeriodId;
+use shared::documents::records::{self, RecordEdit, TaskStatus};
+use shared::documents::review::Verdict;
+use shared::TaskId;
+use tests::laptop::{eventually, Laptop};
+use tests::server::{TestServer, PASSWORD};
+
+use crate::sync_bar::{sync_state, with_app};
+use crate::{save_screenshot, texts, wait_for};
+
+const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
+const RESULT: &str = "Đã rà soát hạ tầng kỹ thuật tại 12 xã, phường";
+const COMMENT: &str = "Bổ sung số liệu và tài liệu minh chứng";
+
+#[test]
+fn staff_edit_offline_reaches_the_office() {
+    let Some(app) = crate::e2e_app("staff_edit_offline_reaches_the_office") else {
+        return;
+    };
+    let mut server = TestServer::with_accounts(&[
+        ("lan", "QLHT", "staff"),
+        ("minh", "QLHT", "staff"),
+        ("thu", "VP", "reviewer"),
+    ]);
+    server.start();
+    let url = server.url();
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let env = [
+        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
+        ("PLANSYNC_SERVER", url.clone().into()),
+        ("PLANSYNC_USER", "lan".into()),
+        ("PLANSYNC_PASSWORD", PASSWORD.into()),
+    ];
+    let live = &mut server;
+    with_app(
+        &app,
+        &env,
+        "e2e-task-record-failure.png",
+        |client| async move {
+            let office = Laptop::login(&url, "thu").await;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            let colleague = Laptop::login(&url, "minh").await;
+            colleague.wait_up_to_date(Duration::from_secs(30)).await;
+            let records_doc = office.doc("records", "QLHT");
+            let review_doc = office.doc("review", "QLHT");
+            let task_ids = office
+                .client
+                .with_doc(&records_doc, records::task_ids)
+                .await??;
+            let plan = office
+                .client
+                .plan()
+                .await?
+                .context("the office has the plan")?;
+            let (_, task) = plan
+                .tasks()
+                .into_iter()
+                .find(|(_, t)| task_ids.contains(&t.id))
+                .context("QLHT reports on at least one task")?;
+            let task_id: TaskId = task.id.clone();
+            eprintln!("task of QLHT: {task_id} {}", task.title);
+
+            wait_for(
+                "the app to be up to date",
+                Duration::from_secs(30),
+                || async {
+                    Ok(sync_state(&client)
+                        .await?
+                        .starts_with(UP_TO_DATE)
+                        .then_some(()))
+                },
+            )
+            .await?;
+            open_task(&client, &task_id).await?;
+            let period: PeriodId = client
+                .find(Locator::Css("#record-period"))
+                .await?
+                .prop("value")
+                .await?
+                .context("the period selector has a value")?
+                .parse()?;
+            let unit = texts(&client, "#record-unit-name").await?;
+            assert_eq!(unit, ["Đơn vị: QLHT"], "staff see their own unit's record");
+            save_screenshot(&client, "e2e-task-record.png").await?;
+
+            live.kill();
+            wait_for(
+                "the app to notice the server is gone",
+                Duration::from_secs(60),
+                || async {
+                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
+                },
+            )
+            .await?;
+            client
+                .execute(
+                    "document.getElementById('record-result').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await?;
+            let result = client.find(Locator::Css("#record-result")).await?;
+            result.send_keys(RESULT).await?;
+            let saved = wait_for(
+                "the page to say the edit is saved on the laptop",
+                Duration::from_secs(15),
+                || async {
+                    Ok(texts(&client, "#record-save")
+                        .await?
+                        .into_iter()
+                        .find(|t| t == "Đã lưu trên máy, chờ gửi"))
+                },
+            )
+            .await?;
+            eprintln!("offline: {saved:?}");
+            client
+                .find(Locator::Css("#record-status"))
+                .await?
+                .select_by_value("in_progress")
+                .await?;
+            colleague
+                .client
+                .edit_record(
+                    &records_doc,
+                    &task_id,
+                    RecordEdit::Status {
+                        status: TaskStatus::Done,
+                    },
+                )
+                .await?;
+            save_screenshot(&client, "e2e-task-record-offline-saved.png").await?;
+
+            live.start();
+            colleague.wait_up_to_date(Duration::from_secs(60)).await;
+            eprintln!(
+                "colleague reads status {:?}; app says {:?}",
+                colleague
+                    .client
+                    .read_record(&records_doc, &task_id)
+                    .await?
+                    .status,
+                texts(&client, "#record-save").await?
+            );
+            wait_for(
+                "the page to say the edit is synced once the server is back",
+                Duration::from_secs(60),
+                || async {
+                    Ok(texts(&client, "#record-save")
+                        .await?
+                        .into_iter()
+                        .find(|t| t == "Đã đồng bộ"))
+                },
+            )
+            .await?;
+            save_screenshot(&client, "e2e-task-record-synced.png").await?;
+
+            let office_sees = eventually(
+                Duration::from_secs(30),
+                "the office to read the edit",
+                || {
+                    let office = &office;
+                    let records_doc = records_doc.clone();
+                    let task_id = task_id.clone();
+                    async move {
+                        let record = office
+                            .client
+                            .read_record(&records_doc, &task_id)
+                            .await
+                            .ok()?;
+                        let p = record.periods.iter().find(|p| p.period == period)?;
+                        (p.result == RESULT).then(|| p.result.clone())
+                    }
+                },
+            )
+            .await;
+            assert_eq!(office_sees, RESULT);
+
+            // Both statuses are shown side by side; choosing one settles it.
+            let versions = wait_for(
+                "both statuses side by side",
+                Duration::from_secs(60),
+                || async {
+                    reopen_task(&client, &task_id).await?;
+                    let values = texts(&client, "#record-status-versions .version-value").await?;
+                    Ok((values.len() == 2).then_some(values))
+                },
+            )
+            .await?;
+            let mut sorted = versions.clone();
+            sorted.sort();
+            assert_eq!(sorted, ["Hoàn thành", "Đang thực hiện"], "{versions:?}");
+            let by = texts(&client, "#record-status-versions .version-by").await?;
+            assert!(
+                by.iter().any(|b| b.starts_with("minh")) && by.iter().any(|b| b.starts_with("lan")),
+                "each version names who wrote it: {by:?}"
+            );
+            client
+            .execute(
+                "document.getElementById('record-status-versions').scrollIntoView({block: 'center'})",
+                vec![],
+            )
+            .await?;
+            save_screenshot(&client, "e2e-task-record-versions.png").await?;
+            let done = versions
+                .iter()
+                .position(|v| v == "Hoàn thành")
+                .context("the colleague's version")?;
+            client
+                .find_all(Locator::Css("#record-status-versions .version-choose"))
+                .await?
+                .get(done)
+                .context("a Chọn button per version")?
+                .clone()
+                .click()
+                .await?;
+            wait_for(
+                "the status to be settled",
+                Duration::from_secs(15),
+                || async {
+                    let gone = client
+                        .find_all(Locator::Css("#record-status-versions"))
+                        .await?
+                        .is_empty();
+                    let value = client
+                        .find(Locator::Css("#record-status"))
+                        .await?
+                        .prop("value")
+                        .await?;
+                    Ok((gone && value.as_deref() == Some("done")).then_some(()))
+                },
+            )
+            .await?;
+            let office_status = eventually(
+                Duration::from_secs(30),
+                "the office to see one status",
+                || {
+                    let office = &office;
+                    let records_doc = records_doc.clone();
+                    let task_id = task_id.clone();
+                    async move {
+                        let record = office
+                            .client
+                            .read_record(&records_doc, &task_id)
+                            .await
+                            .ok()?;
+                        (!record.status.is_conflict())
+                            .then_some(record.status.current().copied())
+                            .flatten()
+                    }
+                },
+            )
+            .await;
+            assert_eq!(
+                office_status,
+                TaskStatus::Done,
+                "the choice settles it for everyone"
+            );
+
+            office
+                .client
+                .set_verdict(&review_doc, &task_id, period, Verdict::Returned, COMMENT)
+                .await?;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            // Open the task again, as the staff member would after the sync bar said "up to date".
+            wait_for(
+                "the verdict on the task page",
+                Duration::from_secs(60),
+                || async {
+                    client
+                        .find(Locator::Css("#task-detail .close"))
+                        .await?
+                        .click()
+                        .await?;
+                    open_task(&client, &task_id).await?;
+                    let verdict = texts(&client, "#record-verdict").await?.join(" ");
+                    Ok(verdict.contains(COMMENT).then_some(verdict))
+                },
+            )
+            .await
+            .map(|verdict| {
+                assert!(
+                    verdict.contains("Trả lại"),
+                    "the verdict is named: {verdict:?}"
+                );
+                assert!(
+                    verdict.contains("thu"),
+                    "the reviewer is named: {verdict:?}"
+                );
+            })?;
+            let history = texts(&client, "#record-history summary").await?;
+            if history.is_empty() {
+                bail!("the history is on the task page");
+            }
+            save_screenshot(&client, "e2e-task-record-returned.png").await?;
+            client
+                .find(Locator::Css("#record-history summary"))
+                .await?
+                .click()
+                .await?;
+            client
+                .execute(
+                    "document.getElementById('record-history').scrollIntoView({block: 'end'})",
+                    vec![],
+                )
+                .await?;
+            let whats = texts(&client, "#record-history .history-what").await?;
+            assert!(
+                whats.iter().any(|w| w == "Trạng thái: Hoàn thành")
+                    && whats.iter().any(|w| w.starts_with("Kết quả thực hiện (")),
+                "the history says what was changed: {whats:?}"
+            );
+            let times = texts(&client, "#record-history .history-time").await?;
+            assert!(
+                times
+                    .iter()
+                    .all(|t| t.len() == 16 && &t[2..3] == "/" && &t[13..14] == ":"),
+                "times read dd/mm/yyyy HH:MM: {times:?}"
+            );
+            save_screenshot(&client, "e2e-task-record-history.png").await?;
+            colleague.client.shutdown().await;
+            office.client.shutdown().await;
+            Ok(())
+        },
+    );
+}
+
+/// Clicks the task's row and waits for its record to load.
+async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
+    let row = format!(".task-row[data-task-id=\"{}\"]", task_id.0);
+    client.find(Locator::Css(&row)).await?.click().await?;
+    wait_for("the task's record", Duration::from_secs(30), || async {
+        Ok((!client
+            .find_all(Locator::Css("#record-result"))
+            .await?
+            .is_empty())
+        .then_some(()))
+    })
+    .await
+}
+
+/// Closes the task page and opens it again (it reads the record afresh).
+async fn reopen_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
+    client
+        .find(Locator::Css("#task-detail .close"))
+        .await?
+        .click()
+        .await?;
+    open_task(client, task_id).await
+}
+
+#[test]
+fn the_office_reads_any_unit_s_record() {
+    let Some(app) = crate::e2e_app("the_office_reads_any_unit_s_record") else {
+        return;
+    };
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thu", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let env = [
+        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
+        ("PLANSYNC_SERVER", url.clone().into()),
+        ("PLANSYNC_USER", "thu".into()),
+        ("PLANSYNC_PASSWORD", PASSWORD.into()),
+    ];
+    with_app(
+        &app,
+        &env,
+        "e2e-office-record-failure.png",
+        |client| async move {
+            let staff = Laptop::login(&url, "lan").await;
+            staff.wait_up_to_date(Duration::from_secs(30)).await;
+            let records_doc = staff.doc("records", "QLHT");
+            let task_ids = staff
+                .client
+                .with_doc(&records_doc, records::task_ids)
+                .await??;
+            let task_id = task_ids.first().context("QLHT has tasks")?.clone();
+            staff
+                .client
+                .edit_record(&records_doc, &task_id, RecordEdit::Progress { percent: 40 })
+                .await?;
+            staff.wait_up_to_date(Duration::from_secs(30)).await;
+            wait_for(
+                "the app to be up to date",
+                Duration::from_secs(30),
+                || async {
+                    Ok(sync_state(&client)
+                        .await?
+                        .starts_with(UP_TO_DATE)
+                        .then_some(()))
+                },
+            )
+            .await?;
+            open_task(&client, &task_id).await?;
+            client
+                .find(Locator::Css("#record-unit"))
+                .await
+                .context("office roles choose the unit")?
+                .select_by_value("QLHT")
+                .await?;
+            let progress = wait_for("QLHT's record", Duration::from_secs(30), || async {
+                let shown = client
+                    .find_all(Locator::Css(
+                        "#task-record[data-unit=\"QLHT\"] #record-progress",
+                    ))
+                    .await?;
+                match shown.first() {
+                    Some(input) => Ok(input.prop("value").await?.filter(|v| !v.is_empty())),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+            assert_eq!(progress, "40", "the office reads the unit's progress");
+            let note = texts(&client, "#record-readonly").await?;
+            assert_eq!(note, ["Chỉ xem: sổ theo dõi của đơn vị QLHT."]);
+            let readonly = client
+                .find(Locator::Css("#record-result"))
+                .await?
+                .attr("readonly")
+                .await?;
+            assert!(readonly.is_some(), "another unit's record cannot be edited");
+            save_screenshot(&client, "e2e-task-record-office.png").await?;
+            staff.client.shutdown().await;
+            Ok(())
+        },
+    );
+}
