@@ -292,6 +292,7 @@ mod tests {
                 proposals: String::new(),
                 notes: String::new(),
                 actuals: Vec::new(),
+                evidence: Vec::new(),
             })
             .collect();
         RecordView {

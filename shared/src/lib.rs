@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod documents;
 pub mod import;
 pub mod plan;
+pub mod record;
 #[cfg(feature = "documents")]
 pub mod report;
 pub mod target;

@@ -7,51 +7,15 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use client::{Client, DocInfo, DocumentId};
-use serde::Serialize;
 use shared::calendar::{Date, PeriodId};
 use shared::documents::history::HistoryEntry;
-use shared::documents::records::{self, RecordEdit, TaskRecord};
-use shared::documents::review::ReviewEntry;
+use shared::documents::records::{self, RecordEdit};
 use shared::documents::DocumentKind;
 use shared::TaskId;
 
 use crate::error::{CommandError, ErrorCode};
 
-/// A unit's record of a task for one year, as the task page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecordView {
-    pub unit: String,
-    pub year: i32,
-    /// Whether this user may edit it (their own unit, and the server lets them write).
-    pub writable: bool,
-    /// Today in Vietnam, for the default reporting period.
-    pub today: Date,
-    pub record: TaskRecord,
-    /// The office's verdict on each period of the year (none when the review document is not on
-    /// this laptop).
-    pub reviews: Vec<PeriodReview>,
-    /// The records document's changes, oldest first.
-    pub history: Vec<HistoryEntry>,
-    /// Whether `history` holds only this task's changes; otherwise it is the whole document's
-    /// (change descriptions do not name the task).
-    pub history_of_task: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeriodReview {
-    pub period: PeriodId,
-    #[serde(flatten)]
-    pub entry: ReviewEntry,
-}
-
-/// The units whose record of a task this user may see, and their own unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RecordUnits {
-    pub own_unit: String,
-    pub role: String,
-    /// Units (codes) with a records document holding the task, own unit first, then by code.
-    pub units: Vec<String>,
-}
+pub use shared::record::{PeriodReview, RecordUnits, RecordView};
 
 fn today() -> Date {
     let ms = SystemTime::now()
@@ -166,7 +130,7 @@ pub async fn read(
     if let Some(review) = client.review_doc_for(unit, year) {
         for period in PeriodId::of_year(year) {
             match client.read_review(&review.id, task_id, period).await {
-                Ok(entry) => reviews.push(PeriodReview { period, entry }),
+                Ok(entry) => reviews.push(PeriodReview::new(period, entry)),
                 Err(err) => {
                     tracing::debug!("no verdict of {period} for {task_id} in {unit}: {err}");
                     break;

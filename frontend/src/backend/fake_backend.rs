@@ -176,7 +176,9 @@ impl Backend for FakeBackend {
                     } = text;
                 }
             }
-            RecordEdit::Actual { .. } => {}
+            RecordEdit::Actual { .. }
+            | RecordEdit::AttachEvidence { .. }
+            | RecordEdit::DetachEvidence { .. } => {}
         }
         Box::pin(ready(Ok(())))
     }

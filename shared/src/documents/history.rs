@@ -1,19 +1,10 @@
 //! A document's history: who changed what, when, read from the changes' commit messages.
 
 use automerge::Automerge;
-use serde::{Deserialize, Serialize};
 
 use super::ChangeAuthor;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub hash: String,
-    /// Unix seconds, as Automerge records change times.
-    pub time: i64,
-    pub user: String,
-    pub device: String,
-    pub what: String,
-}
+pub use crate::record::HistoryEntry;
 
 /// Every change of `doc`, oldest first. Changes without a PlanSync author are listed as
 /// "unknown".

@@ -110,33 +110,7 @@ pub fn change<T>(
     .map_err(|failure| failure.error)
 }
 
-/// Competing values of one scalar field. Usually one; several after concurrent offline edits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Versions<T> {
-    pub values: Vec<Version<T>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Version<T> {
-    pub value: T,
-    /// The device (actor) that wrote this value.
-    pub device: String,
-}
-
-impl<T> Versions<T> {
-    pub fn none() -> Versions<T> {
-        Versions { values: Vec::new() }
-    }
-
-    /// The value when there is exactly one, or the deterministic winner when several compete.
-    pub fn current(&self) -> Option<&T> {
-        self.values.first().map(|v| &v.value)
-    }
-
-    pub fn is_conflict(&self) -> bool {
-        self.values.len() > 1
-    }
-}
+pub use crate::record::{Version, Versions};
 
 /// Reads every competing value of `obj[prop]`, converted by `convert` (values that do not
 /// convert are skipped). The value `get` would return comes first.

@@ -6,59 +6,17 @@
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ReadDoc, ROOT};
-use serde::{Deserialize, Serialize};
 
 use super::{
     change, check_schema, ensure_map, ensure_text, int_at, map_at, str_at, text_at, versions,
 };
-use super::{ChangeAuthor, DocumentError, Result, Versions};
+use super::{ChangeAuthor, DocumentError, Result};
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
 
 pub const SCHEMA: &str = "plansync/review@1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pending,
-    Accepted,
-    Returned,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pending => "pending",
-            Verdict::Accepted => "accepted",
-            Verdict::Returned => "returned",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Verdict> {
-        [Verdict::Pending, Verdict::Accepted, Verdict::Returned]
-            .into_iter()
-            .find(|v| v.as_str() == text)
-    }
-
-    /// "Chờ thẩm định", "Chấp nhận", "Trả lại".
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Pending => "Chờ thẩm định",
-            Verdict::Accepted => "Chấp nhận",
-            Verdict::Returned => "Trả lại",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewEntry {
-    pub verdict: Versions<Verdict>,
-    pub comment: String,
-    /// The reviewer's user name.
-    pub by: Option<String>,
-    /// When the verdict was given (Unix milliseconds).
-    pub at: Option<i64>,
-}
+pub use crate::record::{ReviewEntry, Verdict};
 
 /// Creates the review document's structure (idempotent).
 pub fn ensure_structure(
