@@ -184,6 +184,34 @@ pub(crate) fn ensure_text(tx: &mut Transaction<'_>, obj: &ObjId, key: &str) -> R
     }
 }
 
+/// Writes the header of a per-unit, per-year document (`schema`, `unit`, `year`) if it is new,
+/// and makes sure `tasks.TASK.periods.PERIOD` exists for every task and period of the year;
+/// `fill` adds what each period map holds.
+pub(crate) fn ensure_period_maps<'t>(
+    tx: &mut Transaction<'_>,
+    schema: &str,
+    unit: &str,
+    year: i32,
+    task_ids: impl Iterator<Item = &'t crate::plan::TaskId>,
+    mut fill: impl FnMut(&mut Transaction<'_>, &ObjId) -> Result<()>,
+) -> Result<()> {
+    if tx.get(automerge::ROOT, "schema")?.is_none() {
+        tx.put(automerge::ROOT, "schema", schema)?;
+        tx.put(automerge::ROOT, "unit", unit)?;
+        tx.put(automerge::ROOT, "year", i64::from(year))?;
+    }
+    let tasks = ensure_map(tx, &automerge::ROOT, "tasks")?;
+    for task_id in task_ids {
+        let task = ensure_map(tx, &tasks, &task_id.0)?;
+        let periods = ensure_map(tx, &task, "periods")?;
+        for period in crate::calendar::PeriodId::of_year(year) {
+            let period_obj = ensure_map(tx, &periods, &period.to_string())?;
+            fill(tx, &period_obj)?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks the document's schema marker.
 pub(crate) fn check_schema(doc: &Automerge, expected: &'static str) -> Result<()> {
     match str_at(doc, &automerge::ROOT, "schema")? {

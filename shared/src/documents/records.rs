@@ -13,8 +13,8 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
 
 use super::{
-    change, check_schema, ensure_map, ensure_text, int_at, map_at, str_at, text_at, versions,
-    ChangeAuthor, DocumentError, Result,
+    change, check_schema, ensure_map, ensure_period_maps, ensure_text, int_at, map_at, str_at,
+    text_at, versions, ChangeAuthor, DocumentError, Result,
 };
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
@@ -36,25 +36,21 @@ pub fn ensure_structure(
     tasks: &[TaskSkeleton],
 ) -> Result<()> {
     change(doc, author, time_ms, |tx| {
-        if tx.get(ROOT, "schema")?.is_none() {
-            tx.put(ROOT, "schema", SCHEMA)?;
-            tx.put(ROOT, "unit", unit)?;
-            tx.put(ROOT, "year", i64::from(year))?;
-        }
-        let tasks_obj = ensure_map(tx, &ROOT, "tasks")?;
-        for task in tasks {
-            let task_obj = ensure_map(tx, &tasks_obj, &task.task_id.0)?;
-            let periods = ensure_map(tx, &task_obj, "periods")?;
-            for period in PeriodId::of_year(year) {
-                let period_obj = ensure_map(tx, &periods, &period.to_string())?;
+        ensure_period_maps(
+            tx,
+            SCHEMA,
+            unit,
+            year,
+            tasks.iter().map(|t| &t.task_id),
+            |tx, period_obj| {
                 for field in TextField::ALL {
-                    ensure_text(tx, &period_obj, field.key())?;
+                    ensure_text(tx, period_obj, field.key())?;
                 }
-                ensure_map(tx, &period_obj, "actuals")?;
-                ensure_map(tx, &period_obj, EVIDENCE)?;
-            }
-        }
-        Ok(())
+                ensure_map(tx, period_obj, "actuals")?;
+                ensure_map(tx, period_obj, EVIDENCE)?;
+                Ok(())
+            },
+        )
     })
 }
 

@@ -8,7 +8,8 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 
 use super::{
-    change, check_schema, ensure_map, ensure_text, int_at, map_at, str_at, text_at, versions,
+    change, check_schema, ensure_period_maps, ensure_text, int_at, map_at, str_at, text_at,
+    versions,
 };
 use super::{ChangeAuthor, DocumentError, Result};
 use crate::calendar::PeriodId;
@@ -28,21 +29,10 @@ pub fn ensure_structure(
     tasks: &[TaskId],
 ) -> Result<()> {
     change(doc, author, time_ms, |tx| {
-        if tx.get(ROOT, "schema")?.is_none() {
-            tx.put(ROOT, "schema", SCHEMA)?;
-            tx.put(ROOT, "unit", unit)?;
-            tx.put(ROOT, "year", i64::from(year))?;
-        }
-        let tasks_obj = ensure_map(tx, &ROOT, "tasks")?;
-        for task in tasks {
-            let task_obj = ensure_map(tx, &tasks_obj, &task.0)?;
-            let periods = ensure_map(tx, &task_obj, "periods")?;
-            for period in PeriodId::of_year(year) {
-                let period_obj = ensure_map(tx, &periods, &period.to_string())?;
-                ensure_text(tx, &period_obj, "comment")?;
-            }
-        }
-        Ok(())
+        ensure_period_maps(tx, SCHEMA, unit, year, tasks.iter(), |tx, period_obj| {
+            ensure_text(tx, period_obj, "comment")?;
+            Ok(())
+        })
     })
 }
 
