@@ -46,7 +46,10 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
         (200, &300_000.into()),
         "the server reports its offset"
     );
-    let (code, body) = raw.put(&doc, &sha, 0, bytes.len(), &bytes).await;
+    // Early answers (refusals, "already complete") come before the body is read and close the
+    // connection, so these requests send only a few bytes of it (a client still writing a large
+    // body could see a broken pipe instead of the answer).
+    let (code, body) = raw.put(&doc, &sha, 0, bytes.len(), &bytes[..10]).await;
     assert_eq!(code, 409, "starting over is refused: {body}");
     assert_eq!(body["error"]["code"], "offset_mismatch");
     let (code, body) = raw
@@ -57,7 +60,7 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
         std::fs::read(files.join("sha256").join(&sha)).unwrap(),
         bytes
     );
-    let (code, body) = raw.put(&doc, &sha, 0, bytes.len(), &bytes).await;
+    let (code, body) = raw.put(&doc, &sha, 0, bytes.len(), &bytes[..10]).await;
     assert_eq!(
         (code, &body["complete"]),
         (200, &true.into()),
@@ -118,7 +121,8 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
     // Over the 1 MiB limit the server was started with.
     let big = file_bytes(1024 * 1024 + 1, 4);
     let big_sha = sha256_hex(&big);
-    let (code, body) = raw.put(&doc, &big_sha, 0, big.len(), &big).await;
+    // Refused on the declared total (only the first bytes are sent, as above).
+    let (code, body) = raw.put(&doc, &big_sha, 0, big.len(), &big[..10]).await;
     assert_eq!(code, 413, "{body}");
     assert_eq!(body["error"]["code"], "file_too_large");
     assert_eq!(raw.status(&doc, &big_sha).await.0, 404);
