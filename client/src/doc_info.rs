@@ -11,6 +11,8 @@ pub struct DocInfo {
     pub kind: DocumentKind,
     /// The unit a records or review document belongs to; `None` for the plan.
     pub unit: Option<String>,
+    /// The unit's name ("Phòng Quản lý hạ tầng") when the server said it.
+    pub unit_name: Option<String>,
     /// The year a records or review document covers; `None` for the plan.
     pub year: Option<i32>,
     pub access: Access,

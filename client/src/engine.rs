@@ -6,6 +6,7 @@
 //! on the current connection (see [`crate::confirmation`]).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -115,6 +116,8 @@ pub(crate) struct Engine {
     /// Listed documents not here yet, each with the task searching for it.
     finding: HashMap<DocumentId, tokio::task::AbortHandle>,
     dirty: Arc<Notify>,
+    /// Changes seen on any tracked document.
+    n_doc_changes: Arc<AtomicU64>,
     recompute_at: Option<Instant>,
     /// Ticks while connected, to fetch the document list again.
     refresh: tokio::time::Interval,
@@ -151,6 +154,7 @@ impl Engine {
             tracked: HashMap::new(),
             finding: HashMap::new(),
             dirty: Arc::new(Notify::new()),
+            n_doc_changes: Arc::new(AtomicU64::new(0)),
             recompute_at: None,
             refresh,
             tasks: JoinSet::new(),
@@ -558,8 +562,12 @@ impl Engine {
         }
         self.parts.docs.insert_handle(handle.clone());
         let peers = Arc::new(Mutex::new(HashMap::new()));
-        self.tasks
-            .spawn(watch_doc(handle.clone(), peers.clone(), self.dirty.clone()));
+        self.tasks.spawn(watch_doc(
+            handle.clone(),
+            peers.clone(),
+            self.dirty.clone(),
+            self.n_doc_changes.clone(),
+        ));
         self.tracked.insert(doc_id, Tracked { handle, peers });
         self.schedule_recompute();
     }
@@ -580,6 +588,7 @@ impl Engine {
             link: self.link,
             n_unconfirmed: 0,
             all_settled: self.link == Link::Connected && self.list_fresh,
+            n_doc_changes: self.n_doc_changes.load(Ordering::Relaxed),
         };
         for info in self.parts.docs.list() {
             let Some(tracked) = self.tracked.get(&info.id) else {
@@ -643,6 +652,7 @@ async fn watch_doc(
     handle: DocHandle,
     peers: Arc<Mutex<HashMap<ConnectionId, PeerDocState>>>,
     dirty: Arc<Notify>,
+    n_doc_changes: Arc<AtomicU64>,
 ) {
     let (initial, updates) = handle.peers();
     peers
@@ -658,7 +668,12 @@ async fn watch_doc(
                 Some(update) => peers.lock().unwrap_or_else(|p| p.into_inner()).extend(update),
                 None => return,
             },
-            change = changes.next() => if change.is_none() { return },
+            change = changes.next() => match change {
+                Some(_) => {
+                    n_doc_changes.fetch_add(1, Ordering::Relaxed);
+                }
+                None => return,
+            },
         }
         dirty.notify_one();
     }

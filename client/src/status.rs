@@ -10,6 +10,9 @@ pub struct SyncStatus {
     pub n_unconfirmed: usize,
     /// The last problem, kept until the next successful connection (or log in).
     pub last_error: Option<StatusError>,
+    /// Document changes seen since the engine started (local edits and remote ones); screens
+    /// read their data again when it moves.
+    pub n_doc_changes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,6 +44,7 @@ impl Default for SyncStatus {
             state: SyncState::Offline,
             n_unconfirmed: 0,
             last_error: None,
+            n_doc_changes: 0,
         }
     }
 }
@@ -61,6 +65,8 @@ pub(crate) struct Measurement {
     /// The document list was fetched on this connection, every listed document is here, and
     /// each is settled with the server.
     pub all_settled: bool,
+    /// Document changes seen so far.
+    pub n_doc_changes: u64,
 }
 
 pub(crate) fn summarize(
@@ -85,6 +91,7 @@ pub(crate) fn summarize(
         state,
         n_unconfirmed: measured.n_unconfirmed,
         last_error,
+        n_doc_changes: measured.n_doc_changes,
     }
 }
 
@@ -103,6 +110,7 @@ mod tests {
                 link: *link,
                 n_unconfirmed: *n_unconfirmed,
                 all_settled: *all_settled,
+                n_doc_changes: 0,
             };
             status = summarize(&status, &measured, None, (idx as i64 + 1) * 1000);
             lines.push(format!(
@@ -149,8 +157,9 @@ mod tests {
                 code: "session_expired",
                 message: "session expired, log in again".into(),
             }),
+            n_doc_changes: 7,
         };
-        expect![[r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"}}"#]]
+        expect![[r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7}"#]]
             .assert_eq(&serde_json::to_string(&status).unwrap());
     }
 }

@@ -32,6 +32,9 @@ pub(crate) struct DocEntry {
     pub id: String,
     pub kind: String,
     pub unit: Option<String>,
+    /// Absent from servers before unit names were listed.
+    #[serde(default)]
+    pub unit_name: Option<String>,
     pub year: Option<i32>,
     pub access: String,
 }
@@ -63,6 +66,7 @@ impl DocEntry {
             id,
             kind,
             unit: self.unit,
+            unit_name: self.unit_name,
             year: self.year,
             access,
         })

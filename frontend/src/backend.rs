@@ -18,6 +18,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use serde::Serialize;
+use shared::calendar::PeriodId;
+use shared::overview::Overview;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
@@ -29,6 +32,7 @@ pub use record_wire::{
     TaskStatus, TextField, Verdict, Version, Versions,
 };
 pub use subscription::Subscription;
+
 pub use sync_wire::{LoginRequest, SessionInfo, SessionView, SyncState, SyncStatus};
 #[cfg(target_arch = "wasm32")]
 pub use tauri_backend::TauriBackend;
@@ -56,11 +60,27 @@ pub trait Backend {
     fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView>;
     /// One edit of the own unit's record; resolves once it is saved on this machine.
     fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()>;
+    /// The period's overview (`None`: the next period due): the own unit's tasks for staff,
+    /// every unit's for the office.
+    fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;
+    /// Accepts or returns a unit's report on a task for a period (office reviewers).
+    fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;
     /// Calls `on_change` whenever who is logged in changes, until the subscription is dropped.
     fn watch_session(&self, on_change: Callback<SessionView>) -> BackendFuture<Subscription>;
+}
+
+/// The office's verdict on one unit's report of one task for one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictRequest {
+    pub task_id: TaskId,
+    pub unit: String,
+    pub period: PeriodId,
+    pub verdict: Verdict,
+    /// Why a report is returned (required then); optional when accepting.
+    pub comment: String,
 }
 
 /// A shared reference to the backend, passed down through a Yew context.

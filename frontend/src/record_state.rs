@@ -82,6 +82,12 @@ pub enum RecordAction {
     LoadFailed(BackendError),
     /// Read the units and the record again (sync brought changes); the record stays on screen.
     Refresh,
+    /// Show this unit's record and this period, when available (a screen opened the task on
+    /// them).
+    Focus {
+        unit: Option<String>,
+        period: Option<PeriodId>,
+    },
     SelectPeriod(PeriodId),
     Draft(Field, String),
     /// The typed text is not a number.
@@ -217,6 +223,23 @@ impl RecordState {
             RecordAction::Refresh => {
                 if self.task.is_some() {
                     next.n_unit_loads += 1;
+                }
+            }
+            RecordAction::Focus { unit, period } => {
+                if let Some(unit) = unit {
+                    let known = matches!(&self.units, Some(Ok(u)) if u.units.contains(&unit));
+                    if self.unit.as_ref() != Some(&unit) {
+                        next.unit = Some(unit);
+                        next.drafts.clear();
+                        next.invalid.clear();
+                        if known {
+                            next.load = RecordLoad::Loading;
+                            next.n_loads += 1;
+                        }
+                    }
+                }
+                if period.is_some() {
+                    next.chosen_period = period;
                 }
             }
             RecordAction::SelectPeriod(period) => {

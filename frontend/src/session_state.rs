@@ -217,6 +217,7 @@ mod tests {
             state,
             n_unconfirmed,
             last_error: None,
+            n_doc_changes: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use shared::calendar::PeriodId;
 use shared::{Plan, TaskId};
 use yew::Reducible;
 
@@ -24,6 +25,8 @@ pub struct PlanState {
     pub query: String,
     /// The task whose detail is shown.
     pub selected: Option<TaskId>,
+    /// The unit and period the task page should show, when a screen opened it on them.
+    pub focus: Option<RecordFocus>,
     /// Bumped by [`Action::Retry`] and [`Action::Reload`]; the loading effect runs again when it
     /// changes.
     pub n_load_attempts: u32,
@@ -36,9 +39,17 @@ impl Default for PlanState {
             scope: Scope::All,
             query: String::new(),
             selected: None,
+            focus: None,
             n_load_attempts: 1,
         }
     }
+}
+
+/// Which unit's record, and which period, a task page opens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFocus {
+    pub unit: Option<String>,
+    pub period: Option<PeriodId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +64,8 @@ pub enum Action {
     SetScope(Scope),
     SetQuery(String),
     SelectTask(TaskId),
+    /// Open a task's page on a unit's record for a period (from the dashboard or a list).
+    OpenRecord(TaskId, RecordFocus),
     CloseDetail,
 }
 
@@ -104,9 +117,22 @@ impl PlanState {
                     .is_some_and(|plan| find_task(plan, &id).is_some())
                 {
                     next.selected = Some(id);
+                    next.focus = None;
                 }
             }
-            Action::CloseDetail => next.selected = None,
+            Action::OpenRecord(id, focus) => {
+                if self
+                    .plan()
+                    .is_some_and(|plan| find_task(plan, &id).is_some())
+                {
+                    next.selected = Some(id);
+                    next.focus = Some(focus);
+                }
+            }
+            Action::CloseDetail => {
+                next.selected = None;
+                next.focus = None;
+            }
         }
         next
     }

@@ -122,3 +122,97 @@ pub fn test_plan() -> Plan {
         units: UnitRegistry::default(),
     }
 }
+
+/// An office overview of Q4 2026 seen on 11/12/2026 (3 days before the deadline): one PAR
+/// INDEX task reported by two units, QLHT overdue-free but without a result, KHTC done and
+/// accepted, with a ≥ 80% target.
+pub fn sample_overview() -> shared::overview::Overview {
+    use shared::calendar::{Date, PeriodId};
+    use shared::overview::{Overview, PeriodChoice};
+    use shared::record::Verdict;
+    use shared::report::{
+        ActualReport, Completion, IndexReport, Report, ReportStatus, ReviewReport, SectionReport,
+        TaskReport, UnitReport,
+    };
+    use shared::target::{Target, TargetOperator};
+
+    let unit = |code: &str, status, result: &str, verdict| UnitReport {
+        unit_code: code.into(),
+        unit_name: format!("Phòng {code}"),
+        status,
+        status_conflict: false,
+        progress: Some(50),
+        result: result.into(),
+        difficulties: String::new(),
+        proposals: String::new(),
+        actuals: vec![ActualReport {
+            target_idx: 0,
+            target: Target {
+                operator: TargetOperator::AtLeast,
+                value: Some(80.0),
+                unit: Some("%".into()),
+                text: "trên 80%".into(),
+            },
+            actual: (!result.is_empty()).then_some(86.5),
+            met: (!result.is_empty()).then_some(true),
+            conflict: false,
+        }],
+        review: ReviewReport {
+            verdict,
+            comment: String::new(),
+            by: verdict.map(|_| "thamdinh".into()),
+        },
+    };
+    let task = TaskReport {
+        task_id: TaskId("PAR_INDEX/I/1".into()),
+        code: "1".into(),
+        title: "Đào tạo, bồi dưỡng cán bộ".into(),
+        content: "Tỷ lệ cán bộ được đào tạo trên 80%".into(),
+        lead: "Văn phòng Sở".into(),
+        units: vec![
+            unit("QLHT", ReportStatus::InProgress, "", None),
+            unit(
+                "KHTC",
+                ReportStatus::Done,
+                "Đã đào tạo 90% cán bộ",
+                Some(Verdict::Accepted),
+            ),
+        ],
+    };
+    let completion = task.completion();
+    let period: PeriodId = "2026".parse().unwrap();
+    let deadline = Date::new(2026, 12, 14).unwrap();
+    Overview {
+        report: Report {
+            period,
+            deadline,
+            today: Date::new(2026, 12, 11).unwrap(),
+            issuer: "SỞ XÂY DỰNG".into(),
+            unit: None,
+            date_line: String::new(),
+            title: "BÁO CÁO".into(),
+            subtitle: String::new(),
+            indexes: vec![IndexReport {
+                index: IndexKind::ParIndex,
+                title: "CHỈ SỐ PAR INDEX".into(),
+                sections: vec![SectionReport {
+                    code: "I".into(),
+                    title: "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH".into(),
+                    depth: 0,
+                    tasks: vec![task],
+                }],
+                completion,
+            }],
+            completion: Completion::default().plus(completion),
+        },
+        periods: vec![PeriodChoice {
+            period,
+            label: period.label(),
+            deadline,
+        }],
+        own_unit: "VP".into(),
+        all_units: true,
+        can_review: true,
+        can_edit_plan: false,
+    }
+}

@@ -8,9 +8,9 @@ pub mod calendar;
 #[cfg(feature = "documents")]
 pub mod documents;
 pub mod import;
+pub mod overview;
 pub mod plan;
 pub mod record;
-#[cfg(feature = "documents")]
 pub mod report;
 pub mod target;
 pub mod timeframe;

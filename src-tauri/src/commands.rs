@@ -5,7 +5,10 @@
 //! unit}`, `edit_record {task_id, edit}`.
 
 use client::SyncStatus;
+use shared::calendar::PeriodId;
 use shared::documents::records::RecordEdit;
+use shared::overview::Overview;
+use shared::record::Verdict;
 use shared::{Plan, TaskId};
 use tauri::State;
 
@@ -74,6 +77,30 @@ pub async fn read_record(
     unit: String,
 ) -> Result<RecordView, CommandError> {
     crate::records::read(state.client(), &task_id, &unit).await
+}
+
+/// The period's overview (the own unit's tasks for staff, every unit's for the office);
+/// `period` ("2026-Q3") defaults to the next one due.
+#[tauri::command]
+pub async fn overview(
+    state: State<'_, AppState>,
+    period: Option<PeriodId>,
+) -> Result<Overview, CommandError> {
+    let plan = state.load_plan().await?;
+    crate::overview::build(state.client(), &plan, period).await
+}
+
+/// Accepts or returns `unit`'s report of the task for `period`, with a comment.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_verdict(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    unit: String,
+    period: PeriodId,
+    verdict: Verdict,
+    comment: String,
+) -> Result<(), CommandError> {
+    crate::records::review(state.client(), &task_id, &unit, period, verdict, &comment).await
 }
 
 /// One edit of the logged-in user's own unit's record; returns once saved on this laptop.

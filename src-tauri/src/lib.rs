@@ -11,6 +11,7 @@ pub mod app_state;
 pub mod commands;
 pub mod error;
 pub mod launch;
+pub mod overview;
 pub mod records;
 pub mod seed;
 pub mod store;
@@ -67,6 +68,8 @@ pub fn run() -> anyhow::Result<()> {
             commands::record_units,
             commands::read_record,
             commands::edit_record,
+            commands::overview,
+            commands::set_verdict,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

@@ -11,13 +11,15 @@ use shared::calendar::{Date, PeriodId};
 use shared::documents::history::HistoryEntry;
 use shared::documents::records::{self, RecordEdit};
 use shared::documents::DocumentKind;
+use shared::record::Verdict;
 use shared::TaskId;
 
 use crate::error::{CommandError, ErrorCode};
 
 pub use shared::record::{PeriodReview, RecordUnits, RecordView};
 
-fn today() -> Date {
+/// Today in Vietnam.
+pub fn today() -> Date {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
@@ -178,6 +180,44 @@ pub async fn edit(client: &Client, task_id: &TaskId, edit: RecordEdit) -> Result
     Ok(())
 }
 
+/// The office's verdict on `unit`'s report of `task_id` for `period`, with a comment (a
+/// returned report says why).
+pub async fn review(
+    client: &Client,
+    task_id: &TaskId,
+    unit: &str,
+    period: PeriodId,
+    verdict: Verdict,
+    comment: &str,
+) -> Result<(), CommandError> {
+    client.session().ok_or_else(not_logged_in)?;
+    let info = client.review_doc_for(unit, period.year).ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::NoRecords,
+            format!(
+                "no review document of {unit} for {} is on this laptop",
+                period.year
+            ),
+        )
+    })?;
+    if !info.is_writable() {
+        return Err(CommandError::new(
+            ErrorCode::Sync("read_only"),
+            "only the office's reviewers can accept or return reports",
+        ));
+    }
+    if verdict == Verdict::Returned && comment.trim().is_empty() {
+        return Err(CommandError::new(
+            ErrorCode::Sync("comment_required"),
+            "a returned report needs a comment saying what to fix",
+        ));
+    }
+    client
+        .set_verdict(&info.id, task_id, period, verdict, comment.trim())
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +228,7 @@ mod tests {
             id: DocumentId::try_from(vec![7; 16]).unwrap(),
             kind,
             unit: Some(unit.into()),
+            unit_name: None,
             year: Some(year),
             access: Access::Write,
         }

@@ -16,11 +16,14 @@ pub(super) const MIGRATION: &str = "CREATE TABLE doc_list (
     access TEXT NOT NULL
 ) WITHOUT ROWID;";
 
+pub(super) const MIGRATION_UNIT_NAME: &str = "ALTER TABLE doc_list ADD COLUMN unit_name TEXT;";
+
 impl LocalDb {
     pub fn doc_list(&self) -> Result<Vec<DocInfo>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, kind, unit, year, access FROM doc_list ORDER BY kind, unit, year, id",
+            "SELECT id, kind, unit, year, access, unit_name FROM doc_list
+             ORDER BY kind, unit, year, id",
         )?;
         let rows = stmt
             .query_map([], |row| {
@@ -30,16 +33,18 @@ impl LocalDb {
                     row.get::<_, Option<String>>(2)?,
                     row.get::<_, Option<i32>>(3)?,
                     row.get::<_, String>(4)?,
+                    row.get::<_, Option<String>>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, kind, unit, year, access)| {
+            .filter_map(|(id, kind, unit, year, access, unit_name)| {
                 Some(DocInfo {
                     id: id.parse().ok()?,
                     kind: DocumentKind::parse(&kind)?,
                     unit,
+                    unit_name,
                     year,
                     access: Access::parse(&access)?,
                 })
@@ -54,13 +59,15 @@ impl LocalDb {
         tx.execute("DELETE FROM doc_list", [])?;
         for doc in docs {
             tx.execute(
-                "INSERT OR REPLACE INTO doc_list (id, kind, unit, year, access) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO doc_list (id, kind, unit, year, access, unit_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     doc.id.to_string(),
                     doc.kind.as_str(),
                     doc.unit,
                     doc.year,
-                    doc.access.as_str()
+                    doc.access.as_str(),
+                    doc.unit_name
                 ],
             )?;
         }
@@ -81,6 +88,7 @@ mod tests {
             id: samod::DocumentId::new(&mut rand::rng()),
             kind: DocumentKind::Plan,
             unit: None,
+            unit_name: None,
             year: None,
             access: Access::Read,
         };
@@ -88,6 +96,7 @@ mod tests {
             id: samod::DocumentId::new(&mut rand::rng()),
             kind: DocumentKind::Records,
             unit: Some("VP".into()),
+            unit_name: Some("Văn phòng Sở".into()),
             year: Some(2026),
             access: Access::Write,
         };

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     doc_list::MIGRATION,
     confirmed_heads::MIGRATION,
     task_rows::MIGRATION,
+    doc_list::MIGRATION_UNIT_NAME,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

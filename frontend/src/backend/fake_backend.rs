@@ -4,12 +4,15 @@ use std::cell::RefCell;
 use std::future::ready;
 use std::rc::Rc;
 
+use shared::calendar::PeriodId;
+use shared::overview::Overview;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
 use super::{
     Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, SessionInfo, SessionView, Subscription, SyncStatus, TextField, Version,
+    RecordView, SessionInfo, SessionView, Subscription, SyncStatus, TextField, VerdictRequest,
+    Version,
 };
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
@@ -24,6 +27,10 @@ pub struct FakeBackend {
     session_watchers: Rc<RefCell<Vec<Callback<SessionView>>>>,
     /// Every unit's records; edits change those of [`FAKE_UNIT`].
     pub records: Rc<RefCell<Vec<RecordView>>>,
+    /// What [`Backend::overview`] answers, whatever the period.
+    pub overview: Rc<RefCell<Result<Overview, BackendError>>>,
+    /// Every verdict given, in order.
+    pub verdicts: Rc<RefCell<Vec<VerdictRequest>>>,
 }
 
 /// The unit of the user the fake logs in.
@@ -39,6 +46,11 @@ impl FakeBackend {
             sync_watchers: Rc::default(),
             session_watchers: Rc::default(),
             records: Rc::default(),
+            overview: Rc::new(RefCell::new(Err(BackendError::new(
+                ErrorCode::NoRecords,
+                "no overview",
+            )))),
+            verdicts: Rc::default(),
         }
     }
 
@@ -180,6 +192,15 @@ impl Backend for FakeBackend {
             | RecordEdit::AttachEvidence { .. }
             | RecordEdit::DetachEvidence { .. } => {}
         }
+        Box::pin(ready(Ok(())))
+    }
+
+    fn overview(&self, _period: Option<PeriodId>) -> BackendFuture<Overview> {
+        Box::pin(ready(self.overview.borrow().clone()))
+    }
+
+    fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
+        self.verdicts.borrow_mut().push(request);
         Box::pin(ready(Ok(())))
     }
 

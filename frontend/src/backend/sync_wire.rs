@@ -15,6 +15,10 @@ pub struct SyncStatus {
     pub n_unconfirmed: usize,
     /// The last problem, kept until the next successful connection or log in.
     pub last_error: Option<BackendError>,
+    /// Document changes the app has seen (local or remote); screens read their data again
+    /// when it moves. Absent from older apps.
+    #[serde(default)]
+    pub n_doc_changes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +39,7 @@ impl Default for SyncStatus {
             state: SyncState::Offline,
             n_unconfirmed: 0,
             last_error: None,
+            n_doc_changes: 0,
         }
     }
 }
@@ -71,7 +76,7 @@ mod tests {
     #[test]
     fn reads_the_status_the_client_serialises() {
         // The text `client`'s own snapshot test pins for `SyncStatus`.
-        let json = r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"}}"#;
+        let json = r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7}"#;
         let status: SyncStatus = serde_json::from_str(json).unwrap();
         assert_eq!(status.state, SyncState::UpToDate { since_ms: 42 });
         assert_eq!(

@@ -9,11 +9,13 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
+use shared::calendar::PeriodId;
+use shared::overview::Overview;
 use shared::{Plan, TaskId};
 
 use super::{
     Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, SessionView, Subscription, SyncStatus,
+    RecordView, SessionView, Subscription, SyncStatus, VerdictRequest,
 };
 
 #[wasm_bindgen]
@@ -56,6 +58,11 @@ struct ReadRecordArgs {
 }
 
 #[derive(Serialize)]
+struct OverviewArgs {
+    period: Option<PeriodId>,
+}
+
+#[derive(Serialize)]
 struct EditRecordArgs {
     task_id: TaskId,
     edit: RecordEdit,
@@ -92,6 +99,14 @@ impl Backend for TauriBackend {
 
     fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()> {
         Box::pin(call("edit_record", EditRecordArgs { task_id, edit }))
+    }
+
+    fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview> {
+        Box::pin(call("overview", OverviewArgs { period }))
+    }
+
+    fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
+        Box::pin(call("set_verdict", request))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

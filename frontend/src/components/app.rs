@@ -8,12 +8,17 @@ use yew::prelude::*;
 
 use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
 use crate::components::{
-    AppHeader, LoadStatus, LoginDialog, LogoutDialog, PlanNav, SessionMenu, SyncBar, TaskDetail,
-    TaskList,
+    AppHeader, Dashboard, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog, PlanNav,
+    SessionMenu, SyncBar, TaskDetail, TaskList, UnitTasks, ViewTabs,
 };
+use crate::overview_state::{OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
 use crate::session_state::{Logout, SessionAction, SessionState};
-use crate::state::{Action, Load, PlanState};
+use crate::state::{Action, Load, PlanState, RecordFocus};
+use crate::sync_labels::error_label;
+use shared::calendar::PeriodId;
+use shared::overview::TaskFilter;
+use shared::TaskId;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct AppProps {
@@ -24,6 +29,18 @@ pub struct AppProps {
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(PlanState::default);
     let session = use_reducer(SessionState::default);
+    let overview = use_reducer(OverviewState::default);
+    let username = session
+        .view
+        .as_ref()
+        .and_then(|v| v.user.as_ref())
+        .map(|u| u.username.clone());
+    let role = session
+        .view
+        .as_ref()
+        .and_then(|v| v.user.as_ref())
+        .map(|u| u.role.clone());
+    let view = overview.view(role.as_deref());
 
     {
         // Loads the plan on start and again on every retry or reload.
@@ -94,6 +111,48 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     {
+        // Someone else logged in (or out): the overview starts afresh.
+        let dispatcher = overview.dispatcher();
+        use_effect_with(username.clone(), move |_| {
+            dispatcher.dispatch(OverviewAction::SessionChanged);
+        });
+    }
+    {
+        // Documents changed (here or synced from elsewhere), or syncing finished: read the
+        // overview again.
+        let dispatcher = overview.dispatcher();
+        use_effect_with(
+            (session.sync.n_doc_changes, session.n_plan_changes),
+            move |_| dispatcher.dispatch(OverviewAction::Refresh),
+        );
+    }
+    {
+        // Loads the overview the screen shows, for the chosen period.
+        let dispatcher = overview.dispatcher();
+        let backend = props.backend.clone();
+        let logged_in = username.is_some();
+        use_effect_with(
+            (
+                overview.n_loads,
+                overview.period,
+                logged_in,
+                view.needs_overview(),
+            ),
+            move |(n_loads, period, logged_in, needed)| {
+                if *logged_in && *needed {
+                    let (n_loads, period) = (*n_loads, *period);
+                    yew::platform::spawn_local(async move {
+                        let action = match backend.backend().overview(period).await {
+                            Ok(found) => OverviewAction::Loaded(n_loads, Box::new(found)),
+                            Err(err) => OverviewAction::Failed(n_loads, err),
+                        };
+                        dispatcher.dispatch(action);
+                    });
+                }
+            },
+        );
+    }
+    {
         // Logs out on entering the running step.
         let dispatcher = session.dispatcher();
         let backend = props.backend.clone();
@@ -121,6 +180,26 @@ pub fn App(props: &AppProps) -> Html {
     let on_task = {
         let dispatcher = state.dispatcher();
         Callback::from(move |id| dispatcher.dispatch(Action::SelectTask(id)))
+    };
+    let on_open = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(id, focus): (TaskId, RecordFocus)| {
+            dispatcher.dispatch(Action::OpenRecord(id, focus));
+        })
+    };
+    let on_view = {
+        let dispatcher = overview.dispatcher();
+        Callback::from(move |view: View| dispatcher.dispatch(OverviewAction::ShowView(view)))
+    };
+    let on_period = {
+        let dispatcher = overview.dispatcher();
+        Callback::from(move |period: PeriodId| {
+            dispatcher.dispatch(OverviewAction::SetPeriod(period));
+        })
+    };
+    let on_filter = {
+        let dispatcher = overview.dispatcher();
+        Callback::from(move |action: OverviewAction| dispatcher.dispatch(action))
     };
     let on_close = {
         let dispatcher = state.dispatcher();
@@ -151,9 +230,68 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    let office = role.as_deref().is_some_and(|r| r != "staff");
+    let user_info = session.view.as_ref().and_then(|view| view.user.clone());
     let body = match &state.load {
         Load::Loading => html! { <LoadStatus error={None} on_retry={on_retry} /> },
         Load::Failed(err) => html! { <LoadStatus error={Some(err.clone())} on_retry={on_retry} /> },
+        Load::Loaded(plan) if view != View::Plan => {
+            let main = match (&overview.load, view) {
+                (OverviewLoad::Loaded(data), View::UnitTasks) => html! {
+                    <UnitTasks
+                        overview={data.clone()}
+                        filter={TaskFilter { query: state.query.clone(), ..overview.filter.clone() }}
+                        selected={state.selected.clone()}
+                        on_open={on_open.clone()}
+                        on_filter={on_filter}
+                        on_period={on_period.clone()}
+                    />
+                },
+                (OverviewLoad::Loaded(data), View::Dashboard) => html! {
+                    <Dashboard overview={data.clone()} on_open={on_open.clone()} on_period={on_period.clone()} />
+                },
+                (OverviewLoad::Loaded(data), _) => html! {
+                    <IndicatorsTable overview={data.clone()} on_open={on_open.clone()} on_period={on_period.clone()} />
+                },
+                (OverviewLoad::Failed(err), _) => {
+                    let retry = overview.dispatcher();
+                    let on_retry = Callback::from(move |_: MouseEvent| {
+                        retry.dispatch(OverviewAction::Refresh)
+                    });
+                    html! {
+                        <main class="overview-main">
+                            <div class="load-status error" role="alert" id="overview-error">
+                                <p>{ "Chưa xem được số liệu tổng hợp: " }{ error_label(err) }</p>
+                                <button type="button" onclick={on_retry}>{ "Thử lại" }</button>
+                            </div>
+                        </main>
+                    }
+                }
+                (OverviewLoad::Idle | OverviewLoad::Loading, _) => html! {
+                    <main class="overview-main"><p class="hint" id="overview-loading">{ "Đang tổng hợp số liệu…" }</p></main>
+                },
+            };
+            let detail = state.selected.is_some().then(|| {
+                html! {
+                    <TaskDetail
+                        plan={plan.clone()}
+                        selected={state.selected.clone()}
+                        on_close={on_close.clone()}
+                        user={user_info.clone()}
+                        n_unconfirmed={session.sync.n_unconfirmed}
+                        n_plan_changes={session.n_plan_changes}
+                        n_doc_changes={session.sync.n_doc_changes}
+                        focus={state.focus.clone()}
+                    />
+                }
+            });
+            html! {
+                <div class={classes!("workspace", "overview", detail.is_some().then_some("with-detail"))}>
+                    { main }
+                    { for detail }
+                </div>
+            }
+        }
         Load::Loaded(plan) => html! {
             <div class="workspace">
                 <PlanNav plan={plan.clone()} scope={state.scope.clone()} on_select={on_scope.clone()} />
@@ -172,10 +310,18 @@ pub fn App(props: &AppProps) -> Html {
                     user={session.view.as_ref().and_then(|view| view.user.clone())}
                     n_unconfirmed={session.sync.n_unconfirmed}
                     n_plan_changes={session.n_plan_changes}
+                    n_doc_changes={session.sync.n_doc_changes}
+                    focus={state.focus.clone()}
                 />
             </div>
         },
     };
+    let views = View::available(role.as_deref());
+    let tabs = (views.len() > 1).then(|| {
+        html! {
+            <ViewTabs views={views} current={view} office={office} on_select={on_view} />
+        }
+    });
     let user = session.view.as_ref().and_then(|view| view.user.clone());
     let login_dialog = session.login.open.then(|| {
         html! {
@@ -208,6 +354,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_logout={session_action(SessionAction::LogoutRequested)}
                     />
                 </AppHeader>
+                { for tabs }
                 { body }
                 <SyncBar status={session.sync.clone()} logged_in={user.is_some()} />
                 { for login_dialog }

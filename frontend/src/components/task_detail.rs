@@ -10,6 +10,7 @@ use crate::backend::SessionInfo;
 use crate::components::TaskRecord;
 use crate::labels::{schedule_label, target_label};
 use crate::scope::{find_task, section_heading};
+use crate::state::RecordFocus;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct TaskDetailProps {
@@ -25,6 +26,12 @@ pub struct TaskDetailProps {
     /// Bumped when syncing brought changes.
     #[prop_or_default]
     pub n_plan_changes: u32,
+    /// Document changes the app has seen (the record is read again when it moves).
+    #[prop_or_default]
+    pub n_doc_changes: u64,
+    /// The unit and period the record opens on.
+    #[prop_or_default]
+    pub focus: Option<RecordFocus>,
 }
 
 /// One labelled field; an empty value shows a dash so every task has the same outline.
@@ -140,6 +147,8 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 user={props.user.clone()}
                 n_unconfirmed={props.n_unconfirmed}
                 n_plan_changes={props.n_plan_changes}
+                n_doc_changes={props.n_doc_changes}
+                focus={props.focus.clone()}
             />
         </aside>
     }

@@ -9,8 +9,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::backend::{
-    BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus, TextField,
-    Versions,
+    BackendError, BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus,
+    TextField, Verdict, VerdictRequest, Versions,
 };
 use crate::components::{
     RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VersionChoice,
@@ -18,6 +18,7 @@ use crate::components::{
 use crate::labels::target_label;
 use crate::record_labels::{format_number, parse_number, parse_percent, save_label};
 use crate::record_state::{Field, RecordAction, RecordLoad, RecordState, SaveIndicator};
+use crate::state::RecordFocus;
 use crate::sync_labels::error_label;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -30,6 +31,12 @@ pub struct TaskRecordProps {
     pub n_unconfirmed: usize,
     /// Bumped when syncing brought changes: the record is read again.
     pub n_plan_changes: u32,
+    /// Document changes the app has seen; the record is read again when it moves.
+    #[prop_or_default]
+    pub n_doc_changes: u64,
+    /// The unit and period to show first (a screen opened the task on them).
+    #[prop_or_default]
+    pub focus: Option<RecordFocus>,
 }
 
 /// Who wrote a version: the last user of that device in the history, and the device.
@@ -78,17 +85,23 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with(
-            (props.task_id.clone(), username.clone()),
-            move |(task, username)| {
+            (props.task_id.clone(), username.clone(), props.focus.clone()),
+            move |(task, username, focus)| {
                 if username.is_some() {
                     dispatcher.dispatch(RecordAction::Open(task.clone()));
+                    if let Some(focus) = focus {
+                        dispatcher.dispatch(RecordAction::Focus {
+                            unit: focus.unit.clone(),
+                            period: focus.period,
+                        });
+                    }
                 }
             },
         );
     }
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(props.n_plan_changes, move |_| {
+        use_effect_with((props.n_plan_changes, props.n_doc_changes), move |_| {
             dispatcher.dispatch(RecordAction::Refresh);
         });
     }
@@ -231,6 +244,38 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     let period = state.period().expect("a loaded record has a period");
     let (writable, period_writable) = state.editable();
     let this_device = Some(user.device.as_str());
+    // The office's reviewers accept or return the shown unit's report of the period.
+    let can_review = user.role == "reviewer";
+    let on_verdict = {
+        let dispatcher = state.dispatcher();
+        let backend = backend.clone();
+        let task_id = props.task_id.clone();
+        let unit = view.unit.clone();
+        Callback::from(
+            move |(verdict, comment, done): (
+                Verdict,
+                String,
+                Callback<Result<(), BackendError>>,
+            )| {
+                let request = VerdictRequest {
+                    task_id: task_id.clone(),
+                    unit: unit.clone(),
+                    period,
+                    verdict,
+                    comment,
+                };
+                let backend = backend.clone();
+                let dispatcher = dispatcher.clone();
+                yew::platform::spawn_local(async move {
+                    let answer = backend.backend().set_verdict(request).await;
+                    if answer.is_ok() {
+                        dispatcher.dispatch(RecordAction::Refresh);
+                    }
+                    done.emit(answer);
+                });
+            },
+        )
+    };
     let record = &view.record;
     let period_record = view.period(period);
 
@@ -461,7 +506,11 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
             </div>
             { for status_versions }
             { for progress_versions }
-            <RecordVerdict period_label={period.label()} review={view.review(period).cloned()} />
+            <RecordVerdict
+                period_label={period.label()}
+                review={view.review(period).cloned()}
+                on_verdict={can_review.then_some(on_verdict)}
+            />
             <div class="record-texts">{ for text_fields }</div>
             if !props.targets.is_empty() {
                 <fieldset class="record-actuals">

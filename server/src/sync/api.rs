@@ -199,6 +199,8 @@ struct DocInfo {
     id: String,
     kind: &'static str,
     unit: Option<String>,
+    /// The unit's name ("Phòng Quản lý hạ tầng"), for a unit's document.
+    unit_name: Option<String>,
     year: Option<i32>,
     access: &'static str,
 }
@@ -209,13 +211,27 @@ async fn docs(
 ) -> Result<Json<Vec<DocInfo>>, AppError> {
     let session = session_from(&state, &headers).await?;
     let registry = state.registry.clone();
-    let visible = blocking(move || registry.visible_documents(&session.user)).await?;
+    let (visible, units) = blocking(move || {
+        Ok::<_, anyhow::Error>((
+            registry.visible_documents(&session.user)?,
+            registry.units()?,
+        ))
+    })
+    .await?;
+    let name_of = |code: &Option<String>| {
+        let code = code.as_deref()?;
+        units
+            .iter()
+            .find(|u| u.code == code)
+            .map(|u| u.name.clone())
+    };
     Ok(Json(
         visible
             .into_iter()
             .map(|(d, a)| DocInfo {
                 id: d.id,
                 kind: d.kind.as_str(),
+                unit_name: name_of(&d.unit),
                 unit: d.unit,
                 year: d.year,
                 access: if a == Access::Write { "write" } else { "read" },

@@ -1,15 +1,15 @@
 //! The report as plain values, with the Vietnamese wording writers print for each.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Date, PeriodId};
-use crate::documents::review::Verdict;
 use crate::plan::{IndexKind, TaskId};
+use crate::record::Verdict;
 use crate::target::{Target, TargetOperator};
 use crate::vietnamese::{format_completion, format_decimal};
 
 /// A period's report, ready to be laid out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub period: PeriodId,
     /// The period's internal deadline; unfinished work after it is overdue.
@@ -31,14 +31,14 @@ pub struct Report {
     pub completion: Completion,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportUnit {
     pub code: String,
     pub name: String,
 }
 
 /// One index (appendix) of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexReport {
     pub index: IndexKind,
     /// The appendix title as printed.
@@ -49,7 +49,7 @@ pub struct IndexReport {
     pub completion: Completion,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionReport {
     pub code: String,
     pub title: String,
@@ -70,7 +70,7 @@ impl SectionReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskReport {
     pub task_id: TaskId,
     /// The code as printed ("8.1").
@@ -105,7 +105,7 @@ impl TaskReport {
 }
 
 /// One unit's report on one task for the period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitReport {
     pub unit_code: String,
     pub unit_name: String,
@@ -122,7 +122,7 @@ pub struct UnitReport {
 }
 
 /// A task's status as the report shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     Done,
@@ -147,7 +147,7 @@ impl ReportStatus {
 }
 
 /// A target of the task with the unit's actual value for the period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActualReport {
     /// The target's position in the task's targets (the records' key).
     pub target_idx: usize,
@@ -207,7 +207,7 @@ impl ActualReport {
 }
 
 /// The office's appraisal of the unit's report on the task for the period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReviewReport {
     pub verdict: Option<Verdict>,
     pub comment: String,
@@ -223,7 +223,7 @@ impl ReviewReport {
 }
 
 /// How many tasks are done, out of how many, and how many are overdue.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Completion {
     pub n_done: usize,
     pub n_tasks: usize,

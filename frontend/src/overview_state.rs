@@ -1,0 +1,309 @@
+//! The overview screens' state (the unit's task list, the office dashboard, the indicators):
+//! which screen is shown, the chosen period, the loaded [`Overview`] and the list's filters.
+//! One [`Reducible`] value changed only through [`OverviewAction`]s.
+
+use std::rc::Rc;
+
+use shared::calendar::PeriodId;
+use shared::overview::{Overview, TaskFilter};
+use shared::plan::IndexKind;
+use shared::report::ReportStatus;
+use yew::Reducible;
+
+use crate::backend::BackendError;
+
+/// The screens of the app, as the tabs under the header name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// "Nhiệm vụ của đơn vị": the unit's tasks with status, progress and deadline.
+    UnitTasks,
+    /// "Tổng quan": the office's dashboard of every unit.
+    Dashboard,
+    /// "Chỉ tiêu": every numeric target with its actuals.
+    Indicators,
+    /// "Kế hoạch": the plan as issued, appendix by appendix.
+    Plan,
+}
+
+impl View {
+    /// The tab's label; the task list is every unit's for the office.
+    pub fn label(self, office: bool) -> &'static str {
+        match self {
+            View::UnitTasks if office => "Nhiệm vụ các đơn vị",
+            View::UnitTasks => "Nhiệm vụ của đơn vị",
+            View::Dashboard => "Tổng quan",
+            View::Indicators => "Chỉ tiêu",
+            View::Plan => "Kế hoạch",
+        }
+    }
+
+    /// A stable id for tests and styles.
+    pub fn id(self) -> &'static str {
+        match self {
+            View::UnitTasks => "unit-tasks",
+            View::Dashboard => "dashboard",
+            View::Indicators => "indicators",
+            View::Plan => "plan",
+        }
+    }
+
+    /// The screens a user of `role` sees, the first being where the app opens; `None` when
+    /// nobody is logged in (only the plan can be shown).
+    pub fn available(role: Option<&str>) -> &'static [View] {
+        match role {
+            None => &[View::Plan],
+            Some("staff") => &[View::UnitTasks, View::Indicators, View::Plan],
+            Some(_) => &[
+                View::Dashboard,
+                View::UnitTasks,
+                View::Indicators,
+                View::Plan,
+            ],
+        }
+    }
+
+    /// Whether the screen shows an [`Overview`].
+    pub fn needs_overview(self) -> bool {
+        self != View::Plan
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OverviewLoad {
+    Idle,
+    Loading,
+    Loaded(Rc<Overview>),
+    Failed(BackendError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverviewState {
+    /// The screen the user picked; `None` until they pick one (the role's first is shown).
+    pub chosen_view: Option<View>,
+    /// The period the user picked; `None` means the next one due.
+    pub period: Option<PeriodId>,
+    pub load: OverviewLoad,
+    /// The task list's filters (the header's search box supplies the words).
+    pub filter: TaskFilter,
+    /// Bumped whenever the overview must be read again; the loading effect follows it.
+    pub n_loads: u32,
+}
+
+impl Default for OverviewState {
+    fn default() -> OverviewState {
+        OverviewState {
+            chosen_view: None,
+            period: None,
+            load: OverviewLoad::Idle,
+            filter: TaskFilter::default(),
+            n_loads: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OverviewAction {
+    ShowView(View),
+    SetPeriod(PeriodId),
+    /// Read the overview again (log in, documents changed); what is shown stays meanwhile.
+    Refresh,
+    /// The answer to load number `n` (answers to older loads are dropped).
+    Loaded(u32, Box<Overview>),
+    Failed(u32, BackendError),
+    FilterStatus(Option<ReportStatus>),
+    FilterIndex(Option<IndexKind>),
+    FilterOverdue(bool),
+    FilterDueWithin(Option<i64>),
+    ClearFilters,
+    /// Someone logged in or out: their screens and data start afresh.
+    SessionChanged,
+}
+
+impl OverviewState {
+    /// The screen shown to a user of `role`.
+    pub fn view(&self, role: Option<&str>) -> View {
+        let available = View::available(role);
+        match self.chosen_view {
+            Some(view) if available.contains(&view) => view,
+            _ => available[0],
+        }
+    }
+
+    pub fn overview(&self) -> Option<&Rc<Overview>> {
+        match &self.load {
+            OverviewLoad::Loaded(overview) => Some(overview),
+            _ => None,
+        }
+    }
+
+    /// The new state after `action`; a pure function, so tests call it directly.
+    pub fn apply(&self, action: OverviewAction) -> OverviewState {
+        let mut next = self.clone();
+        match action {
+            OverviewAction::ShowView(view) => next.chosen_view = Some(view),
+            OverviewAction::SetPeriod(period) => {
+                if self.period != Some(period) {
+                    next.period = Some(period);
+                    next.load = OverviewLoad::Loading;
+                    next.n_loads += 1;
+                }
+            }
+            OverviewAction::Refresh => {
+                if !matches!(self.load, OverviewLoad::Loaded(_)) {
+                    next.load = OverviewLoad::Loading;
+                }
+                next.n_loads += 1;
+            }
+            OverviewAction::Loaded(n, _) | OverviewAction::Failed(n, _) if n != self.n_loads => {}
+            OverviewAction::Loaded(_, overview) => {
+                next.load = OverviewLoad::Loaded(Rc::from(overview));
+            }
+            OverviewAction::Failed(_, err) => {
+                // A background refresh that fails keeps the overview on screen.
+                if self.overview().is_none() || self.period_differs_from_shown() {
+                    next.load = OverviewLoad::Failed(err);
+                }
+            }
+            OverviewAction::FilterStatus(status) => next.filter.status = status,
+            OverviewAction::FilterIndex(index) => next.filter.index = index,
+            OverviewAction::FilterOverdue(on) => next.filter.overdue_only = on,
+            OverviewAction::FilterDueWithin(days) => next.filter.due_within_days = days,
+            OverviewAction::ClearFilters => next.filter = TaskFilter::default(),
+            OverviewAction::SessionChanged => {
+                next = OverviewState {
+                    n_loads: self.n_loads + 1,
+                    load: OverviewLoad::Loading,
+                    ..OverviewState::default()
+                };
+            }
+        }
+        next
+    }
+
+    fn period_differs_from_shown(&self) -> bool {
+        match (self.period, self.overview()) {
+            (Some(period), Some(shown)) => shown.report.period != period,
+            _ => false,
+        }
+    }
+}
+
+impl Reducible for OverviewState {
+    type Action = OverviewAction;
+
+    fn reduce(self: Rc<Self>, action: OverviewAction) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::ErrorCode;
+    use crate::test_plan::sample_overview;
+
+    #[test]
+    fn each_role_opens_on_its_screen_and_keeps_to_its_screens() {
+        let state = OverviewState::default();
+        assert_eq!(state.view(None), View::Plan);
+        assert_eq!(state.view(Some("staff")), View::UnitTasks);
+        assert_eq!(state.view(Some("reviewer")), View::Dashboard);
+        let chose = state.apply(OverviewAction::ShowView(View::Dashboard));
+        assert_eq!(
+            chose.view(Some("staff")),
+            View::UnitTasks,
+            "staff have no dashboard"
+        );
+        assert_eq!(chose.view(Some("plan-editor")), View::Dashboard);
+        let plan = state.apply(OverviewAction::ShowView(View::Plan));
+        assert_eq!(plan.view(Some("staff")), View::Plan);
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_overview_on_screen_and_a_failed_one_too() {
+        let loaded = OverviewState::default()
+            .apply(OverviewAction::Refresh)
+            .apply(OverviewAction::Loaded(1, Box::new(sample_overview())));
+        assert!(loaded.overview().is_some());
+        let refreshing = loaded.apply(OverviewAction::Refresh);
+        assert!(refreshing.overview().is_some());
+        assert_eq!(refreshing.n_loads, loaded.n_loads + 1);
+        let failed = refreshing.apply(OverviewAction::Failed(
+            2,
+            BackendError::new(ErrorCode::Ipc, "lost"),
+        ));
+        assert!(failed.overview().is_some(), "the last overview stays");
+    }
+
+    #[test]
+    fn an_answer_to_an_older_load_is_dropped() {
+        let state = OverviewState::default()
+            .apply(OverviewAction::Refresh)
+            .apply(OverviewAction::Refresh);
+        let stale = state.apply(OverviewAction::Loaded(1, Box::new(sample_overview())));
+        assert_eq!(stale.load, OverviewLoad::Loading);
+        let fresh = state.apply(OverviewAction::Loaded(2, Box::new(sample_overview())));
+        assert!(fresh.overview().is_some());
+    }
+
+    #[test]
+    fn another_period_loads_and_its_failure_shows() {
+        let loaded = OverviewState::default().apply(OverviewAction::Loaded(0, Box::new(sample_overview())));
+        let shown = loaded.overview().unwrap().report.period;
+        let other = PeriodId {
+            year: shown.year - 1,
+            ..shown
+        };
+        let same = loaded.apply(OverviewAction::SetPeriod(shown));
+        assert_eq!(same.n_loads, loaded.n_loads + 1, "the first choice loads");
+        assert_eq!(
+            same.apply(OverviewAction::SetPeriod(shown)).n_loads,
+            same.n_loads
+        );
+        let moved = loaded.apply(OverviewAction::SetPeriod(other));
+        assert_eq!(moved.load, OverviewLoad::Loading);
+        let n = moved.n_loads;
+        let failed = moved
+            .apply(OverviewAction::Loaded(n, Box::new(sample_overview())))
+            .apply(OverviewAction::Failed(
+                n,
+                BackendError::new(ErrorCode::NoRecords, "none"),
+            ));
+        assert!(
+            matches!(failed.load, OverviewLoad::Failed(_)),
+            "the overview shown is not the chosen period's"
+        );
+    }
+
+    #[test]
+    fn filters_change_one_at_a_time_and_clear_together() {
+        let state = OverviewState::default()
+            .apply(OverviewAction::FilterStatus(Some(ReportStatus::Overdue)))
+            .apply(OverviewAction::FilterIndex(Some(IndexKind::Papi)))
+            .apply(OverviewAction::FilterOverdue(true))
+            .apply(OverviewAction::FilterDueWithin(Some(7)));
+        assert_eq!(
+            state.filter,
+            TaskFilter {
+                status: Some(ReportStatus::Overdue),
+                index: Some(IndexKind::Papi),
+                overdue_only: true,
+                due_within_days: Some(7),
+                query: String::new(),
+            }
+        );
+        assert!(state.apply(OverviewAction::ClearFilters).filter.is_empty());
+    }
+
+    #[test]
+    fn logging_in_as_someone_else_starts_afresh() {
+        let state = OverviewState::default()
+            .apply(OverviewAction::ShowView(View::Indicators))
+            .apply(OverviewAction::Loaded(0, Box::new(sample_overview())))
+            .apply(OverviewAction::FilterOverdue(true))
+            .apply(OverviewAction::SessionChanged);
+        assert_eq!(state.chosen_view, None);
+        assert_eq!(state.load, OverviewLoad::Loading);
+        assert!(state.filter.is_empty());
+    }
+}

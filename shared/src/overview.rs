@@ -1,0 +1,360 @@
+//! What the app's overview screens show, computed from a period's [`Report`]: the unit's task
+//! list with its filters, the reminder of reports due (7, 3 and 1 days ahead, and overdue), the
+//! office dashboard's completion per index, section and unit, and the table of indicators
+//! (every numeric target with the actual each unit reported).
+//!
+//! Pure functions over plain values, so the frontend (wasm32) and the tests share them; the
+//! [`Overview`] value crosses IPC from the app to the frontend.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Date, PeriodId};
+use crate::plan::{IndexKind, TaskId};
+use crate::record::Verdict;
+use crate::report::{
+    ActualReport, Completion, Report, ReportStatus, ReportUnit, SectionReport, TaskReport,
+    UnitReport,
+};
+use crate::vietnamese::matches_query;
+
+/// A period's state of the plan as one user may see it: the own unit's tasks for staff, every
+/// unit's for the office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// The period's report, scoped to what the user follows.
+    pub report: Report,
+    /// The periods that can be chosen (the year's four, with their deadlines).
+    pub periods: Vec<PeriodChoice>,
+    /// The user's own unit code.
+    pub own_unit: String,
+    /// Whether the report covers every unit (the office) or only the own unit.
+    pub all_units: bool,
+    /// The user may accept or return reports.
+    pub can_review: bool,
+    /// The user may add and edit tasks of the plan.
+    pub can_edit_plan: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodChoice {
+    pub period: PeriodId,
+    /// "Quý III/2026".
+    pub label: String,
+    pub deadline: Date,
+}
+
+/// Whether `unit` has reported on the task for the period: a result is written, or the task
+/// does not apply to it.
+pub fn is_reported(unit: &UnitReport) -> bool {
+    unit.status == ReportStatus::NotApplicable || !unit.result.trim().is_empty()
+}
+
+/// How close a period's deadline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderLevel {
+    /// The deadline has passed.
+    Overdue,
+    /// Due today or tomorrow.
+    DueIn1,
+    /// Due within 3 days.
+    DueIn3,
+    /// Due within 7 days.
+    DueIn7,
+}
+
+impl ReminderLevel {
+    /// The level for a deadline `days_left` days away, `None` when more than 7 days remain.
+    pub fn for_days_left(days_left: i64) -> Option<ReminderLevel> {
+        match days_left {
+            ..=-1 => Some(ReminderLevel::Overdue),
+            0..=1 => Some(ReminderLevel::DueIn1),
+            2..=3 => Some(ReminderLevel::DueIn3),
+            4..=7 => Some(ReminderLevel::DueIn7),
+            _ => None,
+        }
+    }
+}
+
+/// A reminder that reports are due (or overdue) for the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub period: PeriodId,
+    pub deadline: Date,
+    /// Negative once the deadline has passed.
+    pub days_left: i64,
+    pub level: ReminderLevel,
+    /// Task reports (one per task and unit) still without a result.
+    pub n_pending: usize,
+}
+
+impl Reminder {
+    /// "Báo cáo Quý IV/2026 đến hạn ngày 14/12/2026 (còn 3 ngày): 12 báo cáo nhiệm vụ chưa có
+    /// kết quả." or "… đã quá hạn 2 ngày …".
+    pub fn message(&self) -> String {
+        let when = match self.days_left {
+            ..=-1 => format!("đã quá hạn {} ngày", -self.days_left),
+            0 => "hạn là hôm nay".to_string(),
+            1 => "còn 1 ngày".to_string(),
+            n => format!("còn {n} ngày"),
+        };
+        format!(
+            "Báo cáo {} đến hạn ngày {} ({when}): {} báo cáo nhiệm vụ chưa có kết quả.",
+            self.period.label(),
+            self.deadline,
+            self.n_pending
+        )
+    }
+}
+
+/// The reminder for `report`'s period: when its deadline is 7 days away or less (or past) and
+/// some task report has no result yet.
+pub fn reminder(report: &Report) -> Option<Reminder> {
+    let days_left = report.today.days_until(report.deadline);
+    let level = ReminderLevel::for_days_left(days_left)?;
+    let n_pending = unit_reports(report)
+        .filter(|(_, u)| !is_reported(u))
+        .count();
+    (n_pending > 0).then_some(Reminder {
+        period: report.period,
+        deadline: report.deadline,
+        days_left,
+        level,
+        n_pending,
+    })
+}
+
+/// Every (task, unit report) pair of the report, in plan order.
+pub fn unit_reports(report: &Report) -> impl Iterator<Item = (&TaskReport, &UnitReport)> {
+    report
+        .indexes
+        .iter()
+        .flat_map(|i| &i.sections)
+        .flat_map(|s| &s.tasks)
+        .flat_map(|t| t.units.iter().map(move |u| (t, u)))
+}
+
+/// One unit's totals for the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitSummary {
+    pub unit: ReportUnit,
+    /// Over the tasks the unit reports on (not applicable ones left out).
+    pub completion: Completion,
+    /// Task reports without a result yet.
+    pub n_pending: usize,
+    pub n_accepted: usize,
+    pub n_returned: usize,
+}
+
+/// Totals per unit, in the order units first appear in the report (the registry's order).
+pub fn unit_summaries(report: &Report) -> Vec<UnitSummary> {
+    let mut out: Vec<UnitSummary> = Vec::new();
+    for (_, unit) in unit_reports(report) {
+        let idx = match out.iter().position(|s| s.unit.code == unit.unit_code) {
+            Some(idx) => idx,
+            None => {
+                out.push(UnitSummary {
+                    unit: ReportUnit {
+                        code: unit.unit_code.clone(),
+                        name: unit.unit_name.clone(),
+                    },
+                    completion: Completion::default(),
+                    n_pending: 0,
+                    n_accepted: 0,
+                    n_returned: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let summary = &mut out[idx];
+        if unit.status != ReportStatus::NotApplicable {
+            summary.completion = summary.completion.plus(Completion {
+                n_done: usize::from(unit.status == ReportStatus::Done),
+                n_tasks: 1,
+                n_overdue: usize::from(unit.status == ReportStatus::Overdue),
+            });
+        }
+        summary.n_pending += usize::from(!is_reported(unit));
+        match unit.review.verdict {
+            Some(Verdict::Accepted) => summary.n_accepted += 1,
+            Some(Verdict::Returned) => summary.n_returned += 1,
+            Some(Verdict::Pending) | None => {}
+        }
+    }
+    out
+}
+
+/// One section's totals for the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionSummary {
+    pub index: IndexKind,
+    /// "I. CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH"; the index's title for tasks outside any section.
+    pub heading: String,
+    pub depth: usize,
+    /// Of the section's own tasks and those of its sub-sections.
+    pub completion: Completion,
+}
+
+/// Totals per section, depth first, leaving out sections without counted tasks.
+pub fn section_summaries(report: &Report) -> Vec<SectionSummary> {
+    let mut out = Vec::new();
+    for index in &report.indexes {
+        for (pos, section) in index.sections.iter().enumerate() {
+            // A section's totals include the sub-sections that follow it deeper.
+            let completion = index.sections[pos..]
+                .iter()
+                .enumerate()
+                .take_while(|(n, s)| *n == 0 || s.depth > section.depth)
+                .flat_map(|(_, s)| &s.tasks)
+                .fold(Completion::default(), |sum, t| sum.plus(t.completion()));
+            if completion.n_tasks == 0 {
+                continue;
+            }
+            let heading = match section.heading() {
+                h if h.is_empty() => index.title.clone(),
+                h => h,
+            };
+            out.push(SectionSummary {
+                index: index.index,
+                heading,
+                depth: section.depth,
+                completion,
+            });
+        }
+    }
+    out
+}
+
+/// The filters of the task list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// Tasks where some unit in view has this status.
+    pub status: Option<ReportStatus>,
+    pub index: Option<IndexKind>,
+    /// Only tasks some unit has not finished after the deadline.
+    pub overdue_only: bool,
+    /// Only tasks with a report still to write whose deadline is at most this many days away
+    /// (and not past).
+    pub due_within_days: Option<i64>,
+    /// Words of the code, title or content, diacritics ignored.
+    pub query: String,
+}
+
+impl TaskFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == TaskFilter::default()
+    }
+
+    /// Whether `task` of `report` passes every filter.
+    pub fn matches(&self, report: &Report, index: IndexKind, task: &TaskReport) -> bool {
+        if self.index.is_some_and(|i| i != index) {
+            return false;
+        }
+        if let Some(status) = self.status {
+            if !task.units.iter().any(|u| u.status == status) {
+                return false;
+            }
+        }
+        if self.overdue_only && !task.units.iter().any(|u| u.status == ReportStatus::Overdue) {
+            return false;
+        }
+        if let Some(days) = self.due_within_days {
+            let days_left = report.today.days_until(report.deadline);
+            let pending = task.units.iter().any(|u| !is_reported(u));
+            if !(pending && (0..=days).contains(&days_left)) {
+                return false;
+            }
+        }
+        let query = self.query.trim();
+        query.is_empty()
+            || matches_query(
+                &format!("{} {} {}", task.code, task.title, task.content),
+                query,
+            )
+    }
+
+    /// The sections of `report` with only the tasks that pass, empty sections left out.
+    pub fn apply<'r>(&self, report: &'r Report) -> Vec<(IndexKind, FilteredSection<'r>)> {
+        let mut out = Vec::new();
+        for index in &report.indexes {
+            for section in &index.sections {
+                let tasks: Vec<&TaskReport> = section
+                    .tasks
+                    .iter()
+                    .filter(|t| self.matches(report, index.index, t))
+                    .collect();
+                if !tasks.is_empty() {
+                    out.push((index.index, FilteredSection { section, tasks }));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A section with the tasks that passed a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilteredSection<'r> {
+    pub section: &'r SectionReport,
+    pub tasks: Vec<&'r TaskReport>,
+}
+
+/// One numeric target of one task with one unit's actual for the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub index: IndexKind,
+    pub task_id: TaskId,
+    pub task_code: String,
+    pub task_title: String,
+    pub unit: ReportUnit,
+    pub actual: ActualReport,
+}
+
+/// Every target of every task with each reporting unit's actual, in plan order.
+pub fn indicators(report: &Report) -> Vec<IndicatorRow> {
+    let mut out = Vec::new();
+    for index in &report.indexes {
+        for task in index.sections.iter().flat_map(|s| &s.tasks) {
+            for unit in &task.units {
+                for actual in &unit.actuals {
+                    out.push(IndicatorRow {
+                        index: index.index,
+                        task_id: task.task_id.clone(),
+                        task_code: task.code.clone(),
+                        task_title: task.title.clone(),
+                        unit: ReportUnit {
+                            code: unit.unit_code.clone(),
+                            name: unit.unit_name.clone(),
+                        },
+                        actual: actual.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How many indicator rows are met, not met, and without an actual yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorTotals {
+    pub n_met: usize,
+    pub n_not_met: usize,
+    pub n_missing: usize,
+}
+
+pub fn indicator_totals(rows: &[IndicatorRow]) -> IndicatorTotals {
+    let mut totals = IndicatorTotals::default();
+    for row in rows {
+        match (row.actual.actual, row.actual.met) {
+            (None, _) => totals.n_missing += 1,
+            (Some(_), Some(true)) => totals.n_met += 1,
+            (Some(_), Some(false)) => totals.n_not_met += 1,
+            (Some(_), None) => {}
+        }
+    }
+    totals
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,337 @@
+//! Building a [`Report`] from the plan and the units' Automerge documents.
+
+use automerge::Automerge;
+
+use super::model::{
+    ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
+    SectionReport, TaskReport, UnitReport,
+};
+
+use crate::calendar::{CalendarConfig, Date, PeriodId};
+use crate::documents::records::{self, TaskStatus};
+use crate::documents::review;
+use crate::documents::DocumentError;
+use crate::plan::{Appendix, Plan, Section, Task, TaskId};
+use crate::vietnamese::formal_date_line;
+
+/// One unit's documents for the report's year.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitDocuments<'a> {
+    /// The unit's code in the registry ("QLHT").
+    pub code: &'a str,
+    /// The unit's name ("Phòng Quản lý hạ tầng").
+    pub name: &'a str,
+    pub records: &'a Automerge,
+    /// The office's review document; `None` reads as "not appraised".
+    pub review: Option<&'a Automerge>,
+}
+
+/// Which units a report covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The consolidated report of every unit.
+    AllUnits,
+    /// One unit's report, by unit code.
+    Unit(String),
+}
+
+/// What a report is built from.
+#[derive(Debug, Clone)]
+pub struct ReportRequest<'a> {
+    pub plan: &'a Plan,
+    pub period: PeriodId,
+    pub calendar: &'a CalendarConfig,
+    /// The day the report is made: its date line, and what counts as overdue.
+    pub today: Date,
+    /// Every unit's documents, in the order units are listed (the registry's).
+    pub units: &'a [UnitDocuments<'a>],
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    #[error("unit {0} has no records for this year")]
+    UnknownUnit(String),
+    #[error("the records of unit {unit} are for {found}, not {expected}")]
+    WrongYear {
+        unit: String,
+        found: i32,
+        expected: i32,
+    },
+    #[error("reading the documents of unit {unit}: {source}")]
+    Document {
+        unit: String,
+        #[source]
+        source: DocumentError,
+    },
+}
+
+/// Builds the report described by `request`.
+pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
+    let units: Vec<&UnitDocuments<'_>> = match &request.scope {
+        Scope::AllUnits => request.units.iter().collect(),
+        Scope::Unit(code) => {
+            let unit = request
+                .units
+                .iter()
+                .find(|u| u.code == code)
+                .ok_or_else(|| ReportError::UnknownUnit(code.clone()))?;
+            vec![unit]
+        }
+    };
+    let mut readers = Vec::with_capacity(units.len());
+    for unit in units {
+        readers.push(UnitReader::new(unit, request.period.year)?);
+    }
+    let builder = Builder {
+        request,
+        readers: &readers,
+        keep_empty_sections: request.scope == Scope::AllUnits,
+    };
+    let mut indexes = Vec::new();
+    for appendix in &request.plan.appendices {
+        indexes.push(builder.index(appendix)?);
+    }
+    let completion = indexes
+        .iter()
+        .fold(Completion::default(), |sum, i| sum.plus(i.completion));
+    let plan = request.plan;
+    let today = request.today;
+    Ok(Report {
+        period: request.period,
+        deadline: request.calendar.deadline(request.period),
+        today,
+        issuer: plan.issuer.to_uppercase(),
+        unit: match &request.scope {
+            Scope::AllUnits => None,
+            Scope::Unit(_) => readers.first().map(|r| ReportUnit {
+                code: r.unit.code.to_string(),
+                name: r.unit.name.to_string(),
+            }),
+        },
+        date_line: formal_date_line(
+            &plan.place,
+            today.year,
+            u32::from(today.month),
+            u32::from(today.day),
+        ),
+        title: "BÁO CÁO".to_string(),
+        subtitle: subtitle(plan, request.period),
+        indexes,
+        completion,
+    })
+}
+
+/// "Kết quả thực hiện Kế hoạch số 12/KH-SXD duy trì, cải thiện ... – Quý III/2026".
+fn subtitle(plan: &Plan, period: PeriodId) -> String {
+    // A plan not yet numbered prints "/KH-SXD": leave the number out then.
+    let numbered = plan
+        .number
+        .split('/')
+        .next()
+        .is_some_and(|n| n.chars().any(|c| c.is_ascii_digit()));
+    let number = if numbered {
+        format!(" số {}", plan.number)
+    } else {
+        String::new()
+    };
+    // "Duy trì, ..." reads "duy trì, ..." inside the sentence; an acronym ("PAR ...") stays.
+    let mut chars = plan.title.chars();
+    let title = match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => first
+            .to_lowercase()
+            .chain(plan.title.chars().skip(1))
+            .collect(),
+        _ => plan.title.clone(),
+    };
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" {title}")
+    };
+    format!(
+        "Kết quả thực hiện Kế hoạch{number}{title} – {}",
+        period.label()
+    )
+}
+
+/// One unit's documents with the tasks its records hold.
+struct UnitReader<'a> {
+    unit: &'a UnitDocuments<'a>,
+    tasks: Vec<TaskId>,
+}
+
+impl<'a> UnitReader<'a> {
+    fn new(unit: &'a UnitDocuments<'a>, year: i32) -> Result<UnitReader<'a>, ReportError> {
+        let wrap = |source| ReportError::Document {
+            unit: unit.code.to_string(),
+            source,
+        };
+        let (_, found) = records::owner(unit.records).map_err(wrap)?;
+        if found != year {
+            return Err(ReportError::WrongYear {
+                unit: unit.code.to_string(),
+                found,
+                expected: year,
+            });
+        }
+        let tasks = records::task_ids(unit.records).map_err(wrap)?;
+        Ok(UnitReader { unit, tasks })
+    }
+}
+
+struct Builder<'r> {
+    request: &'r ReportRequest<'r>,
+    readers: &'r [UnitReader<'r>],
+    keep_empty_sections: bool,
+}
+
+impl Builder<'_> {
+    fn index(&self, appendix: &Appendix) -> Result<IndexReport, ReportError> {
+        let mut sections = Vec::new();
+        if !appendix.tasks.is_empty() {
+            let tasks = self.tasks(&appendix.tasks)?;
+            if self.keep_empty_sections || !tasks.is_empty() {
+                sections.push(SectionReport {
+                    code: String::new(),
+                    title: String::new(),
+                    depth: 0,
+                    tasks,
+                });
+            }
+        }
+        for section in &appendix.sections {
+            self.section(section, 0, &mut sections)?;
+        }
+        let completion = sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .fold(Completion::default(), |sum, t| sum.plus(t.completion()));
+        Ok(IndexReport {
+            index: appendix.index,
+            title: appendix.title.clone(),
+            sections,
+            completion,
+        })
+    }
+
+    /// Appends `section` and its sub-sections (depth first); without `keep_empty_sections` a
+    /// section is kept only when it or a sub-section has a task.
+    fn section(
+        &self,
+        section: &Section,
+        depth: usize,
+        out: &mut Vec<SectionReport>,
+    ) -> Result<(), ReportError> {
+        let start = out.len();
+        out.push(SectionReport {
+            code: section.code.clone(),
+            title: section.title.clone(),
+            depth,
+            tasks: self.tasks(&section.tasks)?,
+        });
+        for sub in &section.sections {
+            self.section(sub, depth + 1, out)?;
+        }
+        if !self.keep_empty_sections && out[start..].iter().all(|s| s.tasks.is_empty()) {
+            out.truncate(start);
+        }
+        Ok(())
+    }
+
+    /// The tasks reported on; without `keep_empty_sections`, only those a unit in scope reports.
+    fn tasks(&self, tasks: &[Task]) -> Result<Vec<TaskReport>, ReportError> {
+        let mut out = Vec::new();
+        for task in tasks {
+            let mut units = Vec::new();
+            for reader in self.readers {
+                if reader.tasks.contains(&task.id) {
+                    units.push(self.unit(reader, task)?);
+                }
+            }
+            if units.is_empty() && !self.keep_empty_sections {
+                continue;
+            }
+            let lead = if task.lead_text.is_empty() {
+                task.lead.join("; ")
+            } else {
+                task.lead_text.clone()
+            };
+            out.push(TaskReport {
+                task_id: task.id.clone(),
+                code: task.code.clone(),
+                title: task.title.clone(),
+                content: task.content.clone(),
+                lead,
+                units,
+            });
+        }
+        Ok(out)
+    }
+
+    fn unit(&self, reader: &UnitReader<'_>, task: &Task) -> Result<UnitReport, ReportError> {
+        let unit = reader.unit;
+        let wrap = |source| ReportError::Document {
+            unit: unit.code.to_string(),
+            source,
+        };
+        let period = self.request.period;
+        let record = records::read(unit.records, &task.id).map_err(wrap)?;
+        let recorded = record.status.current().copied();
+        let past_deadline = self.request.today > self.request.calendar.deadline(period);
+        let status = match recorded {
+            Some(TaskStatus::Done) => ReportStatus::Done,
+            Some(TaskStatus::NotApplicable) => ReportStatus::NotApplicable,
+            _ if past_deadline => ReportStatus::Overdue,
+            Some(TaskStatus::InProgress) => ReportStatus::InProgress,
+            Some(TaskStatus::NotStarted) | None => ReportStatus::NotStarted,
+        };
+        let period_record = record.periods.iter().find(|p| p.period == period);
+        let text = |f: fn(&records::PeriodRecord) -> &String| {
+            period_record.map(f).cloned().unwrap_or_default()
+        };
+        let actuals = task
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(target_idx, target)| {
+                let versions = period_record
+                    .and_then(|p| p.actuals.iter().find(|(idx, _)| *idx == target_idx))
+                    .map(|(_, v)| v);
+                let actual = versions.and_then(|v| v.current()).copied();
+                ActualReport {
+                    target_idx,
+                    target: target.clone(),
+                    actual,
+                    met: actual.and_then(|a| target.is_met_by(a)),
+                    conflict: versions.is_some_and(|v| v.is_conflict()),
+                }
+            })
+            .collect();
+        let review = match unit.review {
+            Some(doc) => match review::read(doc, &task.id, period) {
+                Ok(entry) => ReviewReport {
+                    verdict: entry.verdict.current().copied(),
+                    comment: entry.comment,
+                    by: entry.by,
+                },
+                // A task the office has not set up a review for is simply not appraised.
+                Err(DocumentError::Missing(_)) => ReviewReport::default(),
+                Err(err) => return Err(wrap(err)),
+            },
+            None => ReviewReport::default(),
+        };
+        Ok(UnitReport {
+            unit_code: unit.code.to_string(),
+            unit_name: unit.name.to_string(),
+            status,
+            status_conflict: record.status.is_conflict(),
+            progress: record.progress.current().copied(),
+            result: text(|p| &p.result),
+            difficulties: text(|p| &p.difficulties),
+            proposals: text(|p| &p.proposals),
+            actuals,
+            review,
+        })
+    }
+}
