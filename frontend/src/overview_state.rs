@@ -248,7 +248,8 @@ mod tests {
 
     #[test]
     fn another_period_loads_and_its_failure_shows() {
-        let loaded = OverviewState::default().apply(OverviewAction::Loaded(0, Box::new(sample_overview())));
+        let loaded =
+            OverviewState::default().apply(OverviewAction::Loaded(0, Box::new(sample_overview())));
         let shown = loaded.overview().unwrap().report.period;
         let other = PeriodId {
             year: shown.year - 1,

@@ -6,7 +6,7 @@
 
 use automerge::Automerge;
 use client::{Client, DocInfo};
-use shared::calendar::{CalendarConfig, PeriodId};
+use shared::calendar::{CalendarConfig, Date, PeriodId, PeriodKind};
 use shared::documents::DocumentKind;
 use shared::overview::{Overview, PeriodChoice};
 use shared::report::{self, ReportRequest, Scope, UnitDocuments};
@@ -44,9 +44,9 @@ pub async fn build(
         .ok_or_else(|| CommandError::from(client::ClientError::NotLoggedIn))?;
     let today = today();
     let calendar = CalendarConfig::default();
-    let period = period.unwrap_or_else(|| calendar.next_due(today));
     let all_units = session.role != "staff";
     let docs = client.documents();
+    let period = period.unwrap_or_else(|| default_period(&docs, &calendar, today));
     let mut units = Vec::new();
     for info in docs.iter().filter(|d| {
         d.kind == DocumentKind::Records
@@ -111,6 +111,31 @@ pub async fn build(
     })
 }
 
+/// The next period due, when its year has records; else the latest year with records (a plan
+/// published for years that have passed, or not yet for the coming one).
+pub fn default_period(docs: &[DocInfo], calendar: &CalendarConfig, today: Date) -> PeriodId {
+    let due = calendar.next_due(today);
+    let years: Vec<i32> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Records)
+        .filter_map(|d| d.year)
+        .collect();
+    if years.is_empty() || years.contains(&due.year) {
+        return due;
+    }
+    let before: Option<i32> = years.iter().copied().filter(|y| *y < due.year).max();
+    match before {
+        Some(year) => PeriodId {
+            year,
+            kind: PeriodKind::Year,
+        },
+        None => PeriodId {
+            year: years.iter().copied().min().unwrap_or(due.year),
+            kind: PeriodKind::Q1,
+        },
+    }
+}
+
 /// The periods of every year with records on this laptop (and of `current`'s year).
 fn periods(docs: &[DocInfo], current: PeriodId, calendar: &CalendarConfig) -> Vec<PeriodChoice> {
     let mut years: Vec<i32> = docs
@@ -130,4 +155,36 @@ fn periods(docs: &[DocInfo], current: PeriodId, calendar: &CalendarConfig) -> Ve
             deadline: calendar.deadline(period),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use client::{Access, DocumentId};
+
+    fn records(year: i32) -> DocInfo {
+        DocInfo {
+            id: DocumentId::try_from(vec![7; 16]).unwrap(),
+            kind: DocumentKind::Records,
+            unit: Some("QLHT".into()),
+            unit_name: None,
+            year: Some(year),
+            access: Access::Write,
+        }
+    }
+
+    #[test]
+    fn the_default_period_is_the_next_due_one_with_records() {
+        let calendar = CalendarConfig::default();
+        let on = |y, m, d| Date::new(y, m, d).unwrap();
+        let period = |docs: &[DocInfo], today| default_period(docs, &calendar, today).to_string();
+        assert_eq!(period(&[records(2026)], on(2026, 11, 28)), "2026");
+        assert_eq!(period(&[records(2026)], on(2026, 7, 1)), "2026-Q3");
+        // After the last 2026 deadline, with no 2027 records yet: the 2026 year report.
+        assert_eq!(period(&[records(2026)], on(2026, 12, 20)), "2026");
+        assert_eq!(period(&[records(2026)], on(2028, 2, 1)), "2026");
+        // Records only for a later year: its first period.
+        assert_eq!(period(&[records(2027)], on(2026, 5, 1)), "2027-Q1");
+        assert_eq!(period(&[], on(2026, 5, 1)), "2026-H1");
+    }
 }

@@ -107,7 +107,12 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
         (None, false) => "Nhiệm vụ của đơn vị".to_string(),
     };
     let summary = if n_shown == n_total {
-        format!("{n_total} nhiệm vụ · {}", report.completion.text())
+        format!(
+            "{n_total} nhiệm vụ · hoàn thành {}/{} ({}%)",
+            report.completion.n_done,
+            report.completion.n_tasks,
+            crate::overview_labels::percent(report.completion)
+        )
     } else {
         format!("{n_shown}/{n_total} nhiệm vụ khớp bộ lọc")
     };

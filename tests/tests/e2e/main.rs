@@ -4,6 +4,7 @@
 //! when `PLANSYNC_E2E=1`; otherwise each prints that it was skipped. `scripts/e2e.sh` builds the
 //! app and runs them.
 
+mod appraisal;
 mod plan_view;
 mod sync_bar;
 mod task_record;

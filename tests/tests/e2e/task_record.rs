@@ -334,9 +334,17 @@ fn staff_edit_offline_reaches_the_office() {
     );
 }
 
-/// Clicks the task's row and waits for its record to load.
-async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
+/// Clicks the task's row in the plan and waits for its record to load (logged-in users open on
+/// their task list or the dashboard: the "Kế hoạch" tab shows the plan).
+pub(crate) async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
     let row = format!(".task-row[data-task-id=\"{}\"]", task_id.0);
+    if client.find_all(Locator::Css(&row)).await?.is_empty() {
+        client
+            .find(Locator::Css("#tab-plan"))
+            .await?
+            .click()
+            .await?;
+    }
     client.find(Locator::Css(&row)).await?.click().await?;
     wait_for("the task's record", Duration::from_secs(30), || async {
         Ok((!client

@@ -1,0 +1,442 @@
+//! Scenario through three app windows, one after another, against one real server:
+//! 1. A unit's staff member (QLHT) opens the app on "Nhiệm vụ của đơn vị", finds a task by
+//!    typing words without diacritics, and while the server is down writes the period's result
+//!    on its task page; once the server is back the page says it is synced.
+//! 2. The office's reviewer opens the app on the dashboard, goes to every unit's tasks, opens
+//!    QLHT's record of the task, reads the result written offline, and returns the report with a
+//!    comment.
+//! 3. The staff member opens the app again: the task list marks the task "Trả lại" and the task
+//!    page shows the comment.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context;
+use fantoccini::{Client, Locator};
+use shared::calendar::PeriodId;
+use shared::documents::records;
+use shared::documents::review::Verdict;
+use shared::vietnamese::fold;
+use shared::TaskId;
+use tests::laptop::{eventually, Laptop};
+use tests::server::{TestServer, PASSWORD};
+
+use crate::sync_bar::{sync_state, with_app};
+use crate::{save_screenshot, texts, wait_for};
+
+const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
+const RESULT: &str = "Đã tổ chức 3 lớp tập huấn về cải cách hành chính cho công chức";
+const COMMENT: &str = "Bổ sung danh sách học viên và tài liệu kiểm chứng";
+
+async fn wait_up_to_date(client: &Client) -> anyhow::Result<()> {
+    wait_for(
+        "the app to be up to date",
+        Duration::from_secs(60),
+        || async {
+            Ok(sync_state(client)
+                .await?
+                .starts_with(UP_TO_DATE)
+                .then_some(()))
+        },
+    )
+    .await
+}
+
+/// The row of `task_id` in the overview task list.
+fn row_css(task_id: &TaskId) -> String {
+    format!(".unit-task[data-task-id=\"{}\"]", task_id.0)
+}
+
+/// Types `words` in the header's search box (replacing what is there).
+async fn search(client: &Client, words: &str) -> anyhow::Result<()> {
+    let search = client.find(Locator::Css("#search")).await?;
+    search.clear().await?;
+    search.send_keys(words).await?;
+    Ok(())
+}
+
+/// Waits until the task list shows exactly the rows for `task_id` among its rows.
+async fn wait_for_row(client: &Client, task_id: &TaskId) -> anyhow::Result<Vec<String>> {
+    wait_for(
+        "the task in the filtered list",
+        Duration::from_secs(30),
+        || async {
+            let mut ids = Vec::new();
+            for row in client.find_all(Locator::Css(".unit-task")).await? {
+                ids.push(row.attr("data-task-id").await?.unwrap_or_default());
+            }
+            Ok(ids.contains(&task_id.0).then_some(ids))
+        },
+    )
+    .await
+}
+
+#[test]
+fn the_office_returns_a_report_and_the_unit_sees_why() {
+    let Some(app) = crate::e2e_app("the_office_returns_a_report_and_the_unit_sees_why") else {
+        return;
+    };
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thu", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let staff_dir = tempfile::tempdir().expect("a temporary data directory");
+    let office_dir = tempfile::tempdir().expect("a temporary data directory");
+    let env_of = |dir: &tempfile::TempDir, user: &str| {
+        [
+            ("PLANSYNC_DATA_DIR", dir.path().as_os_str().to_owned()),
+            ("PLANSYNC_SERVER", url.clone().into()),
+            ("PLANSYNC_USER", user.into()),
+            ("PLANSYNC_PASSWORD", PASSWORD.into()),
+        ]
+    };
+    // The task and period the scenario works on, found in the first window.
+    let chosen: Mutex<Option<(TaskId, String, PeriodId)>> = Mutex::new(None);
+
+    // 1. Staff: find the task without diacritics, write the result offline.
+    let live = &mut server;
+    let chosen_ref = &chosen;
+    let url_ref = &url;
+    with_app(
+        &app,
+        &env_of(&staff_dir, "lan"),
+        "e2e-appraisal-staff-failure.png",
+        |client| async move {
+            let laptop = Laptop::login(url_ref, "lan").await;
+            laptop.wait_up_to_date(Duration::from_secs(30)).await;
+            let records_doc = laptop.doc("records", "QLHT");
+            let task_ids = laptop
+                .client
+                .with_doc(&records_doc, records::task_ids)
+                .await??;
+            let plan = laptop.client.plan().await?.context("the plan is here")?;
+            // A task of QLHT whose title has diacritics to leave out.
+            let (_, task) = plan
+                .tasks()
+                .into_iter()
+                .find(|(_, t)| task_ids.contains(&t.id) && fold(&t.title) != t.title)
+                .context("QLHT reports on a task with a Vietnamese title")?;
+            let task_id = task.id.clone();
+            let words: String = fold(&task.title)
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            laptop.client.shutdown().await;
+            eprintln!("task {task_id}: {:?}, searched as {words:?}", task.title);
+
+            wait_up_to_date(&client).await?;
+            let tabs = texts(&client, ".view-tab").await?;
+            assert_eq!(
+                tabs,
+                ["Nhiệm vụ của đơn vị", "Chỉ tiêu", "Kế hoạch"],
+                "staff open on their unit's tasks"
+            );
+            let title = texts(&client, "#unit-tasks .scope-title").await?;
+            assert_eq!(
+                title,
+                ["Nhiệm vụ của đơn vị — Phòng Quản lý hạ tầng"],
+                "{title:?}"
+            );
+            let n_rows = client.find_all(Locator::Css(".unit-task")).await?.len();
+            assert_eq!(n_rows, task_ids.len(), "one row per task of the unit");
+            save_screenshot(&client, "e2e-unit-tasks.png").await?;
+
+            search(&client, &words).await?;
+            let shown = wait_for_row(&client, &task_id).await?;
+            assert!(
+                shown.len() < n_rows,
+                "the search narrows the list: {} of {n_rows}",
+                shown.len()
+            );
+            // The overdue filter hides it (nothing is overdue before the deadline).
+            client
+                .find(Locator::Css("#filter-overdue"))
+                .await?
+                .click()
+                .await?;
+            wait_for("the overdue filter", Duration::from_secs(10), || async {
+                Ok(client
+                    .find_all(Locator::Css(&row_css(&task_id)))
+                    .await?
+                    .is_empty()
+                    .then_some(()))
+            })
+            .await?;
+            save_screenshot(&client, "e2e-unit-tasks-filtered.png").await?;
+            client
+                .find(Locator::Css("#filter-clear"))
+                .await?
+                .click()
+                .await?;
+            wait_for_row(&client, &task_id).await?;
+
+            client
+                .find(Locator::Css(&row_css(&task_id)))
+                .await?
+                .click()
+                .await?;
+            wait_for("the task's record", Duration::from_secs(30), || async {
+                Ok((!client
+                    .find_all(Locator::Css("#record-result"))
+                    .await?
+                    .is_empty())
+                .then_some(()))
+            })
+            .await?;
+            let period: PeriodId = client
+                .find(Locator::Css("#record-period"))
+                .await?
+                .prop("value")
+                .await?
+                .context("the period selector has a value")?
+                .parse()?;
+
+            live.kill();
+            wait_for(
+                "the app to notice the server is gone",
+                Duration::from_secs(60),
+                || async {
+                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
+                },
+            )
+            .await?;
+            client
+                .execute(
+                    "document.getElementById('record-result').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await?;
+            client
+                .find(Locator::Css("#record-result"))
+                .await?
+                .send_keys(RESULT)
+                .await?;
+            wait_for(
+                "the edit to be saved on the laptop",
+                Duration::from_secs(15),
+                || async {
+                    Ok(texts(&client, "#record-save")
+                        .await?
+                        .into_iter()
+                        .find(|t| t == "Đã lưu trên máy, chờ gửi"))
+                },
+            )
+            .await?;
+            live.start();
+            wait_for(
+                "the edit to be synced once the server is back",
+                Duration::from_secs(60),
+                || async {
+                    Ok(texts(&client, "#record-save")
+                        .await?
+                        .into_iter()
+                        .find(|t| t == "Đã đồng bộ"))
+                },
+            )
+            .await?;
+            // The list follows the edit: the task now has its result.
+            let line = texts(&client, &format!("{} .report-state", row_css(&task_id))).await?;
+            eprintln!("row after the edit: {line:?}");
+            *chosen_ref.lock().unwrap() = Some((task_id, task.title.clone(), period));
+            Ok(())
+        },
+    );
+    let (task_id, title, period) = chosen.lock().unwrap().clone().expect("step 1 chose a task");
+
+    // 2. Office: the dashboard, then QLHT's record of the task, returned with a comment.
+    let task_ref = &task_id;
+    with_app(
+        &app,
+        &env_of(&office_dir, "thu"),
+        "e2e-appraisal-office-failure.png",
+        |client| async move {
+            wait_up_to_date(&client).await?;
+            wait_for("the dashboard", Duration::from_secs(30), || async {
+                Ok((!client
+                    .find_all(Locator::Css("#chart-units .bar"))
+                    .await?
+                    .is_empty())
+                .then_some(()))
+            })
+            .await?;
+            let tabs = texts(&client, ".view-tab").await?;
+            assert_eq!(
+                tabs,
+                ["Tổng quan", "Nhiệm vụ các đơn vị", "Chỉ tiêu", "Kế hoạch"]
+            );
+            let units = texts(&client, "#table-units tbody tr").await?;
+            assert!(
+                units.iter().any(|u| u.starts_with("Phòng Quản lý hạ tầng")),
+                "every unit has a row: {units:?}"
+            );
+            save_screenshot(&client, "e2e-dashboard.png").await?;
+            client
+                .find(Locator::Css("#tab-indicators"))
+                .await?
+                .click()
+                .await?;
+            wait_for("the indicators", Duration::from_secs(30), || async {
+                Ok(texts(&client, "#indicators-summary")
+                    .await?
+                    .into_iter()
+                    .next())
+            })
+            .await?;
+            save_screenshot(&client, "e2e-indicators.png").await?;
+
+            client
+                .find(Locator::Css("#tab-unit-tasks"))
+                .await?
+                .click()
+                .await?;
+            search(&client, &fold(&title)).await?;
+            wait_for_row(&client, task_ref).await?;
+            client
+                .find(Locator::Css(&row_css(task_ref)))
+                .await?
+                .click()
+                .await?;
+            wait_for("the unit choice", Duration::from_secs(30), || async {
+                Ok((!client
+                    .find_all(Locator::Css("#record-unit"))
+                    .await?
+                    .is_empty())
+                .then_some(()))
+            })
+            .await?;
+            client
+                .find(Locator::Css("#record-unit"))
+                .await?
+                .select_by_value("QLHT")
+                .await?;
+            let shown = wait_for(
+                "QLHT's result written offline",
+                Duration::from_secs(30),
+                || async {
+                    let fields = client
+                        .find_all(Locator::Css(
+                            "#task-record[data-unit=\"QLHT\"] #record-result",
+                        ))
+                        .await?;
+                    match fields.first() {
+                        Some(field) => Ok(field.prop("value").await?.filter(|v| v == RESULT)),
+                        None => Ok(None),
+                    }
+                },
+            )
+            .await?;
+            assert_eq!(shown, RESULT, "the office app shows the staff's edit");
+            client
+                .execute(
+                    "document.getElementById('record-verdict').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await?;
+            // Returning without a comment is refused in plain words.
+            client
+                .find(Locator::Css("#verdict-return"))
+                .await?
+                .click()
+                .await?;
+            let refusal = texts(&client, "#record-verdict .field-error").await?;
+            assert_eq!(refusal, ["Ghi rõ lý do trả lại để đơn vị biết cần sửa gì."]);
+            client
+                .find(Locator::Css("#verdict-comment"))
+                .await?
+                .send_keys(COMMENT)
+                .await?;
+            client
+                .find(Locator::Css("#verdict-return"))
+                .await?
+                .click()
+                .await?;
+            let verdict = wait_for(
+                "the verdict on the page",
+                Duration::from_secs(30),
+                || async {
+                    let text = texts(&client, "#record-verdict").await?.join(" ");
+                    Ok((text.contains(COMMENT) && text.contains("Trả lại")).then_some(text))
+                },
+            )
+            .await?;
+            eprintln!("office verdict: {verdict:?}");
+            save_screenshot(&client, "e2e-appraisal-office.png").await?;
+            // The server holds the verdict before this window closes.
+            let staff = Laptop::login(url_ref, "lan").await;
+            let review_doc = staff.doc("review", "QLHT");
+            let comment = eventually(
+                Duration::from_secs(60),
+                "the verdict to reach the server",
+                || {
+                    let staff = &staff;
+                    let review_doc = review_doc.clone();
+                    async move {
+                        let entry = staff
+                            .client
+                            .read_review(&review_doc, task_ref, period)
+                            .await
+                            .ok()?;
+                        (entry.verdict.current() == Some(&Verdict::Returned))
+                            .then_some(entry.comment)
+                    }
+                },
+            )
+            .await;
+            assert_eq!(comment, COMMENT);
+            staff.client.shutdown().await;
+            Ok(())
+        },
+    );
+
+    // 3. Staff again: the list marks the task returned and its page says why.
+    with_app(
+        &app,
+        &env_of(&staff_dir, "lan"),
+        "e2e-appraisal-staff-sees-failure.png",
+        |client| async move {
+            wait_up_to_date(&client).await?;
+            let badge = format!("{} .verdict-badge.returned", row_css(task_ref));
+            let shown = wait_for(
+                "the returned badge in the task list",
+                Duration::from_secs(60),
+                || async { Ok(texts(&client, &badge).await?.into_iter().next()) },
+            )
+            .await?;
+            assert_eq!(shown, "Trả lại");
+            client
+                .find(Locator::Css(&row_css(task_ref)))
+                .await?
+                .click()
+                .await?;
+            let verdict = wait_for(
+                "the comment on the task page",
+                Duration::from_secs(30),
+                || async {
+                    let text = texts(&client, "#record-verdict").await?.join(" ");
+                    Ok(text.contains(COMMENT).then_some(text))
+                },
+            )
+            .await?;
+            assert!(
+                verdict.contains("Trả lại") && verdict.contains("thu"),
+                "{verdict:?}"
+            );
+            assert!(
+                client
+                    .find_all(Locator::Css("#verdict-accept"))
+                    .await?
+                    .is_empty(),
+                "staff cannot appraise"
+            );
+            client
+                .execute(
+                    "document.getElementById('record-verdict').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await?;
+            save_screenshot(&client, "e2e-appraisal-staff-sees.png").await?;
+            Ok(())
+        },
+    );
+}
