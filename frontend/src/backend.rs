@@ -65,6 +65,8 @@ pub trait Backend {
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;
     /// Accepts or returns a unit's report on a task for a period (office reviewers).
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()>;
+    /// Writes a period's report as DOCX or XLSX into a folder.
+    fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;
@@ -81,6 +83,25 @@ pub struct VerdictRequest {
     pub verdict: Verdict,
     /// Why a report is returned (required then); optional when accepting.
     pub comment: String,
+}
+
+/// A report to write.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportExportRequest {
+    pub period: PeriodId,
+    /// "docx" or "xlsx".
+    pub format: String,
+    /// One unit's report; `None` for the consolidated report.
+    pub unit: Option<String>,
+    /// Where to save; `None` for the Downloads folder.
+    pub folder: Option<String>,
+}
+
+/// A report written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ExportDone {
+    pub path: String,
+    pub summary: String,
 }
 
 /// A shared reference to the backend, passed down through a Yew context.

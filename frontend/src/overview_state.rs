@@ -21,6 +21,8 @@ pub enum View {
     Dashboard,
     /// "Chỉ tiêu": every numeric target with its actuals.
     Indicators,
+    /// "Báo cáo": exporting a period's report as DOCX or XLSX.
+    Export,
     /// "Kế hoạch": the plan as issued, appendix by appendix.
     Plan,
 }
@@ -33,6 +35,7 @@ impl View {
             View::UnitTasks => "Nhiệm vụ của đơn vị",
             View::Dashboard => "Tổng quan",
             View::Indicators => "Chỉ tiêu",
+            View::Export => "Báo cáo",
             View::Plan => "Kế hoạch",
         }
     }
@@ -43,6 +46,7 @@ impl View {
             View::UnitTasks => "unit-tasks",
             View::Dashboard => "dashboard",
             View::Indicators => "indicators",
+            View::Export => "export",
             View::Plan => "plan",
         }
     }
@@ -52,11 +56,12 @@ impl View {
     pub fn available(role: Option<&str>) -> &'static [View] {
         match role {
             None => &[View::Plan],
-            Some("staff") => &[View::UnitTasks, View::Indicators, View::Plan],
+            Some("staff") => &[View::UnitTasks, View::Indicators, View::Export, View::Plan],
             Some(_) => &[
                 View::Dashboard,
                 View::UnitTasks,
                 View::Indicators,
+                View::Export,
                 View::Plan,
             ],
         }

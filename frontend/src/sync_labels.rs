@@ -46,9 +46,11 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::ServerError => "Máy chủ báo lỗi",
         ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy",
         ErrorCode::Ipc => "Không liên lạc được với ứng dụng",
-        ErrorCode::NoPlan | ErrorCode::SeedFailed | ErrorCode::Unknown => {
-            return error.message.clone()
-        }
+        ErrorCode::CommentRequired => "Cần ghi nhận xét khi trả lại báo cáo",
+        ErrorCode::NoPlan
+        | ErrorCode::SeedFailed
+        | ErrorCode::ExportFailed
+        | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()
 }

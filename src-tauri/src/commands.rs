@@ -15,6 +15,7 @@ use tauri::State;
 use crate::app_state::{AppState, Credentials, SessionView};
 use crate::error::CommandError;
 use crate::records::{RecordUnits, RecordView};
+use crate::report_export::{ExportDone, ExportRequest};
 
 /// The synced plan when logged in and downloaded, else the plan stored on this machine.
 #[tauri::command]
@@ -88,6 +89,19 @@ pub async fn overview(
 ) -> Result<Overview, CommandError> {
     let plan = state.load_plan().await?;
     crate::overview::build(state.client(), &plan, period).await
+}
+
+/// Writes a period's report (DOCX or XLSX) into a folder (default: Downloads).
+#[tauri::command]
+pub async fn export_report(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> Result<ExportDone, CommandError> {
+    use tauri::Manager;
+    let plan = state.load_plan().await?;
+    let downloads = app.path().download_dir().ok();
+    crate::report_export::export_report(state.client(), &plan, request, downloads).await
 }
 
 /// Accepts or returns `unit`'s report of the task for `period`, with a comment.

@@ -18,6 +18,10 @@ pub enum ErrorCode {
     NoRecords,
     /// The unit does not report on the task (its records document has no entry for it).
     NotAssigned,
+    /// A returned report needs a comment saying what to fix.
+    CommentRequired,
+    /// A report could not be written; the message says why, in Vietnamese.
+    ExportFailed,
     /// The sync engine refused or failed: its own code, such as `bad_credentials`,
     /// `server_unreachable` or `unsynced_changes` (see `client::ClientError::code`).
     #[serde(untagged)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod launch;
 pub mod overview;
 pub mod records;
+pub mod report_export;
 pub mod seed;
 pub mod store;
 pub mod sync;
@@ -70,6 +71,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::edit_record,
             commands::overview,
             commands::set_verdict,
+            commands::export_report,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

@@ -9,7 +9,7 @@ use client::{Client, DocInfo};
 use shared::calendar::{CalendarConfig, Date, PeriodId, PeriodKind};
 use shared::documents::DocumentKind;
 use shared::overview::{Overview, PeriodChoice};
-use shared::report::{self, ReportRequest, Scope, UnitDocuments};
+use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
 use shared::Plan;
 
 use crate::error::{CommandError, ErrorCode};
@@ -42,16 +42,47 @@ pub async fn build(
     let session = client
         .session()
         .ok_or_else(|| CommandError::from(client::ClientError::NotLoggedIn))?;
-    let today = today();
     let calendar = CalendarConfig::default();
     let all_units = session.role != "staff";
     let docs = client.documents();
-    let period = period.unwrap_or_else(|| default_period(&docs, &calendar, today));
+    let period = period.unwrap_or_else(|| default_period(&docs, &calendar, today()));
+    let scope = if all_units {
+        Scope::AllUnits
+    } else {
+        Scope::Unit(session.unit.clone())
+    };
+    let report = build_report(client, plan, period, scope).await?;
+    Ok(Overview {
+        report,
+        periods: periods(&docs, period, &calendar),
+        own_unit: session.unit.clone(),
+        all_units,
+        can_review: session.role == "reviewer",
+        can_edit_plan: session.role == "plan-editor",
+    })
+}
+
+/// The report of `period` over the documents on this laptop: every unit's that has arrived, or
+/// one unit's (which must be here).
+pub async fn build_report(
+    client: &Client,
+    plan: &Plan,
+    period: PeriodId,
+    scope: Scope,
+) -> Result<Report, CommandError> {
+    let calendar = CalendarConfig::default();
+    let docs = client.documents();
+    let only = match &scope {
+        Scope::AllUnits => None,
+        Scope::Unit(code) => Some(code.clone()),
+    };
     let mut units = Vec::new();
     for info in docs.iter().filter(|d| {
         d.kind == DocumentKind::Records
             && d.year == Some(period.year)
-            && (all_units || d.unit.as_deref() == Some(session.unit.as_str()))
+            && only
+                .as_ref()
+                .is_none_or(|code| d.unit.as_ref() == Some(code))
     }) {
         let Some(code) = info.unit.clone() else {
             continue;
@@ -70,12 +101,12 @@ pub async fn build(
             review,
         });
     }
-    if !all_units && units.is_empty() {
+    if let (Some(code), true) = (&only, units.is_empty()) {
         return Err(CommandError::new(
             ErrorCode::NoRecords,
             format!(
-                "no records of {} for {} are on this laptop yet",
-                session.unit, period.year
+                "no records of {code} for {} are on this laptop yet",
+                period.year
             ),
         ));
     }
@@ -88,27 +119,15 @@ pub async fn build(
             review: u.review.as_ref(),
         })
         .collect();
-    let report = report::build(&ReportRequest {
+    report::build(&ReportRequest {
         plan,
         period,
         calendar: &calendar,
-        today,
+        today: today(),
         units: &documents,
-        scope: if all_units {
-            Scope::AllUnits
-        } else {
-            Scope::Unit(session.unit.clone())
-        },
+        scope,
     })
-    .map_err(|err| CommandError::new(ErrorCode::Storage, err.to_string()))?;
-    Ok(Overview {
-        report,
-        periods: periods(&docs, period, &calendar),
-        own_unit: session.unit.clone(),
-        all_units,
-        can_review: session.role == "reviewer",
-        can_edit_plan: session.role == "plan-editor",
-    })
+    .map_err(|err| CommandError::new(ErrorCode::Storage, err.to_string()))
 }
 
 /// The next period due, when its year has records; else the latest year with records (a plan

@@ -208,7 +208,7 @@ pub async fn review(
     }
     if verdict == Verdict::Returned && comment.trim().is_empty() {
         return Err(CommandError::new(
-            ErrorCode::Sync("comment_required"),
+            ErrorCode::CommentRequired,
             "a returned report needs a comment saying what to fix",
         ));
     }

@@ -46,6 +46,10 @@ pub enum ErrorCode {
     ReadOnly,
     /// The office accepted the period; the unit can no longer change it.
     PeriodLocked,
+    /// A returned report needs a comment.
+    CommentRequired,
+    /// A report could not be written (the message says why, in Vietnamese).
+    ExportFailed,
     /// The server answered with an error of its own.
     ServerError,
     /// A code this version of the user interface does not know (a newer application).

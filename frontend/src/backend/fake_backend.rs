@@ -9,10 +9,11 @@ use shared::overview::Overview;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
+use super::ExportDone;
 use super::{
     Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, SessionInfo, SessionView, Subscription, SyncStatus, TextField, VerdictRequest,
-    Version,
+    RecordView, ReportExportRequest, SessionInfo, SessionView, Subscription, SyncStatus, TextField,
+    VerdictRequest, Version,
 };
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
@@ -202,6 +203,14 @@ impl Backend for FakeBackend {
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
         self.verdicts.borrow_mut().push(request);
         Box::pin(ready(Ok(())))
+    }
+
+    fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {
+        let scope = request.unit.unwrap_or_else(|| "tong-hop".into());
+        Box::pin(ready(Ok(ExportDone {
+            path: format!("/tmp/bao-cao-{}-{scope}.{}", request.period, request.format),
+            summary: String::new(),
+        })))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

@@ -13,9 +13,10 @@ use shared::calendar::PeriodId;
 use shared::overview::Overview;
 use shared::{Plan, TaskId};
 
+use super::ExportDone;
 use super::{
     Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, SessionView, Subscription, SyncStatus, VerdictRequest,
+    RecordView, ReportExportRequest, SessionView, Subscription, SyncStatus, VerdictRequest,
 };
 
 #[wasm_bindgen]
@@ -55,6 +56,11 @@ struct TaskArgs {
 struct ReadRecordArgs {
     task_id: TaskId,
     unit: String,
+}
+
+#[derive(Serialize)]
+struct ExportArgs {
+    request: ReportExportRequest,
 }
 
 #[derive(Serialize)]
@@ -107,6 +113,10 @@ impl Backend for TauriBackend {
 
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
         Box::pin(call("set_verdict", request))
+    }
+
+    fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {
+        Box::pin(call("export_report", ExportArgs { request }))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

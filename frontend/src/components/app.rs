@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
 use crate::components::{
-    AppHeader, Dashboard, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog, PlanNav,
-    SessionMenu, SyncBar, TaskDetail, TaskList, UnitTasks, ViewTabs,
+    AppHeader, Dashboard, ExportPanel, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog,
+    PlanNav, SessionMenu, SyncBar, TaskDetail, TaskList, UnitTasks, ViewTabs,
 };
 use crate::overview_state::{OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
@@ -249,6 +249,9 @@ pub fn App(props: &AppProps) -> Html {
                 },
                 (OverviewLoad::Loaded(data), View::Dashboard) => html! {
                     <Dashboard overview={data.clone()} on_open={on_open.clone()} on_period={on_period.clone()} />
+                },
+                (OverviewLoad::Loaded(data), View::Export) => html! {
+                    <ExportPanel overview={data.clone()} on_period={on_period.clone()} />
                 },
                 (OverviewLoad::Loaded(data), _) => html! {
                     <IndicatorsTable overview={data.clone()} on_open={on_open.clone()} on_period={on_period.clone()} />

@@ -35,6 +35,8 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
             "Kế hoạch sẽ được tải về khi máy kết nối được với máy chủ; màn hình tự cập nhật khi tải xong.",
         ),
         ErrorCode::Unknown
+        | ErrorCode::CommentRequired
+        | ErrorCode::ExportFailed
         | ErrorCode::BadCredentials
         | ErrorCode::ServerUnreachable
         | ErrorCode::ConnectionLost

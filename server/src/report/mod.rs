@@ -2,49 +2,18 @@
 //! a data directory, builds the report (`shared::report`) and writes it as DOCX ([`docx`]) or
 //! XLSX ([`xlsx`]), atomically (a temporary file beside the output, then a rename).
 
-pub mod docx;
-pub mod xlsx;
-
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 use automerge::Automerge;
 use samod::Repo;
 use shared::calendar::{CalendarConfig, Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
-use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments, UnitReport};
+use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
+
+pub use export::{parse_date, ReportFormat};
 
 use crate::registry::Registry;
-
-/// The file formats a report is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
-    Docx,
-    Xlsx,
-}
-
-impl ReportFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportFormat::Docx => "docx",
-            ReportFormat::Xlsx => "xlsx",
-        }
-    }
-}
-
-impl FromStr for ReportFormat {
-    type Err = anyhow::Error;
-
-    fn from_str(text: &str) -> Result<ReportFormat> {
-        match text.to_ascii_lowercase().as_str() {
-            "docx" => Ok(ReportFormat::Docx),
-            "xlsx" => Ok(ReportFormat::Xlsx),
-            _ => bail!("unknown report format \"{text}\" (docx or xlsx)"),
-        }
-    }
-}
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -58,27 +27,11 @@ pub struct ExportRequest {
     pub today: Date,
 }
 
-/// Parses a date written dd/mm/yyyy.
-pub fn parse_date(text: &str) -> Result<Date> {
-    let parts: Vec<&str> = text.split('/').collect();
-    let parsed = match parts.as_slice() {
-        [d, m, y] => match (d.parse(), m.parse(), y.parse()) {
-            (Ok(d), Ok(m), Ok(y)) => Date::new(y, m, d),
-            _ => None,
-        },
-        _ => None,
-    };
-    parsed.with_context(|| format!("\"{text}\" is not a date (expected dd/mm/yyyy)"))
-}
-
 /// Builds the report from the data directory `data` and writes it to `request.out`.
 pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
     let report = load(data, request).await?;
-    let bytes = match request.format {
-        ReportFormat::Docx => docx::write(&report),
-        ReportFormat::Xlsx => xlsx::write(&report).context("cannot lay out the XLSX report")?,
-    };
-    write_atomically(&request.out, &bytes)?;
+    let bytes = export::render(&report, request.format)?;
+    export::write_atomically(&request.out, &bytes)?;
     Ok(report)
 }
 
@@ -170,57 +123,8 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
     Ok(report)
 }
 
-/// The status label, flagged when two laptops disagree.
-fn status_text(unit: &UnitReport) -> String {
-    if unit.status_conflict {
-        format!(
-            "{} (có phiên bản khác chưa thống nhất)",
-            unit.status.label()
-        )
-    } else {
-        unit.status.label().to_string()
-    }
-}
-
 /// A copy of the document `id` from the repo's storage.
 async fn find(repo: &Repo, id: &str) -> Result<Automerge> {
     let handle = crate::publish::find_registered(repo, id).await?;
     Ok(handle.with_document(|doc| doc.clone()))
 }
-
-/// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it over `path`, so
-/// readers never see a half-written report.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let cannot = || format!("cannot write {}", path.display());
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: no directory {}",
-            path.display(),
-            dir.display()
-        );
-    }
-    let mut file = tempfile::Builder::new()
-        .prefix(".plansync-report-")
-        .tempfile_in(dir)
-        .with_context(cannot)?;
-    file.write_all(bytes).with_context(cannot)?;
-    // A temporary file is private (0600); a report is an ordinary file for its readers.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::Permissions::from_mode(0o644);
-        file.as_file().set_permissions(mode).with_context(cannot)?;
-    }
-    file.as_file().sync_all().with_context(cannot)?;
-    file.persist(path)
-        .map_err(|e| e.error)
-        .with_context(cannot)?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests;

@@ -71,6 +71,25 @@ async fn wait_for_row(client: &Client, task_id: &TaskId) -> anyhow::Result<Vec<S
     .await
 }
 
+/// Every non-empty cell of every sheet of the workbook at `path`, as text.
+fn xlsx_cells(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path)?;
+    let mut cells = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name)?;
+        for row in range.rows() {
+            for cell in row {
+                match cell {
+                    Data::Empty => {}
+                    other => cells.push(other.to_string()),
+                }
+            }
+        }
+    }
+    Ok(cells)
+}
+
 #[test]
 fn the_office_returns_a_report_and_the_unit_sees_why() {
     let Some(app) = crate::e2e_app("the_office_returns_a_report_and_the_unit_sees_why") else {
@@ -129,7 +148,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             let tabs = texts(&client, ".view-tab").await?;
             assert_eq!(
                 tabs,
-                ["Nhiệm vụ của đơn vị", "Chỉ tiêu", "Kế hoạch"],
+                ["Nhiệm vụ của đơn vị", "Chỉ tiêu", "Báo cáo", "Kế hoạch"],
                 "staff open on their unit's tasks"
             );
             let title = texts(&client, "#unit-tasks .scope-title").await?;
@@ -244,8 +263,11 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
     );
     let (task_id, title, period) = chosen.lock().unwrap().clone().expect("step 1 chose a task");
 
-    // 2. Office: the dashboard, then QLHT's record of the task, returned with a comment.
+    // 2. Office: the dashboard, then QLHT's record of the task, returned with a comment; then
+    //    the consolidated report exported.
     let task_ref = &task_id;
+    let export_dir = tempfile::tempdir().expect("a folder for the report");
+    let export_dir = export_dir.path();
     with_app(
         &app,
         &env_of(&office_dir, "thu"),
@@ -263,7 +285,13 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             let tabs = texts(&client, ".view-tab").await?;
             assert_eq!(
                 tabs,
-                ["Tổng quan", "Nhiệm vụ các đơn vị", "Chỉ tiêu", "Kế hoạch"]
+                [
+                    "Tổng quan",
+                    "Nhiệm vụ các đơn vị",
+                    "Chỉ tiêu",
+                    "Báo cáo",
+                    "Kế hoạch"
+                ]
             );
             let units = texts(&client, "#table-units tbody tr").await?;
             assert!(
@@ -385,6 +413,57 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             .await;
             assert_eq!(comment, COMMENT);
             staff.client.shutdown().await;
+
+            // The consolidated report, exported from the app as XLSX, holds the result and the
+            // verdict (read back with calamine, not our writer).
+            client
+                .find(Locator::Css("#tab-export"))
+                .await?
+                .click()
+                .await?;
+            client
+                .find(Locator::Css("#export-xlsx"))
+                .await?
+                .click()
+                .await?;
+            client
+                .find(Locator::Css("#export-folder"))
+                .await?
+                .send_keys(&export_dir.display().to_string())
+                .await?;
+            client
+                .find(Locator::Css("#export-run"))
+                .await?
+                .click()
+                .await?;
+            let path = wait_for(
+                "the report to be written",
+                Duration::from_secs(60),
+                || async {
+                    let failed = texts(&client, "#export-status.field-error").await?;
+                    if let Some(why) = failed.first() {
+                        anyhow::bail!("the export failed: {why}");
+                    }
+                    Ok(texts(&client, "#export-path").await?.into_iter().next())
+                },
+            )
+            .await?;
+            save_screenshot(&client, "e2e-export.png").await?;
+            let expected = export_dir.join(format!("bao-cao-{period}-tong-hop.xlsx"));
+            assert_eq!(std::path::Path::new(&path), expected);
+            let cells = xlsx_cells(&expected)?;
+            assert!(
+                cells.iter().any(|c| c == RESULT),
+                "the result is in the report"
+            );
+            assert!(
+                cells.iter().any(|c| c.contains(COMMENT)),
+                "the comment is in the report"
+            );
+            assert!(
+                cells.iter().any(|c| c == "Trả lại"),
+                "the verdict is in the report"
+            );
             Ok(())
         },
     );

@@ -7,15 +7,15 @@ use calamine::{Data, Reader, Xlsx};
 use expect_test::{expect, Expect};
 use quick_xml::events::Event;
 use shared::calendar::{Date, PeriodId};
-use shared::documents::review::Verdict;
 use shared::plan::{IndexKind, TaskId};
+use shared::record::Verdict;
 use shared::report::{
     ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
     SectionReport, TaskReport, UnitReport,
 };
 use shared::target::{Target, TargetOperator};
 
-use super::{docx, parse_date, write_atomically, xlsx};
+use crate::{docx, parse_date, write_atomically, xlsx};
 
 fn unit(code: &str, name: &str, status: ReportStatus) -> UnitReport {
     UnitReport {

@@ -271,7 +271,7 @@ fn unit_cells(unit: &UnitReport, out: &mut String) {
     }
     let cells = [
         paragraph(&[plain(&unit.unit_name)], Align::Left, 0),
-        paragraph(&[plain(&super::status_text(unit))], Align::Left, 0),
+        paragraph(&[plain(&crate::status_text(unit))], Align::Left, 0),
         result,
         targets,
         review,

@@ -197,7 +197,7 @@ fn unit_cells(
     let actuals: Vec<String> = unit.actuals.iter().map(|a| a.summary()).collect();
     let cells = [
         unit.unit_name.clone(),
-        super::status_text(unit),
+        crate::status_text(unit),
         unit.result.clone(),
         unit.difficulties.clone(),
         unit.proposals.clone(),

@@ -1,0 +1,122 @@
+//! Report files: a period's report ([`shared::report::Report`]) laid out as DOCX ([`docx`], with
+//! the national heading block and the date line) and XLSX ([`xlsx`], one sheet per index plus
+//! the indicators), and written atomically. Used by the server's CLI (`plansync report export`)
+//! and by the desktop app's export screen, so both produce the same files.
+
+pub mod docx;
+pub mod xlsx;
+
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+use anyhow::{bail, Context, Result};
+use shared::calendar::Date;
+use shared::report::{Report, UnitReport};
+
+/// The file formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Docx,
+    Xlsx,
+}
+
+impl ReportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Docx => "docx",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl FromStr for ReportFormat {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<ReportFormat> {
+        match text.to_ascii_lowercase().as_str() {
+            "docx" => Ok(ReportFormat::Docx),
+            "xlsx" => Ok(ReportFormat::Xlsx),
+            _ => bail!("unknown report format \"{text}\" (docx or xlsx)"),
+        }
+    }
+}
+
+/// The report laid out in `format`.
+pub fn render(report: &Report, format: ReportFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        ReportFormat::Docx => docx::write(report),
+        ReportFormat::Xlsx => xlsx::write(report).context("cannot lay out the XLSX report")?,
+    })
+}
+
+/// A file name for the report: "bao-cao-2026-Q3-tong-hop.docx", "bao-cao-2026-QLHT.xlsx".
+pub fn file_name(report: &Report, format: ReportFormat) -> String {
+    let scope = match &report.unit {
+        Some(unit) => unit.code.clone(),
+        None => "tong-hop".to_string(),
+    };
+    format!("bao-cao-{}-{scope}.{}", report.period, format.as_str())
+}
+
+/// Parses a date written dd/mm/yyyy.
+pub fn parse_date(text: &str) -> Result<Date> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let parsed = match parts.as_slice() {
+        [d, m, y] => match (d.parse(), m.parse(), y.parse()) {
+            (Ok(d), Ok(m), Ok(y)) => Date::new(y, m, d),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.with_context(|| format!("\"{text}\" is not a date (expected dd/mm/yyyy)"))
+}
+
+/// The status label, flagged when two laptops disagree.
+pub(crate) fn status_text(unit: &UnitReport) -> String {
+    if unit.status_conflict {
+        format!(
+            "{} (có phiên bản khác chưa thống nhất)",
+            unit.status.label()
+        )
+    } else {
+        unit.status.label().to_string()
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it over `path`, so
+/// readers never see a half-written report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: no directory {}",
+            path.display(),
+            dir.display()
+        );
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".plansync-report-")
+        .tempfile_in(dir)
+        .with_context(cannot)?;
+    file.write_all(bytes).with_context(cannot)?;
+    // A temporary file is private (0600); a report is an ordinary file for its readers.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(mode).with_context(cannot)?;
+    }
+    file.as_file().sync_all().with_context(cannot)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(cannot)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

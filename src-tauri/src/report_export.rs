@@ -1,0 +1,137 @@
+//! Exporting a period's report from the app, as DOCX or XLSX, with the same writers as the
+//! server's `plansync report export` (the `export` crate), over the documents on this laptop.
+//!
+//! Staff export their own unit's report; the office exports the consolidated report or any
+//! unit's. The file goes to the chosen folder (default: the user's Downloads folder) under a
+//! name like "bao-cao-2026-Q3-tong-hop.docx", written atomically.
+
+use std::path::{Path, PathBuf};
+
+use client::Client;
+use export::ReportFormat;
+use serde::{Deserialize, Serialize};
+use shared::calendar::PeriodId;
+use shared::report::Scope;
+use shared::Plan;
+
+use crate::error::{CommandError, ErrorCode};
+
+/// What the export screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ExportRequest {
+    pub period: PeriodId,
+    /// "docx" or "xlsx".
+    pub format: String,
+    /// A unit code for one unit's report; `None` for the consolidated report (the office).
+    pub unit: Option<String>,
+    /// Where to save; `None` or empty for the default folder.
+    pub folder: Option<String>,
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportDone {
+    pub path: String,
+    /// "57 nhiệm vụ, hoàn thành 12 (21,05%), 3 quá hạn".
+    pub summary: String,
+}
+
+fn failed(message: impl Into<String>) -> CommandError {
+    CommandError::new(ErrorCode::ExportFailed, message)
+}
+
+/// The folder a report goes to: the one asked for, else `default_folder`; it must exist.
+pub fn target_folder(
+    asked: Option<&str>,
+    default_folder: Option<&Path>,
+) -> Result<PathBuf, CommandError> {
+    let folder = match asked.map(str::trim).filter(|f| !f.is_empty()) {
+        Some(folder) => PathBuf::from(folder),
+        None => default_folder.map(Path::to_path_buf).ok_or_else(|| {
+            failed("Không tìm thấy thư mục Tải về; hãy nhập thư mục lưu báo cáo.")
+        })?,
+    };
+    if !folder.is_dir() {
+        return Err(failed(format!(
+            "Không có thư mục {}; hãy chọn thư mục khác.",
+            folder.display()
+        )));
+    }
+    Ok(folder)
+}
+
+/// Builds the report `request` describes and writes it into its folder.
+pub async fn export_report(
+    client: &Client,
+    plan: &Plan,
+    request: ExportRequest,
+    default_folder: Option<PathBuf>,
+) -> Result<ExportDone, CommandError> {
+    let session = client
+        .session()
+        .ok_or_else(|| CommandError::from(client::ClientError::NotLoggedIn))?;
+    let format: ReportFormat = request.format.parse().map_err(|_| {
+        failed(format!(
+            "Không biết định dạng \"{}\" (docx hoặc xlsx).",
+            request.format
+        ))
+    })?;
+    let scope = match (&request.unit, session.role.as_str()) {
+        (Some(unit), "staff") if *unit != session.unit => {
+            return Err(failed(
+                "Cán bộ đơn vị chỉ xuất được báo cáo của đơn vị mình.",
+            ))
+        }
+        (None, "staff") => Scope::Unit(session.unit.clone()),
+        (Some(unit), _) => Scope::Unit(unit.clone()),
+        (None, _) => Scope::AllUnits,
+    };
+    let folder = target_folder(request.folder.as_deref(), default_folder.as_deref())?;
+    let report = crate::overview::build_report(client, plan, request.period, scope).await?;
+    let path = folder.join(export::file_name(&report, format));
+    let summary = format!(
+        "{}, {} quá hạn",
+        report.completion.text(),
+        report.completion.n_overdue
+    );
+    let written = path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let bytes = export::render(&report, format)?;
+        export::write_atomically(&written, &bytes)
+    })
+    .await
+    .map_err(|err| failed(format!("Không tạo được báo cáo: {err}")))?
+    .map_err(|err| failed(format!("Không ghi được báo cáo: {err:#}")))?;
+    tracing::info!(path = %path.display(), "report exported");
+    Ok(ExportDone {
+        path: path.display().to_string(),
+        summary,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_folder_asked_for_else_the_default_and_it_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let downloads = dir.path().join("Tải về");
+        std::fs::create_dir(&downloads).unwrap();
+        assert_eq!(
+            target_folder(None, Some(&downloads)).unwrap(),
+            downloads,
+            "no folder asked: the default"
+        );
+        assert_eq!(
+            target_folder(Some("  "), Some(&downloads)).unwrap(),
+            downloads
+        );
+        let asked = dir.path().display().to_string();
+        assert_eq!(target_folder(Some(&asked), None).unwrap(), dir.path());
+        let missing = target_folder(Some("/không/có"), Some(&downloads)).unwrap_err();
+        assert_eq!(missing.code, ErrorCode::ExportFailed);
+        assert!(missing.message.contains("/không/có"), "{}", missing.message);
+        assert!(target_folder(None, None).is_err());
+    }
+}
