@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod documents;
 pub mod import;
 pub mod plan;
+pub mod plan_edit;
 pub mod record;
 #[cfg(feature = "documents")]
 pub mod report;
