@@ -10,6 +10,7 @@ use shared::documents::records::{self, RecordEdit, TaskRecord, TaskStatus};
 use shared::documents::review::{self, ReviewEntry, Verdict};
 use shared::documents::{plan_doc, ChangeAuthor, DocumentError, DocumentKind};
 use shared::plan::{Plan, TaskId};
+use shared::plan_edit::PlanEdit;
 
 use crate::client::Client;
 use crate::doc_info::DocInfo;
@@ -33,6 +34,32 @@ impl Client {
             Err(ClientError::NotDownloaded { .. }) => Ok(None),
             Err(err) => Err(err),
         }
+    }
+
+    /// Records a plan editor's edit of the plan (a task edited or added) and returns the task's
+    /// id once the change is saved on this laptop. Refuses users who may not write the plan.
+    pub async fn edit_plan(&self, edit: PlanEdit) -> Result<TaskId> {
+        let workspace = self.inner.workspace()?;
+        let Some(info) = workspace
+            .docs
+            .list()
+            .into_iter()
+            .find(|d| d.kind == DocumentKind::Plan)
+        else {
+            return Err(ClientError::NotDownloaded {
+                doc_id: "plan".into(),
+            });
+        };
+        if !info.is_writable() {
+            return Err(ClientError::PlanReadOnly);
+        }
+        change(
+            &workspace,
+            &info.id,
+            DocumentKind::Plan,
+            move |doc, author, now_ms| plan_doc::record_edit(doc, author, now_ms, &edit),
+        )
+        .await
     }
 
     /// The records document of `unit` for `year`, if listed for this user.
@@ -166,12 +193,12 @@ async fn read<R: Send + 'static>(
 
 /// Makes one change to a writable document of `kind`, stamped with the session's author and the
 /// current time, and waits until it is durable and the status counts it.
-async fn change(
+async fn change<T: Send + 'static>(
     workspace: &Workspace,
     doc_id: &DocumentId,
     kind: DocumentKind,
-    f: impl FnOnce(&mut Automerge, &ChangeAuthor, i64) -> Result<(), DocumentError> + Send + 'static,
-) -> Result<()> {
+    f: impl FnOnce(&mut Automerge, &ChangeAuthor, i64) -> Result<T, DocumentError> + Send + 'static,
+) -> Result<T> {
     let (info, handle) = workspace.document(doc_id).await?;
     if info.kind != kind {
         return Err(ClientError::wrong_kind(doc_id, kind, info.kind));
@@ -183,15 +210,15 @@ async fn change(
     }
     let author = workspace.session.author();
     let now_ms = workspace.config.clock.now_ms();
-    let heads = handle
+    let (value, heads) = handle
         .with_document_async(move |doc| {
-            f(doc, &author, now_ms)?;
-            Ok::<_, DocumentError>(doc.get_heads())
+            let value = f(doc, &author, now_ms)?;
+            Ok::<_, DocumentError>((value, doc.get_heads()))
         })
         .await??;
     workspace.wait_durable(doc_id, &heads).await?;
     workspace.recompute().await;
-    Ok(())
+    Ok(value)
 }
 
 /// Refuses when the office accepted `period` of `task_id` in the review matching the records

@@ -31,6 +31,8 @@ pub enum ClientError {
     UnknownDocument { doc_id: String },
     #[error("document {doc_id} is read-only for you")]
     ReadOnly { doc_id: String },
+    #[error("only plan editors may edit the plan; your access to the plan is read-only")]
+    PlanReadOnly,
     #[error("document {doc_id} is a {found} document, not a {expected} document")]
     WrongKind {
         doc_id: String,
@@ -73,6 +75,7 @@ impl ClientError {
             ClientError::UnsyncedChanges { .. } => "unsynced_changes",
             ClientError::UnknownDocument { .. } => "unknown_document",
             ClientError::ReadOnly { .. } => "read_only",
+            ClientError::PlanReadOnly => "plan_read_only",
             ClientError::WrongKind { .. } => "wrong_document_kind",
             ClientError::NotDownloaded { .. } => "not_downloaded",
             ClientError::PeriodLocked { .. } => "period_locked",

@@ -27,7 +27,7 @@ pub struct PublishedDocument {
     pub created: bool,
 }
 
-fn author() -> ChangeAuthor {
+pub(crate) fn author() -> ChangeAuthor {
     ChangeAuthor {
         user: "plansync".into(),
         device: "server".into(),
@@ -160,51 +160,70 @@ pub async fn publish(
     // Each unit's records and review documents.
     let assignments = reporting_units(plan, &units);
     for unit in &units {
-        let tasks: Vec<TaskId> = assignments
-            .iter()
-            .filter(|(_, codes)| codes.contains(&unit.code))
-            .map(|(t, _)| t.clone())
-            .collect();
-        if tasks.is_empty() {
-            continue;
-        }
-        let skeleton: Vec<records::TaskSkeleton> = tasks
-            .iter()
-            .map(|t| records::TaskSkeleton {
-                task_id: t.clone(),
-                n_targets: plan.task(t).map_or(0, |task| task.targets.len()),
-            })
-            .collect();
-        for kind in [DocumentKind::Records, DocumentKind::Review] {
-            let existing = registry.find_document(kind, Some(&unit.code), Some(year))?;
-            let (id, created) = upsert(repo, existing.as_ref().map(|d| d.id.as_str()), |doc| {
-                match kind {
-                    DocumentKind::Records => records::ensure_structure(
-                        doc,
-                        &author(),
-                        now_ms,
-                        &unit.code,
-                        year,
-                        &skeleton,
-                    ),
-                    _ => review::ensure_structure(doc, &author(), now_ms, &unit.code, year, &tasks),
-                }
-                .with_context(|| format!("writing the {} document of {}", kind.as_str(), unit.code))
-            })
-            .await?;
-            let entry = DocumentEntry {
-                id,
-                kind,
-                unit: Some(unit.code.clone()),
-                year: Some(year),
-            };
-            if created {
-                registry.register_document(&entry)?;
-            }
-            report.documents.push(PublishedDocument { entry, created });
-        }
+        let tasks = tasks_of(&assignments, &unit.code);
+        let documents =
+            ensure_unit_documents(&registry, repo, plan, &unit.code, &tasks, year, now_ms).await?;
+        report.documents.extend(documents);
     }
     Ok(report)
+}
+
+/// The tasks `unit` reports on, from [`reporting_units`].
+pub fn tasks_of(assignments: &[(TaskId, Vec<String>)], unit: &str) -> Vec<TaskId> {
+    assignments
+        .iter()
+        .filter(|(_, codes)| codes.iter().any(|c| c == unit))
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+/// Makes sure `unit` has its records and review documents for `year`, each with the maps of
+/// every task in `tasks`: creates and registers a missing document, brings an existing one up
+/// to date (idempotent). Writes nothing when `tasks` is empty.
+pub async fn ensure_unit_documents(
+    registry: &Registry,
+    repo: &Repo,
+    plan: &Plan,
+    unit: &str,
+    tasks: &[TaskId],
+    year: i32,
+    now_ms: i64,
+) -> Result<Vec<PublishedDocument>> {
+    let mut documents = Vec::new();
+    if tasks.is_empty() {
+        return Ok(documents);
+    }
+    let skeleton: Vec<records::TaskSkeleton> = tasks
+        .iter()
+        .map(|t| records::TaskSkeleton {
+            task_id: t.clone(),
+            n_targets: plan.task(t).map_or(0, |task| task.targets.len()),
+        })
+        .collect();
+    for kind in [DocumentKind::Records, DocumentKind::Review] {
+        let existing = registry.find_document(kind, Some(unit), Some(year))?;
+        let (id, created) = upsert(repo, existing.as_ref().map(|d| d.id.as_str()), |doc| {
+            match kind {
+                DocumentKind::Records => {
+                    records::ensure_structure(doc, &author(), now_ms, unit, year, &skeleton)
+                }
+                _ => review::ensure_structure(doc, &author(), now_ms, unit, year, tasks),
+            }
+            .with_context(|| format!("writing the {} document of {unit}", kind.as_str()))
+        })
+        .await?;
+        let entry = DocumentEntry {
+            id,
+            kind,
+            unit: Some(unit.to_string()),
+            year: Some(year),
+        };
+        if created {
+            registry.register_document(&entry)?;
+        }
+        documents.push(PublishedDocument { entry, created });
+    }
+    Ok(documents)
 }
 
 /// Applies `write` to the existing document `id`, or to a new document; returns its id and

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod import;
 pub mod overview;
 pub mod plan;
+pub mod plan_edit;
 pub mod record;
 pub mod report;
 pub mod target;

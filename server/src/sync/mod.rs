@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod connections;
+pub mod period_lock;
+pub mod plan_reach;
 pub mod policy;
 pub mod transport;
 
@@ -107,6 +109,14 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         data.display()
     );
     tokio::spawn(connections::cut_disabled_users(state.clone()));
+    tokio::spawn(period_lock::enforce_locks(
+        state.repo.clone(),
+        state.registry.clone(),
+    ));
+    tokio::spawn(plan_reach::follow_plan(
+        state.repo.clone(),
+        state.registry.clone(),
+    ));
     let mut failure = storage.watch_failure();
     let app = api::router(state);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

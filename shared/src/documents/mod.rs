@@ -12,6 +12,7 @@
 //! Each change's commit message records who made it ([`ChangeAuthor`]).
 
 pub mod history;
+pub mod period_lock;
 pub mod plan_doc;
 pub mod records;
 pub mod review;
@@ -79,6 +80,8 @@ pub enum DocumentError {
     OutOfRange(String),
     #[error("automerge: {0}")]
     Automerge(String),
+    #[error(transparent)]
+    PlanEdit(#[from] crate::plan_edit::PlanEditError),
 }
 
 impl From<automerge::AutomergeError> for DocumentError {

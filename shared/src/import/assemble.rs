@@ -330,7 +330,7 @@ fn code_kind(code: &str, previous_letter: Option<char>) -> Option<CodeKind> {
 }
 
 /// The id form of a code: trailing punctuation removed.
-fn code_key(code: &str) -> String {
+pub(crate) fn code_key(code: &str) -> String {
     code.trim_end_matches(['.', ')', ':']).trim().to_string()
 }
 
@@ -834,18 +834,7 @@ impl Builder {
             self.warn(row.at, format!("task {id} has no lead unit (Chủ trì)"));
         }
         let products_text = row.text(Field::Products).to_string();
-        let products = products_text
-            .split(['\n', ';'])
-            .map(|p| {
-                p.trim()
-                    .trim_start_matches(['-', '+', '•'])
-                    .trim()
-                    .trim_end_matches('.')
-                    .trim()
-                    .to_string()
-            })
-            .filter(|p| !p.is_empty())
-            .collect();
+        let products = split_products(&products_text);
         let targets = find_targets(if content.is_empty() { &title } else { &content });
         self.place(row, &CellOwner::Task(id.clone()), None);
         let _ = index;
@@ -904,27 +893,7 @@ impl Builder {
                 registry.register(name);
             }
         }
-        let canonical = |registry: &UnitRegistry, names: &mut Vec<String>| {
-            for name in names.iter_mut() {
-                if let Some(c) = registry.canonical(name) {
-                    *name = c.to_string();
-                }
-            }
-            let mut seen = HashSet::new();
-            names.retain(|n| seen.insert(n.clone()));
-        };
-        for appendix in &mut plan.appendices {
-            for task in appendix.tasks.iter_mut() {
-                canonical(&registry, &mut task.lead);
-                canonical(&registry, &mut task.support);
-            }
-            for section in &mut appendix.sections {
-                visit_tasks_mut(section, &mut |task| {
-                    canonical(&registry, &mut task.lead);
-                    canonical(&registry, &mut task.support);
-                });
-            }
-        }
+        canonicalise_units(plan, &registry);
         for entry in &registry.entries {
             let message = match entry.assignee {
                 Assignee::Collective(CollectiveKind::Unexpandable) => {
@@ -958,6 +927,48 @@ impl Builder {
         }
         plan.units = registry;
     }
+}
+
+/// Rewrites every task's lead and supporting units to the registry's canonical names, each once.
+pub(crate) fn canonicalise_units(plan: &mut Plan, registry: &UnitRegistry) {
+    let canonical = |names: &mut Vec<String>| {
+        for name in names.iter_mut() {
+            if let Some(c) = registry.canonical(name) {
+                *name = c.to_string();
+            }
+        }
+        let mut seen = HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+    };
+    for appendix in &mut plan.appendices {
+        for task in appendix.tasks.iter_mut() {
+            canonical(&mut task.lead);
+            canonical(&mut task.support);
+        }
+        for section in &mut appendix.sections {
+            visit_tasks_mut(section, &mut |task| {
+                canonical(&mut task.lead);
+                canonical(&mut task.support);
+            });
+        }
+    }
+}
+
+/// Splits a products cell into its items (one per line or semicolon, bullets and final full
+/// stops dropped).
+pub(crate) fn split_products(products_text: &str) -> Vec<String> {
+    products_text
+        .split(['\n', ';'])
+        .map(|p| {
+            p.trim()
+                .trim_start_matches(['-', '+', '•'])
+                .trim()
+                .trim_end_matches('.')
+                .trim()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn visit_tasks_mut(section: &mut Section, f: &mut dyn FnMut(&mut Task)) {

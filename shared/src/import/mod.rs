@@ -5,7 +5,7 @@
 //! where it came from); [`assemble`] then builds the [`Plan`] from blocks alone, so the two forms
 //! share every rule about headers, continuation rows, sections and tasks.
 
-mod assemble;
+pub(crate) mod assemble;
 mod cell;
 #[cfg(feature = "docx")]
 mod docx;

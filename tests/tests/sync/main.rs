@@ -7,4 +7,6 @@ mod http_auth;
 mod js_interop;
 mod laptop_killed;
 mod laptops;
+mod period_lock;
+mod plan_edits;
 mod schedules;

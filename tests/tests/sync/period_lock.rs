@@ -1,0 +1,321 @@
+//! An accepted period is locked, and the server enforces it: edits of the period that reach
+//! the server after the acceptance (from a peer that ignores the client's rule, or from a laptop
+//! that edited offline before it heard of the acceptance) are undone by a change of the server's,
+//! while other periods and the task's status stay editable; once the verdict is "returned" the
+//! period is open again.
+
+use std::time::Duration;
+
+use samod::DocHandle;
+use shared::calendar::PeriodId;
+use shared::documents::history::history;
+use shared::documents::records::{self, RecordEdit, TaskRecord, TaskStatus, TextField};
+use shared::documents::review::Verdict;
+use shared::documents::ChangeAuthor;
+use shared::plan::TaskId;
+use tests::laptop::{eventually, Laptop};
+use tests::rogue::RoguePeer;
+use tests::server::{TestServer, PASSWORD};
+
+const WAIT: Duration = Duration::from_secs(40);
+const ACCEPTED_TEXT: &str = "Đã rà soát 12 thủ tục hành chính, đạt 100%.";
+
+fn task() -> TaskId {
+    TaskId("PAR_INDEX/I/4".into())
+}
+
+fn q1() -> PeriodId {
+    "2026-Q1".parse().unwrap()
+}
+
+fn q3() -> PeriodId {
+    "2026-Q3".parse().unwrap()
+}
+
+fn text(period: PeriodId, text: &str) -> RecordEdit {
+    RecordEdit::Text {
+        period,
+        field: TextField::Result,
+        text: text.into(),
+    }
+}
+
+fn actual(period: PeriodId, value: f64) -> RecordEdit {
+    RecordEdit::Actual {
+        period,
+        target: 0,
+        value: Some(value),
+    }
+}
+
+/// (result, actual #0) of a period.
+fn period_of(record: &TaskRecord, period: PeriodId) -> (String, Option<f64>) {
+    let p = record.periods.iter().find(|p| p.period == period).unwrap();
+    let actual = p
+        .actuals
+        .iter()
+        .find(|(i, _)| *i == 0)
+        .and_then(|(_, v)| v.current().copied());
+    (p.result.clone(), actual)
+}
+
+fn accepted() -> (String, Option<f64>) {
+    (ACCEPTED_TEXT.to_string(), Some(12.0))
+}
+
+/// A unit's staff member records Q1, the office accepts it, and every laptop has heard.
+async fn accepted_q1(server: &TestServer) -> (Laptop, Laptop) {
+    let url = server.url();
+    let lan = Laptop::login(&url, "lan").await;
+    let office = Laptop::login(&url, "thamdinh").await;
+    lan.wait_up_to_date(WAIT).await;
+    office.wait_up_to_date(WAIT).await;
+    let records_doc = lan.doc("records", "QLHT");
+    lan.client
+        .edit_record(&records_doc, &task(), text(q1(), ACCEPTED_TEXT))
+        .await
+        .unwrap();
+    lan.client
+        .edit_record(&records_doc, &task(), actual(q1(), 12.0))
+        .await
+        .unwrap();
+    lan.wait_up_to_date(WAIT).await;
+    eventually(WAIT, "the office to receive Q1", || async {
+        let record = office
+            .client
+            .read_record(&records_doc, &task())
+            .await
+            .ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    office
+        .client
+        .set_verdict(
+            &office.doc("review", "QLHT"),
+            &task(),
+            q1(),
+            Verdict::Accepted,
+            "Đạt",
+        )
+        .await
+        .unwrap();
+    office.wait_up_to_date(WAIT).await;
+    (lan, office)
+}
+
+fn fresh_doc(laptop: &Laptop) -> client::DocumentId {
+    laptop.doc("records", "QLHT")
+}
+
+async fn set_verdict(office: &Laptop, verdict: Verdict) {
+    office
+        .client
+        .set_verdict(&office.doc("review", "QLHT"), &task(), q1(), verdict, "")
+        .await
+        .unwrap();
+    office.wait_up_to_date(WAIT).await;
+}
+
+/// Writes `edit` straight into the peer's copy, as a client that skips every check would.
+fn rogue_edit(handle: &DocHandle, edit: &RecordEdit) {
+    let author = ChangeAuthor {
+        user: "lan".into(),
+        device: "rogue".into(),
+        what: String::new(),
+    };
+    handle
+        .with_document(|doc| records::apply(doc, &author, 1_700_000_000_000, &task(), edit))
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edits_of_an_accepted_period_are_undone_everywhere() {
+    let mut server = TestServer::with_accounts(&[
+        ("lan", "QLHT", "staff"),
+        ("minh", "QLHT", "staff"),
+        ("thamdinh", "VP", "reviewer"),
+    ]);
+    server.start();
+    let url = server.url();
+    // Minh's laptop has the documents, then goes offline before the acceptance.
+    let minh = Laptop::login(&url, "minh").await;
+    minh.wait_up_to_date(WAIT).await;
+    minh.client.stop_sync();
+    let (lan, office) = accepted_q1(&server).await;
+    let records_doc = server.doc("records", "QLHT");
+
+    // (1) A peer of the unit that ignores the client's rule edits the accepted period, another
+    // period and the status.
+    let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue").await;
+    let handle = rogue
+        .fetch(&records_doc)
+        .await
+        .expect("staff read own records");
+    eventually(WAIT, "the rogue peer to have Q1", || async {
+        let record = records::read(&handle.with_document(|d| d.clone()), &task()).ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    rogue_edit(&handle, &text(q1(), "Sửa lại sau khi đã được duyệt"));
+    rogue_edit(&handle, &actual(q1(), 99.0));
+    rogue_edit(&handle, &text(q3(), "Quý III: đang triển khai"));
+    rogue_edit(
+        &handle,
+        &RecordEdit::Status {
+            status: TaskStatus::Done,
+        },
+    );
+    let fresh = Laptop::login(&url, "thamdinh").await;
+    // The server received the rogue's edits (they are in history) and Q1 is the accepted one.
+    let records_id = fresh_doc(&fresh);
+    let record = eventually(
+        WAIT,
+        "a fresh reviewer to see the rogue's open edits and the accepted Q1",
+        || async {
+            fresh.wait_up_to_date(WAIT).await;
+            let record = fresh.client.read_record(&records_id, &task()).await.ok()?;
+            let entries = fresh.client.history(&records_id).await.ok()?;
+            let received = entries
+                .iter()
+                .filter(|h| h.device == "rogue" && h.what.ends_with("2026-Q1"))
+                .count()
+                == 2;
+            (received
+                && period_of(&record, q3()).0 == "Quý III: đang triển khai"
+                && period_of(&record, q1()) == accepted())
+            .then_some(record)
+        },
+    )
+    .await;
+    assert_eq!(
+        record.status.current(),
+        Some(&TaskStatus::Done),
+        "status stays editable"
+    );
+    // The rogue's own copy is brought back too.
+    eventually(WAIT, "the rogue's copy to converge", || async {
+        let record = records::read(&handle.with_document(|d| d.clone()), &task()).ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    rogue.stop().await;
+
+    // (2) Minh edited Q1 offline, before hearing of the acceptance, then syncs.
+    let minh_doc = minh.doc("records", "QLHT");
+    minh.client
+        .edit_record(
+            &minh_doc,
+            &task(),
+            text(q1(), "Bản của Minh soạn khi mất mạng"),
+        )
+        .await
+        .expect("the laptop does not know about the acceptance yet");
+    minh.client.start_sync();
+    minh.wait_up_to_date(WAIT).await;
+    for laptop in [&minh, &lan, &office, &fresh] {
+        eventually(WAIT, "every laptop to hold the accepted Q1", || async {
+            laptop.wait_up_to_date(WAIT).await;
+            let record = laptop.client.read_record(&minh_doc, &task()).await.ok()?;
+            (period_of(&record, q1()) == accepted()).then_some(())
+        })
+        .await;
+    }
+    let entries = office.client.history(&minh_doc).await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|h| h.user == "minh" && h.what == "result 2026-Q1"),
+        "the offline edit is in history"
+    );
+    assert!(
+        entries.iter().any(|h| h.user == "plansync"
+            && h.device == "server"
+            && h.what == "PAR_INDEX/I/4 2026-Q1 locked: accepted"),
+        "the server's restore names itself: {entries:?}"
+    );
+    let heads = office.client.doc_heads(&minh_doc).await.unwrap();
+    for laptop in [&minh, &lan, &fresh] {
+        let mut theirs = laptop.client.doc_heads(&minh_doc).await.unwrap();
+        theirs.sort();
+        let mut ours = heads.clone();
+        ours.sort();
+        assert_eq!(theirs, ours, "{} holds the same document", laptop.name);
+    }
+    for laptop in [minh, lan, office, fresh] {
+        laptop.client.shutdown().await;
+    }
+
+    // The server's own copy, read from its data directory after a clean stop.
+    server.stop();
+    let (registry, storage) = server::sync::open_data(server.data_dir()).unwrap();
+    let repo = server::sync::open_repo(registry, storage).await;
+    let handle = server::publish::find_registered(&repo, &records_doc)
+        .await
+        .unwrap();
+    let (record, entries) =
+        handle.with_document(|doc| (records::read(doc, &task()).unwrap(), history(doc)));
+    assert_eq!(period_of(&record, q1()), accepted());
+    assert_eq!(period_of(&record, q3()).0, "Quý III: đang triển khai");
+    assert!(
+        entries.iter().any(|h| h.device == "rogue"),
+        "the attempt is in history"
+    );
+    repo.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_returned_period_is_open_again() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let (lan, office) = accepted_q1(&server).await;
+    let records_doc = lan.doc("records", "QLHT");
+    set_verdict(&office, Verdict::Returned).await;
+    eventually(WAIT, "the unit to hear the period was returned", || async {
+        lan.wait_up_to_date(WAIT).await;
+        let review = lan
+            .client
+            .read_review(&lan.doc("review", "QLHT"), &task(), q1())
+            .await
+            .ok()?;
+        (review.verdict.current() == Some(&Verdict::Returned)).then_some(())
+    })
+    .await;
+    let revised = "Bổ sung: đã rà soát 15 thủ tục hành chính.";
+    lan.client
+        .edit_record(&records_doc, &task(), text(q1(), revised))
+        .await
+        .unwrap();
+    lan.client
+        .edit_record(&records_doc, &task(), actual(q1(), 15.0))
+        .await
+        .unwrap();
+    lan.wait_up_to_date(WAIT).await;
+    eventually(WAIT, "the office to receive the revision", || async {
+        office.wait_up_to_date(WAIT).await;
+        let record = office
+            .client
+            .read_record(&records_doc, &task())
+            .await
+            .ok()?;
+        (period_of(&record, q1()) == (revised.to_string(), Some(15.0))).then_some(())
+    })
+    .await;
+    // Still there a while later: nothing undid it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for laptop in [&lan, &office] {
+        laptop.wait_up_to_date(WAIT).await;
+        let record = laptop
+            .client
+            .read_record(&records_doc, &task())
+            .await
+            .unwrap();
+        assert_eq!(period_of(&record, q1()), (revised.to_string(), Some(15.0)));
+        let entries = laptop.client.history(&records_doc).await.unwrap();
+        assert!(!entries.iter().any(|h| h.what.ends_with("locked: accepted")));
+    }
+    for laptop in [lan, office] {
+        laptop.client.shutdown().await;
+    }
+}
