@@ -21,6 +21,7 @@ use std::rc::Rc;
 use serde::Serialize;
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
+use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
@@ -65,6 +66,8 @@ pub trait Backend {
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;
     /// Accepts or returns a unit's report on a task for a period (office reviewers).
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()>;
+    /// A plan editor's change of the plan; resolves with the task's id once saved here.
+    fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId>;
     /// Writes a period's report as DOCX or XLSX into a folder.
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The

@@ -62,6 +62,18 @@ pub fn section_at<'a>(appendix: &'a Appendix, path: &SectionPath) -> Option<&'a 
     Some(section)
 }
 
+/// The codes of the sections along `path`, from the appendix down.
+pub fn section_codes(appendix: &Appendix, path: &SectionPath) -> Option<Vec<String>> {
+    let (first, rest) = path.0.split_first()?;
+    let mut section = appendix.sections.get(*first)?;
+    let mut codes = vec![section.code.clone()];
+    for idx in rest {
+        section = section.sections.get(*idx)?;
+        codes.push(section.code.clone());
+    }
+    Some(codes)
+}
+
 /// "I. CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH"; a section printed without a code shows its title alone.
 pub fn section_heading(section: &Section) -> String {
     if section.code.is_empty() {

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use shared::calendar::PeriodId;
-use shared::{Plan, TaskId};
+use shared::{IndexKind, Plan, TaskId};
 use yew::Reducible;
 
 use crate::backend::BackendError;
@@ -27,6 +27,8 @@ pub struct PlanState {
     pub selected: Option<TaskId>,
     /// The unit and period the task page should show, when a screen opened it on them.
     pub focus: Option<RecordFocus>,
+    /// A plan editor's form, open in place of the task page.
+    pub editing: Option<PlanEditing>,
     /// Bumped by [`Action::Retry`] and [`Action::Reload`]; the loading effect runs again when it
     /// changes.
     pub n_load_attempts: u32,
@@ -40,6 +42,7 @@ impl Default for PlanState {
             query: String::new(),
             selected: None,
             focus: None,
+            editing: None,
             n_load_attempts: 1,
         }
     }
@@ -50,6 +53,20 @@ impl Default for PlanState {
 pub struct RecordFocus {
     pub unit: Option<String>,
     pub period: Option<PeriodId>,
+}
+
+/// What a plan editor's form changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanEditing {
+    /// An existing task.
+    Task(TaskId),
+    /// A new task at the end of a section (codes from the appendix down; empty for the
+    /// appendix's own tasks), whose heading the form shows.
+    New {
+        index: IndexKind,
+        section_path: Vec<String>,
+        heading: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +84,11 @@ pub enum Action {
     /// Open a task's page on a unit's record for a period (from the dashboard or a list).
     OpenRecord(TaskId, RecordFocus),
     CloseDetail,
+    /// Open the plan editor's form.
+    StartEditing(PlanEditing),
+    StopEditing,
+    /// The plan editor saved the task: show it, and load the plan again.
+    PlanEdited(TaskId),
 }
 
 impl PlanState {
@@ -132,6 +154,14 @@ impl PlanState {
             Action::CloseDetail => {
                 next.selected = None;
                 next.focus = None;
+            }
+            Action::StartEditing(editing) => next.editing = Some(editing),
+            Action::StopEditing => next.editing = None,
+            Action::PlanEdited(id) => {
+                next.editing = None;
+                next.selected = Some(id);
+                next.focus = None;
+                next.n_load_attempts += 1;
             }
         }
         next

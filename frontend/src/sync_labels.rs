@@ -47,6 +47,7 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy",
         ErrorCode::Ipc => "Không liên lạc được với ứng dụng",
         ErrorCode::CommentRequired => "Cần ghi nhận xét khi trả lại báo cáo",
+        ErrorCode::PlanReadOnly => "Chỉ cán bộ phụ trách kế hoạch được sửa kế hoạch",
         ErrorCode::NoPlan
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed

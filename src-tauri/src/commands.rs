@@ -8,6 +8,7 @@ use client::SyncStatus;
 use shared::calendar::PeriodId;
 use shared::documents::records::RecordEdit;
 use shared::overview::Overview;
+use shared::plan_edit::PlanEdit;
 use shared::record::Verdict;
 use shared::{Plan, TaskId};
 use tauri::State;
@@ -102,6 +103,13 @@ pub async fn export_report(
     let plan = state.load_plan().await?;
     let downloads = app.path().download_dir().ok();
     crate::report_export::export_report(state.client(), &plan, request, downloads).await
+}
+
+/// A plan editor's change of the plan (a task edited or added); returns the task's id once
+/// saved on this laptop.
+#[tauri::command]
+pub async fn edit_plan(state: State<'_, AppState>, edit: PlanEdit) -> Result<TaskId, CommandError> {
+    Ok(state.client().edit_plan(edit).await?)
 }
 
 /// Accepts or returns `unit`'s report of the task for `period`, with a comment.

@@ -72,6 +72,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::overview,
             commands::set_verdict,
             commands::export_report,
+            commands::edit_plan,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

@@ -46,6 +46,8 @@ pub enum ErrorCode {
     ReadOnly,
     /// The office accepted the period; the unit can no longer change it.
     PeriodLocked,
+    /// Only plan editors may change the plan.
+    PlanReadOnly,
     /// A returned report needs a comment.
     CommentRequired,
     /// A report could not be written (the message says why, in Vietnamese).

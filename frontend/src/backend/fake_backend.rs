@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
+use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
@@ -19,7 +20,7 @@ use super::{
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
 #[derive(Clone)]
 pub struct FakeBackend {
-    pub plan: Result<Plan, BackendError>,
+    pub plan: Rc<RefCell<Result<Plan, BackendError>>>,
     /// The one password [`Backend::login`] accepts.
     pub password: String,
     session: Rc<RefCell<SessionView>>,
@@ -40,7 +41,7 @@ pub const FAKE_UNIT: &str = "QLHT";
 impl FakeBackend {
     pub fn new(plan: Result<Plan, BackendError>) -> FakeBackend {
         FakeBackend {
-            plan,
+            plan: Rc::new(RefCell::new(plan)),
             password: "đúng".into(),
             session: Rc::default(),
             sync: Rc::default(),
@@ -74,7 +75,7 @@ impl FakeBackend {
 
 impl Backend for FakeBackend {
     fn load_plan(&self) -> BackendFuture<Plan> {
-        Box::pin(ready(self.plan.clone()))
+        Box::pin(ready(self.plan.borrow().clone()))
     }
 
     fn session(&self) -> BackendFuture<SessionView> {
@@ -203,6 +204,15 @@ impl Backend for FakeBackend {
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
         self.verdicts.borrow_mut().push(request);
         Box::pin(ready(Ok(())))
+    }
+
+    fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId> {
+        let answer = match &mut *self.plan.borrow_mut() {
+            Ok(plan) => shared::plan_edit::apply(plan, &edit)
+                .map_err(|err| BackendError::new(ErrorCode::Unknown, err.to_string())),
+            Err(err) => Err(err.clone()),
+        };
+        Box::pin(ready(answer))
     }
 
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {

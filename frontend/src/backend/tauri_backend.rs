@@ -11,6 +11,7 @@ use yew::Callback;
 
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
+use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 
 use super::ExportDone;
@@ -56,6 +57,11 @@ struct TaskArgs {
 struct ReadRecordArgs {
     task_id: TaskId,
     unit: String,
+}
+
+#[derive(Serialize)]
+struct EditPlanArgs {
+    edit: PlanEdit,
 }
 
 #[derive(Serialize)]
@@ -113,6 +119,10 @@ impl Backend for TauriBackend {
 
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()> {
         Box::pin(call("set_verdict", request))
+    }
+
+    fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId> {
+        Box::pin(call("edit_plan", EditPlanArgs { edit }))
     }
 
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {

@@ -9,12 +9,12 @@ use yew::prelude::*;
 use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
 use crate::components::{
     AppHeader, Dashboard, ExportPanel, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog,
-    PlanNav, SessionMenu, SyncBar, TaskDetail, TaskList, UnitTasks, ViewTabs,
+    PlanNav, SessionMenu, SyncBar, TaskDetail, TaskEditForm, TaskList, UnitTasks, ViewTabs,
 };
 use crate::overview_state::{OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
 use crate::session_state::{Logout, SessionAction, SessionState};
-use crate::state::{Action, Load, PlanState, RecordFocus};
+use crate::state::{Action, Load, PlanEditing, PlanState, RecordFocus};
 use crate::sync_labels::error_label;
 use shared::calendar::PeriodId;
 use shared::overview::TaskFilter;
@@ -127,6 +127,15 @@ pub fn App(props: &AppProps) -> Html {
         );
     }
     {
+        // A plan editor's change (here or synced) changes the plan: load it again.
+        let dispatcher = state.dispatcher();
+        use_effect_with(session.sync.n_doc_changes, move |n_doc_changes| {
+            if *n_doc_changes > 0 {
+                dispatcher.dispatch(Action::Reload);
+            }
+        });
+    }
+    {
         // Loads the overview the screen shows, for the chosen period.
         let dispatcher = overview.dispatcher();
         let backend = props.backend.clone();
@@ -201,6 +210,39 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = overview.dispatcher();
         Callback::from(move |action: OverviewAction| dispatcher.dispatch(action))
     };
+    let can_edit_plan = role.as_deref() == Some("plan-editor");
+    let on_edit = can_edit_plan.then(|| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: TaskId| {
+            dispatcher.dispatch(Action::StartEditing(PlanEditing::Task(id)));
+        })
+    });
+    let on_add = can_edit_plan.then(|| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |place: PlanEditing| dispatcher.dispatch(Action::StartEditing(place)))
+    });
+    let on_edit_saved = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: TaskId| dispatcher.dispatch(Action::PlanEdited(id)))
+    };
+    let on_edit_cancel = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::StopEditing))
+    };
+    let edit_form = |plan: &Rc<shared::Plan>| {
+        state.editing.clone().map(|editing| {
+            let key = format!("{editing:?}");
+            html! {
+                <TaskEditForm
+                    key={key}
+                    plan={plan.clone()}
+                    editing={editing}
+                    on_saved={on_edit_saved.clone()}
+                    on_cancel={on_edit_cancel.clone()}
+                />
+            }
+        })
+    };
     let on_close = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::CloseDetail))
@@ -274,19 +316,22 @@ pub fn App(props: &AppProps) -> Html {
                     <main class="overview-main"><p class="hint" id="overview-loading">{ "Đang tổng hợp số liệu…" }</p></main>
                 },
             };
-            let detail = state.selected.is_some().then(|| {
-                html! {
-                    <TaskDetail
-                        plan={plan.clone()}
-                        selected={state.selected.clone()}
-                        on_close={on_close.clone()}
-                        user={user_info.clone()}
-                        n_unconfirmed={session.sync.n_unconfirmed}
-                        n_plan_changes={session.n_plan_changes}
-                        n_doc_changes={session.sync.n_doc_changes}
-                        focus={state.focus.clone()}
-                    />
-                }
+            let detail = edit_form(plan).or_else(|| {
+                state.selected.is_some().then(|| {
+                    html! {
+                        <TaskDetail
+                            plan={plan.clone()}
+                            selected={state.selected.clone()}
+                            on_close={on_close.clone()}
+                            on_edit={on_edit.clone()}
+                            user={user_info.clone()}
+                            n_unconfirmed={session.sync.n_unconfirmed}
+                            n_plan_changes={session.n_plan_changes}
+                            n_doc_changes={session.sync.n_doc_changes}
+                            focus={state.focus.clone()}
+                        />
+                    }
+                })
             });
             html! {
                 <div class={classes!("workspace", "overview", detail.is_some().then_some("with-detail"))}>
@@ -305,17 +350,23 @@ pub fn App(props: &AppProps) -> Html {
                     selected={state.selected.clone()}
                     on_select={on_task}
                     on_scope={on_scope}
+                    on_add={on_add}
                 />
-                <TaskDetail
-                    plan={plan.clone()}
-                    selected={state.selected.clone()}
-                    on_close={on_close}
-                    user={session.view.as_ref().and_then(|view| view.user.clone())}
-                    n_unconfirmed={session.sync.n_unconfirmed}
-                    n_plan_changes={session.n_plan_changes}
-                    n_doc_changes={session.sync.n_doc_changes}
-                    focus={state.focus.clone()}
-                />
+                if let Some(form) = edit_form(plan) {
+                    { form }
+                } else {
+                    <TaskDetail
+                        plan={plan.clone()}
+                        selected={state.selected.clone()}
+                        on_close={on_close}
+                        on_edit={on_edit}
+                        user={session.view.as_ref().and_then(|view| view.user.clone())}
+                        n_unconfirmed={session.sync.n_unconfirmed}
+                        n_plan_changes={session.n_plan_changes}
+                        n_doc_changes={session.sync.n_doc_changes}
+                        focus={state.focus.clone()}
+                    />
+                }
             </div>
         },
     };

@@ -36,6 +36,7 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         ),
         ErrorCode::Unknown
         | ErrorCode::CommentRequired
+        | ErrorCode::PlanReadOnly
         | ErrorCode::ExportFailed
         | ErrorCode::BadCredentials
         | ErrorCode::ServerUnreachable

@@ -32,6 +32,9 @@ pub struct TaskDetailProps {
     /// The unit and period the record opens on.
     #[prop_or_default]
     pub focus: Option<RecordFocus>,
+    /// Present for plan editors: opens the task's edit form.
+    #[prop_or_default]
+    pub on_edit: Option<Callback<TaskId>>,
 }
 
 /// One labelled field; an empty value shows a dash so every task has the same outline.
@@ -123,6 +126,12 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
         <aside id="task-detail" data-task-id={task.id.0.clone()}>
             <div class="detail-header">
                 <div class="breadcrumb">{ breadcrumb.join(" › ") }</div>
+                if let Some(on_edit) = &props.on_edit {
+                    <button type="button" id="task-edit" class="secondary small"
+                        onclick={ let id = task.id.clone(); on_edit.reform(move |_: MouseEvent| id.clone()) }>
+                        { "Sửa nhiệm vụ" }
+                    </button>
+                }
                 <button type="button" class="close" title="Đóng" onclick={on_close}>{ "×" }</button>
             </div>
             <h2 class="detail-title">

@@ -8,7 +8,8 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::components::TaskRow;
-use crate::scope::{section_at, section_heading, task_groups, Scope, TaskGroup};
+use crate::scope::{section_at, section_codes, section_heading, task_groups, Scope, TaskGroup};
+use crate::state::PlanEditing;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct TaskListProps {
@@ -19,6 +20,29 @@ pub struct TaskListProps {
     pub on_select: Callback<TaskId>,
     /// Changes the scope (used to widen a search to the whole plan).
     pub on_scope: Callback<Scope>,
+    /// Present for plan editors: opens the form that adds a task to the shown section.
+    #[prop_or_default]
+    pub on_add: Option<Callback<PlanEditing>>,
+}
+
+/// Where a task added from this scope goes: the appendix's own tasks or the section's.
+fn new_task_place(plan: &Plan, scope: &Scope) -> Option<PlanEditing> {
+    match scope {
+        Scope::All => None,
+        Scope::Appendix(index) => Some(PlanEditing::New {
+            index: *index,
+            section_path: Vec::new(),
+            heading: scope_title(plan, scope),
+        }),
+        Scope::Section(index, path) => {
+            let appendix = plan.appendix(*index)?;
+            Some(PlanEditing::New {
+                index: *index,
+                section_path: section_codes(appendix, path)?,
+                heading: scope_title(plan, scope),
+            })
+        }
+    }
 }
 
 /// The title of the list for `scope`.
@@ -100,6 +124,12 @@ pub fn TaskList(props: &TaskListProps) -> Html {
             <div class="list-header">
                 <h1 class="scope-title">{ scope_title(&props.plan, &props.scope) }</h1>
                 <span class="list-summary">{ summary }</span>
+                if let (Some(on_add), Some(place)) = (&props.on_add, new_task_place(&props.plan, &props.scope)) {
+                    <button type="button" id="task-add" class="secondary small"
+                        onclick={on_add.reform(move |_: MouseEvent| place.clone())}>
+                        { "+ Thêm nhiệm vụ vào mục này" }
+                    </button>
+                }
             </div>
             { empty }
             { for groups.iter().map(|group| html! {

@@ -1,0 +1,156 @@
+//! Scenario: the office's plan editor opens the plan in the app, adds a task to a PAR INDEX
+//! section with KHTC as its lead (the form previews the unit, the time frame and the target as
+//! the plan will read them), saves, and the new task's page opens. A KHTC staff member's laptop
+//! then finds the task in its plan and the task's entry in its unit's records, ready to report.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use fantoccini::{Client, Locator};
+use shared::documents::records;
+use tests::laptop::{eventually, Laptop};
+use tests::server::{TestServer, PASSWORD};
+
+use crate::sync_bar::{sync_state, with_app};
+use crate::{save_screenshot, texts, wait_for};
+
+const TITLE: &str = "Số hoá hồ sơ lưu trữ của Sở";
+const CONTENT: &str = "Tỷ lệ hồ sơ lưu trữ được số hoá đạt trên 90%";
+const LEAD: &str = "Phòng Kế hoạch – Tài chính";
+
+async fn type_into(client: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+    let field = client.find(Locator::Css(css)).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+#[test]
+fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
+    let Some(app) = crate::e2e_app("the_plan_editor_adds_a_task_that_reaches_the_unit") else {
+        return;
+    };
+    let mut server =
+        TestServer::with_accounts(&[("kehoach", "VP", "plan-editor"), ("hoa", "KHTC", "staff")]);
+    server.start();
+    let url = server.url();
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let env = [
+        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
+        ("PLANSYNC_SERVER", url.clone().into()),
+        ("PLANSYNC_USER", "kehoach".into()),
+        ("PLANSYNC_PASSWORD", PASSWORD.into()),
+    ];
+    let url = &url;
+    with_app(
+        &app,
+        &env,
+        "e2e-plan-edit-failure.png",
+        |client| async move {
+            wait_for(
+                "the app to be up to date",
+                Duration::from_secs(60),
+                || async {
+                    Ok(sync_state(&client)
+                        .await?
+                        .starts_with("Đã đồng bộ lúc ")
+                        .then_some(()))
+                },
+            )
+            .await?;
+            client
+                .find(Locator::Css("#tab-plan"))
+                .await?
+                .click()
+                .await?;
+            let section = wait_for("the plan's sections", Duration::from_secs(30), || async {
+                Ok(client
+                    .find_all(Locator::Css(
+                        ".appendix[data-index=\"PAR_INDEX\"] .section-item",
+                    ))
+                    .await?
+                    .into_iter()
+                    .next())
+            })
+            .await?;
+            section.click().await?;
+            client
+                .find(Locator::Css("#task-add"))
+                .await?
+                .click()
+                .await?;
+            // Saving an empty form says what is missing.
+            client
+                .find(Locator::Css("#edit-save"))
+                .await?
+                .click()
+                .await?;
+            let missing = texts(&client, "#edit-error").await?;
+            assert_eq!(missing, ["Cần nhập mã (số thứ tự) của nhiệm vụ."], "{missing:?}");
+            type_into(&client, "#edit-code", "99").await?;
+            type_into(&client, "#edit-title", TITLE).await?;
+            type_into(&client, "#edit-content", CONTENT).await?;
+            type_into(&client, "#edit-lead", LEAD).await?;
+            type_into(&client, "#edit-timeframe", "Hằng quý").await?;
+            let preview = texts(&client, "#edit-preview dd").await?;
+            assert_eq!(
+                preview[0], LEAD,
+                "the lead unit as the plan reads it: {preview:?}"
+            );
+            assert!(
+                preview[3].contains("90"),
+                "the target is found: {preview:?}"
+            );
+            save_screenshot(&client, "e2e-plan-edit-form.png").await?;
+            client
+                .find(Locator::Css("#edit-save"))
+                .await?
+                .click()
+                .await?;
+            let shown = wait_for("the new task's page", Duration::from_secs(30), || async {
+                Ok(texts(&client, "#task-detail .detail-title-text")
+                    .await?
+                    .into_iter()
+                    .find(|t| t == TITLE))
+            })
+            .await?;
+            assert_eq!(shown, TITLE);
+            let rows = texts(&client, ".task-row").await?;
+            assert!(
+                rows.iter().any(|r| r.contains(TITLE)),
+                "the section lists the new task"
+            );
+            save_screenshot(&client, "e2e-plan-edit-saved.png").await?;
+
+            let staff = Laptop::login(url, "hoa").await;
+            let (task_id, in_records) = eventually(
+                Duration::from_secs(60),
+                "the new task to reach KHTC's plan and records",
+                || {
+                    let staff = &staff;
+                    async move {
+                        staff.client.refresh_documents().await.ok()?;
+                        let plan = staff.client.plan().await.ok()??;
+                        let (_, task) = plan.tasks().into_iter().find(|(_, t)| t.title == TITLE)?;
+                        let records_doc = staff.client.records_doc_for("KHTC", 2026)?;
+                        let ids = staff
+                            .client
+                            .with_doc(&records_doc.id, records::task_ids)
+                            .await
+                            .ok()?
+                            .ok()?;
+                        ids.contains(&task.id).then(|| (task.id.clone(), true))
+                    }
+                },
+            )
+            .await;
+            assert!(in_records, "KHTC can report on {task_id}");
+            let plan = staff.client.plan().await?.context("the plan")?;
+            let task = plan.task(&task_id).context("the new task")?;
+            assert_eq!(task.lead, [LEAD]);
+            assert_eq!(task.targets.len(), 1, "{:?}", task.targets);
+            staff.client.shutdown().await;
+            Ok(())
+        },
+    );
+}
