@@ -68,6 +68,21 @@ where
     }
 }
 
+/// Shows the plan (the "Kế hoạch" tab) when the logged-in user opened on another screen.
+async fn show_plan(client: &Client) -> anyhow::Result<()> {
+    if let Some(tab) = client
+        .find_all(Locator::Css("#tab-plan"))
+        .await?
+        .into_iter()
+        .next()
+    {
+        if tab.attr("aria-selected").await?.as_deref() != Some("true") {
+            tab.click().await?;
+        }
+    }
+    Ok(())
+}
+
 async fn save_screenshot(client: &Client, name: &str) -> anyhow::Result<()> {
     let png = client.screenshot().await.context("taking a screenshot")?;
     let dir = repo::screenshots_dir();

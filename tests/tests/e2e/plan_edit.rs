@@ -86,7 +86,11 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
                 .click()
                 .await?;
             let missing = texts(&client, "#edit-error").await?;
-            assert_eq!(missing, ["Cần nhập mã (số thứ tự) của nhiệm vụ."], "{missing:?}");
+            assert_eq!(
+                missing,
+                ["Cần nhập mã (số thứ tự) của nhiệm vụ."],
+                "{missing:?}"
+            );
             type_into(&client, "#edit-code", "99").await?;
             type_into(&client, "#edit-title", TITLE).await?;
             type_into(&client, "#edit-content", CONTENT).await?;

@@ -55,6 +55,7 @@ fn sync_bar_follows_the_server() {
             "the synced plan's sections",
             Duration::from_secs(10),
             || async {
+                crate::show_plan(&client).await?;
                 let titles = texts(&client, ".section-title").await?;
                 Ok((!titles.is_empty()).then_some(titles))
             },
@@ -126,6 +127,7 @@ fn sync_bar_follows_the_server() {
             .await?;
             assert_eq!(user, "lan", "the session survives an app restart");
             wait_for("the plan, offline", Duration::from_secs(10), || async {
+                crate::show_plan(&client).await?;
                 Ok((!texts(&client, ".section-title").await?.is_empty()).then_some(()))
             })
             .await
