@@ -34,7 +34,7 @@ fn stock_js_client_syncs_allowed_and_is_refused_denied() {
     let result: Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("one JSON line");
     assert_eq!(
-        result["allowed"]["schema"], "plansync/plan@1",
+        result["allowed"]["schema"], "plansync/plan@2",
         "the readable plan document synced: {result}"
     );
     assert_eq!(
