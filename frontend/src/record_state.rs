@@ -51,6 +51,8 @@ pub struct RecordState {
     pub n_unit_loads: u32,
     /// Bumped when the record must be (re)loaded.
     pub n_loads: u32,
+    /// The plan's reporting calendar (which period is due next).
+    pub calendar: CalendarConfig,
 }
 
 impl Default for RecordState {
@@ -67,6 +69,7 @@ impl Default for RecordState {
             last_save: None,
             n_unit_loads: 0,
             n_loads: 0,
+            calendar: CalendarConfig::default(),
         }
     }
 }
@@ -82,6 +85,8 @@ pub enum RecordAction {
     LoadFailed(BackendError),
     /// Read the units and the record again (sync brought changes); the record stays on screen.
     Refresh,
+    /// The plan's reporting calendar (the plan was loaded or changed).
+    SetCalendar(CalendarConfig),
     /// Show this unit's record and this period, when available (a screen opened the task on
     /// them).
     Focus {
@@ -109,8 +114,8 @@ pub enum SaveIndicator {
 }
 
 /// The period a record opens on: the next one due, within the record's year.
-pub fn default_period(today: Date, year: i32) -> PeriodId {
-    let due = CalendarConfig::default().next_due(today);
+pub fn default_period(calendar: &CalendarConfig, today: Date, year: i32) -> PeriodId {
+    let due = calendar.next_due(today);
     if due.year == year {
         due
     } else if due.year > year {
@@ -140,7 +145,7 @@ impl RecordState {
         Some(
             self.chosen_period
                 .filter(|p| p.year == view.year)
-                .unwrap_or_else(|| default_period(view.today, view.year)),
+                .unwrap_or_else(|| default_period(&self.calendar, view.today, view.year)),
         )
     }
 
@@ -177,6 +182,7 @@ impl RecordState {
                     chosen_period: self.chosen_period,
                     n_unit_loads: self.n_unit_loads + 1,
                     n_loads: self.n_loads,
+                    calendar: self.calendar.clone(),
                     ..RecordState::default()
                 };
             }
@@ -225,6 +231,7 @@ impl RecordState {
                     next.n_unit_loads += 1;
                 }
             }
+            RecordAction::SetCalendar(calendar) => next.calendar = calendar,
             RecordAction::Focus { unit, period } => {
                 if let Some(unit) = unit {
                     let known = matches!(&self.units, Some(Ok(u)) if u.units.contains(&unit));
@@ -523,13 +530,19 @@ mod tests {
     fn the_default_period_stays_in_the_record_s_year() {
         let date = |y, m, d| Date::new(y, m, d).unwrap();
         assert_eq!(
-            default_period(date(2026, 2, 1), 2026).to_string(),
+            default_period(&CalendarConfig::default(), date(2026, 2, 1), 2026).to_string(),
             "2026-Q1"
         );
-        assert_eq!(default_period(date(2026, 11, 28), 2026).to_string(), "2026");
-        assert_eq!(default_period(date(2026, 12, 20), 2026).to_string(), "2026");
         assert_eq!(
-            default_period(date(2025, 12, 20), 2026).to_string(),
+            default_period(&CalendarConfig::default(), date(2026, 11, 28), 2026).to_string(),
+            "2026"
+        );
+        assert_eq!(
+            default_period(&CalendarConfig::default(), date(2026, 12, 20), 2026).to_string(),
+            "2026"
+        );
+        assert_eq!(
+            default_period(&CalendarConfig::default(), date(2025, 12, 20), 2026).to_string(),
             "2026-Q1"
         );
     }

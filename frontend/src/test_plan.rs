@@ -120,6 +120,7 @@ pub fn test_plan() -> Plan {
         period: None,
         appendices: vec![par_index, sipas],
         units: UnitRegistry::default(),
+        calendar: None,
     }
 }
 

@@ -129,6 +129,11 @@ pub enum PlanCommand {
         /// The reporting year (default: the current year).
         #[arg(long)]
         year: Option<i32>,
+        /// The plan's reporting calendar, a JSON file: {"deadline_day": 14, "windows": [[start,
+        /// end] for Q1, H1, Q3 and the year, each {"day": D, "month": M, "previous_year": bool}]}.
+        /// Default: CV 581/BNV-CCHC (windows from 15/12 of the year before, due before the 14th).
+        #[arg(long)]
+        calendar: Option<PathBuf>,
     },
 }
 
@@ -160,9 +165,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     };
     match cli.command {
         Command::Plan(PlanCommand::Import { file, json }) => import(&file, json, out),
-        Command::Plan(PlanCommand::Publish { ref file, year }) => {
+        Command::Plan(PlanCommand::Publish {
+            ref file,
+            year,
+            ref calendar,
+        }) => {
             let data = data()?;
-            runtime()?.block_on(publish(&data, file, year, out))
+            let calendar = calendar.as_deref().map(read_calendar).transpose()?;
+            runtime()?.block_on(publish(&data, file, year, calendar, out))
         }
         Command::Unit(UnitCommand::Add {
             ref code,
@@ -318,8 +328,29 @@ fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> R
     Ok(())
 }
 
-async fn publish(data: &Path, file: &Path, year: Option<i32>, out: &mut dyn Write) -> Result<()> {
-    let plan = crate::publish::load_plan(file)?;
+/// Reads and checks a reporting calendar file (JSON).
+fn read_calendar(path: &Path) -> Result<shared::calendar::CalendarConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the calendar file {}", path.display()))?;
+    let calendar: shared::calendar::CalendarConfig = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a reporting calendar", path.display()))?;
+    calendar
+        .validate()
+        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
+    Ok(calendar)
+}
+
+async fn publish(
+    data: &Path,
+    file: &Path,
+    year: Option<i32>,
+    calendar: Option<shared::calendar::CalendarConfig>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut plan = crate::publish::load_plan(file)?;
+    if calendar.is_some() {
+        plan.calendar = calendar;
+    }
     let now = now_ms();
     let year = year.unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now).year);
     let (registry, storage) = crate::sync::open_data(data)?;

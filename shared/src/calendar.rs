@@ -252,6 +252,41 @@ impl CalendarConfig {
         }
     }
 
+    /// Why the configuration cannot be used, if it cannot: a day or month out of range, or a
+    /// window that ends before it starts.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=31).contains(&self.deadline_day) {
+            return Err(format!(
+                "deadline_day {} is not a day of the month (1-31)",
+                self.deadline_day
+            ));
+        }
+        for (kind, (start, end)) in PeriodKind::ALL.iter().zip(&self.windows) {
+            for day in [start, end] {
+                if !(1..=12).contains(&day.month) || !(1..=31).contains(&day.day) {
+                    return Err(format!(
+                        "the {} window has an impossible date {}/{}",
+                        kind.label(),
+                        day.day,
+                        day.month
+                    ));
+                }
+            }
+            let period = PeriodId {
+                year: 2026,
+                kind: *kind,
+            };
+            let (from, to) = self.window(period);
+            if from > to {
+                return Err(format!(
+                    "the {} window ends ({to}) before it starts ({from})",
+                    kind.label()
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The first period whose deadline is on or after `today` (next year's Q1 after December).
     pub fn next_due(&self, today: Date) -> PeriodId {
         PeriodId::of_year(today.year)
@@ -279,6 +314,38 @@ mod tests {
     fn date(s: &str) -> Date {
         let parts: Vec<i32> = s.split('/').map(|p| p.parse().unwrap()).collect();
         Date::new(parts[2], parts[1] as u8, parts[0] as u8).unwrap()
+    }
+
+    #[test]
+    fn a_plan_s_calendar_is_checked() {
+        assert_eq!(CalendarConfig::default().validate(), Ok(()));
+        let mut late = CalendarConfig::default();
+        late.deadline_day = 20;
+        assert_eq!(late.validate(), Ok(()));
+        assert_eq!(
+            late.deadline("2026-Q3".parse().unwrap()),
+            date("20/09/2026")
+        );
+        late.deadline_day = 0;
+        assert!(late.validate().unwrap_err().contains("deadline_day 0"));
+        let mut backwards = CalendarConfig::default();
+        backwards.windows[2].1 = DayOfYear {
+            day: 1,
+            month: 6,
+            previous_year: false,
+        };
+        let why = backwards.validate().unwrap_err();
+        assert!(
+            why.contains("ends (01/06/2026) before it starts (15/06/2026)"),
+            "{why}"
+        );
+        let json = r#"{"windows":[[{"day":1,"month":1},{"day":31,"month":3}],[{"day":1,"month":1},{"day":30,"month":6}],[{"day":1,"month":7},{"day":30,"month":9}],[{"day":1,"month":1},{"day":31,"month":12}]],"deadline_day":10}"#;
+        let calendar: CalendarConfig = serde_json::from_str(json).unwrap();
+        assert_eq!(calendar.validate(), Ok(()));
+        assert_eq!(
+            calendar.deadline("2026".parse().unwrap()),
+            date("10/12/2026")
+        );
     }
 
     #[test]

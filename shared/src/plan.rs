@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::calendar::CalendarConfig;
 use crate::target::Target;
 use crate::timeframe::Timeframe;
 use crate::unit::UnitRegistry;
@@ -27,6 +28,10 @@ pub struct Plan {
     pub period: Option<PlanPeriod>,
     pub appendices: Vec<Appendix>,
     pub units: UnitRegistry,
+    /// The plan's reporting rules (data windows, deadline day) when it sets its own; `None`
+    /// follows CV 581 (see [`Plan::calendar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarConfig>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +163,11 @@ pub struct Task {
 }
 
 impl Plan {
+    /// The plan's reporting calendar: its own, else the default (CV 581, due before the 14th).
+    pub fn calendar(&self) -> CalendarConfig {
+        self.calendar.clone().unwrap_or_default()
+    }
+
     /// Every task, in plan order, with the index it belongs to.
     pub fn tasks(&self) -> Vec<(IndexKind, &Task)> {
         let mut out = Vec::new();

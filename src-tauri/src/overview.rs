@@ -42,7 +42,7 @@ pub async fn build(
     let session = client
         .session()
         .ok_or_else(|| CommandError::from(client::ClientError::NotLoggedIn))?;
-    let calendar = CalendarConfig::default();
+    let calendar = plan.calendar();
     let all_units = session.role != "staff";
     let docs = client.documents();
     let period = period.unwrap_or_else(|| default_period(&docs, &calendar, today()));
@@ -70,7 +70,7 @@ pub async fn build_report(
     period: PeriodId,
     scope: Scope,
 ) -> Result<Report, CommandError> {
-    let calendar = CalendarConfig::default();
+    let calendar = plan.calendar();
     let docs = client.documents();
     let only = match &scope {
         Scope::AllUnits => None,

@@ -158,6 +158,7 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 n_plan_changes={props.n_plan_changes}
                 n_doc_changes={props.n_doc_changes}
                 focus={props.focus.clone()}
+                calendar={props.plan.calendar()}
             />
         </aside>
     }

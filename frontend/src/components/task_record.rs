@@ -37,6 +37,9 @@ pub struct TaskRecordProps {
     /// The unit and period to show first (a screen opened the task on them).
     #[prop_or_default]
     pub focus: Option<RecordFocus>,
+    /// The plan's reporting calendar.
+    #[prop_or_default]
+    pub calendar: CalendarConfig,
 }
 
 /// Who wrote a version: the last user of that device in the history, and the device.
@@ -71,8 +74,8 @@ fn choices<T>(
 }
 
 /// A period in the selector: "Quý I (hạn 14/03/2026)".
-fn period_option(period: PeriodId) -> String {
-    let deadline = CalendarConfig::default().deadline(period);
+fn period_option(calendar: &CalendarConfig, period: PeriodId) -> String {
+    let deadline = calendar.deadline(period);
     format!("{} (hạn {deadline})", period.kind.label())
 }
 
@@ -98,6 +101,12 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 }
             },
         );
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(props.calendar.clone(), move |calendar| {
+            dispatcher.dispatch(RecordAction::SetCalendar(calendar.clone()));
+        });
     }
     {
         let dispatcher = state.dispatcher();
@@ -499,7 +508,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                     { "Kỳ báo cáo" }
                     <select id="record-period" onchange={on_period}>
                         { for PeriodId::of_year(view.year).into_iter().map(|p| html! {
-                            <option value={p.to_string()} selected={p == period}>{ period_option(p) }</option>
+                            <option value={p.to_string()} selected={p == period}>{ period_option(&state.calendar, p) }</option>
                         }) }
                     </select>
                 </label>

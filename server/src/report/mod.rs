@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use automerge::Automerge;
 use samod::Repo;
-use shared::calendar::{CalendarConfig, Date, PeriodId};
+use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
 use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
 
@@ -115,7 +115,7 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
     let report = report::build(&ReportRequest {
         plan: &plan,
         period: request.period,
-        calendar: &CalendarConfig::default(),
+        calendar: &plan.calendar(),
         today: request.today,
         units: &units,
         scope,

@@ -188,6 +188,7 @@ fn read_header(blocks: &[Block]) -> Plan {
         period: None,
         appendices: Vec::new(),
         units: UnitRegistry::default(),
+        calendar: None,
     };
     let mut kind_idx = None;
     for (idx, line) in lines.iter().enumerate() {

@@ -90,6 +90,7 @@ mod tests {
             period: None,
             appendices: Vec::new(),
             units: Default::default(),
+            calendar: None,
         }
     }
 

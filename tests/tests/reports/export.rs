@@ -328,3 +328,84 @@ async fn third_quarter_report_as_xlsx_and_docx() {
         "failed exports write nothing"
     );
 }
+
+/// A plan published with its own reporting calendar (reports due before the 10th) has its
+/// reports judged and dated by it; a calendar that cannot be is refused, naming the problem.
+#[test]
+fn a_plan_s_own_calendar_sets_the_deadline() {
+    let server = TestServer::with_accounts(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let windows = r#"[[{"day":15,"month":12,"previous_year":true},{"day":9,"month":3}],[{"day":15,"month":12,"previous_year":true},{"day":9,"month":6}],[{"day":15,"month":6},{"day":9,"month":9}],[{"day":15,"month":12,"previous_year":true},{"day":9,"month":12}]]"#;
+    let good = write(
+        "calendar.json",
+        &format!(r#"{{"deadline_day": 10, "windows": {windows}}}"#),
+    );
+    let bad = write(
+        "bad.json",
+        &format!(r#"{{"deadline_day": 40, "windows": {windows}}}"#),
+    );
+    let seed = tests::repo::root().join("fixtures/plans/tuyen-quang-sxd-2026.txt");
+    let seed = seed.to_str().unwrap();
+
+    let refused = server.try_cli(
+        &[
+            "plan",
+            "publish",
+            seed,
+            "--year",
+            "2026",
+            "--calendar",
+            &bad,
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("deadline_day 40 is not a day of the month"),
+        "{stderr}"
+    );
+
+    server.cli(
+        &[
+            "plan",
+            "publish",
+            seed,
+            "--year",
+            "2026",
+            "--calendar",
+            &good,
+        ],
+        None,
+    );
+    let out = dir.path().join("q3.docx");
+    server.cli(
+        &[
+            "report",
+            "export",
+            "--period",
+            "2026-Q3",
+            "--format",
+            "docx",
+            "--date",
+            "09/09/2026",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let text = docx_text(&out);
+    assert!(
+        text.contains("(hạn báo cáo 10/09/2026)"),
+        "the plan's own deadline: {text}"
+    );
+    assert!(
+        text.contains("quá hạn 0 nhiệm vụ"),
+        "nothing is late on 09/09: {text}"
+    );
+}
