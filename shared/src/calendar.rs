@@ -319,8 +319,10 @@ mod tests {
     #[test]
     fn a_plan_s_calendar_is_checked() {
         assert_eq!(CalendarConfig::default().validate(), Ok(()));
-        let mut late = CalendarConfig::default();
-        late.deadline_day = 20;
+        let mut late = CalendarConfig {
+            deadline_day: 20,
+            ..CalendarConfig::default()
+        };
         assert_eq!(late.validate(), Ok(()));
         assert_eq!(
             late.deadline("2026-Q3".parse().unwrap()),
