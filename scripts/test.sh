@@ -49,4 +49,8 @@ step "end-to-end tests (real app window under Xvfb, tauri-driver)"
 scripts/e2e.sh
 done_step
 
+step "package (deb: built, holds the app and its desktop entry; as root installed, started, removed)"
+scripts/package.sh
+done_step
+
 printf '\n\033[1mall checks passed in %s s\033[0m\n' "$((SECONDS - total))" >&2
