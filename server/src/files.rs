@@ -138,6 +138,34 @@ impl FileStore {
         self.root.join("partial").join(sha256)
     }
 
+    /// Deletes partial uploads untouched for `max_age` (a laptop that never came back, or a
+    /// file detached before it finished), except those with a request running; returns how many
+    /// went. A laptop that comes back later simply uploads from the start.
+    pub fn sweep_abandoned(
+        &self,
+        max_age: std::time::Duration,
+        now: std::time::SystemTime,
+    ) -> std::io::Result<usize> {
+        let mut removed = 0;
+        for entry in std::fs::read_dir(self.root.join("partial"))? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let busy = self
+                .busy
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(&name);
+            let modified = entry.metadata()?.modified()?;
+            let stale = now.duration_since(modified).is_ok_and(|age| age > max_age);
+            if stale && !busy {
+                std::fs::remove_file(entry.path())?;
+                tracing::info!(file = %name, "abandoned partial upload removed");
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// What the server has of `sha256`: `None` when nothing.
     pub async fn status(&self, sha256: &str) -> std::io::Result<Option<UploadStatus>> {
         if let Some(len) = file_len(&self.path(sha256)).await? {
@@ -316,6 +344,33 @@ mod tests {
 
     fn range(start: u64, end: u64, total: u64) -> ContentRange {
         ContentRange::parse(&format!("bytes {start}-{end}/{total}")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn abandoned_partial_uploads_are_swept_and_recent_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path(), 1 << 20).unwrap();
+        let (old, new) = (sha(b"old upload"), sha(b"new upload"));
+        store
+            .upload(&old, range(0, 2, 10), body(&[b"old"]))
+            .await
+            .unwrap();
+        store
+            .upload(&new, range(0, 2, 10), body(&[b"new"]))
+            .await
+            .unwrap();
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let now = std::time::SystemTime::now();
+        std::fs::File::options()
+            .write(true)
+            .open(store.partial_path(&old))
+            .unwrap()
+            .set_modified(now - 8 * day)
+            .unwrap();
+        assert_eq!(store.sweep_abandoned(7 * day, now).unwrap(), 1);
+        assert_eq!(store.status(&old).await.unwrap(), None, "the old one went");
+        assert_eq!(store.status(&new).await.unwrap().unwrap().received, 3);
+        assert_eq!(store.sweep_abandoned(7 * day, now).unwrap(), 0);
     }
 
     #[test]

@@ -109,6 +109,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         data.display()
     );
     tokio::spawn(connections::cut_disabled_users(state.clone()));
+    tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
     tokio::spawn(period_lock::enforce_locks(
         state.repo.clone(),
         state.registry.clone(),
@@ -131,6 +132,27 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         anyhow::bail!("document storage failed: {why}");
     }
     result
+}
+
+/// Partial uploads untouched this long are deleted (at start, then hourly).
+pub const ABANDONED_UPLOAD_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+async fn sweep_abandoned_uploads(files: Arc<FileStore>) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let files = files.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            files.sweep_abandoned(ABANDONED_UPLOAD_AGE, std::time::SystemTime::now())
+        })
+        .await;
+        match swept {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!("{n} abandoned partial uploads removed"),
+            Ok(Err(err)) => tracing::warn!("cannot sweep abandoned partial uploads: {err}"),
+            Err(err) => tracing::warn!("sweeping abandoned partial uploads failed: {err}"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
