@@ -7,10 +7,12 @@
 
 pub mod backend;
 pub mod components;
+pub mod export_state;
 pub mod labels;
 pub mod local_time;
 pub mod overview_labels;
 pub mod overview_state;
+pub mod plan_edit_state;
 pub mod record_labels;
 pub mod record_state;
 pub mod scope;

@@ -9,8 +9,9 @@ use shared::overview::{unit_summaries, Overview};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::backend::{BackendHandle, ExportDone, ReportExportRequest};
+use crate::backend::{BackendHandle, ReportExportRequest};
 use crate::components::PeriodPicker;
+use crate::export_state::{ExportAction, ExportFormat, ExportState, Exporting};
 use crate::sync_labels::error_label;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -19,72 +20,64 @@ pub struct ExportPanelProps {
     pub on_period: Callback<PeriodId>,
 }
 
-/// Where the last export stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Exporting {
-    Idle,
-    Busy,
-    Done(ExportDone),
-    Failed(String),
-}
-
 #[function_component]
 pub fn ExportPanel(props: &ExportPanelProps) -> Html {
     let backend = use_context::<BackendHandle>().expect("the app provides the backend");
-    let format = use_state(|| "docx".to_string());
-    // `None`: the consolidated report (office) or the own unit's (staff).
-    let unit = use_state(|| None::<String>);
-    let folder = use_state(String::new);
-    let exporting = use_state(|| Exporting::Idle);
+    let state = use_reducer(ExportState::default);
     let overview = &props.overview;
     let report = &overview.report;
     let units = unit_summaries(report);
 
-    let on_format = {
-        let format = format.clone();
+    let dispatch = |make: fn(Event) -> Option<ExportAction>| {
+        let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            format.set(input.value());
+            if let Some(action) = make(e) {
+                dispatcher.dispatch(action);
+            }
         })
     };
-    let on_unit = {
-        let unit = unit.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            let value = select.value();
-            unit.set((!value.is_empty()).then_some(value));
-        })
-    };
+    let on_format = dispatch(|e| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        ExportFormat::parse(&input.value()).map(ExportAction::SetFormat)
+    });
+    let on_unit = dispatch(|e| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let value = select.value();
+        Some(ExportAction::SetUnit((!value.is_empty()).then_some(value)))
+    });
     let on_folder = {
-        let folder = folder.clone();
+        let dispatcher = state.dispatcher();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            folder.set(input.value());
+            dispatcher.dispatch(ExportAction::SetFolder(input.value()));
         })
     };
     let on_export = {
-        let exporting = exporting.clone();
+        let dispatcher = state.dispatcher();
+        let can_start = state.can_start();
         let request = ReportExportRequest {
             period: report.period,
-            format: (*format).clone(),
-            unit: (*unit).clone(),
-            folder: Some((*folder).clone()).filter(|f| !f.trim().is_empty()),
+            format: state.format.as_str().to_string(),
+            unit: state.unit.clone(),
+            folder: state.folder(),
         };
         Callback::from(move |_: MouseEvent| {
-            exporting.set(Exporting::Busy);
-            let exporting = exporting.clone();
+            if !can_start {
+                return;
+            }
+            dispatcher.dispatch(ExportAction::Started);
+            let dispatcher = dispatcher.clone();
             let backend = backend.clone();
             let request = request.clone();
             yew::platform::spawn_local(async move {
-                match backend.backend().export_report(request).await {
-                    Ok(done) => exporting.set(Exporting::Done(done)),
-                    Err(err) => exporting.set(Exporting::Failed(error_label(&err))),
-                }
+                let answer = backend.backend().export_report(request).await;
+                dispatcher.dispatch(ExportAction::Finished(answer));
             });
         })
     };
-    let busy = *exporting == Exporting::Busy;
-    let status = match &*exporting {
+    let busy = !state.can_start();
+    let unit = &state.unit;
+    let status = match &state.exporting {
         Exporting::Idle => Html::default(),
         Exporting::Busy => html! { <p class="hint" id="export-status">{ "Đang tạo báo cáo…" }</p> },
         Exporting::Done(done) => html! {
@@ -93,15 +86,16 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                 <p class="hint">{ &done.summary }</p>
             </div>
         },
-        Exporting::Failed(why) => {
-            html! { <p class="field-error" id="export-status" role="alert">{ why }</p> }
+        Exporting::Failed(err) => {
+            html! { <p class="field-error" id="export-status" role="alert">{ error_label(err) }</p> }
         }
     };
-    let format_choice = |value: &'static str, label: &'static str| {
+    let format_choice = |format: ExportFormat, label: &'static str| {
+        let value = format.as_str();
         html! {
             <label class="check">
                 <input type="radio" name="export-format" id={format!("export-{value}")} value={value}
-                    checked={*format == value} onchange={on_format.clone()} />
+                    checked={state.format == format} onchange={on_format.clone()} />
                 <span>{ label }</span>
             </label>
         }
@@ -131,12 +125,12 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                 }
                 <div class="field-row">
                     <span>{ "Định dạng" }</span>
-                    { format_choice("docx", "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
-                    { format_choice("xlsx", "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
+                    { format_choice(ExportFormat::Docx, "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
+                    { format_choice(ExportFormat::Xlsx, "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
                 </div>
                 <label class="field-row">
                     <span>{ "Lưu vào thư mục" }</span>
-                    <input id="export-folder" type="text" value={(*folder).clone()} oninput={on_folder}
+                    <input id="export-folder" type="text" value={state.folder.clone()} oninput={on_folder}
                         placeholder="Để trống: thư mục Tải về (Downloads)" />
                 </label>
                 <div>

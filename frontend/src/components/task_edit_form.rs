@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::backend::BackendHandle;
 use crate::labels::{schedule_label, target_label};
+use crate::plan_edit_state::{DraftField, PlanEditAction, PlanEditState};
 use crate::scope::find_task;
 use crate::state::PlanEditing;
 use crate::sync_labels::error_label;
@@ -64,29 +65,6 @@ pub fn preview(plan: &Plan, edit: &PlanEdit) -> Result<Task, PlanEditError> {
         .expect("an applied edit leaves its task in the plan"))
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Field {
-    Code,
-    Title,
-    Content,
-    Lead,
-    Support,
-    Timeframe,
-    Products,
-}
-
-fn set(draft: &mut TaskDraft, field: Field, value: String) {
-    match field {
-        Field::Code => draft.code = value,
-        Field::Title => draft.title = value,
-        Field::Content => draft.content = value,
-        Field::Lead => draft.lead_text = value,
-        Field::Support => draft.support_text = value,
-        Field::Timeframe => draft.timeframe_text = value,
-        Field::Products => draft.products_text = value,
-    }
-}
-
 #[function_component]
 pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
     let backend = use_context::<BackendHandle>().expect("the app provides the backend");
@@ -96,8 +74,8 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
         }
         PlanEditing::New { .. } => None,
     };
-    let draft = use_state(move || {
-        initial.unwrap_or(TaskDraft {
+    let state = use_reducer(move || {
+        PlanEditState::new(initial.unwrap_or(TaskDraft {
             code: String::new(),
             title: String::new(),
             content: String::new(),
@@ -105,54 +83,42 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
             support_text: String::new(),
             timeframe_text: String::new(),
             products_text: String::new(),
-        })
+        }))
     });
-    let busy = use_state(|| false);
-    let failure = use_state(|| None::<String>);
-    let tried = use_state(|| false);
 
-    let edit = edit_of(&props.editing, (*draft).clone());
+    let edit = edit_of(&props.editing, state.draft.clone());
     let previewed = preview(&props.plan, &edit);
 
-    let input = |field: Field| {
-        let draft = draft.clone();
+    let input = |field: DraftField| {
+        let dispatcher = state.dispatcher();
         Callback::from(move |e: InputEvent| {
             let value = match e.target_dyn_into::<HtmlTextAreaElement>() {
                 Some(area) => area.value(),
                 None => e.target_unchecked_into::<HtmlInputElement>().value(),
             };
-            let mut next = (*draft).clone();
-            set(&mut next, field, value);
-            draft.set(next);
+            dispatcher.dispatch(PlanEditAction::Set(field, value));
         })
     };
     let on_submit = {
-        let backend = backend.clone();
-        let busy = busy.clone();
-        let failure = failure.clone();
-        let tried = tried.clone();
+        let dispatcher = state.dispatcher();
         let on_saved = props.on_saved.clone();
         let valid = previewed.is_ok();
+        let sends = valid && !state.saving;
         let edit = edit.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            tried.set(true);
-            if !valid || *busy {
+            dispatcher.dispatch(PlanEditAction::Submit { valid });
+            if !sends {
                 return;
             }
-            busy.set(true);
             let backend = backend.clone();
-            let busy = busy.clone();
-            let failure = failure.clone();
+            let dispatcher = dispatcher.clone();
             let on_saved = on_saved.clone();
             let edit = edit.clone();
             yew::platform::spawn_local(async move {
                 match backend.backend().edit_plan(edit).await {
                     Ok(id) => on_saved.emit(id),
-                    Err(err) => {
-                        failure.set(Some(error_label(&err)));
-                        busy.set(false);
-                    }
+                    Err(err) => dispatcher.dispatch(PlanEditAction::Failed(err)),
                 }
             });
         })
@@ -173,12 +139,12 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
                 <dd>{ if task.targets.is_empty() { "—".to_string() } else { task.targets.iter().map(target_label).collect::<Vec<_>>().join("; ") } }</dd>
             </dl>
         },
-        Err(err) if *tried => {
+        Err(err) if state.tried => {
             html! { <p class="field-error" role="alert" id="edit-error">{ edit_error_label(err) }</p> }
         }
         Err(_) => Html::default(),
     };
-    let d = &*draft;
+    let d = &state.draft;
     html! {
         <aside id="task-detail" class="task-edit">
             <div class="detail-header">
@@ -191,35 +157,35 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
                     { for unit_names.iter().map(|n| html! { <option value={n.clone()} /> }) }
                 </datalist>
                 <label class="short">{ "Mã (STT)" }
-                    <input id="edit-code" type="text" value={d.code.clone()} oninput={input(Field::Code)} />
+                    <input id="edit-code" type="text" value={d.code.clone()} oninput={input(DraftField::Code)} />
                 </label>
                 <label>{ "Tên nhiệm vụ, tiêu chí" }
-                    <input id="edit-title" type="text" value={d.title.clone()} oninput={input(Field::Title)} />
+                    <input id="edit-title" type="text" value={d.title.clone()} oninput={input(DraftField::Title)} />
                 </label>
                 <label>{ "Nội dung, nhiệm vụ và giải pháp" }
-                    <textarea id="edit-content" rows="4" value={d.content.clone()} oninput={input(Field::Content)} />
+                    <textarea id="edit-content" rows="4" value={d.content.clone()} oninput={input(DraftField::Content)} />
                 </label>
                 <label>{ "Chủ trì" }
-                    <input id="edit-lead" type="text" list="known-units" value={d.lead_text.clone()} oninput={input(Field::Lead)}
+                    <input id="edit-lead" type="text" list="known-units" value={d.lead_text.clone()} oninput={input(DraftField::Lead)}
                         placeholder="Nhiều đơn vị cách nhau bằng dấu chấm phẩy (;)" />
                 </label>
                 <label>{ "Phối hợp" }
-                    <input id="edit-support" type="text" list="known-units" value={d.support_text.clone()} oninput={input(Field::Support)}
+                    <input id="edit-support" type="text" list="known-units" value={d.support_text.clone()} oninput={input(DraftField::Support)}
                         placeholder="Nhiều đơn vị cách nhau bằng dấu chấm phẩy (;)" />
                 </label>
                 <label>{ "Thời gian thực hiện" }
-                    <input id="edit-timeframe" type="text" value={d.timeframe_text.clone()} oninput={input(Field::Timeframe)}
+                    <input id="edit-timeframe" type="text" value={d.timeframe_text.clone()} oninput={input(DraftField::Timeframe)}
                         placeholder="Ví dụ: Hằng quý; Trước ngày 15/12 hằng năm; Thường xuyên" />
                 </label>
                 <label>{ "Sản phẩm, kết quả" }
-                    <textarea id="edit-products" rows="2" value={d.products_text.clone()} oninput={input(Field::Products)} />
+                    <textarea id="edit-products" rows="2" value={d.products_text.clone()} oninput={input(DraftField::Products)} />
                 </label>
                 { preview_html }
-                if let Some(why) = &*failure {
-                    <p class="field-error" role="alert">{ why }</p>
+                if let Some(err) = &state.failure {
+                    <p class="field-error" role="alert">{ error_label(err) }</p>
                 }
                 <div class="edit-buttons">
-                    <button type="submit" id="edit-save" class="primary" disabled={*busy}>{ "Lưu thay đổi" }</button>
+                    <button type="submit" id="edit-save" class="primary" disabled={state.saving}>{ "Lưu thay đổi" }</button>
                     <button type="button" class="secondary" onclick={on_cancel}>{ "Huỷ" }</button>
                 </div>
                 <p class="hint">{ "Thay đổi được lưu trên máy rồi gửi tới mọi đơn vị khi có kết nối." }</p>

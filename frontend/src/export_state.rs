@@ -1,0 +1,136 @@
+//! The export screen's state: the choices (format, scope, folder) and where the last export
+//! stands. One [`Reducible`] value changed only through [`ExportAction`]s.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::backend::{BackendError, ExportDone};
+
+/// The file formats offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Docx,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Docx => "docx",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ExportFormat> {
+        [ExportFormat::Docx, ExportFormat::Xlsx]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// Where the last export stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exporting {
+    Idle,
+    Busy,
+    Done(ExportDone),
+    Failed(BackendError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportState {
+    pub format: ExportFormat,
+    /// A unit's report; `None` for the consolidated one (office) or the own unit's (staff).
+    pub unit: Option<String>,
+    /// The folder typed; empty for the Downloads folder.
+    pub folder: String,
+    pub exporting: Exporting,
+}
+
+impl Default for ExportState {
+    fn default() -> ExportState {
+        ExportState {
+            format: ExportFormat::Docx,
+            unit: None,
+            folder: String::new(),
+            exporting: Exporting::Idle,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportAction {
+    SetFormat(ExportFormat),
+    SetUnit(Option<String>),
+    SetFolder(String),
+    Started,
+    Finished(Result<ExportDone, BackendError>),
+}
+
+impl ExportState {
+    /// Whether an export may start (none is running).
+    pub fn can_start(&self) -> bool {
+        self.exporting != Exporting::Busy
+    }
+
+    /// The folder to send: `None` when left empty.
+    pub fn folder(&self) -> Option<String> {
+        let folder = self.folder.trim();
+        (!folder.is_empty()).then(|| folder.to_string())
+    }
+
+    pub fn apply(&self, action: ExportAction) -> ExportState {
+        let mut next = self.clone();
+        match action {
+            ExportAction::SetFormat(format) => next.format = format,
+            ExportAction::SetUnit(unit) => next.unit = unit,
+            ExportAction::SetFolder(folder) => next.folder = folder,
+            ExportAction::Started => next.exporting = Exporting::Busy,
+            ExportAction::Finished(Ok(done)) => next.exporting = Exporting::Done(done),
+            ExportAction::Finished(Err(err)) => next.exporting = Exporting::Failed(err),
+        }
+        next
+    }
+}
+
+impl Reducible for ExportState {
+    type Action = ExportAction;
+
+    fn reduce(self: Rc<Self>, action: ExportAction) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::ErrorCode;
+
+    #[test]
+    fn an_export_runs_once_at_a_time_and_says_how_it_went() {
+        let state = ExportState::default()
+            .apply(ExportAction::SetFormat(ExportFormat::Xlsx))
+            .apply(ExportAction::SetUnit(Some("QLHT".into())))
+            .apply(ExportAction::SetFolder("  /tmp/bao cao ".into()));
+        assert_eq!(state.folder().as_deref(), Some("/tmp/bao cao"));
+        assert!(state.can_start());
+        let busy = state.apply(ExportAction::Started);
+        assert!(!busy.can_start());
+        let failed = busy.apply(ExportAction::Finished(Err(BackendError::new(
+            ErrorCode::ExportFailed,
+            "Không có thư mục /tmp/bao cao",
+        ))));
+        assert!(failed.can_start(), "a failed export can be tried again");
+        let done = failed
+            .apply(ExportAction::Started)
+            .apply(ExportAction::Finished(Ok(ExportDone {
+                path: "/tmp/bao-cao-2026-QLHT.xlsx".into(),
+                summary: String::new(),
+            })));
+        assert!(matches!(done.exporting, Exporting::Done(_)));
+        assert_eq!(ExportState::default().folder(), None);
+        assert_eq!(ExportFormat::parse("xlsx"), Some(ExportFormat::Xlsx));
+        assert_eq!(ExportFormat::parse("pdf"), None);
+    }
+}
