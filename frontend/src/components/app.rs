@@ -282,6 +282,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_close={on_close.clone()}
                         user={user_info.clone()}
                         n_unconfirmed={session.sync.n_unconfirmed}
+                        uploads={session.sync.uploads.clone()}
                         n_plan_changes={session.n_plan_changes}
                         n_doc_changes={session.sync.n_doc_changes}
                         focus={state.focus.clone()}
@@ -312,6 +313,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_close={on_close}
                     user={session.view.as_ref().and_then(|view| view.user.clone())}
                     n_unconfirmed={session.sync.n_unconfirmed}
+                    uploads={session.sync.uploads.clone()}
                     n_plan_changes={session.n_plan_changes}
                     n_doc_changes={session.sync.n_doc_changes}
                     focus={state.focus.clone()}
