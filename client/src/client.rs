@@ -62,6 +62,9 @@ impl Client {
             tls: Arc::new(tls),
             config,
             status: Arc::new(watch::channel(SyncStatus::default()).0),
+            uploads: Arc::new(crate::evidence::UploadMemory::load(
+                &data_dir.join(crate::evidence::FILES_DIR),
+            )),
         };
         let workspace = match db.session(&device)? {
             Some(session) => Some(Workspace::start(&setup, session).await?),

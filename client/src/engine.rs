@@ -14,6 +14,7 @@ use futures::StreamExt;
 use samod::{
     ConnectionId, DialerEvent, DialerHandle, DocHandle, DocumentId, PeerDocState, Repo, SearchState,
 };
+use shared::documents::records;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -24,7 +25,7 @@ use crate::confirmation::{progress, ServerHeads};
 use crate::dialer::{BearerDialer, DialRejected, DialReport};
 use crate::doc_info::DocInfo;
 use crate::error::{ClientError, Result};
-use crate::evidence::{upload_pass, UploadMemory, UploadPass};
+use crate::evidence::{upload_pass, waiting_uploads, UploadMemory, UploadPass};
 use crate::local_db::LocalDb;
 use crate::open_docs::OpenDocs;
 use crate::session::Session;
@@ -67,6 +68,8 @@ pub(crate) struct EngineParts {
     pub status: Arc<watch::Sender<SyncStatus>>,
     /// The local evidence file store.
     pub files_dir: std::path::PathBuf,
+    /// What is known of evidence uploads (shared with the API).
+    pub uploads: Arc<UploadMemory>,
 }
 
 /// Messages from the engine's own spawned tasks.
@@ -87,7 +90,6 @@ struct Uploads {
     again: bool,
     retry_at: Option<Instant>,
     delay: Duration,
-    memory: Arc<UploadMemory>,
 }
 
 struct Tracked {
@@ -163,7 +165,6 @@ impl Engine {
                 again: false,
                 retry_at: None,
                 delay: UPLOAD_RETRY_FIRST,
-                memory: Arc::new(UploadMemory::default()),
             },
         };
         let task = tokio::spawn(engine.run());
@@ -348,7 +349,8 @@ impl Engine {
             session.token.clone(),
             self.parts.files_dir.clone(),
             docs,
-            self.uploads.memory.clone(),
+            self.parts.uploads.clone(),
+            self.dirty.clone(),
         );
         let results = self.results_tx.clone();
         self.tasks.spawn(async move {
@@ -358,6 +360,8 @@ impl Engine {
 
     fn on_uploaded(&mut self, pass: UploadPass) {
         self.uploads.running = false;
+        // The waiting files changed.
+        self.schedule_recompute();
         if pass.session_expired {
             self.expire_session();
             return;
@@ -589,7 +593,9 @@ impl Engine {
             n_unconfirmed: 0,
             all_settled: self.link == Link::Connected && self.list_fresh,
             n_doc_changes: self.n_doc_changes.load(Ordering::Relaxed),
+            uploads: Default::default(),
         };
+        let mut attached = Vec::new();
         for info in self.parts.docs.list() {
             let Some(tracked) = self.tracked.get(&info.id) else {
                 tracing::trace!(doc = %info.id, "not here yet");
@@ -611,6 +617,15 @@ impl Engine {
                 return measured;
             };
             tracing::trace!(doc = %info.id, ?doc_progress, "document progress");
+            if info.is_writable() && info.kind == shared::documents::DocumentKind::Records {
+                if let Ok(Ok(evidence)) = tracked
+                    .handle
+                    .with_document_async(|doc| records::all_evidence(doc))
+                    .await
+                {
+                    attached.extend(evidence.into_iter().map(|a| a.evidence.sha256));
+                }
+            }
             if info.is_writable() {
                 measured.n_unconfirmed += doc_progress.n_unconfirmed;
                 measured.all_settled &= doc_progress.is_settled();
@@ -631,6 +646,7 @@ impl Engine {
                     .set_confirmed(&doc_key, doc_progress.confirmed);
             }
         }
+        measured.uploads = waiting_uploads(attached, &self.parts.files_dir, &self.parts.uploads);
         let now_ms = self.parts.config.clock.now_ms();
         let last_error = self.last_error.clone();
         self.parts.status.send_if_modified(|status| {

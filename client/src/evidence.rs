@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use rand::Rng;
 use reqwest::StatusCode;
 use samod::{DocHandle, DocumentId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::calendar::PeriodId;
 use shared::documents::records::{self, Evidence, RecordEdit};
@@ -30,6 +30,9 @@ use crate::server_url::ServerUrl;
 
 /// The local store's directory under the data directory.
 pub(crate) const FILES_DIR: &str = "files";
+/// Under the store: one empty marker file per hash known to be complete on the server, so the
+/// upload state survives a restart.
+const UPLOADED_DIR: &str = ".uploaded";
 /// Uploads go in chunks of this size: a broken link loses at most one chunk, and no request
 /// holds more than this in memory.
 const UPLOAD_CHUNK: u64 = 1024 * 1024;
@@ -132,7 +135,66 @@ impl Client {
             .api
             .download_file(&session.server_url, &session.token, doc_id, sha256, &dir)
             .await?;
+        // The server served it, so it has it.
+        self.inner.setup.uploads.mark_done(sha256);
         Ok(path)
+    }
+
+    /// Where evidence file `sha256` stands as far as this laptop knows, without asking the
+    /// server: `None` when the file is not here and nothing is known of it.
+    pub fn known_upload_state(&self, sha256: &str) -> Option<UploadState> {
+        let memory = &self.inner.setup.uploads;
+        if memory.is_done(sha256) {
+            return Some(UploadState::Uploaded);
+        }
+        if memory.is_refused(sha256) {
+            return Some(UploadState::Refused);
+        }
+        if let Some(current) = memory.current() {
+            if current.sha256 == sha256 {
+                return Some(UploadState::Uploading {
+                    sent: current.sent,
+                    total: current.total,
+                });
+            }
+        }
+        self.local_evidence(sha256).map(|_| UploadState::Waiting)
+    }
+
+    /// Where evidence file `sha256` of records document `doc_id` stands: what this laptop
+    /// knows, else what the server says (a file attached on another laptop). Never fails: a
+    /// server that cannot be asked gives [`UploadState::Unknown`].
+    pub async fn upload_state(&self, doc_id: &DocumentId, sha256: &str) -> UploadState {
+        if let Some(known) = self.known_upload_state(sha256) {
+            return known;
+        }
+        let Ok(workspace) = self.inner.workspace() else {
+            return UploadState::Unknown;
+        };
+        if !records::is_sha256_hex(sha256) {
+            return UploadState::Unknown;
+        }
+        let session = &workspace.session;
+        match self
+            .inner
+            .setup
+            .api
+            .file_status(&session.server_url, &session.token, doc_id, sha256)
+            .await
+        {
+            Ok(Some(status)) if status.complete => {
+                self.inner.setup.uploads.mark_done(sha256);
+                UploadState::Uploaded
+            }
+            Ok(_) => UploadState::NotOnServer,
+            Err(err) => {
+                tracing::debug!(
+                    sha256,
+                    "cannot ask the server about an evidence file: {err}"
+                );
+                UploadState::Unknown
+            }
+        }
     }
 
     /// The local copy of evidence file `sha256`, if this laptop has it.
@@ -342,6 +404,7 @@ impl ServerApi {
         doc_id: &DocumentId,
         sha256: &str,
         path: &Path,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<()> {
         let total = std::fs::metadata(path)
             .map_err(|e| local_file_error(path, e))?
@@ -361,6 +424,7 @@ impl ServerApi {
                 complete: false,
             });
         while !status.complete {
+            progress(status.received.min(total), total);
             let start = status.received.min(total);
             let len = UPLOAD_CHUNK.min(total - start);
             let chunk = {
@@ -471,11 +535,132 @@ pub(crate) struct UploadPass {
     pub session_expired: bool,
 }
 
-/// Hashes known to be complete on the server, and hashes it refused, shared across passes.
+/// Where an evidence file's bytes stand, as this laptop knows it (the UI shows it per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UploadState {
+    /// The server has the whole file (uploaded from here, or the server said so, or it was
+    /// downloaded from it).
+    Uploaded,
+    /// Stored here; the engine uploads it when connected.
+    Waiting,
+    /// Being uploaded now: the server has `sent` of `total` bytes.
+    Uploading { sent: u64, total: u64 },
+    /// The server refused it for good (too large, no access); it is not sent again.
+    Refused,
+    /// Not on this laptop, and the server does not have it (yet): attached on another laptop
+    /// that has not uploaded it.
+    NotOnServer,
+    /// Not on this laptop, and the server could not be asked.
+    Unknown,
+}
+
+/// The file an upload pass is sending, and how far the server has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CurrentUpload {
+    pub sha256: String,
+    pub sent: u64,
+    pub total: u64,
+}
+
+/// Hashes known to be complete on the server (kept as marker files across restarts), hashes
+/// it refused, and the upload in progress; shared by the engine's passes and the API.
 #[derive(Default)]
 pub(crate) struct UploadMemory {
-    pub done: Mutex<HashSet<String>>,
-    pub refused: Mutex<HashSet<String>>,
+    done: Mutex<HashSet<String>>,
+    refused: Mutex<HashSet<String>>,
+    current: Mutex<Option<CurrentUpload>>,
+    /// Where the markers of `done` live; `None` keeps them in memory only.
+    marks_dir: Option<PathBuf>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl UploadMemory {
+    /// The memory of the store `files_dir`, with the markers written by earlier runs.
+    pub fn load(files_dir: &Path) -> UploadMemory {
+        let marks_dir = files_dir.join(UPLOADED_DIR);
+        let done = std::fs::read_dir(&marks_dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|name| records::is_sha256_hex(name))
+                    .collect()
+            })
+            .unwrap_or_default();
+        UploadMemory {
+            done: Mutex::new(done),
+            marks_dir: Some(marks_dir),
+            ..UploadMemory::default()
+        }
+    }
+
+    pub fn is_done(&self, sha256: &str) -> bool {
+        locked(&self.done).contains(sha256)
+    }
+
+    pub fn is_refused(&self, sha256: &str) -> bool {
+        locked(&self.refused).contains(sha256)
+    }
+
+    pub fn current(&self) -> Option<CurrentUpload> {
+        locked(&self.current).clone()
+    }
+
+    /// Remembers that the server has the whole file; a marker that cannot be written only
+    /// costs one status request after a restart.
+    pub fn mark_done(&self, sha256: &str) {
+        if !records::is_sha256_hex(sha256) || !locked(&self.done).insert(sha256.to_string()) {
+            return;
+        }
+        if let Some(dir) = &self.marks_dir {
+            let written =
+                std::fs::create_dir_all(dir).and_then(|()| std::fs::write(dir.join(sha256), b""));
+            if let Err(err) = written {
+                tracing::warn!(sha256, "cannot write the uploaded marker: {err}");
+            }
+        }
+    }
+
+    fn mark_refused(&self, sha256: &str) {
+        locked(&self.refused).insert(sha256.to_string());
+    }
+
+    fn set_current(&self, current: Option<CurrentUpload>) {
+        *locked(&self.current) = current;
+    }
+}
+
+/// Evidence files stored here that the server does not have yet, as the sync bar counts them.
+pub(crate) fn waiting_uploads(
+    attached: impl IntoIterator<Item = String>,
+    files_dir: &Path,
+    memory: &UploadMemory,
+) -> crate::status::UploadSummary {
+    let mut summary = crate::status::UploadSummary::default();
+    let current = memory.current();
+    let unique: std::collections::BTreeSet<String> = attached.into_iter().collect();
+    for sha256 in unique {
+        if memory.is_done(&sha256) || memory.is_refused(&sha256) {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(files_dir.join(&sha256)) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        summary.n_files += 1;
+        summary.total_bytes += meta.len();
+        if let Some(current) = current.as_ref().filter(|c| c.sha256 == sha256) {
+            summary.sent_bytes += current.sent.min(meta.len());
+            summary.uploading = Some(sha256.clone());
+        }
+        summary.waiting.push(sha256);
+    }
+    summary
 }
 
 /// Uploads every evidence file of the given writable records documents that is stored here and
@@ -487,6 +672,7 @@ pub(crate) async fn upload_pass(
     files_dir: PathBuf,
     docs: Vec<DocHandle>,
     memory: Arc<UploadMemory>,
+    dirty: Arc<tokio::sync::Notify>,
 ) -> UploadPass {
     let mut pass = UploadPass::default();
     for handle in docs {
@@ -502,12 +688,7 @@ pub(crate) async fn upload_pass(
             .map(|a| a.evidence.sha256)
             .collect::<std::collections::BTreeSet<String>>()
         {
-            let known = |set: &Mutex<HashSet<String>>| {
-                set.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains(&sha256)
-            };
-            if known(&memory.done) || known(&memory.refused) {
+            if memory.is_done(&sha256) || memory.is_refused(&sha256) {
                 continue;
             }
             let path = files_dir.join(&sha256);
@@ -515,17 +696,28 @@ pub(crate) async fn upload_pass(
                 // Attached on another laptop: that one uploads it.
                 continue;
             }
-            match api
-                .upload_file(&server, &token, &doc_id, &sha256, &path)
-                .await
-            {
+            let progress = {
+                let memory = memory.clone();
+                let dirty = dirty.clone();
+                let sha256 = sha256.clone();
+                move |sent: u64, total: u64| {
+                    memory.set_current(Some(CurrentUpload {
+                        sha256: sha256.clone(),
+                        sent,
+                        total,
+                    }));
+                    dirty.notify_one();
+                }
+            };
+            let uploaded = api
+                .upload_file(&server, &token, &doc_id, &sha256, &path, &progress)
+                .await;
+            memory.set_current(None);
+            dirty.notify_one();
+            match uploaded {
                 Ok(()) => {
                     pass.n_uploaded += 1;
-                    memory
-                        .done
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(sha256);
+                    memory.mark_done(&sha256);
                 }
                 Err(ClientError::SessionExpired) => {
                     pass.session_expired = true;
@@ -538,11 +730,7 @@ pub(crate) async fn upload_pass(
                     },
                 ) => {
                     tracing::warn!(sha256, "the server refused an evidence file: {err}");
-                    memory
-                        .refused
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(sha256.clone());
+                    memory.mark_refused(&sha256);
                     pass.refused.push((sha256, err));
                 }
                 Err(err) => {
@@ -586,5 +774,47 @@ mod tests {
         ));
         assert_eq!(err.code(), "file_too_large");
         assert_eq!(mime_for(&source), Some("application/pdf"));
+    }
+
+    #[test]
+    fn waiting_uploads_count_local_files_the_server_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("files");
+        let write = |name: &str, bytes: &[u8]| {
+            let source = dir.path().join(name);
+            std::fs::write(&source, bytes).unwrap();
+            store_file(&store, &source, 1000).unwrap().0
+        };
+        let a = write("a.pdf", &[1; 300]);
+        let b = write("b.pdf", &[2; 100]);
+        let elsewhere = "e".repeat(64);
+        let memory = UploadMemory::load(&store);
+        let attached = || vec![a.clone(), b.clone(), a.clone(), elsewhere.clone()];
+        let summary = waiting_uploads(attached(), &store, &memory);
+        assert_eq!(
+            (summary.n_files, summary.total_bytes, summary.sent_bytes),
+            (2, 400, 0),
+            "each file once; a file attached elsewhere is not ours to upload"
+        );
+        memory.set_current(Some(CurrentUpload {
+            sha256: a.clone(),
+            sent: 120,
+            total: 300,
+        }));
+        let summary = waiting_uploads(attached(), &store, &memory);
+        assert_eq!(
+            (summary.sent_bytes, summary.uploading),
+            (120, Some(a.clone()))
+        );
+        memory.set_current(None);
+        memory.mark_done(&a);
+        let summary = waiting_uploads(attached(), &store, &memory);
+        assert_eq!((summary.n_files, summary.waiting), (1, vec![b.clone()]));
+        let reloaded = UploadMemory::load(&store);
+        assert!(
+            reloaded.is_done(&a),
+            "the uploaded marker survives a restart"
+        );
+        assert!(!reloaded.is_done(&b));
     }
 }

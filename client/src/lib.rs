@@ -47,10 +47,11 @@ pub use clock::{Clock, SystemClock};
 pub use config::{ClientConfig, Keepalive};
 pub use doc_info::{Access, DocInfo};
 pub use error::{ClientError, Result};
+pub use evidence::UploadState;
 pub use read_model::TaskRow;
 pub use server_url::ServerUrl;
 pub use session::{DeviceId, SessionInfo};
-pub use status::{StatusError, SyncState, SyncStatus};
+pub use status::{StatusError, SyncState, SyncStatus, UploadSummary};
 
 /// Re-exported so callers name documents and heads without depending on samod and automerge.
 pub use automerge::ChangeHash;

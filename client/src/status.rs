@@ -13,6 +13,23 @@ pub struct SyncStatus {
     /// Document changes seen since the engine started (local edits and remote ones); screens
     /// read their data again when it moves.
     pub n_doc_changes: u64,
+    /// Evidence files stored here that the server does not have yet.
+    pub uploads: UploadSummary,
+}
+
+/// Evidence files waiting for upload: attached on this laptop (to a records document it may
+/// write), stored here, not known to be on the server and not refused by it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UploadSummary {
+    pub n_files: usize,
+    /// Their total size in bytes.
+    pub total_bytes: u64,
+    /// How many of those bytes the server already has (the file being uploaded, so far).
+    pub sent_bytes: u64,
+    /// The file being uploaded now.
+    pub uploading: Option<String>,
+    /// The waiting files' hashes, so each evidence entry can say it is waiting.
+    pub waiting: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,6 +62,7 @@ impl Default for SyncStatus {
             n_unconfirmed: 0,
             last_error: None,
             n_doc_changes: 0,
+            uploads: UploadSummary::default(),
         }
     }
 }
@@ -67,6 +85,7 @@ pub(crate) struct Measurement {
     pub all_settled: bool,
     /// Document changes seen so far.
     pub n_doc_changes: u64,
+    pub uploads: UploadSummary,
 }
 
 pub(crate) fn summarize(
@@ -92,6 +111,7 @@ pub(crate) fn summarize(
         n_unconfirmed: measured.n_unconfirmed,
         last_error,
         n_doc_changes: measured.n_doc_changes,
+        uploads: measured.uploads.clone(),
     }
 }
 
@@ -111,6 +131,7 @@ mod tests {
                 n_unconfirmed: *n_unconfirmed,
                 all_settled: *all_settled,
                 n_doc_changes: 0,
+                uploads: UploadSummary::default(),
             };
             status = summarize(&status, &measured, None, (idx as i64 + 1) * 1000);
             lines.push(format!(
@@ -158,8 +179,15 @@ mod tests {
                 message: "session expired, log in again".into(),
             }),
             n_doc_changes: 7,
+            uploads: UploadSummary {
+                n_files: 2,
+                total_bytes: 12_000_000,
+                sent_bytes: 3_100_000,
+                uploading: Some("ab".repeat(32)),
+                waiting: vec!["ab".repeat(32), "cd".repeat(32)],
+            },
         };
-        expect![[r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7}"#]]
+        expect![[r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7,"uploads":{"n_files":2,"total_bytes":12000000,"sent_bytes":3100000,"uploading":"abababababababababababababababababababababababababababababababab","waiting":["abababababababababababababababababababababababababababababababab","cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"]}}"#]]
             .assert_eq(&serde_json::to_string(&status).unwrap());
     }
 }

@@ -31,6 +31,8 @@ pub(crate) struct Setup {
     pub tls: Arc<rustls::ClientConfig>,
     pub config: ClientConfig,
     pub status: Arc<watch::Sender<SyncStatus>>,
+    /// What is known of evidence uploads; outlives sessions (markers on disk).
+    pub uploads: Arc<crate::evidence::UploadMemory>,
 }
 
 pub(crate) struct Workspace {
@@ -67,6 +69,7 @@ impl Workspace {
             config: setup.config.clone(),
             status: setup.status.clone(),
             files_dir: setup.data_dir.join(crate::evidence::FILES_DIR),
+            uploads: setup.uploads.clone(),
         });
         tracing::info!(user = %session.username, peer = %session.peer_id, "session opened");
         Ok(Arc::new(Workspace {

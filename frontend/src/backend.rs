@@ -14,11 +14,12 @@ mod sync_wire;
 #[cfg(target_arch = "wasm32")]
 mod tauri_backend;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
 use shared::plan_edit::PlanEdit;
@@ -29,12 +30,14 @@ pub use error::{BackendError, ErrorCode};
 #[cfg(test)]
 pub use fake_backend::FakeBackend;
 pub use record_wire::{
-    HistoryEntry, PeriodRecord, PeriodReview, RecordEdit, RecordUnits, RecordView, TaskRecord,
-    TaskStatus, TextField, Verdict, Version, Versions,
+    Evidence, HistoryEntry, PeriodRecord, PeriodReview, RecordEdit, RecordUnits, RecordView,
+    TaskRecord, TaskStatus, TextField, Verdict, Version, Versions,
 };
 pub use subscription::Subscription;
 
-pub use sync_wire::{LoginRequest, SessionInfo, SessionView, SyncState, SyncStatus};
+pub use sync_wire::{
+    LoginRequest, SessionInfo, SessionView, SyncState, SyncStatus, UploadState, UploadSummary,
+};
 #[cfg(target_arch = "wasm32")]
 pub use tauri_backend::TauriBackend;
 
@@ -70,6 +73,33 @@ pub trait Backend {
     fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId>;
     /// Writes a period's report as DOCX or XLSX into a folder.
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
+    /// A file chosen in the system's file dialog; `None` when cancelled.
+    fn pick_file(&self) -> BackendFuture<Option<String>>;
+    /// Attaches the file at `path` to the own unit's record of `task_id` for `period`; works
+    /// offline (the file is uploaded whenever connected).
+    fn attach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        path: String,
+    ) -> BackendFuture<Evidence>;
+    /// Removes evidence file `sha256` from the own unit's record of `task_id` for `period`.
+    fn detach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        sha256: String,
+    ) -> BackendFuture<()>;
+    /// Whether the server has each evidence file of `unit`'s records of `year`.
+    fn evidence_states(
+        &self,
+        unit: String,
+        year: i32,
+        sha256s: Vec<String>,
+    ) -> BackendFuture<BTreeMap<String, UploadState>>;
+    /// Makes an evidence file local (downloading it if needed) and, with `launch`, opens it
+    /// with the system's default application.
+    fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;
@@ -98,6 +128,26 @@ pub struct ReportExportRequest {
     pub unit: Option<String>,
     /// Where to save; `None` for the Downloads folder.
     pub folder: Option<String>,
+}
+
+/// An evidence file to open.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenEvidenceRequest {
+    pub unit: String,
+    pub task_id: TaskId,
+    pub year: i32,
+    pub sha256: String,
+    /// Start the system's default application on it.
+    pub launch: bool,
+}
+
+/// An evidence file made local.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OpenedEvidence {
+    pub path: String,
+    pub launched: bool,
+    #[serde(default)]
+    pub launch_error: Option<String>,
 }
 
 /// A report written.

@@ -7,6 +7,8 @@
 
 pub mod backend;
 pub mod components;
+pub mod evidence_labels;
+pub mod evidence_state;
 pub mod export_state;
 pub mod labels;
 pub mod local_time;

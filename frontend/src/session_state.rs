@@ -218,6 +218,7 @@ mod tests {
             n_unconfirmed,
             last_error: None,
             n_doc_changes: 0,
+            uploads: Default::default(),
         }
     }
 

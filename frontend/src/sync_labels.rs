@@ -2,6 +2,7 @@
 //! their code alone; an unknown code shows the application's message.
 
 use crate::backend::{BackendError, ErrorCode, SyncState, SyncStatus};
+use crate::evidence_labels::megabytes;
 
 /// The sync state in words; `time` formats the up-to-date instant (local `HH:MM`).
 pub fn sync_state_label(state: SyncState, time: impl Fn(i64) -> String) -> String {
@@ -19,6 +20,33 @@ pub fn unconfirmed_label(status: &SyncStatus) -> Option<String> {
         format!(
             "{} thay đổi chưa được máy chủ xác nhận",
             status.n_unconfirmed
+        )
+    })
+}
+
+/// Evidence files waiting for the server: "Đang tải lên 2 tệp (3,1/12,0 MB)" while connected,
+/// "2 tệp chờ tải lên (12,0 MB)" otherwise; nothing when none waits.
+pub fn uploads_label(status: &SyncStatus) -> Option<String> {
+    let uploads = &status.uploads;
+    if uploads.n_files == 0 {
+        return None;
+    }
+    let connected = matches!(
+        status.state,
+        SyncState::Syncing | SyncState::UpToDate { .. }
+    );
+    Some(if connected {
+        format!(
+            "Đang tải lên {} tệp ({}/{} MB)",
+            uploads.n_files,
+            megabytes(uploads.sent_bytes),
+            megabytes(uploads.total_bytes)
+        )
+    } else {
+        format!(
+            "{} tệp chờ tải lên ({} MB)",
+            uploads.n_files,
+            megabytes(uploads.total_bytes)
         )
     })
 }
@@ -48,6 +76,18 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::Ipc => "Không liên lạc được với ứng dụng",
         ErrorCode::CommentRequired => "Cần ghi nhận xét khi trả lại báo cáo",
         ErrorCode::PlanReadOnly => "Chỉ cán bộ phụ trách kế hoạch được sửa kế hoạch",
+        ErrorCode::FileMissing => "Không tìm thấy tệp: hãy chọn tệp hoặc kiểm tra lại đường dẫn",
+        ErrorCode::LocalFile => "Không đọc hoặc ghi được tệp trên máy này",
+        ErrorCode::HashMismatch => "Tệp tải về bị hỏng (không khớp mã kiểm tra); hãy thử lại",
+        ErrorCode::EvidenceRefused => "Máy chủ từ chối nhận một tệp kiểm chứng",
+        ErrorCode::EvidenceNotFound => "Không tìm thấy tệp này trong sổ theo dõi",
+        ErrorCode::NotUploaded => {
+            "Tệp chưa được tải lên máy chủ; hãy chờ máy của đơn vị gửi lên rồi thử lại"
+        }
+        ErrorCode::FileTooLarge if error.message.starts_with("Tệp ") => {
+            return error.message.clone()
+        }
+        ErrorCode::FileTooLarge => "Tệp quá lớn so với giới hạn cho phép",
         ErrorCode::NoPlan
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed
@@ -90,6 +130,24 @@ mod tests {
     }
 
     #[test]
+    fn uploads_are_counted_with_their_megabytes() {
+        let mut status = SyncStatus::default();
+        assert_eq!(uploads_label(&status), None);
+        status.uploads.n_files = 2;
+        status.uploads.total_bytes = 12 * 1024 * 1024;
+        status.uploads.sent_bytes = 3_250_586;
+        assert_eq!(
+            uploads_label(&status).as_deref(),
+            Some("2 tệp chờ tải lên (12,0 MB)")
+        );
+        status.state = SyncState::Syncing;
+        assert_eq!(
+            uploads_label(&status).as_deref(),
+            Some("Đang tải lên 2 tệp (3,1/12,0 MB)")
+        );
+    }
+
+    #[test]
     fn errors_are_worded_by_code() {
         let err = |code, message: &str| error_label(&BackendError::new(code, message));
         assert_eq!(
@@ -99,6 +157,22 @@ mod tests {
         assert_eq!(
             err(ErrorCode::ServerUnreachable, "connection refused"),
             "Không kết nối được máy chủ"
+        );
+        assert_eq!(
+            err(
+                ErrorCode::FileTooLarge,
+                "Tệp 62,3 MB vượt quá giới hạn 50 MB"
+            ),
+            "Tệp 62,3 MB vượt quá giới hạn 50 MB",
+            "the app words the sizes itself"
+        );
+        assert_eq!(
+            err(ErrorCode::FileTooLarge, "file too large: 9 > 5"),
+            "Tệp quá lớn so với giới hạn cho phép"
+        );
+        assert_eq!(
+            err(ErrorCode::FileMissing, "cannot read /x"),
+            "Không tìm thấy tệp: hãy chọn tệp hoặc kiểm tra lại đường dẫn"
         );
         assert_eq!(
             err(ErrorCode::Unknown, "something new"),

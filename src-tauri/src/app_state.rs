@@ -139,6 +139,11 @@ impl AppState {
         crate::records::edit(&self.client, task_id, edit).await
     }
 
+    /// Waits for the edits still running; edits (evidence included) go one at a time.
+    pub async fn edit_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.edits.lock().await
+    }
+
     pub fn sync_status(&self) -> SyncStatus {
         self.client.status().borrow().clone()
     }

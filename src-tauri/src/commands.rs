@@ -2,11 +2,15 @@
 //!
 //! Arguments keep their Rust (snake_case) names on the wire: `login {server_url, username,
 //! password}`, `logout {discard_unsynced}`, `record_units {task_id}`, `read_record {task_id,
-//! unit}`, `edit_record {task_id, edit}`.
+//! unit}`, `edit_record {task_id, edit}`, `pick_file`, `attach_evidence {task_id, period,
+//! path}`, `detach_evidence {task_id, period, sha256}`, `evidence_states {unit, year,
+//! sha256s}`, `open_evidence {unit, task_id, year, sha256, launch}`.
 
-use client::SyncStatus;
+use std::collections::BTreeMap;
+
+use client::{SyncStatus, UploadState};
 use shared::calendar::PeriodId;
-use shared::documents::records::RecordEdit;
+use shared::documents::records::{Evidence, RecordEdit};
 use shared::overview::Overview;
 use shared::plan_edit::PlanEdit;
 use shared::record::Verdict;
@@ -15,6 +19,7 @@ use tauri::State;
 
 use crate::app_state::{AppState, Credentials, SessionView};
 use crate::error::CommandError;
+use crate::evidence::OpenedEvidence;
 use crate::records::{RecordUnits, RecordView};
 use crate::report_export::{ExportDone, ExportRequest};
 
@@ -133,4 +138,60 @@ pub async fn edit_record(
     edit: RecordEdit,
 ) -> Result<(), CommandError> {
     state.edit_record(&task_id, edit).await
+}
+
+/// A file chosen in the system's file dialog (`None` when cancelled).
+#[tauri::command]
+pub async fn pick_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    crate::evidence::pick_file(app).await
+}
+
+/// Attaches a local file to the own unit's record of the task for `period`; works offline
+/// (the file is uploaded whenever connected).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn attach_evidence(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    period: PeriodId,
+    path: String,
+) -> Result<Evidence, CommandError> {
+    let _one_at_a_time = state.edit_turn().await;
+    crate::evidence::attach(state.client(), &task_id, period, &path).await
+}
+
+/// Removes an evidence file from the own unit's record of the task for `period`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn detach_evidence(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    period: PeriodId,
+    sha256: String,
+) -> Result<(), CommandError> {
+    let _one_at_a_time = state.edit_turn().await;
+    crate::evidence::detach(state.client(), &task_id, period, &sha256).await
+}
+
+/// Whether the server has each evidence file of `unit`'s records of `year`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn evidence_states(
+    state: State<'_, AppState>,
+    unit: String,
+    year: i32,
+    sha256s: Vec<String>,
+) -> Result<BTreeMap<String, UploadState>, CommandError> {
+    crate::evidence::states(state.client(), &unit, year, &sha256s).await
+}
+
+/// Makes an evidence file local (downloading it if needed) and, with `launch`, opens it with
+/// the system's default application; returns its local path.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_evidence(
+    state: State<'_, AppState>,
+    unit: String,
+    task_id: TaskId,
+    year: i32,
+    sha256: String,
+    launch: bool,
+) -> Result<OpenedEvidence, CommandError> {
+    crate::evidence::open(state.client(), &unit, &task_id, year, &sha256, launch).await
 }

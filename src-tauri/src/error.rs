@@ -22,6 +22,12 @@ pub enum ErrorCode {
     CommentRequired,
     /// A report could not be written; the message says why, in Vietnamese.
     ExportFailed,
+    /// The path given to attach is empty or not a readable file.
+    FileMissing,
+    /// The record lists no evidence file with that hash.
+    EvidenceNotFound,
+    /// The server does not have the evidence file yet (the unit's laptop has not uploaded it).
+    NotUploaded,
     /// The sync engine refused or failed: its own code, such as `bad_credentials`,
     /// `server_unreachable` or `unsynced_changes` (see `client::ClientError::code`).
     #[serde(untagged)]

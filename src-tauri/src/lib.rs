@@ -10,6 +10,7 @@
 pub mod app_state;
 pub mod commands;
 pub mod error;
+pub mod evidence;
 pub mod launch;
 pub mod overview;
 pub mod records;
@@ -36,6 +37,7 @@ pub fn run() -> anyhow::Result<()> {
     let launch = Launch::from_env_and_args(std::env::vars_os(), std::env::args_os().skip(1))
         .context("reading the launch options")?;
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
@@ -73,6 +75,11 @@ pub fn run() -> anyhow::Result<()> {
             commands::set_verdict,
             commands::export_report,
             commands::edit_plan,
+            commands::pick_file,
+            commands::attach_evidence,
+            commands::detach_evidence,
+            commands::evidence_states,
+            commands::open_evidence,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

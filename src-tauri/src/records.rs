@@ -61,6 +61,13 @@ fn not_assigned(unit: &str, task_id: &TaskId) -> CommandError {
     )
 }
 
+/// `unit`'s records document of `year`, as listed on this laptop.
+pub fn records_doc_of(client: &Client, unit: &str, year: i32) -> Result<DocInfo, CommandError> {
+    client
+        .records_doc_for(unit, year)
+        .ok_or_else(|| no_records(unit))
+}
+
 /// Whether the records document `doc` has an entry for `task_id`.
 async fn holds_task(client: &Client, doc: &DocumentId, task_id: &TaskId) -> bool {
     let task_id = task_id.clone();

@@ -54,6 +54,21 @@ pub enum ErrorCode {
     ExportFailed,
     /// The server answered with an error of its own.
     ServerError,
+    // Evidence files.
+    /// The path given to attach is empty or not a readable file.
+    FileMissing,
+    /// The file is over the size limit (the message says both sizes, in Vietnamese).
+    FileTooLarge,
+    /// A file on this machine could not be read or written.
+    LocalFile,
+    /// A downloaded file did not match its hash.
+    HashMismatch,
+    /// The server refused an evidence file for good (sync status).
+    EvidenceRefused,
+    /// The record lists no such evidence file.
+    EvidenceNotFound,
+    /// The server does not have the evidence file yet.
+    NotUploaded,
     /// A code this version of the user interface does not know (a newer application).
     #[serde(other)]
     Unknown,

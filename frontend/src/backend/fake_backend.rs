@@ -1,6 +1,7 @@
 //! A backend that answers from memory, for tests that run without a window or Tauri.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::future::ready;
 use std::rc::Rc;
 
@@ -12,9 +13,9 @@ use yew::Callback;
 
 use super::ExportDone;
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, ReportExportRequest, SessionInfo, SessionView, Subscription, SyncStatus, TextField,
-    VerdictRequest, Version,
+    Backend, BackendError, BackendFuture, ErrorCode, Evidence, LoginRequest, OpenEvidenceRequest,
+    OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest, SessionInfo,
+    SessionView, Subscription, SyncStatus, TextField, UploadState, VerdictRequest, Version,
 };
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
@@ -220,6 +221,82 @@ impl Backend for FakeBackend {
         Box::pin(ready(Ok(ExportDone {
             path: format!("/tmp/bao-cao-{}-{scope}.{}", request.period, request.format),
             summary: String::new(),
+        })))
+    }
+
+    fn pick_file(&self) -> BackendFuture<Option<String>> {
+        Box::pin(ready(Ok(None)))
+    }
+
+    fn attach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        path: String,
+    ) -> BackendFuture<Evidence> {
+        let name = path.rsplit('/').next().unwrap_or_default().to_string();
+        if name.is_empty() {
+            return Box::pin(ready(Err(BackendError::new(
+                ErrorCode::FileMissing,
+                "no file",
+            ))));
+        }
+        let evidence = Evidence {
+            name,
+            size: path.len() as u64,
+            sha256: format!("{:0>64}", path.len()),
+            mime: None,
+            by: "lan".into(),
+            at: 0,
+        };
+        let mut records = self.records.borrow_mut();
+        if let Some(p) = records
+            .iter_mut()
+            .filter(|r| r.record.task_id == task_id && r.unit == FAKE_UNIT)
+            .flat_map(|r| r.record.periods.iter_mut())
+            .find(|p| p.period == period)
+        {
+            p.evidence.push(evidence.clone());
+        }
+        Box::pin(ready(Ok(evidence)))
+    }
+
+    fn detach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        sha256: String,
+    ) -> BackendFuture<()> {
+        let mut records = self.records.borrow_mut();
+        for p in records
+            .iter_mut()
+            .filter(|r| r.record.task_id == task_id && r.unit == FAKE_UNIT)
+            .flat_map(|r| r.record.periods.iter_mut())
+            .filter(|p| p.period == period)
+        {
+            p.evidence.retain(|e| e.sha256 != sha256);
+        }
+        Box::pin(ready(Ok(())))
+    }
+
+    fn evidence_states(
+        &self,
+        _unit: String,
+        _year: i32,
+        sha256s: Vec<String>,
+    ) -> BackendFuture<BTreeMap<String, UploadState>> {
+        let states = sha256s
+            .into_iter()
+            .map(|sha| (sha, UploadState::Uploaded))
+            .collect();
+        Box::pin(ready(Ok(states)))
+    }
+
+    fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence> {
+        Box::pin(ready(Ok(OpenedEvidence {
+            path: format!("/tmp/opened/{}", request.sha256),
+            launched: false,
+            launch_error: None,
         })))
     }
 

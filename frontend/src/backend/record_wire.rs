@@ -5,8 +5,8 @@
 //! drift apart; the tests pin the JSON form the app relies on.
 
 pub use shared::record::{
-    HistoryEntry, PeriodRecord, PeriodReview, RecordEdit, RecordUnits, RecordView, TaskRecord,
-    TaskStatus, TextField, Verdict, Version, Versions,
+    Evidence, HistoryEntry, PeriodRecord, PeriodReview, RecordEdit, RecordUnits, RecordView,
+    TaskRecord, TaskStatus, TextField, Verdict, Version, Versions,
 };
 
 #[cfg(test)]

@@ -19,6 +19,46 @@ pub struct SyncStatus {
     /// when it moves. Absent from older apps.
     #[serde(default)]
     pub n_doc_changes: u64,
+    /// Evidence files stored here that the server does not have yet. Absent from older apps.
+    #[serde(default)]
+    pub uploads: UploadSummary,
+}
+
+/// Evidence files waiting for upload (mirrors `client::UploadSummary`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadSummary {
+    #[serde(default)]
+    pub n_files: usize,
+    #[serde(default)]
+    pub total_bytes: u64,
+    /// How many of those bytes the server already has.
+    #[serde(default)]
+    pub sent_bytes: u64,
+    /// The file being uploaded now.
+    #[serde(default)]
+    pub uploading: Option<String>,
+    /// The waiting files' hashes.
+    #[serde(default)]
+    pub waiting: Vec<String>,
+}
+
+/// Where an evidence file's bytes stand (mirrors `client::UploadState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UploadState {
+    /// The server has the whole file.
+    Uploaded,
+    /// Stored on this machine, waiting to be uploaded.
+    Waiting,
+    /// Being uploaded: the server has `sent` of `total` bytes.
+    Uploading { sent: u64, total: u64 },
+    /// The server refused it for good.
+    Refused,
+    /// Not on this machine and not on the server yet (attached on another machine).
+    NotOnServer,
+    /// Not known (the server could not be asked), or a state this UI does not know.
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +80,7 @@ impl Default for SyncStatus {
             n_unconfirmed: 0,
             last_error: None,
             n_doc_changes: 0,
+            uploads: UploadSummary::default(),
         }
     }
 }
@@ -76,18 +117,39 @@ mod tests {
     #[test]
     fn reads_the_status_the_client_serialises() {
         // The text `client`'s own snapshot test pins for `SyncStatus`.
-        let json = r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7}"#;
+        let json = r#"{"state":{"state":"up_to_date","since_ms":42},"n_unconfirmed":0,"last_error":{"code":"session_expired","message":"session expired, log in again"},"n_doc_changes":7,"uploads":{"n_files":2,"total_bytes":12000000,"sent_bytes":3100000,"uploading":"abababababababababababababababababababababababababababababababab","waiting":["abababababababababababababababababababababababababababababababab","cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"]}}"#;
         let status: SyncStatus = serde_json::from_str(json).unwrap();
         assert_eq!(status.state, SyncState::UpToDate { since_ms: 42 });
         assert_eq!(
             status.last_error.map(|e| e.code),
             Some(ErrorCode::SessionExpired)
         );
+        assert_eq!(status.uploads.n_files, 2);
+        assert_eq!(status.uploads.sent_bytes, 3_100_000);
+        assert_eq!(status.uploads.waiting.len(), 2);
         let offline: SyncStatus = serde_json::from_str(
             r#"{"state":{"state":"offline"},"n_unconfirmed":3,"last_error":null}"#,
         )
         .unwrap();
         assert_eq!(offline.state, SyncState::Offline);
         assert_eq!(offline.n_unconfirmed, 3);
+        assert_eq!(offline.uploads, UploadSummary::default());
+    }
+
+    #[test]
+    fn reads_upload_states() {
+        let states: Vec<UploadState> = serde_json::from_str(
+            r#"[{"state":"uploaded"},{"state":"uploading","sent":5,"total":9},{"state":"not_on_server"},{"state":"newer"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            states,
+            vec![
+                UploadState::Uploaded,
+                UploadState::Uploading { sent: 5, total: 9 },
+                UploadState::NotOnServer,
+                UploadState::Unknown
+            ]
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! The global exists because `tauri.conf.json` sets `app.withGlobalTauri`. Arguments and answers
 //! travel as JSON and are read with serde_json, so the frontend reads exactly what the app wrote.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -16,8 +18,9 @@ use shared::{Plan, TaskId};
 
 use super::ExportDone;
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, LoginRequest, RecordEdit, RecordUnits,
-    RecordView, ReportExportRequest, SessionView, Subscription, SyncStatus, VerdictRequest,
+    Backend, BackendError, BackendFuture, ErrorCode, Evidence, LoginRequest, OpenEvidenceRequest,
+    OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest, SessionView,
+    Subscription, SyncStatus, UploadState, VerdictRequest,
 };
 
 #[wasm_bindgen]
@@ -39,6 +42,27 @@ const SESSION_EVENT: &str = "session-changed";
 /// Calls the application's Tauri commands.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TauriBackend;
+
+#[derive(Serialize)]
+struct AttachArgs {
+    task_id: TaskId,
+    period: PeriodId,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct DetachArgs {
+    task_id: TaskId,
+    period: PeriodId,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct StatesArgs {
+    unit: String,
+    year: i32,
+    sha256s: Vec<String>,
+}
 
 #[derive(Serialize)]
 struct NoArgs {}
@@ -127,6 +151,62 @@ impl Backend for TauriBackend {
 
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {
         Box::pin(call("export_report", ExportArgs { request }))
+    }
+
+    fn pick_file(&self) -> BackendFuture<Option<String>> {
+        Box::pin(call("pick_file", NoArgs {}))
+    }
+
+    fn attach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        path: String,
+    ) -> BackendFuture<Evidence> {
+        Box::pin(call(
+            "attach_evidence",
+            AttachArgs {
+                task_id,
+                period,
+                path,
+            },
+        ))
+    }
+
+    fn detach_evidence(
+        &self,
+        task_id: TaskId,
+        period: PeriodId,
+        sha256: String,
+    ) -> BackendFuture<()> {
+        Box::pin(call(
+            "detach_evidence",
+            DetachArgs {
+                task_id,
+                period,
+                sha256,
+            },
+        ))
+    }
+
+    fn evidence_states(
+        &self,
+        unit: String,
+        year: i32,
+        sha256s: Vec<String>,
+    ) -> BackendFuture<BTreeMap<String, UploadState>> {
+        Box::pin(call(
+            "evidence_states",
+            StatesArgs {
+                unit,
+                year,
+                sha256s,
+            },
+        ))
+    }
+
+    fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence> {
+        Box::pin(call("open_evidence", request))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

@@ -326,6 +326,7 @@ pub fn App(props: &AppProps) -> Html {
                             on_edit={on_edit.clone()}
                             user={user_info.clone()}
                             n_unconfirmed={session.sync.n_unconfirmed}
+                            uploads={session.sync.uploads.clone()}
                             n_plan_changes={session.n_plan_changes}
                             n_doc_changes={session.sync.n_doc_changes}
                             focus={state.focus.clone()}
@@ -362,6 +363,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_edit={on_edit}
                         user={session.view.as_ref().and_then(|view| view.user.clone())}
                         n_unconfirmed={session.sync.n_unconfirmed}
+                        uploads={session.sync.uploads.clone()}
                         n_plan_changes={session.n_plan_changes}
                         n_doc_changes={session.sync.n_doc_changes}
                         focus={state.focus.clone()}

@@ -1,11 +1,11 @@
 //! The sync bar at the bottom of the window: the sync state, how many local changes the server
-//! has not confirmed, and the last problem.
+//! has not confirmed, evidence files waiting for upload, and the last problem.
 
 use yew::prelude::*;
 
 use crate::backend::{SyncState, SyncStatus};
 use crate::local_time;
-use crate::sync_labels::{error_label, sync_state_label, unconfirmed_label};
+use crate::sync_labels::{error_label, sync_state_label, unconfirmed_label, uploads_label};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SyncBarProps {
@@ -26,6 +26,7 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
     let label = sync_state_label(status.state, local_time::hh_mm);
     let note = (!props.logged_in).then_some("chưa đăng nhập máy chủ; kế hoạch xem trên máy này");
     let unconfirmed = unconfirmed_label(status);
+    let uploads = uploads_label(status);
     let error = status
         .last_error
         .as_ref()
@@ -39,6 +40,9 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
             }
             if let Some(unconfirmed) = unconfirmed {
                 <span id="sync-unconfirmed" class="sync-unconfirmed">{ unconfirmed }</span>
+            }
+            if let Some(uploads) = uploads {
+                <span id="sync-uploads" class="sync-uploads">{ uploads }</span>
             }
             if let Some((words, detail)) = error {
                 <span id="sync-error" class="sync-error" title={detail}>{ words }</span>

@@ -23,6 +23,9 @@ pub struct TaskDetailProps {
     /// Local changes the server has not confirmed.
     #[prop_or_default]
     pub n_unconfirmed: usize,
+    /// Evidence files waiting for upload (from the sync status).
+    #[prop_or_default]
+    pub uploads: crate::backend::UploadSummary,
     /// Bumped when syncing brought changes.
     #[prop_or_default]
     pub n_plan_changes: u32,
@@ -155,6 +158,7 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 targets={task.targets.clone()}
                 user={props.user.clone()}
                 n_unconfirmed={props.n_unconfirmed}
+                uploads={props.uploads.clone()}
                 n_plan_changes={props.n_plan_changes}
                 n_doc_changes={props.n_doc_changes}
                 focus={props.focus.clone()}

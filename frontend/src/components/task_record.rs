@@ -10,10 +10,10 @@ use yew::prelude::*;
 
 use crate::backend::{
     BackendError, BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus,
-    TextField, Verdict, VerdictRequest, Versions,
+    TextField, UploadSummary, Verdict, VerdictRequest, Versions,
 };
 use crate::components::{
-    RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VersionChoice,
+    RecordEvidence, RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VersionChoice,
 };
 use crate::labels::target_label;
 use crate::record_labels::{format_number, parse_number, parse_percent, save_label};
@@ -29,6 +29,9 @@ pub struct TaskRecordProps {
     pub user: Option<SessionInfo>,
     /// Local changes the server has not confirmed (from the sync bar's status).
     pub n_unconfirmed: usize,
+    /// Evidence files waiting for upload (from the sync bar's status).
+    #[prop_or_default]
+    pub uploads: UploadSummary,
     /// Bumped when syncing brought changes: the record is read again.
     pub n_plan_changes: u32,
     /// Document changes the app has seen; the record is read again when it moves.
@@ -287,6 +290,10 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     };
     let record = &view.record;
     let period_record = view.period(period);
+    let on_evidence_changed = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(RecordAction::Refresh))
+    };
 
     let readonly_note = (!writable).then(|| {
         let why = if view.unit == units.own_unit {
@@ -527,6 +534,16 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                     { for actuals }
                 </fieldset>
             }
+            <RecordEvidence
+                task_id={props.task_id.clone()}
+                unit={view.unit.clone()}
+                year={view.year}
+                {period}
+                evidence={period_record.map(|p| p.evidence.clone()).unwrap_or_default()}
+                can_attach={period_writable}
+                uploads={props.uploads.clone()}
+                on_changed={on_evidence_changed}
+            />
             <RecordHistory entries={view.history.clone()} of_task={view.history_of_task} />
         </section>
     }

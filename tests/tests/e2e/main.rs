@@ -5,6 +5,7 @@
 //! app and runs them.
 
 mod appraisal;
+mod evidence;
 mod plan_edit;
 mod plan_view;
 mod sync_bar;

@@ -1,0 +1,117 @@
+//! Vietnamese wording for evidence files (tài liệu kiểm chứng): sizes with a decimal comma and
+//! each file's upload state.
+
+use crate::backend::{UploadState, UploadSummary};
+
+/// The formats the unit is asked for; any file is accepted.
+pub const ACCEPTED_HINT: &str =
+    "Định dạng nên dùng: PDF, DOCX, XLSX, ảnh (JPG, PNG); tối đa 50 MB.";
+
+const KIB: u64 = 1024;
+const MIB: u64 = 1024 * 1024;
+
+/// Bytes in megabytes with one decimal and a decimal comma: "3,1", "12,0".
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes * 10 + MIB / 2) / MIB;
+    format!("{},{}", tenths / 10, tenths % 10)
+}
+
+/// A file size as people read it: "512 byte", "850 KB", "1,2 MB".
+pub fn format_size(bytes: u64) -> String {
+    if bytes < KIB {
+        format!("{bytes} byte")
+    } else if bytes < MIB {
+        format!("{} KB", (bytes + KIB / 2) / KIB)
+    } else {
+        let text = megabytes(bytes);
+        let text = text.strip_suffix(",0").unwrap_or(&text);
+        format!("{text} MB")
+    }
+}
+
+/// The state of file `sha256` (of `size` bytes): the live sync status says whether it is
+/// waiting or being uploaded; otherwise what the app answered for it (`None`: not asked yet).
+pub fn entry_state(
+    sha256: &str,
+    size: u64,
+    answered: Option<UploadState>,
+    uploads: &UploadSummary,
+) -> Option<UploadState> {
+    if uploads.uploading.as_deref() == Some(sha256) {
+        // Only the file being uploaded counts in `sent_bytes`.
+        return Some(UploadState::Uploading {
+            sent: uploads.sent_bytes.min(size),
+            total: size,
+        });
+    }
+    if uploads.waiting.iter().any(|w| w == sha256) {
+        return Some(UploadState::Waiting);
+    }
+    answered
+}
+
+/// The state in words, and a CSS class for it.
+pub fn upload_state_label(state: Option<UploadState>) -> (String, &'static str) {
+    match state {
+        None => ("Đang kiểm tra…".into(), "checking"),
+        Some(UploadState::Uploaded) => ("Đã tải lên".into(), "uploaded"),
+        Some(UploadState::Waiting) => ("Chờ tải lên".into(), "waiting"),
+        Some(UploadState::Uploading { sent, total }) => {
+            let percent = (sent * 100).checked_div(total).unwrap_or(0);
+            (format!("Đang tải lên {percent}%"), "waiting")
+        }
+        Some(UploadState::Refused) => ("Máy chủ từ chối tệp này".into(), "refused"),
+        Some(UploadState::NotOnServer) => ("Chờ tải lên từ máy khác".into(), "waiting"),
+        Some(UploadState::Unknown) => ("Chưa rõ (chưa kết nối máy chủ)".into(), "checking"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_vietnamese() {
+        assert_eq!(format_size(512), "512 byte");
+        assert_eq!(format_size(870_400), "850 KB");
+        assert_eq!(format_size(1_258_291), "1,2 MB");
+        assert_eq!(format_size(12 * MIB), "12 MB");
+        assert_eq!(megabytes(12 * MIB), "12,0");
+        assert_eq!(megabytes(3_250_586), "3,1");
+        assert_eq!(megabytes(0), "0,0");
+    }
+
+    #[test]
+    fn the_live_status_says_what_waits() {
+        let sha = "a".repeat(64);
+        let mut uploads = UploadSummary::default();
+        assert_eq!(
+            entry_state(&sha, 120, Some(UploadState::Uploaded), &uploads),
+            Some(UploadState::Uploaded)
+        );
+        assert_eq!(entry_state(&sha, 120, None, &uploads), None);
+        uploads.waiting = vec![sha.clone()];
+        assert_eq!(
+            entry_state(&sha, 120, Some(UploadState::Uploaded), &uploads),
+            Some(UploadState::Waiting),
+            "a file attached since the answer is waiting"
+        );
+        uploads.uploading = Some(sha.clone());
+        uploads.sent_bytes = 30;
+        uploads.total_bytes = 500;
+        let state = entry_state(&sha, 120, None, &uploads);
+        assert_eq!(upload_state_label(state).0, "Đang tải lên 25%");
+    }
+
+    #[test]
+    fn states_read_as_vietnamese() {
+        let label = |s| upload_state_label(Some(s)).0;
+        assert_eq!(label(UploadState::Uploaded), "Đã tải lên");
+        assert_eq!(label(UploadState::Waiting), "Chờ tải lên");
+        assert_eq!(label(UploadState::NotOnServer), "Chờ tải lên từ máy khác");
+        assert_eq!(
+            label(UploadState::Uploading { sent: 1, total: 0 }),
+            "Đang tải lên 0%"
+        );
+    }
+}

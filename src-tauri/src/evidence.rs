@@ -1,0 +1,356 @@
+//! Evidence files (tài liệu kiểm chứng) on the task page: attaching a file to the own unit's
+//! record of a period (offline: the sync engine stores it and uploads it when connected),
+//! detaching it, the upload state of each file, and opening one (downloaded first when this
+//! laptop does not have it) with the system's default application.
+//!
+//! Attaching is permissive about formats (the UI suggests PDF, DOCX, XLSX and images); it
+//! refuses a path that is not a file, a file over the engine's limit and an accepted period.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use client::{Client, ClientError, DocumentId, UploadState};
+use serde::Serialize;
+use shared::calendar::PeriodId;
+use shared::documents::records::{Evidence, RecordEdit};
+use shared::record::Verdict;
+use shared::TaskId;
+
+use crate::error::{CommandError, ErrorCode};
+use crate::records::records_doc_of;
+
+/// Where opened copies go, beside the engine's store: `opened/<sha256>/<file name>`, so the
+/// default application sees the file's own name and extension.
+const OPENED_DIR: &str = "opened";
+
+/// An evidence file ready to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenedEvidence {
+    /// The local copy, under its attached name.
+    pub path: String,
+    /// Whether the system's default application was started on it.
+    pub launched: bool,
+    /// Why it could not be started, when asked to and it failed.
+    pub launch_error: Option<String>,
+}
+
+fn not_logged_in() -> CommandError {
+    CommandError::from(ClientError::NotLoggedIn)
+}
+
+/// Attaches the file at `path` to the own unit's record of `task_id` for `period`.
+pub async fn attach(
+    client: &Client,
+    task_id: &TaskId,
+    period: PeriodId,
+    path: &str,
+) -> Result<Evidence, CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let path = PathBuf::from(path.trim());
+    check_file(&path)?;
+    let info = records_doc_of(client, &session.unit, period.year)?;
+    // Refuse an accepted period before copying the file (the engine refuses it too).
+    if let Some(review) = client.review_doc_for(&session.unit, period.year) {
+        if let Ok(entry) = client.read_review(&review.id, task_id, period).await {
+            if entry.verdict.current() == Some(&Verdict::Accepted) {
+                return Err(CommandError::from(ClientError::PeriodLocked {
+                    task: task_id.to_string(),
+                    period: period.to_string(),
+                }));
+            }
+        }
+    }
+    client
+        .attach_evidence(&info.id, task_id, period, &path)
+        .await
+        .map_err(file_error)
+}
+
+/// Removes file `sha256` from the own unit's record of `task_id` for `period` (the bytes stay
+/// wherever they are; other entries may name the same file).
+pub async fn detach(
+    client: &Client,
+    task_id: &TaskId,
+    period: PeriodId,
+    sha256: &str,
+) -> Result<(), CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let info = records_doc_of(client, &session.unit, period.year)?;
+    client
+        .edit_record(
+            &info.id,
+            task_id,
+            RecordEdit::DetachEvidence {
+                period,
+                sha256: sha256.to_string(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// The upload state of each file of `unit`'s records of `year`.
+pub async fn states(
+    client: &Client,
+    unit: &str,
+    year: i32,
+    sha256s: &[String],
+) -> Result<BTreeMap<String, UploadState>, CommandError> {
+    client.session().ok_or_else(not_logged_in)?;
+    let info = records_doc_of(client, unit, year)?;
+    let mut states = BTreeMap::new();
+    for sha256 in sha256s {
+        let state = client.upload_state(&info.id, sha256).await;
+        states.insert(sha256.clone(), state);
+    }
+    Ok(states)
+}
+
+/// Makes file `sha256` of `unit`'s record of `task_id` (year `year`) local, copies it under its
+/// attached name and, when `launch`, opens it with the system's default application.
+pub async fn open(
+    client: &Client,
+    unit: &str,
+    task_id: &TaskId,
+    year: i32,
+    sha256: &str,
+    launch: bool,
+) -> Result<OpenedEvidence, CommandError> {
+    client.session().ok_or_else(not_logged_in)?;
+    let info = records_doc_of(client, unit, year)?;
+    let name = attached_name(client, &info.id, task_id, sha256).await?;
+    let stored = client
+        .fetch_evidence(&info.id, sha256)
+        .await
+        .map_err(fetch_error)?;
+    let sha = sha256.to_string();
+    let readable = tauri::async_runtime::spawn_blocking(move || named_copy(&stored, &sha, &name))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))??;
+    let path = readable.display().to_string();
+    let (launched, launch_error) = if launch {
+        match open::that_detached(&readable) {
+            Ok(()) => (true, None),
+            Err(err) => {
+                tracing::warn!(path, "cannot open the evidence file: {err}");
+                (false, Some(err.to_string()))
+            }
+        }
+    } else {
+        (false, None)
+    };
+    Ok(OpenedEvidence {
+        path,
+        launched,
+        launch_error,
+    })
+}
+
+/// Asks for a file in the system's dialog, off the main thread; `None` when cancelled.
+pub async fn pick_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Chọn tài liệu kiểm chứng")
+            .add_filter(
+                "Tài liệu kiểm chứng (PDF, DOCX, XLSX, ảnh)",
+                &["pdf", "docx", "xlsx", "doc", "xls", "png", "jpg", "jpeg"],
+            )
+            .add_filter("Tất cả các tệp", &["*"])
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
+/// The name file `sha256` was attached under in the record of `task_id`.
+async fn attached_name(
+    client: &Client,
+    doc_id: &DocumentId,
+    task_id: &TaskId,
+    sha256: &str,
+) -> Result<String, CommandError> {
+    let record = client.read_record(doc_id, task_id).await?;
+    record
+        .periods
+        .iter()
+        .flat_map(|p| &p.evidence)
+        .find(|e| e.sha256 == sha256)
+        .map(|e| e.name.clone())
+        .ok_or_else(|| {
+            CommandError::new(
+                ErrorCode::EvidenceNotFound,
+                format!("the record of {task_id} lists no evidence file {sha256}"),
+            )
+        })
+}
+
+/// Refuses a path that is empty or not a readable regular file, before anything is copied.
+pub fn check_file(path: &Path) -> Result<(), CommandError> {
+    if path.as_os_str().is_empty() {
+        return Err(CommandError::new(
+            ErrorCode::FileMissing,
+            "no file was chosen",
+        ));
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(CommandError::new(
+            ErrorCode::FileMissing,
+            format!("{} is not a file", path.display()),
+        )),
+        Err(err) => Err(CommandError::new(
+            ErrorCode::FileMissing,
+            format!("cannot read {}: {err}", path.display()),
+        )),
+    }
+}
+
+/// The engine's file errors with the limit in the message (the UI shows the message of
+/// `file_too_large`).
+fn file_error(err: ClientError) -> CommandError {
+    match err {
+        ClientError::FileTooLarge { size, limit } => CommandError::new(
+            ErrorCode::Sync("file_too_large"),
+            too_large_message(size, limit),
+        ),
+        other => CommandError::from(other),
+    }
+}
+
+/// A download the server answers with "not found": the unit's laptop has not uploaded it yet.
+fn fetch_error(err: ClientError) -> CommandError {
+    match err {
+        ClientError::Server { status: 404, .. } => CommandError::new(
+            ErrorCode::NotUploaded,
+            format!("the server does not have the file yet: {err}"),
+        ),
+        other => CommandError::from(other),
+    }
+}
+
+/// "Tệp 62,3 MB vượt quá giới hạn 50 MB".
+pub fn too_large_message(size: u64, limit: u64) -> String {
+    format!(
+        "Tệp {} vượt quá giới hạn {}",
+        megabytes(size),
+        megabytes(limit)
+    )
+}
+
+/// Megabytes (2^20 bytes) with one decimal and a decimal comma, trailing ",0" dropped.
+fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes * 10 + (1 << 19)) >> 20;
+    if tenths.is_multiple_of(10) {
+        format!("{} MB", tenths / 10)
+    } else {
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// A file name safe to create: no directories, no control characters, not empty.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "tai-lieu".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// `stored` (the engine's `files/<sha256>`) as `opened/<sha256>/<name>` beside the store: a
+/// hard link, else a copy.
+fn named_copy(stored: &Path, sha256: &str, name: &str) -> Result<PathBuf, CommandError> {
+    let io_error = |path: &Path, err: std::io::Error| {
+        CommandError::new(
+            ErrorCode::Sync("local_file"),
+            format!("{}: {err}", path.display()),
+        )
+    };
+    let base = stored
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new("."));
+    let dir = base.join(OPENED_DIR).join(sha256);
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    let target = dir.join(safe_file_name(name));
+    if target.is_file() {
+        return Ok(target);
+    }
+    if std::fs::hard_link(stored, &target).is_err() {
+        std::fs::copy(stored, &target).map_err(|e| io_error(&target, e))?;
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_over_the_limit_are_said_in_vietnamese() {
+        assert_eq!(
+            too_large_message(65_330_000, 50 * 1024 * 1024),
+            "Tệp 62,3 MB vượt quá giới hạn 50 MB"
+        );
+        assert_eq!(megabytes(0), "0 MB");
+        assert_eq!(megabytes(1_258_291), "1,2 MB");
+    }
+
+    #[test]
+    fn opened_copies_keep_a_safe_name() {
+        assert_eq!(safe_file_name("Báo cáo quý III.pdf"), "Báo cáo quý III.pdf");
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name("a\nb.docx"), "a_b.docx");
+        assert_eq!(safe_file_name(" .. "), "tai-lieu");
+    }
+
+    #[test]
+    fn a_missing_path_is_refused_before_anything_is_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = check_file(&dir.path().join("không có.pdf")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::FileMissing);
+        assert_eq!(
+            check_file(dir.path()).unwrap_err().code,
+            ErrorCode::FileMissing
+        );
+        assert_eq!(
+            check_file(Path::new("")).unwrap_err().code,
+            ErrorCode::FileMissing
+        );
+        let file = dir.path().join("a.pdf");
+        std::fs::write(&file, b"%PDF").unwrap();
+        assert!(check_file(&file).is_ok());
+    }
+
+    #[test]
+    fn opening_links_the_stored_file_under_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
+        let sha = "a".repeat(64);
+        let stored = files.join(&sha);
+        std::fs::write(&stored, b"noi dung").unwrap();
+        let opened = named_copy(&stored, &sha, "Kế hoạch.docx").unwrap();
+        assert_eq!(
+            opened,
+            dir.path().join("opened").join(&sha).join("Kế hoạch.docx")
+        );
+        assert_eq!(std::fs::read(&opened).unwrap(), b"noi dung");
+        assert_eq!(named_copy(&stored, &sha, "Kế hoạch.docx").unwrap(), opened);
+    }
+}

@@ -1,0 +1,242 @@
+//! Scenario: a unit's staff member attaches an evidence file (tài liệu kiểm chứng) to the
+//! period's record by typing its path while the server is down; the page lists it as "Chờ tải
+//! lên" and the sync bar counts it. The server comes back, the engine uploads it and the page
+//! says "Đã tải lên". The office (a reviewer's laptop) then downloads byte-identical content.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use fantoccini::{Client, Locator};
+use shared::calendar::PeriodId;
+use shared::documents::records;
+use shared::TaskId;
+use tests::laptop::{eventually, Laptop};
+use tests::server::{TestServer, PASSWORD};
+
+use crate::sync_bar::{sync_state, with_app};
+use crate::task_record::open_task;
+use crate::{save_screenshot, texts, wait_for};
+
+const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
+const FILE_NAME: &str = "Báo cáo kiểm chứng quý.pdf";
+
+/// 2,5 MB that are not all alike, so a chunk out of place would show.
+fn file_bytes() -> Vec<u8> {
+    (0..2_621_440u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect()
+}
+
+/// The upload state shown for the file named `name`.
+async fn state_of(client: &Client, name: &str) -> anyhow::Result<Option<String>> {
+    for item in client.find_all(Locator::Css(".evidence-item")).await? {
+        let text = item.text().await?;
+        if text.contains(name) {
+            let state = item
+                .find(Locator::Css(".evidence-state"))
+                .await?
+                .text()
+                .await?;
+            return Ok(Some(state.trim().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+async fn type_path_and_attach(client: &Client, path: &str) -> anyhow::Result<()> {
+    client
+        .execute(
+            "document.getElementById('evidence-path').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await?;
+    let input = client.find(Locator::Css("#evidence-path")).await?;
+    input.clear().await?;
+    input.send_keys(path).await?;
+    client
+        .find(Locator::Css("#evidence-attach"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+#[test]
+fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
+    let Some(app) = crate::e2e_app("evidence_attached_offline_is_uploaded_and_read_by_the_office")
+    else {
+        return;
+    };
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thu", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let files = tempfile::tempdir().expect("a folder for the file to attach");
+    let source = files.path().join(FILE_NAME);
+    let bytes = file_bytes();
+    std::fs::write(&source, &bytes).expect("the file to attach");
+    let env = [
+        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
+        ("PLANSYNC_SERVER", url.clone().into()),
+        ("PLANSYNC_USER", "lan".into()),
+        ("PLANSYNC_PASSWORD", PASSWORD.into()),
+    ];
+    let live = &mut server;
+    with_app(
+        &app,
+        &env,
+        "e2e-evidence-failure.png",
+        |client| async move {
+            let office = Laptop::login(&url, "thu").await;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            let records_doc = office.doc("records", "QLHT");
+            let task_ids = office
+                .client
+                .with_doc(&records_doc, records::task_ids)
+                .await??;
+            let plan = office
+                .client
+                .plan()
+                .await?
+                .context("the office has the plan")?;
+            let (_, task) = plan
+                .tasks()
+                .into_iter()
+                .find(|(_, t)| task_ids.contains(&t.id))
+                .context("QLHT reports on at least one task")?;
+            let task_id: TaskId = task.id.clone();
+
+            wait_for(
+                "the app to be up to date",
+                Duration::from_secs(30),
+                || async {
+                    Ok(sync_state(&client)
+                        .await?
+                        .starts_with(UP_TO_DATE)
+                        .then_some(()))
+                },
+            )
+            .await?;
+            open_task(&client, &task_id).await?;
+            let period: PeriodId = client
+                .find(Locator::Css("#record-period"))
+                .await?
+                .prop("value")
+                .await?
+                .context("the period selector has a value")?
+                .parse()?;
+            let empty = texts(&client, "#record-evidence .hint").await?;
+            assert!(
+                empty.iter().any(|t| t == "Chưa có tài liệu kiểm chứng."),
+                "no evidence yet: {empty:?}"
+            );
+
+            live.kill();
+            wait_for(
+                "the app to notice the server is gone",
+                Duration::from_secs(60),
+                || async {
+                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
+                },
+            )
+            .await?;
+
+            // A path that is not a file is refused in plain words.
+            let missing = files.path().join("không có.pdf");
+            type_path_and_attach(&client, &missing.display().to_string()).await?;
+            let refused = wait_for(
+                "the page to refuse a missing file",
+                Duration::from_secs(15),
+                || async { Ok(texts(&client, "#evidence-error").await?.into_iter().next()) },
+            )
+            .await?;
+            assert_eq!(
+                refused,
+                "Không tìm thấy tệp: hãy chọn tệp hoặc kiểm tra lại đường dẫn"
+            );
+
+            type_path_and_attach(&client, &source.display().to_string()).await?;
+            let waiting = wait_for(
+                "the file to be listed as waiting for upload",
+                Duration::from_secs(30),
+                || state_of(&client, FILE_NAME),
+            )
+            .await?;
+            assert_eq!(waiting, "Chờ tải lên", "attached offline, not uploaded yet");
+            let sizes = texts(&client, ".evidence-item .evidence-size").await?;
+            assert_eq!(sizes, ["2,5 MB"]);
+            let bar = wait_for(
+                "the sync bar to count the waiting file",
+                Duration::from_secs(15),
+                || async { Ok(texts(&client, "#sync-uploads").await?.into_iter().next()) },
+            )
+            .await?;
+            assert_eq!(bar, "1 tệp chờ tải lên (2,5 MB)");
+            save_screenshot(&client, "e2e-evidence-offline.png").await?;
+
+            live.start();
+            wait_for(
+                "the page to say the file is on the server",
+                Duration::from_secs(90),
+                || async {
+                    Ok(state_of(&client, FILE_NAME)
+                        .await?
+                        .filter(|s| s == "Đã tải lên"))
+                },
+            )
+            .await?;
+            wait_for(
+                "the sync bar to stop counting uploads",
+                Duration::from_secs(30),
+                || async {
+                    Ok(texts(&client, "#sync-uploads")
+                        .await?
+                        .is_empty()
+                        .then_some(()))
+                },
+            )
+            .await?;
+            client
+                .execute(
+                    "document.getElementById('record-evidence').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await?;
+            save_screenshot(&client, "e2e-evidence.png").await?;
+
+            // The office downloads exactly the bytes attached.
+            let sha256 = eventually(
+                Duration::from_secs(30),
+                "the office to see the evidence entry",
+                || {
+                    let office = &office;
+                    let records_doc = records_doc.clone();
+                    let task_id = task_id.clone();
+                    async move {
+                        let record = office
+                            .client
+                            .read_record(&records_doc, &task_id)
+                            .await
+                            .ok()?;
+                        let p = record.periods.iter().find(|p| p.period == period)?;
+                        p.evidence
+                            .iter()
+                            .find(|e| e.name == FILE_NAME)
+                            .map(|e| e.sha256.clone())
+                    }
+                },
+            )
+            .await;
+            let fetched = office.client.fetch_evidence(&records_doc, &sha256).await?;
+            let downloaded = std::fs::read(&fetched)?;
+            assert!(
+                downloaded == bytes,
+                "the office's copy differs ({} bytes, {} attached)",
+                downloaded.len(),
+                bytes.len()
+            );
+            Ok(())
+        },
+    );
+}
