@@ -97,6 +97,7 @@ fn sample(unit_scope: Option<ReportUnit>) -> Report {
                             title: "Tỷ lệ hồ sơ trực tuyến".into(),
                             content: String::new(),
                             lead: "Văn phòng Sở".into(),
+                            deadline: Date::new(2026, 9, 14).unwrap(),
                             units: vec![done, late],
                         },
                         TaskReport {
@@ -105,6 +106,7 @@ fn sample(unit_scope: Option<ReportUnit>) -> Report {
                             title: "Đối thoại".into(),
                             content: "Hằng năm".into(),
                             lead: "UBND tỉnh".into(),
+                            deadline: Date::new(2026, 9, 14).unwrap(),
                             units: Vec::new(),
                         },
                     ],

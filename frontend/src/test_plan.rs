@@ -170,6 +170,7 @@ pub fn sample_overview() -> shared::overview::Overview {
         title: "Đào tạo, bồi dưỡng cán bộ".into(),
         content: "Tỷ lệ cán bộ được đào tạo trên 80%".into(),
         lead: "Văn phòng Sở".into(),
+        deadline: Date::new(2026, 12, 14).unwrap(),
         units: vec![
             unit("QLHT", ReportStatus::InProgress, "", None),
             unit(

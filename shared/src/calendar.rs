@@ -6,6 +6,8 @@
 //! reports are due before day 14 of the period's last month. Both are configurable per plan.
 
 use serde::{Deserialize, Serialize};
+
+use crate::timeframe::Schedule;
 use std::fmt;
 use std::str::FromStr;
 
@@ -287,6 +289,38 @@ impl CalendarConfig {
         Ok(())
     }
 
+    /// When a task's report for `period` is due: a date its own time frame sets inside the
+    /// period's data window and before the period's deadline ("Trước ngày 30/6" for the 6-month
+    /// report, "Trước ngày 10 của cuối kỳ báo cáo"), else the period's deadline.
+    pub fn task_deadline(&self, schedule: &Schedule, period: PeriodId) -> Date {
+        let deadline = self.deadline(period);
+        let own = match *schedule {
+            Schedule::BeforeDate { day, month, year } => {
+                let year = year.unwrap_or(period.year);
+                if !(1..=12).contains(&month) {
+                    return deadline;
+                }
+                let day = day.clamp(1, days_in_month(year, month));
+                Date { year, month, day }
+            }
+            Schedule::BeforeDayOfPeriodEnd { day } => {
+                let month = period.kind.last_month();
+                Date {
+                    year: period.year,
+                    month,
+                    day: day.clamp(1, days_in_month(period.year, month)),
+                }
+            }
+            _ => return deadline,
+        };
+        let (start, _) = self.window(period);
+        if own >= start && own < deadline {
+            own
+        } else {
+            deadline
+        }
+    }
+
     /// The first period whose deadline is on or after `today` (next year's Q1 after December).
     pub fn next_due(&self, today: Date) -> PeriodId {
         PeriodId::of_year(today.year)
@@ -314,6 +348,48 @@ mod tests {
     fn date(s: &str) -> Date {
         let parts: Vec<i32> = s.split('/').map(|p| p.parse().unwrap()).collect();
         Date::new(parts[2], parts[1] as u8, parts[0] as u8).unwrap()
+    }
+
+    #[test]
+    fn a_task_s_own_date_inside_the_period_comes_first() {
+        let calendar = CalendarConfig::default();
+        let parse = |text: &str| crate::timeframe::Timeframe::parse(text).schedule;
+        let due = |text: &str, period: &str| {
+            calendar
+                .task_deadline(&parse(text), period.parse().unwrap())
+                .to_string()
+        };
+        // "Trước ngày 30/6" is later than the 6-month report's 14/06: the period's deadline.
+        assert_eq!(due("Trước ngày 30/6", "2026-H1"), "14/06/2026");
+        assert_eq!(
+            due("Trước ngày 15/3", "2026"),
+            "15/03/2026",
+            "inside the year's window"
+        );
+        assert_eq!(due("Trước ngày 15/3", "2026-Q1"), "14/03/2026");
+        assert_eq!(due("Trước ngày 10/3", "2026-Q1"), "10/03/2026");
+        assert_eq!(
+            due("Trước ngày 10/3", "2026-Q3"),
+            "14/09/2026",
+            "outside Q3's window"
+        );
+        assert_eq!(
+            due("Trước 15/11/2025", "2026"),
+            "14/12/2026",
+            "before the window"
+        );
+        assert_eq!(due("Hàng quý", "2026-Q3"), "14/09/2026");
+        let early = CalendarConfig {
+            deadline_day: 20,
+            ..CalendarConfig::default()
+        };
+        let before_10 = Schedule::BeforeDayOfPeriodEnd { day: 10 };
+        assert_eq!(
+            early
+                .task_deadline(&before_10, "2026-Q3".parse().unwrap())
+                .to_string(),
+            "10/09/2026"
+        );
     }
 
     #[test]

@@ -76,7 +76,8 @@ impl ReminderLevel {
     }
 }
 
-/// A reminder that reports are due (or overdue) for the period.
+/// A reminder that reports are due (or overdue) for the period: the earliest deadline among
+/// the task reports still without a result, and how many those are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminder {
     pub period: PeriodId,
@@ -107,20 +108,22 @@ impl Reminder {
     }
 }
 
-/// The reminder for `report`'s period: when its deadline is 7 days away or less (or past) and
-/// some task report has no result yet.
+/// The reminder for `report`'s period: when the earliest deadline of a task report without a
+/// result yet is 7 days away or less (or past).
 pub fn reminder(report: &Report) -> Option<Reminder> {
-    let days_left = report.today.days_until(report.deadline);
-    let level = ReminderLevel::for_days_left(days_left)?;
-    let n_pending = unit_reports(report)
+    let pending: Vec<&TaskReport> = unit_reports(report)
         .filter(|(_, u)| !is_reported(u))
-        .count();
-    (n_pending > 0).then_some(Reminder {
+        .map(|(t, _)| t)
+        .collect();
+    let deadline = pending.iter().map(|t| t.deadline).min()?;
+    let days_left = report.today.days_until(deadline);
+    let level = ReminderLevel::for_days_left(days_left)?;
+    Some(Reminder {
         period: report.period,
-        deadline: report.deadline,
+        deadline,
         days_left,
         level,
-        n_pending,
+        n_pending: pending.len(),
     })
 }
 
@@ -259,7 +262,7 @@ impl TaskFilter {
             return false;
         }
         if let Some(days) = self.due_within_days {
-            let days_left = report.today.days_until(report.deadline);
+            let days_left = report.today.days_until(task.deadline);
             let pending = task.units.iter().any(|u| !is_reported(u));
             if !(pending && (0..=days).contains(&days_left)) {
                 return false;

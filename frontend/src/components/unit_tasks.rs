@@ -83,7 +83,7 @@ fn task_row(report: &Report, task: &TaskReport, props: &UnitTasksProps) -> Html 
                         { for task.units.iter().map(|u| unit_line(u, office)) }
                     </span>
                 </span>
-                <span class="unit-task-deadline">{ deadline_text(report.today, report.deadline) }</span>
+                <span class="unit-task-deadline">{ deadline_text(report.today, task.deadline) }</span>
             </button>
         </li>
     }

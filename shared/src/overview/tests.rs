@@ -31,6 +31,7 @@ fn task(id: &str, title: &str, units: Vec<UnitReport>) -> TaskReport {
         title: title.into(),
         content: String::new(),
         lead: String::new(),
+        deadline: date(2026, 12, 14),
         units,
     }
 }
@@ -318,4 +319,27 @@ fn an_overview_crosses_ipc_unchanged() {
     };
     let json = serde_json::to_string(&overview).unwrap();
     assert_eq!(serde_json::from_str::<Overview>(&json).unwrap(), overview);
+}
+
+#[test]
+fn a_task_due_before_the_period_s_deadline_sets_the_reminder_and_the_filter() {
+    let mut report = report(date(2026, 12, 4));
+    // The SIPAS task is not applicable; give the second PAR INDEX task its own earlier date.
+    report.indexes[0].sections[1].tasks[0].deadline = date(2026, 12, 5);
+    let due = reminder(&report).unwrap();
+    assert_eq!((due.deadline, due.days_left), (date(2026, 12, 5), 1));
+    assert_eq!(due.level, ReminderLevel::DueIn1);
+    let within_3: Vec<String> = TaskFilter {
+        due_within_days: Some(3),
+        ..TaskFilter::default()
+    }
+    .apply(&report)
+    .iter()
+    .flat_map(|(_, s)| s.tasks.iter().map(|t| t.task_id.0.clone()))
+    .collect();
+    assert_eq!(
+        within_3,
+        vec!["PAR_INDEX/I/1/2"],
+        "only the task due on 05/12"
+    );
 }

@@ -12,6 +12,7 @@ use crate::documents::records::{self, TaskStatus};
 use crate::documents::review;
 use crate::documents::DocumentError;
 use crate::plan::{Appendix, Plan, Section, Task, TaskId};
+use crate::timeframe::Schedule;
 use crate::vietnamese::formal_date_line;
 
 /// One unit's documents for the report's year.
@@ -190,7 +191,7 @@ impl Builder<'_> {
     fn index(&self, appendix: &Appendix) -> Result<IndexReport, ReportError> {
         let mut sections = Vec::new();
         if !appendix.tasks.is_empty() {
-            let tasks = self.tasks(&appendix.tasks)?;
+            let tasks = self.tasks(&appendix.tasks, None)?;
             if self.keep_empty_sections || !tasks.is_empty() {
                 sections.push(SectionReport {
                     code: String::new(),
@@ -201,7 +202,7 @@ impl Builder<'_> {
             }
         }
         for section in &appendix.sections {
-            self.section(section, 0, &mut sections)?;
+            self.section(section, 0, None, &mut sections)?;
         }
         let completion = sections
             .iter()
@@ -221,17 +222,24 @@ impl Builder<'_> {
         &self,
         section: &Section,
         depth: usize,
+        inherited: Option<&Schedule>,
         out: &mut Vec<SectionReport>,
     ) -> Result<(), ReportError> {
+        // A time frame printed on the heading row applies to the tasks that print none.
+        let schedule = section
+            .timeframe
+            .as_ref()
+            .map(|t| &t.schedule)
+            .or(inherited);
         let start = out.len();
         out.push(SectionReport {
             code: section.code.clone(),
             title: section.title.clone(),
             depth,
-            tasks: self.tasks(&section.tasks)?,
+            tasks: self.tasks(&section.tasks, schedule)?,
         });
         for sub in &section.sections {
-            self.section(sub, depth + 1, out)?;
+            self.section(sub, depth + 1, schedule, out)?;
         }
         if !self.keep_empty_sections && out[start..].iter().all(|s| s.tasks.is_empty()) {
             out.truncate(start);
@@ -240,13 +248,25 @@ impl Builder<'_> {
     }
 
     /// The tasks reported on; without `keep_empty_sections`, only those a unit in scope reports.
-    fn tasks(&self, tasks: &[Task]) -> Result<Vec<TaskReport>, ReportError> {
+    fn tasks(
+        &self,
+        tasks: &[Task],
+        inherited: Option<&Schedule>,
+    ) -> Result<Vec<TaskReport>, ReportError> {
         let mut out = Vec::new();
         for task in tasks {
+            let schedule = match (&task.timeframe.schedule, inherited) {
+                (Schedule::Unspecified, Some(inherited)) => inherited,
+                (own, _) => own,
+            };
+            let deadline = self
+                .request
+                .calendar
+                .task_deadline(schedule, self.request.period);
             let mut units = Vec::new();
             for reader in self.readers {
                 if reader.tasks.contains(&task.id) {
-                    units.push(self.unit(reader, task)?);
+                    units.push(self.unit(reader, task, deadline)?);
                 }
             }
             if units.is_empty() && !self.keep_empty_sections {
@@ -263,13 +283,19 @@ impl Builder<'_> {
                 title: task.title.clone(),
                 content: task.content.clone(),
                 lead,
+                deadline,
                 units,
             });
         }
         Ok(out)
     }
 
-    fn unit(&self, reader: &UnitReader<'_>, task: &Task) -> Result<UnitReport, ReportError> {
+    fn unit(
+        &self,
+        reader: &UnitReader<'_>,
+        task: &Task,
+        deadline: Date,
+    ) -> Result<UnitReport, ReportError> {
         let unit = reader.unit;
         let wrap = |source| ReportError::Document {
             unit: unit.code.to_string(),
@@ -278,7 +304,7 @@ impl Builder<'_> {
         let period = self.request.period;
         let record = records::read(unit.records, &task.id).map_err(wrap)?;
         let recorded = record.status.current().copied();
-        let past_deadline = self.request.today > self.request.calendar.deadline(period);
+        let past_deadline = self.request.today > deadline;
         let status = match recorded {
             Some(TaskStatus::Done) => ReportStatus::Done,
             Some(TaskStatus::NotApplicable) => ReportStatus::NotApplicable,

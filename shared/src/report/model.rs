@@ -79,6 +79,9 @@ pub struct TaskReport {
     pub content: String,
     /// The lead cell as printed ("Văn phòng Sở").
     pub lead: String,
+    /// When the task's report for the period is due: its own date inside the period when its
+    /// time frame sets one, else the period's deadline; unfinished after it is overdue.
+    pub deadline: Date,
     /// The units reporting on the task (in scope), in registry order; empty when no unit of
     /// the Sở reports on it.
     pub units: Vec<UnitReport>,

@@ -3,7 +3,7 @@
 use automerge::Automerge;
 use expect_test::{expect, Expect};
 
-use super::{build, Report, ReportError, ReportRequest, Scope, UnitDocuments};
+use super::{build, Report, ReportError, ReportRequest, ReportStatus, Scope, UnitDocuments};
 use crate::calendar::{CalendarConfig, Date, PeriodId};
 use crate::documents::records::{self, RecordEdit, TaskSkeleton, TaskStatus, TextField};
 use crate::documents::review::{self, Verdict};
@@ -336,5 +336,52 @@ fn unknown_unit_is_an_error() {
         Scope::Unit("XYZ".into()),
         date(5, 9),
         expect!["error: unit XYZ has no records for this year"],
+    );
+}
+
+#[test]
+fn a_task_due_earlier_in_the_period_is_overdue_from_its_own_date() {
+    let docs = documents();
+    let units: Vec<UnitDocuments<'_>> = docs
+        .iter()
+        .map(|(code, name, records, review)| UnitDocuments {
+            code,
+            name,
+            records,
+            review: Some(review),
+        })
+        .collect();
+    let mut plan = plan();
+    // "Tuyên truyền CCHC" is due before 10/09, earlier than the quarter's 14/09.
+    let task = &mut plan.appendices[0].sections[0].tasks[1];
+    task.timeframe = crate::timeframe::Timeframe::parse("Trước ngày 10/9");
+    let on = |today| {
+        build(&ReportRequest {
+            plan: &plan,
+            period: q3(),
+            calendar: &CalendarConfig::default(),
+            today,
+            units: &units,
+            scope: Scope::Unit("QLHT".into()),
+        })
+        .unwrap()
+    };
+    let status_of = |report: &Report, code: &str| {
+        let task = report.indexes[0]
+            .sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .find(|t| t.code == code && t.title == "Tuyên truyền CCHC")
+            .unwrap();
+        (task.deadline, task.units[0].status)
+    };
+    assert_eq!(
+        status_of(&on(date(9, 9)), "2"),
+        (date(10, 9), ReportStatus::NotStarted)
+    );
+    assert_eq!(
+        status_of(&on(date(12, 9)), "2"),
+        (date(10, 9), ReportStatus::Overdue),
+        "overdue after its own date, before the quarter's deadline"
     );
 }
