@@ -43,7 +43,7 @@ pub use plan_nav::{PlanNav, PlanNavProps};
 pub use record_evidence::{RecordEvidence, RecordEvidenceProps};
 pub use record_history::{RecordHistory, RecordHistoryProps};
 pub use record_text_field::{RecordTextField, RecordTextFieldProps};
-pub use record_verdict::{RecordVerdict, RecordVerdictProps};
+pub use record_verdict::{RecordVerdict, RecordVerdictProps, VerdictForm};
 pub use record_versions::{RecordVersions, RecordVersionsProps, VersionChoice};
 pub use reminder_banner::{ReminderBanner, ReminderBannerProps};
 pub use search_box::{SearchBox, SearchBoxProps};

@@ -10,7 +10,7 @@ use shared::calendar::{CalendarConfig, Date, PeriodId, PeriodKind};
 use shared::TaskId;
 use yew::Reducible;
 
-use crate::backend::{BackendError, RecordUnits, RecordView, TextField};
+use crate::backend::{BackendError, RecordUnits, RecordView, TextField, Verdict};
 
 /// A field the user types into: its draft is kept until saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,6 +53,21 @@ pub struct RecordState {
     pub n_loads: u32,
     /// The plan's reporting calendar (which period is due next).
     pub calendar: CalendarConfig,
+    /// A reviewer's comment being typed for the shown period's verdict.
+    pub verdict_comment: String,
+    /// Where giving a verdict stands.
+    pub verdict: VerdictSending,
+}
+
+/// Where a reviewer's verdict stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VerdictSending {
+    Idle,
+    Sending(Verdict),
+    Saved(Verdict),
+    /// A return without a comment is refused before anything is sent.
+    CommentMissing,
+    Failed(BackendError),
 }
 
 impl Default for RecordState {
@@ -70,6 +85,8 @@ impl Default for RecordState {
             n_unit_loads: 0,
             n_loads: 0,
             calendar: CalendarConfig::default(),
+            verdict_comment: String::new(),
+            verdict: VerdictSending::Idle,
         }
     }
 }
@@ -87,6 +104,12 @@ pub enum RecordAction {
     Refresh,
     /// The plan's reporting calendar (the plan was loaded or changed).
     SetCalendar(CalendarConfig),
+    /// A reviewer types the verdict's comment.
+    VerdictComment(String),
+    /// A reviewer gives a verdict; it goes out unless a return lacks a comment.
+    GiveVerdict(Verdict),
+    VerdictSaved(Verdict),
+    VerdictFailed(BackendError),
     /// Show this unit's record and this period, when available (a screen opened the task on
     /// them).
     Focus {
@@ -210,6 +233,8 @@ impl RecordState {
                     next.load = RecordLoad::Loading;
                     next.drafts.clear();
                     next.invalid.clear();
+                    next.verdict_comment.clear();
+                    next.verdict = VerdictSending::Idle;
                     next.n_loads += 1;
                 }
             }
@@ -232,6 +257,24 @@ impl RecordState {
                 }
             }
             RecordAction::SetCalendar(calendar) => next.calendar = calendar,
+            RecordAction::VerdictComment(text) => next.verdict_comment = text,
+            RecordAction::GiveVerdict(verdict) => {
+                if matches!(self.verdict, VerdictSending::Sending(_)) {
+                    return next;
+                }
+                next.verdict =
+                    if verdict == Verdict::Returned && self.verdict_comment.trim().is_empty() {
+                        VerdictSending::CommentMissing
+                    } else {
+                        VerdictSending::Sending(verdict)
+                    };
+            }
+            RecordAction::VerdictSaved(verdict) => {
+                next.verdict = VerdictSending::Saved(verdict);
+                next.verdict_comment.clear();
+                next.n_unit_loads += 1;
+            }
+            RecordAction::VerdictFailed(err) => next.verdict = VerdictSending::Failed(err),
             RecordAction::Focus { unit, period } => {
                 if let Some(unit) = unit {
                     let known = matches!(&self.units, Some(Ok(u)) if u.units.contains(&unit));
@@ -252,6 +295,7 @@ impl RecordState {
             RecordAction::SelectPeriod(period) => {
                 if self.view().is_some_and(|v| v.year == period.year) {
                     next.chosen_period = Some(period);
+                    next.verdict = VerdictSending::Idle;
                 }
             }
             RecordAction::Draft(field, text) => {
@@ -544,6 +588,35 @@ mod tests {
         assert_eq!(
             default_period(&CalendarConfig::default(), date(2025, 12, 20), 2026).to_string(),
             "2026-Q1"
+        );
+    }
+
+    #[test]
+    fn a_verdict_is_sent_once_and_a_return_needs_a_comment() {
+        let state = RecordState::default()
+            .apply(RecordAction::Open(task()))
+            .apply(RecordAction::GiveVerdict(Verdict::Returned));
+        assert_eq!(state.verdict, VerdictSending::CommentMissing);
+        let sending = state
+            .apply(RecordAction::VerdictComment("Bổ sung minh chứng".into()))
+            .apply(RecordAction::GiveVerdict(Verdict::Returned));
+        assert_eq!(sending.verdict, VerdictSending::Sending(Verdict::Returned));
+        assert_eq!(
+            sending
+                .apply(RecordAction::GiveVerdict(Verdict::Accepted))
+                .verdict,
+            VerdictSending::Sending(Verdict::Returned),
+            "one verdict at a time"
+        );
+        let saved = sending.apply(RecordAction::VerdictSaved(Verdict::Returned));
+        assert_eq!(saved.verdict, VerdictSending::Saved(Verdict::Returned));
+        assert!(saved.verdict_comment.is_empty());
+        assert_eq!(saved.n_unit_loads, sending.n_unit_loads + 1, "read again");
+        let accepted = saved.apply(RecordAction::GiveVerdict(Verdict::Accepted));
+        assert_eq!(
+            accepted.verdict,
+            VerdictSending::Sending(Verdict::Accepted),
+            "accepting needs no comment"
         );
     }
 }

@@ -1,38 +1,35 @@
 //! The office's verdict on the shown period: accepted or returned, the comment, who and when;
-//! for the office's reviewers, the form that accepts or returns the report with a comment.
+//! for the office's reviewers, the form that accepts or returns the report with a comment (its
+//! state is the task page's `RecordState`).
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::backend::{BackendError, PeriodReview, Verdict};
+use crate::backend::{PeriodReview, Verdict};
 use crate::local_time;
+use crate::record_state::VerdictSending;
 use crate::sync_labels::error_label;
-
-/// A verdict to give, its comment, and where to report how it went.
-pub type VerdictSubmission = (Verdict, String, Callback<Result<(), BackendError>>);
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct RecordVerdictProps {
     pub period_label: AttrValue,
     pub review: Option<PeriodReview>,
-    /// Present for reviewers: gives a verdict.
+    /// Present for reviewers: the form that gives a verdict.
     #[prop_or_default]
-    pub on_verdict: Option<Callback<VerdictSubmission>>,
+    pub form: Option<VerdictForm>,
 }
 
-/// Where giving a verdict stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Sending {
-    Idle,
-    Busy,
-    Done(Verdict),
-    Failed(String),
+/// The reviewer's form: the comment typed, where giving a verdict stands, and the callbacks.
+#[derive(Clone, PartialEq)]
+pub struct VerdictForm {
+    pub comment: String,
+    pub sending: VerdictSending,
+    pub on_comment: Callback<String>,
+    pub on_give: Callback<Verdict>,
 }
 
 #[function_component]
 pub fn RecordVerdict(props: &RecordVerdictProps) -> Html {
-    let comment = use_state(String::new);
-    let sending = use_state(|| Sending::Idle);
     let verdict = props
         .review
         .as_ref()
@@ -50,52 +47,27 @@ pub fn RecordVerdict(props: &RecordVerdictProps) -> Html {
         .map(|r| r.comment.trim().to_string())
         .unwrap_or_default();
 
-    let form = props.on_verdict.as_ref().map(|on_verdict| {
-        let on_input = {
-            let comment = comment.clone();
-            Callback::from(move |e: InputEvent| {
-                let area: HtmlTextAreaElement = e.target_unchecked_into();
-                comment.set(area.value());
-            })
-        };
-        let give = |given: Verdict| {
-            let on_verdict = on_verdict.clone();
-            let comment = comment.clone();
-            let sending = sending.clone();
-            Callback::from(move |_: MouseEvent| {
-                if given == Verdict::Returned && comment.trim().is_empty() {
-                    sending.set(Sending::Failed(
-                        "Ghi rõ lý do trả lại để đơn vị biết cần sửa gì.".into(),
-                    ));
-                    return;
-                }
-                sending.set(Sending::Busy);
-                let done = {
-                    let sending = sending.clone();
-                    let comment = comment.clone();
-                    Callback::from(move |answer: Result<(), BackendError>| match answer {
-                        Ok(()) => {
-                            comment.set(String::new());
-                            sending.set(Sending::Done(given));
-                        }
-                        Err(err) => sending.set(Sending::Failed(error_label(&err))),
-                    })
-                };
-                on_verdict.emit((given, comment.trim().to_string(), done));
-            })
-        };
-        let busy = *sending == Sending::Busy;
-        let message = match &*sending {
-            Sending::Idle => Html::default(),
-            Sending::Busy => html! { <p class="hint">{ "Đang lưu…" }</p> },
-            Sending::Done(v) => html! { <p class="verdict-sent">{ format!("Đã lưu: {}.", v.label()) }</p> },
-            Sending::Failed(why) => html! { <p class="field-error" role="alert">{ why }</p> },
+    let form = props.form.as_ref().map(|form| {
+        let on_input = form.on_comment.reform(|e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            area.value()
+        });
+        let give = |verdict: Verdict| form.on_give.reform(move |_: MouseEvent| verdict);
+        let busy = matches!(form.sending, VerdictSending::Sending(_));
+        let message = match &form.sending {
+            VerdictSending::Idle => Html::default(),
+            VerdictSending::Sending(_) => html! { <p class="hint">{ "Đang lưu…" }</p> },
+            VerdictSending::Saved(v) => html! { <p class="verdict-sent">{ format!("Đã lưu: {}.", v.label()) }</p> },
+            VerdictSending::CommentMissing => html! {
+                <p class="field-error" role="alert">{ "Ghi rõ lý do trả lại để đơn vị biết cần sửa gì." }</p>
+            },
+            VerdictSending::Failed(err) => html! { <p class="field-error" role="alert">{ error_label(err) }</p> },
         };
         html! {
             <div class="verdict-form">
                 <label>
                     { "Nhận xét của Văn phòng" }
-                    <textarea id="verdict-comment" rows="2" value={(*comment).clone()} oninput={on_input}
+                    <textarea id="verdict-comment" rows="2" value={form.comment.clone()} oninput={on_input}
                         placeholder="Bắt buộc khi trả lại: nêu nội dung cần bổ sung, sửa" />
                 </label>
                 <div class="verdict-buttons">

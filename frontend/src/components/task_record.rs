@@ -9,15 +9,18 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::backend::{
-    BackendError, BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus,
-    TextField, UploadSummary, Verdict, VerdictRequest, Versions,
+    BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus, TextField,
+    UploadSummary, Verdict, VerdictRequest, Versions,
 };
 use crate::components::{
-    RecordEvidence, RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VersionChoice,
+    RecordEvidence, RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VerdictForm,
+    VersionChoice,
 };
 use crate::labels::target_label;
 use crate::record_labels::{format_number, parse_number, parse_percent, save_label};
-use crate::record_state::{Field, RecordAction, RecordLoad, RecordState, SaveIndicator};
+use crate::record_state::{
+    Field, RecordAction, RecordLoad, RecordState, SaveIndicator, VerdictSending,
+};
 use crate::state::RecordFocus;
 use crate::sync_labels::error_label;
 
@@ -258,36 +261,51 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     let this_device = Some(user.device.as_str());
     // The office's reviewers accept or return the shown unit's report of the period.
     let can_review = user.role == "reviewer";
-    let on_verdict = {
-        let dispatcher = state.dispatcher();
-        let backend = backend.clone();
-        let task_id = props.task_id.clone();
-        let unit = view.unit.clone();
-        Callback::from(
-            move |(verdict, comment, done): (
-                Verdict,
-                String,
-                Callback<Result<(), BackendError>>,
-            )| {
+    let verdict_form = can_review.then(|| {
+        let on_comment = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |text: String| {
+                dispatcher.dispatch(RecordAction::VerdictComment(text));
+            })
+        };
+        let on_give = {
+            let dispatcher = state.dispatcher();
+            let backend = backend.clone();
+            let task_id = props.task_id.clone();
+            let unit = view.unit.clone();
+            let comment = state.verdict_comment.trim().to_string();
+            // What the reducer will decide: a return needs a comment; one verdict at a time.
+            let busy = matches!(state.verdict, VerdictSending::Sending(_));
+            Callback::from(move |verdict: Verdict| {
+                dispatcher.dispatch(RecordAction::GiveVerdict(verdict));
+                if busy || (verdict == Verdict::Returned && comment.is_empty()) {
+                    return;
+                }
                 let request = VerdictRequest {
                     task_id: task_id.clone(),
                     unit: unit.clone(),
                     period,
                     verdict,
-                    comment,
+                    comment: comment.clone(),
                 };
                 let backend = backend.clone();
                 let dispatcher = dispatcher.clone();
                 yew::platform::spawn_local(async move {
-                    let answer = backend.backend().set_verdict(request).await;
-                    if answer.is_ok() {
-                        dispatcher.dispatch(RecordAction::Refresh);
-                    }
-                    done.emit(answer);
+                    let action = match backend.backend().set_verdict(request).await {
+                        Ok(()) => RecordAction::VerdictSaved(verdict),
+                        Err(err) => RecordAction::VerdictFailed(err),
+                    };
+                    dispatcher.dispatch(action);
                 });
-            },
-        )
-    };
+            })
+        };
+        VerdictForm {
+            comment: state.verdict_comment.clone(),
+            sending: state.verdict.clone(),
+            on_comment,
+            on_give,
+        }
+    });
     let record = &view.record;
     let period_record = view.period(period);
     let on_evidence_changed = {
@@ -525,7 +543,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
             <RecordVerdict
                 period_label={period.label()}
                 review={view.review(period).cloned()}
-                on_verdict={can_review.then_some(on_verdict)}
+                form={verdict_form}
             />
             <div class="record-texts">{ for text_fields }</div>
             if !props.targets.is_empty() {
