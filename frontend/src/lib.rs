@@ -10,6 +10,7 @@ pub mod components;
 pub mod evidence_labels;
 pub mod evidence_state;
 pub mod export_state;
+pub mod keyboard;
 pub mod labels;
 pub mod local_time;
 pub mod overview_labels;

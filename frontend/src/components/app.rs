@@ -11,6 +11,7 @@ use crate::components::{
     AppHeader, Dashboard, ExportPanel, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog,
     PlanNav, SessionMenu, SyncBar, TaskDetail, TaskEditForm, TaskList, UnitTasks, ViewTabs,
 };
+use crate::keyboard::{shortcut, Shortcut};
 use crate::overview_state::{OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
 use crate::session_state::{Logout, SessionAction, SessionState};
@@ -30,6 +31,7 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(PlanState::default);
     let session = use_reducer(SessionState::default);
     let overview = use_reducer(OverviewState::default);
+    let search_ref = use_node_ref();
     let username = session
         .view
         .as_ref()
@@ -397,10 +399,44 @@ pub fn App(props: &AppProps) -> Html {
         Logout::Idle | Logout::Running { .. } => (None, None),
     };
 
+    let on_keydown = {
+        let search_ref = search_ref.clone();
+        let plan_dispatcher = state.dispatcher();
+        let overview_dispatcher = overview.dispatcher();
+        let editing = state.editing.is_some();
+        Callback::from(move |event: KeyboardEvent| {
+            let in_text_field = event
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            let ctrl = event.ctrl_key() || event.meta_key();
+            match shortcut(&event.key(), ctrl, event.alt_key(), in_text_field) {
+                Some(Shortcut::FocusSearch) => {
+                    if let Some(input) = search_ref.cast::<web_sys::HtmlInputElement>() {
+                        event.prevent_default();
+                        let _ = input.focus();
+                        input.select();
+                    }
+                }
+                Some(Shortcut::CloseDetail) => plan_dispatcher.dispatch(if editing {
+                    Action::StopEditing
+                } else {
+                    Action::CloseDetail
+                }),
+                Some(Shortcut::Tab(n)) => {
+                    if let Some(view) = views.get(n) {
+                        event.prevent_default();
+                        overview_dispatcher.dispatch(OverviewAction::ShowView(*view));
+                    }
+                }
+                None => {}
+            }
+        })
+    };
+
     html! {
         <ContextProvider<BackendHandle> context={props.backend.clone()}>
-            <div class="app">
-                <AppHeader plan={state.plan().cloned()} query={state.query.clone()} on_query={on_query}>
+            <div class="app" onkeydown={on_keydown}>
+                <AppHeader plan={state.plan().cloned()} query={state.query.clone()} on_query={on_query} search_ref={search_ref.clone()}>
                     <SessionMenu
                         user={user.clone()}
                         known={session.view.is_some()}

@@ -13,6 +13,9 @@ pub struct AppHeaderProps {
     pub plan: Option<Rc<Plan>>,
     pub query: String,
     pub on_query: Callback<String>,
+    /// The search input, for the Ctrl+F shortcut.
+    #[prop_or_default]
+    pub search_ref: NodeRef,
     #[prop_or_default]
     pub children: Html,
 }
@@ -35,7 +38,7 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                 <span class="brand-name">{ "PlanSync" }</span>
             </div>
             { for plan_line }
-            <SearchBox value={props.query.clone()} on_change={props.on_query.clone()} disabled={props.plan.is_none()} />
+            <SearchBox value={props.query.clone()} on_change={props.on_query.clone()} disabled={props.plan.is_none()} input_ref={props.search_ref.clone()} />
             { props.children.clone() }
         </header>
     }

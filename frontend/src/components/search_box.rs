@@ -9,6 +9,9 @@ pub struct SearchBoxProps {
     pub on_change: Callback<String>,
     #[prop_or_default]
     pub disabled: bool,
+    /// The input, so that a keyboard shortcut can focus it.
+    #[prop_or_default]
+    pub input_ref: NodeRef,
 }
 
 #[function_component]
@@ -37,10 +40,11 @@ pub fn SearchBox(props: &SearchBoxProps) -> Html {
             <span class="search-icon" aria-hidden="true">{ "⌕" }</span>
             <input
                 id="search"
+                ref={props.input_ref.clone()}
                 type="search"
                 placeholder="Tìm nhiệm vụ, đơn vị… (gõ không dấu được)"
                 aria-label="Tìm nhiệm vụ"
-                title="Tìm theo mã, tên, nội dung, đơn vị chủ trì, phối hợp, thời gian; gõ không dấu cũng được. Esc để xoá."
+                title="Tìm theo mã, tên, nội dung, đơn vị chủ trì, phối hợp, thời gian; gõ không dấu cũng được. Ctrl+F hoặc / để tìm, Esc để xoá."
                 autocomplete="off"
                 spellcheck="false"
                 value={props.value.clone()}

@@ -431,6 +431,27 @@ fn the_office_reads_any_unit_s_record() {
             })
             .await?;
             assert_eq!(progress, "40", "the office reads the unit's progress");
+            // The open page follows the unit's next edit without being reopened.
+            staff
+                .client
+                .edit_record(&records_doc, &task_id, RecordEdit::Progress { percent: 65 })
+                .await?;
+            let live = wait_for(
+                "the page to follow a remote edit",
+                Duration::from_secs(30),
+                || async {
+                    let shown = client
+                        .find(Locator::Css(
+                            "#task-record[data-unit=\"QLHT\"] #record-progress",
+                        ))
+                        .await?
+                        .prop("value")
+                        .await?;
+                    Ok(shown.filter(|v| v == "65"))
+                },
+            )
+            .await?;
+            assert_eq!(live, "65");
             let note = texts(&client, "#record-readonly").await?;
             assert_eq!(note, ["Chỉ xem: sổ theo dõi của đơn vị QLHT."]);
             let readonly = client
