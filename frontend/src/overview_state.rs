@@ -193,6 +193,35 @@ impl OverviewState {
     }
 }
 
+/// At most one overview load at a time: a request while one runs is remembered and made once
+/// it ends (building an overview reads every unit's documents; during a sync, changes come
+/// faster than that).
+#[derive(Debug, Default)]
+pub struct LoadGate {
+    in_flight: bool,
+    again: bool,
+}
+
+impl LoadGate {
+    /// Whether a load may start now; if not, one is owed when the running one ends.
+    pub fn start(&mut self) -> bool {
+        if self.in_flight {
+            self.again = true;
+            false
+        } else {
+            self.in_flight = true;
+            true
+        }
+    }
+
+    /// The running load ended; `true` when its answer is already outdated and another load is
+    /// owed.
+    pub fn finish(&mut self) -> bool {
+        self.in_flight = false;
+        std::mem::take(&mut self.again)
+    }
+}
+
 impl Reducible for OverviewState {
     type Action = OverviewAction;
 
@@ -206,6 +235,17 @@ mod tests {
     use super::*;
     use crate::backend::ErrorCode;
     use crate::test_plan::sample_overview;
+
+    #[test]
+    fn one_load_at_a_time_and_one_more_when_asked_meanwhile() {
+        let mut gate = LoadGate::default();
+        assert!(gate.start());
+        assert!(!gate.start(), "a second load waits");
+        assert!(!gate.start(), "and a third folds into it");
+        assert!(gate.finish(), "one more load is owed");
+        assert!(gate.start());
+        assert!(!gate.finish(), "nothing asked meanwhile");
+    }
 
     #[test]
     fn each_role_opens_on_its_screen_and_keeps_to_its_screens() {

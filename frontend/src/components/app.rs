@@ -12,7 +12,7 @@ use crate::components::{
     PlanNav, SessionMenu, SyncBar, TaskDetail, TaskEditForm, TaskList, UnitTasks, ViewTabs,
 };
 use crate::keyboard::{shortcut, Shortcut};
-use crate::overview_state::{OverviewAction, OverviewLoad, OverviewState, View};
+use crate::overview_state::{LoadGate, OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
 use crate::session_state::{Logout, SessionAction, SessionState};
 use crate::state::{Action, Load, PlanEditing, PlanState, RecordFocus};
@@ -32,6 +32,7 @@ pub fn App(props: &AppProps) -> Html {
     let session = use_reducer(SessionState::default);
     let overview = use_reducer(OverviewState::default);
     let search_ref = use_node_ref();
+    let load_gate = use_mut_ref(LoadGate::default);
     let username = session
         .view
         .as_ref()
@@ -142,6 +143,7 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = overview.dispatcher();
         let backend = props.backend.clone();
         let logged_in = username.is_some();
+        let gate = load_gate.clone();
         use_effect_with(
             (
                 overview.n_loads,
@@ -150,12 +152,17 @@ pub fn App(props: &AppProps) -> Html {
                 view.needs_overview(),
             ),
             move |(n_loads, period, logged_in, needed)| {
-                if *logged_in && *needed {
+                if *logged_in && *needed && gate.borrow_mut().start() {
                     let (n_loads, period) = (*n_loads, *period);
                     yew::platform::spawn_local(async move {
-                        let action = match backend.backend().overview(period).await {
-                            Ok(found) => OverviewAction::Loaded(n_loads, Box::new(found)),
-                            Err(err) => OverviewAction::Failed(n_loads, err),
+                        let answer = backend.backend().overview(period).await;
+                        let action = if gate.borrow_mut().finish() {
+                            OverviewAction::Refresh
+                        } else {
+                            match answer {
+                                Ok(found) => OverviewAction::Loaded(n_loads, Box::new(found)),
+                                Err(err) => OverviewAction::Failed(n_loads, err),
+                            }
                         };
                         dispatcher.dispatch(action);
                     });
