@@ -19,28 +19,13 @@ use shared::documents::review::Verdict;
 use shared::vietnamese::fold;
 use shared::TaskId;
 use tests::laptop::{eventually, Laptop};
-use tests::server::{TestServer, PASSWORD};
+use tests::server::TestServer;
 
-use crate::sync_bar::{sync_state, with_app};
+use crate::sync_bar::with_app;
 use crate::{save_screenshot, texts, wait_for};
 
-const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
 const RESULT: &str = "Đã tổ chức 3 lớp tập huấn về cải cách hành chính cho công chức";
 const COMMENT: &str = "Bổ sung danh sách học viên và tài liệu kiểm chứng";
-
-async fn wait_up_to_date(client: &Client) -> anyhow::Result<()> {
-    wait_for(
-        "the app to be up to date",
-        Duration::from_secs(60),
-        || async {
-            Ok(sync_state(client)
-                .await?
-                .starts_with(UP_TO_DATE)
-                .then_some(()))
-        },
-    )
-    .await
-}
 
 /// The row of `task_id` in the overview task list.
 fn row_css(task_id: &TaskId) -> String {
@@ -101,14 +86,6 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
     let url = server.url();
     let staff_dir = tempfile::tempdir().expect("a temporary data directory");
     let office_dir = tempfile::tempdir().expect("a temporary data directory");
-    let env_of = |dir: &tempfile::TempDir, user: &str| {
-        [
-            ("PLANSYNC_DATA_DIR", dir.path().as_os_str().to_owned()),
-            ("PLANSYNC_SERVER", url.clone().into()),
-            ("PLANSYNC_USER", user.into()),
-            ("PLANSYNC_PASSWORD", PASSWORD.into()),
-        ]
-    };
     // The task and period the scenario works on, found in the first window.
     let chosen: Mutex<Option<(TaskId, String, PeriodId)>> = Mutex::new(None);
 
@@ -118,7 +95,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
     let url_ref = &url;
     with_app(
         &app,
-        &env_of(&staff_dir, "lan"),
+        &crate::app_env(staff_dir.path(), &url, "lan"),
         "e2e-appraisal-staff-failure.png",
         |client| async move {
             let laptop = Laptop::login(url_ref, "lan").await;
@@ -144,7 +121,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             laptop.client.shutdown().await;
             eprintln!("task {task_id}: {:?}, searched as {words:?}", task.title);
 
-            wait_up_to_date(&client).await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             let tabs = texts(&client, ".view-tab").await?;
             assert_eq!(
                 tabs,
@@ -195,37 +172,12 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .await?
                 .click()
                 .await?;
-            wait_for("the task's record", Duration::from_secs(30), || async {
-                Ok((!client
-                    .find_all(Locator::Css("#record-result"))
-                    .await?
-                    .is_empty())
-                .then_some(()))
-            })
-            .await?;
-            let period: PeriodId = client
-                .find(Locator::Css("#record-period"))
-                .await?
-                .prop("value")
-                .await?
-                .context("the period selector has a value")?
-                .parse()?;
+            crate::wait_record(&client).await?;
+            let period = crate::shown_period(&client).await?;
 
             live.kill();
-            wait_for(
-                "the app to notice the server is gone",
-                Duration::from_secs(60),
-                || async {
-                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
-                },
-            )
-            .await?;
-            client
-                .execute(
-                    "document.getElementById('record-result').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await?;
+            crate::wait_server_gone(&client).await?;
+            crate::scroll_to(&client, "record-result", "center").await?;
             client
                 .find(Locator::Css("#record-result"))
                 .await?
@@ -270,10 +222,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
     let export_dir = export_dir.path();
     with_app(
         &app,
-        &env_of(&office_dir, "thu"),
+        &crate::app_env(office_dir.path(), &url, "thu"),
         "e2e-appraisal-office-failure.png",
         |client| async move {
-            wait_up_to_date(&client).await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             wait_for("the dashboard", Duration::from_secs(30), || async {
                 Ok((!client
                     .find_all(Locator::Css("#chart-units .bar"))
@@ -355,12 +307,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             )
             .await?;
             assert_eq!(shown, RESULT, "the office app shows the staff's edit");
-            client
-                .execute(
-                    "document.getElementById('record-verdict').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await?;
+            crate::scroll_to(&client, "record-verdict", "center").await?;
             // Returning without a comment is refused in plain words.
             client
                 .find(Locator::Css("#verdict-return"))
@@ -471,10 +418,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
     // 3. Staff again: the list marks the task returned and its page says why.
     with_app(
         &app,
-        &env_of(&staff_dir, "lan"),
+        &crate::app_env(staff_dir.path(), &url, "lan"),
         "e2e-appraisal-staff-sees-failure.png",
         |client| async move {
-            wait_up_to_date(&client).await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             let badge = format!("{} .verdict-badge.returned", row_css(task_ref));
             let shown = wait_for(
                 "the returned badge in the task list",
@@ -508,12 +455,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                     .is_empty(),
                 "staff cannot appraise"
             );
-            client
-                .execute(
-                    "document.getElementById('record-verdict').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await?;
+            crate::scroll_to(&client, "record-verdict", "center").await?;
             save_screenshot(&client, "e2e-appraisal-staff-sees.png").await?;
             Ok(())
         },

@@ -7,17 +7,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use fantoccini::{Client, Locator};
-use shared::calendar::PeriodId;
 use shared::documents::records;
 use shared::TaskId;
 use tests::laptop::{eventually, Laptop};
-use tests::server::{TestServer, PASSWORD};
+use tests::server::TestServer;
 
-use crate::sync_bar::{sync_state, with_app};
+use crate::sync_bar::with_app;
 use crate::task_record::open_task;
 use crate::{save_screenshot, texts, wait_for};
 
-const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
 const FILE_NAME: &str = "Báo cáo kiểm chứng quý.pdf";
 
 /// 2,5 MB that are not all alike, so a chunk out of place would show.
@@ -44,12 +42,7 @@ async fn state_of(client: &Client, name: &str) -> anyhow::Result<Option<String>>
 }
 
 async fn type_path_and_attach(client: &Client, path: &str) -> anyhow::Result<()> {
-    client
-        .execute(
-            "document.getElementById('evidence-path').scrollIntoView({block: 'center'})",
-            vec![],
-        )
-        .await?;
+    crate::scroll_to(client, "evidence-path", "center").await?;
     let input = client.find(Locator::Css("#evidence-path")).await?;
     input.clear().await?;
     input.send_keys(path).await?;
@@ -76,12 +69,7 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
     let source = files.path().join(FILE_NAME);
     let bytes = file_bytes();
     std::fs::write(&source, &bytes).expect("the file to attach");
-    let env = [
-        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
-        ("PLANSYNC_SERVER", url.clone().into()),
-        ("PLANSYNC_USER", "lan".into()),
-        ("PLANSYNC_PASSWORD", PASSWORD.into()),
-    ];
+    let env = crate::app_env(data_dir.path(), &url, "lan");
     let live = &mut server;
     with_app(
         &app,
@@ -107,25 +95,9 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
                 .context("QLHT reports on at least one task")?;
             let task_id: TaskId = task.id.clone();
 
-            wait_for(
-                "the app to be up to date",
-                Duration::from_secs(30),
-                || async {
-                    Ok(sync_state(&client)
-                        .await?
-                        .starts_with(UP_TO_DATE)
-                        .then_some(()))
-                },
-            )
-            .await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
             open_task(&client, &task_id).await?;
-            let period: PeriodId = client
-                .find(Locator::Css("#record-period"))
-                .await?
-                .prop("value")
-                .await?
-                .context("the period selector has a value")?
-                .parse()?;
+            let period = crate::shown_period(&client).await?;
             let empty = texts(&client, "#record-evidence .hint").await?;
             assert!(
                 empty.iter().any(|t| t == "Chưa có tài liệu kiểm chứng."),
@@ -133,14 +105,7 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
             );
 
             live.kill();
-            wait_for(
-                "the app to notice the server is gone",
-                Duration::from_secs(60),
-                || async {
-                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
-                },
-            )
-            .await?;
+            crate::wait_server_gone(&client).await?;
 
             // A path that is not a file is refused in plain words.
             let missing = files.path().join("không có.pdf");
@@ -197,12 +162,7 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
                 },
             )
             .await?;
-            client
-                .execute(
-                    "document.getElementById('record-evidence').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await?;
+            crate::scroll_to(&client, "record-evidence", "center").await?;
             save_screenshot(&client, "e2e-evidence.png").await?;
 
             // The office downloads exactly the bytes attached.

@@ -69,6 +69,81 @@ where
     }
 }
 
+/// What the sync bar says once every change is through ("Đã đồng bộ lúc HH:MM").
+const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
+
+/// Waits until the sync bar says the app is up to date.
+async fn wait_up_to_date(client: &Client, within: Duration) -> anyhow::Result<()> {
+    wait_for("the app to be up to date", within, || async {
+        Ok(sync_bar::sync_state(client)
+            .await?
+            .starts_with(UP_TO_DATE)
+            .then_some(()))
+    })
+    .await
+}
+
+/// Waits until the sync bar no longer says up to date (the server went away).
+async fn wait_server_gone(client: &Client) -> anyhow::Result<()> {
+    wait_for(
+        "the app to notice the server is gone",
+        Duration::from_secs(60),
+        || async {
+            Ok((!sync_bar::sync_state(client).await?.starts_with(UP_TO_DATE)).then_some(()))
+        },
+    )
+    .await
+}
+
+/// Waits until the task page shows the unit's record (its result field).
+async fn wait_record(client: &Client) -> anyhow::Result<()> {
+    wait_for("the task's record", Duration::from_secs(30), || async {
+        Ok((!client
+            .find_all(Locator::Css("#record-result"))
+            .await?
+            .is_empty())
+        .then_some(()))
+    })
+    .await
+}
+
+/// The reporting period the task page shows.
+async fn shown_period(client: &Client) -> anyhow::Result<shared::calendar::PeriodId> {
+    let value = client
+        .find(Locator::Css("#record-period"))
+        .await?
+        .prop("value")
+        .await?
+        .context("the period selector has a value")?;
+    Ok(value.parse()?)
+}
+
+/// Scrolls the element with `id` into view (`block`: "center", "end", ...).
+async fn scroll_to(client: &Client, id: &str, block: &str) -> anyhow::Result<()> {
+    client
+        .execute(
+            &format!("document.getElementById('{id}').scrollIntoView({{block: '{block}'}})"),
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The launch environment of an app logging in as `user` on `server`, keeping its data in
+/// `data_dir`.
+fn app_env(
+    data_dir: &std::path::Path,
+    server: &str,
+    user: &str,
+) -> [(&'static str, std::ffi::OsString); 4] {
+    [
+        ("PLANSYNC_DATA_DIR", data_dir.as_os_str().to_owned()),
+        ("PLANSYNC_SERVER", server.into()),
+        ("PLANSYNC_USER", user.into()),
+        ("PLANSYNC_PASSWORD", tests::server::PASSWORD.into()),
+    ]
+}
+
 /// Shows the plan (the "Kế hoạch" tab) when the logged-in user opened on another screen.
 async fn show_plan(client: &Client) -> anyhow::Result<()> {
     if let Some(tab) = client

@@ -9,9 +9,9 @@ use anyhow::Context;
 use fantoccini::{Client, Locator};
 use shared::documents::records;
 use tests::laptop::{eventually, Laptop};
-use tests::server::{TestServer, PASSWORD};
+use tests::server::TestServer;
 
-use crate::sync_bar::{sync_state, with_app};
+use crate::sync_bar::with_app;
 use crate::{save_screenshot, texts, wait_for};
 
 const TITLE: &str = "Số hoá hồ sơ lưu trữ của Sở";
@@ -35,29 +35,14 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
     server.start();
     let url = server.url();
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
-    let env = [
-        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
-        ("PLANSYNC_SERVER", url.clone().into()),
-        ("PLANSYNC_USER", "kehoach".into()),
-        ("PLANSYNC_PASSWORD", PASSWORD.into()),
-    ];
+    let env = crate::app_env(data_dir.path(), &url, "kehoach");
     let url = &url;
     with_app(
         &app,
         &env,
         "e2e-plan-edit-failure.png",
         |client| async move {
-            wait_for(
-                "the app to be up to date",
-                Duration::from_secs(60),
-                || async {
-                    Ok(sync_state(&client)
-                        .await?
-                        .starts_with("Đã đồng bộ lúc ")
-                        .then_some(()))
-                },
-            )
-            .await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             client
                 .find(Locator::Css("#tab-plan"))
                 .await?

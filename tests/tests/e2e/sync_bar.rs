@@ -26,12 +26,7 @@ fn sync_bar_follows_the_server() {
     server.start();
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
     // No seed plan: what the window shows comes from the server.
-    let env = [
-        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
-        ("PLANSYNC_SERVER", server.url().into()),
-        ("PLANSYNC_USER", "lan".into()),
-        ("PLANSYNC_PASSWORD", PASSWORD.into()),
-    ];
+    let env = crate::app_env(data_dir.path(), &server.url(), "lan");
     let live = &mut server;
     with_app(&app, &env, "e2e-sync-failure.png", |client| async move {
         let started = Instant::now();

@@ -9,17 +9,15 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use fantoccini::{Client, Locator};
-use shared::calendar::PeriodId;
 use shared::documents::records::{self, RecordEdit, TaskStatus};
 use shared::documents::review::Verdict;
 use shared::TaskId;
 use tests::laptop::{eventually, Laptop};
-use tests::server::{TestServer, PASSWORD};
+use tests::server::TestServer;
 
-use crate::sync_bar::{sync_state, with_app};
+use crate::sync_bar::with_app;
 use crate::{save_screenshot, texts, wait_for};
 
-const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
 const RESULT: &str = "Đã rà soát hạ tầng kỹ thuật tại 12 xã, phường";
 const COMMENT: &str = "Bổ sung số liệu và tài liệu minh chứng";
 
@@ -36,12 +34,7 @@ fn staff_edit_offline_reaches_the_office() {
     server.start();
     let url = server.url();
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
-    let env = [
-        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
-        ("PLANSYNC_SERVER", url.clone().into()),
-        ("PLANSYNC_USER", "lan".into()),
-        ("PLANSYNC_PASSWORD", PASSWORD.into()),
-    ];
+    let env = crate::app_env(data_dir.path(), &url, "lan");
     let live = &mut server;
     with_app(
         &app,
@@ -71,44 +64,16 @@ fn staff_edit_offline_reaches_the_office() {
             let task_id: TaskId = task.id.clone();
             eprintln!("task of QLHT: {task_id} {}", task.title);
 
-            wait_for(
-                "the app to be up to date",
-                Duration::from_secs(30),
-                || async {
-                    Ok(sync_state(&client)
-                        .await?
-                        .starts_with(UP_TO_DATE)
-                        .then_some(()))
-                },
-            )
-            .await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
             open_task(&client, &task_id).await?;
-            let period: PeriodId = client
-                .find(Locator::Css("#record-period"))
-                .await?
-                .prop("value")
-                .await?
-                .context("the period selector has a value")?
-                .parse()?;
+            let period = crate::shown_period(&client).await?;
             let unit = texts(&client, "#record-unit-name").await?;
             assert_eq!(unit, ["Đơn vị: QLHT"], "staff see their own unit's record");
             save_screenshot(&client, "e2e-task-record.png").await?;
 
             live.kill();
-            wait_for(
-                "the app to notice the server is gone",
-                Duration::from_secs(60),
-                || async {
-                    Ok((!sync_state(&client).await?.starts_with(UP_TO_DATE)).then_some(()))
-                },
-            )
-            .await?;
-            client
-                .execute(
-                    "document.getElementById('record-result').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await?;
+            crate::wait_server_gone(&client).await?;
+            crate::scroll_to(&client, "record-result", "center").await?;
             let result = client.find(Locator::Css("#record-result")).await?;
             result.send_keys(RESULT).await?;
             let saved = wait_for(
@@ -204,12 +169,7 @@ fn staff_edit_offline_reaches_the_office() {
                 by.iter().any(|b| b.starts_with("minh")) && by.iter().any(|b| b.starts_with("lan")),
                 "each version names who wrote it: {by:?}"
             );
-            client
-            .execute(
-                "document.getElementById('record-status-versions').scrollIntoView({block: 'center'})",
-                vec![],
-            )
-            .await?;
+            crate::scroll_to(&client, "record-status-versions", "center").await?;
             save_screenshot(&client, "e2e-task-record-versions.png").await?;
             let done = versions
                 .iter()
@@ -307,12 +267,7 @@ fn staff_edit_offline_reaches_the_office() {
                 .await?
                 .click()
                 .await?;
-            client
-                .execute(
-                    "document.getElementById('record-history').scrollIntoView({block: 'end'})",
-                    vec![],
-                )
-                .await?;
+            crate::scroll_to(&client, "record-history", "end").await?;
             let whats = texts(&client, "#record-history .history-what").await?;
             assert!(
                 whats.iter().any(|w| w == "Trạng thái: Hoàn thành")
@@ -346,14 +301,7 @@ pub(crate) async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Resu
             .await?;
     }
     client.find(Locator::Css(&row)).await?.click().await?;
-    wait_for("the task's record", Duration::from_secs(30), || async {
-        Ok((!client
-            .find_all(Locator::Css("#record-result"))
-            .await?
-            .is_empty())
-        .then_some(()))
-    })
-    .await
+    crate::wait_record(client).await
 }
 
 /// Closes the task page and opens it again (it reads the record afresh).
@@ -376,12 +324,7 @@ fn the_office_reads_any_unit_s_record() {
     server.start();
     let url = server.url();
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
-    let env = [
-        ("PLANSYNC_DATA_DIR", data_dir.path().as_os_str().to_owned()),
-        ("PLANSYNC_SERVER", url.clone().into()),
-        ("PLANSYNC_USER", "thu".into()),
-        ("PLANSYNC_PASSWORD", PASSWORD.into()),
-    ];
+    let env = crate::app_env(data_dir.path(), &url, "thu");
     with_app(
         &app,
         &env,
@@ -400,17 +343,7 @@ fn the_office_reads_any_unit_s_record() {
                 .edit_record(&records_doc, &task_id, RecordEdit::Progress { percent: 40 })
                 .await?;
             staff.wait_up_to_date(Duration::from_secs(30)).await;
-            wait_for(
-                "the app to be up to date",
-                Duration::from_secs(30),
-                || async {
-                    Ok(sync_state(&client)
-                        .await?
-                        .starts_with(UP_TO_DATE)
-                        .then_some(()))
-                },
-            )
-            .await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
             open_task(&client, &task_id).await?;
             client
                 .find(Locator::Css("#record-unit"))
