@@ -234,6 +234,16 @@ pub fn references_evidence(doc: &Automerge, sha256: &str) -> Result<bool> {
 
 /// Reads a task's record, with competing versions of scalar fields.
 pub fn read(doc: &Automerge, task_id: &TaskId) -> Result<TaskRecord> {
+    read_periods(doc, task_id, None)
+}
+
+/// The task's record with only `period`'s contents (what a period's report needs; reading the
+/// other periods' texts would cost several times more).
+pub fn read_period(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<TaskRecord> {
+    read_periods(doc, task_id, Some(period))
+}
+
+fn read_periods(doc: &Automerge, task_id: &TaskId, only: Option<PeriodId>) -> Result<TaskRecord> {
     let task = task_obj(doc, task_id)?;
     let status = versions(doc, &task, "status", |s| {
         s.as_str().and_then(TaskStatus::parse)
@@ -247,6 +257,9 @@ pub fn read(doc: &Automerge, task_id: &TaskId) -> Result<TaskRecord> {
             let Ok(period) = key.parse::<PeriodId>() else {
                 continue;
             };
+            if only.is_some_and(|only| only != period) {
+                continue;
+            }
             let obj = map_at(doc, &periods_obj, &key)?;
             let mut actuals = Vec::new();
             if let Ok(actuals_obj) = map_at(doc, &obj, "actuals") {

@@ -302,7 +302,7 @@ impl Builder<'_> {
             source,
         };
         let period = self.request.period;
-        let record = records::read(unit.records, &task.id).map_err(wrap)?;
+        let record = records::read_period(unit.records, &task.id, period).map_err(wrap)?;
         let recorded = record.status.current().copied();
         let past_deadline = self.request.today > deadline;
         let status = match recorded {
