@@ -143,7 +143,20 @@ pub async fn publish(
     // The plan document.
     let existing = registry.find_document(DocumentKind::Plan, None, None)?;
     let (id, created) = upsert(repo, existing.as_ref().map(|d| d.id.as_str()), |doc| {
-        plan_doc::write(doc, &author(), now_ms, plan).context("writing the plan document")
+        // A plan published again without its own calendar keeps the one it had.
+        let kept_calendar = match (&plan.calendar, plan_doc::read(doc)) {
+            (None, Ok(previous)) => previous.calendar,
+            _ => None,
+        };
+        match kept_calendar {
+            Some(calendar) => {
+                let mut plan = plan.clone();
+                plan.calendar = Some(calendar);
+                plan_doc::write(doc, &author(), now_ms, &plan)
+            }
+            None => plan_doc::write(doc, &author(), now_ms, plan),
+        }
+        .context("writing the plan document")
     })
     .await?;
     let entry = DocumentEntry {
