@@ -7,6 +7,9 @@ use client::{Client, ClientConfig, DocumentId, SyncState, SyncStatus};
 use samod::BackoffConfig;
 
 use crate::server::PASSWORD;
+use shared::calendar::PeriodId;
+use shared::plan::TaskId;
+use shared::record::PeriodRecord;
 
 pub struct Laptop {
     pub name: String,
@@ -80,6 +83,18 @@ impl Laptop {
             let _ =
                 tokio::time::timeout(left.min(Duration::from_millis(200)), status.changed()).await;
         }
+    }
+
+    /// `task_id`'s record for `period` in the records document `doc` as this laptop has it;
+    /// `None` while it cannot be read (not downloaded yet) or holds nothing for the period.
+    pub async fn period_record(
+        &self,
+        doc: &DocumentId,
+        task_id: &TaskId,
+        period: PeriodId,
+    ) -> Option<PeriodRecord> {
+        let record = self.client.read_record(doc, task_id).await.ok()?;
+        record.periods.into_iter().find(|p| p.period == period)
     }
 
     /// The id of a listed document.

@@ -174,12 +174,7 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
                     let records_doc = records_doc.clone();
                     let task_id = task_id.clone();
                     async move {
-                        let record = office
-                            .client
-                            .read_record(&records_doc, &task_id)
-                            .await
-                            .ok()?;
-                        let p = record.periods.iter().find(|p| p.period == period)?;
+                        let p = office.period_record(&records_doc, &task_id, period).await?;
                         p.evidence
                             .iter()
                             .find(|e| e.name == FILE_NAME)

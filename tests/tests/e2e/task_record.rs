@@ -137,12 +137,7 @@ fn staff_edit_offline_reaches_the_office() {
                     let records_doc = records_doc.clone();
                     let task_id = task_id.clone();
                     async move {
-                        let record = office
-                            .client
-                            .read_record(&records_doc, &task_id)
-                            .await
-                            .ok()?;
-                        let p = record.periods.iter().find(|p| p.period == period)?;
+                        let p = office.period_record(&records_doc, &task_id, period).await?;
                         (p.result == RESULT).then(|| p.result.clone())
                     }
                 },
@@ -293,14 +288,21 @@ fn staff_edit_offline_reaches_the_office() {
 /// their task list or the dashboard: the "Kế hoạch" tab shows the plan).
 pub(crate) async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
     let row = format!(".task-row[data-task-id=\"{}\"]", task_id.0);
-    if client.find_all(Locator::Css(&row)).await?.is_empty() {
-        client
-            .find(Locator::Css("#tab-plan"))
-            .await?
-            .click()
-            .await?;
-    }
-    client.find(Locator::Css(&row)).await?.click().await?;
+    // The plan tab renders its rows after the click: wait for the row, not just look once.
+    let found = wait_for(
+        "the task's row in the plan",
+        Duration::from_secs(30),
+        || async {
+            crate::show_plan(client).await?;
+            Ok(client
+                .find_all(Locator::Css(&row))
+                .await?
+                .into_iter()
+                .next())
+        },
+    )
+    .await?;
+    found.click().await?;
     crate::wait_record(client).await
 }
 
