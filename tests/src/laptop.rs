@@ -8,7 +8,7 @@ use samod::BackoffConfig;
 
 use crate::server::PASSWORD;
 use shared::calendar::PeriodId;
-use shared::plan::TaskId;
+use shared::plan::{Task, TaskId};
 use shared::record::PeriodRecord;
 
 pub struct Laptop {
@@ -83,6 +83,28 @@ impl Laptop {
             let _ =
                 tokio::time::timeout(left.min(Duration::from_millis(200)), status.changed()).await;
         }
+    }
+
+    /// The plan's tasks that `unit`'s records document holds, in plan order (the tasks the unit
+    /// reports on), read from this laptop's copies.
+    pub async fn unit_tasks(&self, unit: &str) -> anyhow::Result<Vec<Task>> {
+        let records_doc = self.doc("records", unit);
+        let task_ids = self
+            .client
+            .with_doc(&records_doc, shared::documents::records::task_ids)
+            .await??;
+        let plan = self
+            .client
+            .plan()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("{} has no plan yet", self.name))?;
+        Ok(plan
+            .tasks()
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| task_ids.contains(&t.id))
+            .cloned()
+            .collect())
     }
 
     /// `task_id`'s record for `period` in the records document `doc` as this laptop has it;

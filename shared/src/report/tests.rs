@@ -176,17 +176,23 @@ fn documents() -> Vec<(&'static str, &'static str, Automerge, Automerge)> {
     ]
 }
 
-fn report(scope: Scope, today: Date) -> Result<Report, ReportError> {
-    let docs = documents();
-    let units: Vec<UnitDocuments<'_>> = docs
-        .iter()
+/// The units' documents as the report reads them.
+fn unit_documents<'a>(
+    docs: &'a [(&'static str, &'static str, Automerge, Automerge)],
+) -> Vec<UnitDocuments<'a>> {
+    docs.iter()
         .map(|(code, name, records, review)| UnitDocuments {
             code,
             name,
             records,
             review: Some(review),
         })
-        .collect();
+        .collect()
+}
+
+fn report(scope: Scope, today: Date) -> Result<Report, ReportError> {
+    let docs = documents();
+    let units = unit_documents(&docs);
     let plan = plan();
     build(&ReportRequest {
         plan: &plan,
@@ -342,15 +348,7 @@ fn unknown_unit_is_an_error() {
 #[test]
 fn a_task_due_earlier_in_the_period_is_overdue_from_its_own_date() {
     let docs = documents();
-    let units: Vec<UnitDocuments<'_>> = docs
-        .iter()
-        .map(|(code, name, records, review)| UnitDocuments {
-            code,
-            name,
-            records,
-            review: Some(review),
-        })
-        .collect();
+    let units = unit_documents(&docs);
     let mut plan = plan();
     // "Tuyên truyền CCHC" is due before 10/09, earlier than the quarter's 14/09.
     let task = &mut plan.appendices[0].sections[0].tasks[1];

@@ -14,7 +14,6 @@ use std::time::Duration;
 use anyhow::Context;
 use fantoccini::{Client, Locator};
 use shared::calendar::PeriodId;
-use shared::documents::records;
 use shared::documents::review::Verdict;
 use shared::vietnamese::fold;
 use shared::TaskId;
@@ -100,17 +99,12 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
         |client| async move {
             let laptop = Laptop::login(url_ref, "lan").await;
             laptop.wait_up_to_date(Duration::from_secs(30)).await;
-            let records_doc = laptop.doc("records", "QLHT");
-            let task_ids = laptop
-                .client
-                .with_doc(&records_doc, records::task_ids)
-                .await??;
-            let plan = laptop.client.plan().await?.context("the plan is here")?;
+            let tasks = laptop.unit_tasks("QLHT").await?;
+            let n_tasks = tasks.len();
             // A task of QLHT whose title has diacritics to leave out.
-            let (_, task) = plan
-                .tasks()
+            let task = tasks
                 .into_iter()
-                .find(|(_, t)| task_ids.contains(&t.id) && fold(&t.title) != t.title)
+                .find(|t| fold(&t.title) != t.title)
                 .context("QLHT reports on a task with a Vietnamese title")?;
             let task_id = task.id.clone();
             let words: String = fold(&task.title)
@@ -128,14 +122,19 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 ["Nhiệm vụ của đơn vị", "Chỉ tiêu", "Báo cáo", "Kế hoạch"],
                 "staff open on their unit's tasks"
             );
-            let title = texts(&client, "#unit-tasks .scope-title").await?;
+            // The overview is built after the sync: wait for it rather than look once.
+            let title = wait_for("the unit's task list", Duration::from_secs(30), || async {
+                let title = texts(&client, "#unit-tasks .scope-title").await?;
+                Ok((!title.is_empty()).then_some(title))
+            })
+            .await?;
             assert_eq!(
                 title,
                 ["Nhiệm vụ của đơn vị — Phòng Quản lý hạ tầng"],
                 "{title:?}"
             );
             let n_rows = client.find_all(Locator::Css(".unit-task")).await?.len();
-            assert_eq!(n_rows, task_ids.len(), "one row per task of the unit");
+            assert_eq!(n_rows, n_tasks, "one row per task of the unit");
             save_screenshot(&client, "e2e-unit-tasks.png").await?;
 
             search(&client, &words).await?;
@@ -183,29 +182,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .await?
                 .send_keys(RESULT)
                 .await?;
-            wait_for(
-                "the edit to be saved on the laptop",
-                Duration::from_secs(15),
-                || async {
-                    Ok(texts(&client, "#record-save")
-                        .await?
-                        .into_iter()
-                        .find(|t| t == "Đã lưu trên máy, chờ gửi"))
-                },
-            )
-            .await?;
+            crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
+                .await?;
             live.start();
-            wait_for(
-                "the edit to be synced once the server is back",
-                Duration::from_secs(60),
-                || async {
-                    Ok(texts(&client, "#record-save")
-                        .await?
-                        .into_iter()
-                        .find(|t| t == "Đã đồng bộ"))
-                },
-            )
-            .await?;
+            crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
             // The list follows the edit: the task now has its result.
             let line = texts(&client, &format!("{} .report-state", row_css(&task_id))).await?;
             eprintln!("row after the edit: {line:?}");

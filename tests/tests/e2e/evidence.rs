@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use fantoccini::{Client, Locator};
-use shared::documents::records;
 use shared::TaskId;
 use tests::laptop::{eventually, Laptop};
 use tests::server::TestServer;
@@ -79,20 +78,8 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
             let office = Laptop::login(&url, "thu").await;
             office.wait_up_to_date(Duration::from_secs(30)).await;
             let records_doc = office.doc("records", "QLHT");
-            let task_ids = office
-                .client
-                .with_doc(&records_doc, records::task_ids)
-                .await??;
-            let plan = office
-                .client
-                .plan()
-                .await?
-                .context("the office has the plan")?;
-            let (_, task) = plan
-                .tasks()
-                .into_iter()
-                .find(|(_, t)| task_ids.contains(&t.id))
-                .context("QLHT reports on at least one task")?;
+            let task = office.unit_tasks("QLHT").await?.into_iter().next();
+            let task = task.context("QLHT reports on at least one task")?;
             let task_id: TaskId = task.id.clone();
 
             crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;

@@ -95,6 +95,19 @@ async fn wait_server_gone(client: &Client) -> anyhow::Result<()> {
     .await
 }
 
+/// Waits until the task page's save indicator reads `label` ("Đã lưu trên máy, chờ gửi",
+/// "Đã đồng bộ").
+async fn wait_save_label(client: &Client, label: &str, within: Duration) -> anyhow::Result<()> {
+    wait_for(&format!("the page to say \"{label}\""), within, || async {
+        Ok(texts(client, "#record-save")
+            .await?
+            .into_iter()
+            .any(|t| t == label)
+            .then_some(()))
+    })
+    .await
+}
+
 /// Waits until the task page shows the unit's record (its result field).
 async fn wait_record(client: &Client) -> anyhow::Result<()> {
     wait_for("the task's record", Duration::from_secs(30), || async {

@@ -47,20 +47,8 @@ fn staff_edit_offline_reaches_the_office() {
             colleague.wait_up_to_date(Duration::from_secs(30)).await;
             let records_doc = office.doc("records", "QLHT");
             let review_doc = office.doc("review", "QLHT");
-            let task_ids = office
-                .client
-                .with_doc(&records_doc, records::task_ids)
-                .await??;
-            let plan = office
-                .client
-                .plan()
-                .await?
-                .context("the office has the plan")?;
-            let (_, task) = plan
-                .tasks()
-                .into_iter()
-                .find(|(_, t)| task_ids.contains(&t.id))
-                .context("QLHT reports on at least one task")?;
+            let task = office.unit_tasks("QLHT").await?.into_iter().next();
+            let task = task.context("QLHT reports on at least one task")?;
             let task_id: TaskId = task.id.clone();
             eprintln!("task of QLHT: {task_id} {}", task.title);
 
@@ -76,18 +64,8 @@ fn staff_edit_offline_reaches_the_office() {
             crate::scroll_to(&client, "record-result", "center").await?;
             let result = client.find(Locator::Css("#record-result")).await?;
             result.send_keys(RESULT).await?;
-            let saved = wait_for(
-                "the page to say the edit is saved on the laptop",
-                Duration::from_secs(15),
-                || async {
-                    Ok(texts(&client, "#record-save")
-                        .await?
-                        .into_iter()
-                        .find(|t| t == "Đã lưu trên máy, chờ gửi"))
-                },
-            )
-            .await?;
-            eprintln!("offline: {saved:?}");
+            crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
+                .await?;
             client
                 .find(Locator::Css("#record-status"))
                 .await?
@@ -116,17 +94,7 @@ fn staff_edit_offline_reaches_the_office() {
                     .status,
                 texts(&client, "#record-save").await?
             );
-            wait_for(
-                "the page to say the edit is synced once the server is back",
-                Duration::from_secs(60),
-                || async {
-                    Ok(texts(&client, "#record-save")
-                        .await?
-                        .into_iter()
-                        .find(|t| t == "Đã đồng bộ"))
-                },
-            )
-            .await?;
+            crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
             save_screenshot(&client, "e2e-task-record-synced.png").await?;
 
             let office_sees = eventually(
