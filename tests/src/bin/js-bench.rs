@@ -1,0 +1,429 @@
+//! Side-by-side convergence benchmark (figures, not pass/fail): the reference JS sync server
+//! (`tests/js-bench/reference-server.mjs`, set up as automerge-repo-sync-server does) and
+//! `plansync serve`, driven by the same stock JS automerge-repo clients
+//! (`tests/js-bench/driver.mjs`). Build and run in release mode:
+//!
+//! ```sh
+//! cargo build --release -p tests --bins
+//! target/release/js-bench [--cases 30x200,60x20,100x20,200x20] [--servers reference,plansync]
+//!                         [--repeat 1] [--timeout 120]
+//! ```
+//!
+//! Per case (units × edits) and server: every unit's client gets its records document (the same
+//! document for both servers: the one `plan publish` made for that unit), edits it offline, then
+//! all reconnect at once; timed until the office's client holds every unit's edits. The server
+//! process is watched through `/proc`: CPU seconds from the reconnect to the end, peak RSS
+//! (`VmHWM`) and the most threads seen over the whole run.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::Automerge;
+use serde_json::{json, Value};
+use tests::server::{plansync_binary, TestServer, PASSWORD};
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn main() {
+    if std::env::var_os("PLANSYNC_SERVER_BIN").is_none() {
+        let sibling = std::env::current_exe()
+            .unwrap()
+            .with_file_name("plansync-under-test");
+        std::env::set_var("PLANSYNC_SERVER_BIN", sibling);
+    }
+    let bench_dir = tests::repo::root().join("tests/js-bench");
+    assert!(
+        bench_dir.join("node_modules/@automerge/automerge-repo").exists(),
+        "npm packages missing: run scripts/setup.sh (npm install in tests/js-bench)"
+    );
+    let cases: Vec<(usize, usize)> = arg("--cases")
+        .unwrap_or_else(|| "30x200,60x20,100x20,200x20".into())
+        .split(',')
+        .map(|c| {
+            let (u, e) = c.split_once('x').expect("cases look like 30x200");
+            (u.parse().unwrap(), e.parse().unwrap())
+        })
+        .collect();
+    let servers: Vec<String> = arg("--servers")
+        .unwrap_or_else(|| "reference,plansync".into())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let repeat: usize = arg("--repeat").map_or(1, |r| r.parse().unwrap());
+    let timeout: u64 = arg("--timeout").map_or(120, |t| t.parse().unwrap());
+    println!(
+        "# side-by-side convergence ({} build of plansync, {})",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        node_version()
+    );
+    println!("| units × edits | server | converged | server CPU s | peak RSS MiB | max threads |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for &(n_units, n_edits) in &cases {
+        let setup = Setup::new(n_units);
+        let mut medians = Vec::new();
+        for server in &servers {
+            let mut times = Vec::new();
+            for _ in 0..repeat {
+                let run = match server.as_str() {
+                    "reference" => setup.run_reference(&bench_dir, n_edits, timeout),
+                    "plansync" => setup.run_plansync(&bench_dir, n_edits, timeout),
+                    other => panic!("unknown server {other}"),
+                };
+                println!(
+                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} | {} |",
+                    run.outcome(),
+                    run.cpu_s,
+                    run.peak_rss_kib as f64 / 1024.0,
+                    run.max_threads
+                );
+                times.push(run.seconds.filter(|_| run.complete));
+            }
+            medians.push((server.clone(), median(&times)));
+        }
+        if let [(_, Some(reference)), (_, Some(plansync))] = medians.as_slice() {
+            println!(
+                "| {n_units} × {n_edits} | ratio plansync / reference (medians) | {:.2} | | | |",
+                plansync / reference
+            );
+        }
+    }
+}
+
+fn median(times: &[Option<f64>]) -> Option<f64> {
+    let mut done: Vec<f64> = times.iter().copied().collect::<Option<Vec<_>>>()?;
+    done.sort_by(f64::total_cmp);
+    done.get(done.len() / 2).copied()
+}
+
+fn node_version() -> String {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|o| format!("node {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|_| "node missing".into())
+}
+
+struct Setup {
+    /// A plansync data directory with the units, their staff, the office's reviewer and the
+    /// published plan (its records documents are the ones both servers get).
+    server: TestServer,
+    units: Vec<(String, String)>,
+    /// The records documents' bytes, for the reference server's clients to create.
+    files: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new(n_units: usize) -> Setup {
+        let codes: Vec<String> = (1..=n_units).map(|i| format!("U{i:03}")).collect();
+        let users: Vec<String> = (1..=n_units).map(|i| format!("u{i:03}")).collect();
+        let mut accounts: Vec<(&str, &str, &str)> = users
+            .iter()
+            .zip(&codes)
+            .map(|(u, c)| (u.as_str(), c.as_str(), "staff"))
+            .collect();
+        accounts.push(("thamdinh", "VP", "reviewer"));
+        eprintln!("setting up {n_units} units");
+        let server = TestServer::with_units_and_accounts(
+            &codes
+                .iter()
+                .map(|c| (c.as_str(), format!("Phòng Thử nghiệm {c}"), "division"))
+                .collect::<Vec<_>>(),
+            &accounts,
+        );
+        let units: Vec<(String, String)> = users
+            .iter()
+            .zip(&codes)
+            .map(|(u, c)| (u.clone(), server.doc("records", c)))
+            .collect();
+        let files = tempfile::tempdir().unwrap();
+        // The chunks of each document (keys "DOC/snapshot/..." and "DOC/incremental/..."),
+        // snapshots first, each loaded on top of the last.
+        let db =
+            rusqlite::Connection::open(server.data_dir().join("documents.sqlite3")).unwrap();
+        for (user, doc_id) in &units {
+            let mut stmt = db
+                .prepare("SELECT data FROM chunks WHERE key LIKE ?1 || '/%' ORDER BY key LIKE '%/incremental/%', key")
+                .unwrap();
+            let chunks: Vec<Vec<u8>> = stmt
+                .query_map([doc_id], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(!chunks.is_empty(), "records document {doc_id} is stored");
+            let mut doc = Automerge::new();
+            for chunk in &chunks {
+                doc.load_incremental(chunk).unwrap();
+            }
+            std::fs::write(files.path().join(format!("{user}.automerge")), doc.save()).unwrap();
+        }
+        Setup {
+            server,
+            units,
+            files,
+        }
+    }
+
+    fn run_reference(&self, bench_dir: &Path, n_edits: usize, timeout: u64) -> Run {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new("node")
+            .arg(bench_dir.join("reference-server.mjs"))
+            .arg(data.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node starts");
+        let base = read_base(&mut child);
+        let units: Vec<Value> = self
+            .units
+            .iter()
+            .map(|(user, _)| {
+                json!({"user": user, "file": self.files.path().join(format!("{user}.automerge"))})
+            })
+            .collect();
+        let config = json!({"server": "reference", "base": base, "office": "thamdinh",
+            "edits": n_edits, "timeout_s": timeout, "units": units});
+        let run = drive(bench_dir, &config, child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        run
+    }
+
+    fn run_plansync(&self, bench_dir: &Path, n_edits: usize, timeout: u64) -> Run {
+        // A fresh copy of the data directory, so every run starts from the published plan.
+        let data = tempfile::tempdir().unwrap();
+        for file in ["registry.sqlite3", "documents.sqlite3"] {
+            copy_database(
+                &self.server.data_dir().join(file),
+                &data.path().join(file),
+            );
+        }
+        let mut child = Command::new(plansync_binary())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .env("PLANSYNC_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("plansync serve starts");
+        let base = read_base(&mut child);
+        let units: Vec<Value> = self
+            .units
+            .iter()
+            .map(|(user, doc)| json!({"user": user, "doc": doc}))
+            .collect();
+        let config = json!({"server": "plansync", "base": base, "office": "thamdinh",
+            "password": PASSWORD, "edits": n_edits, "timeout_s": timeout, "units": units});
+        let run = drive(bench_dir, &config, child.id());
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let _ = child.wait();
+        run
+    }
+}
+
+/// Copies an SQLite database with its WAL folded in (`VACUUM INTO`).
+fn copy_database(from: &Path, to: &Path) {
+    let conn = rusqlite::Connection::open(from).unwrap();
+    conn.execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+        .unwrap();
+}
+
+/// Reads "... http://ADDR ..." from the server's first line of output.
+fn read_base(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("server did not say where it listens: {line:?}"));
+    format!("http://{addr}")
+}
+
+struct Run {
+    seconds: Option<f64>,
+    complete: bool,
+    n_complete: u64,
+    n_units: u64,
+    cpu_s: f64,
+    peak_rss_kib: u64,
+    max_threads: u64,
+}
+
+impl Run {
+    fn outcome(&self) -> String {
+        match (self.seconds, self.complete) {
+            (Some(s), true) => format!("{s:.2} s"),
+            (Some(s), false) => format!(
+                "not after {s:.0} s ({} of {} units)",
+                self.n_complete, self.n_units
+            ),
+            (None, _) => "driver failed".into(),
+        }
+    }
+}
+
+/// Runs the driver against the server process `pid`, watching the process meanwhile.
+fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
+    let config_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config_file.path(), config.to_string()).unwrap();
+    let watcher = Watcher::start(pid);
+    let mut perf = None;
+    let mut driver = Command::new("node")
+        .arg(bench_dir.join("driver.mjs"))
+        .arg(config_file.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node starts");
+    let mut cpu_at_reconnect = 0.0;
+    let mut result = None;
+    for line in BufReader::new(driver.stdout.take().unwrap()).lines() {
+        let Ok(line) = line else { break };
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            eprintln!("driver: {line}");
+            continue;
+        };
+        match message["phase"].as_str() {
+            Some("reconnect") => {
+                cpu_at_reconnect = cpu_seconds(pid);
+                // PLANSYNC_BENCH_PERF=FILE records a CPU profile of the server from here on.
+                perf = std::env::var_os("PLANSYNC_BENCH_PERF").map(|file| {
+                    Command::new("perf")
+                        .args(["record", "-F", "499", "--call-graph", "dwarf,16384", "-o"])
+                        .arg(file)
+                        .args(["-p", &pid.to_string()])
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .expect("perf starts")
+                });
+            }
+            Some("done" | "timeout") => {
+                let cpu = cpu_seconds(pid) - cpu_at_reconnect;
+                result = Some((message, cpu));
+            }
+            _ => {}
+        }
+    }
+    let _ = driver.wait();
+    let (peak_rss_kib, max_threads) = watcher.stop(pid);
+    if let Some(perf) = perf.as_mut() {
+        let _ = Command::new("kill")
+            .args(["-INT", &perf.id().to_string()])
+            .status();
+        let _ = perf.wait();
+    }
+    let Some((message, cpu_s)) = result else {
+        return Run {
+            seconds: None,
+            complete: false,
+            n_complete: 0,
+            n_units: 0,
+            cpu_s: 0.0,
+            peak_rss_kib,
+            max_threads,
+        };
+    };
+    Run {
+        seconds: message["seconds"].as_f64(),
+        complete: message["phase"] == "done",
+        n_complete: message["complete"].as_u64().unwrap_or(0),
+        n_units: message["of"].as_u64().unwrap_or(0),
+        cpu_s,
+        peak_rss_kib,
+        max_threads,
+    }
+}
+
+/// Samples a process's thread count every 20 ms (its peak RSS is the kernel's `VmHWM`).
+struct Watcher {
+    stop: Arc<AtomicBool>,
+    max_threads: Arc<AtomicU64>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Watcher {
+    fn start(pid: u32) -> Watcher {
+        let stop = Arc::new(AtomicBool::new(false));
+        let max_threads = Arc::new(AtomicU64::new(0));
+        let thread = std::thread::spawn({
+            let (stop, max_threads) = (stop.clone(), max_threads.clone());
+            move || {
+                while !stop.load(Ordering::Relaxed) {
+                    if let Some(n) = status_field(pid, "Threads:") {
+                        max_threads.fetch_max(n, Ordering::Relaxed);
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+        });
+        Watcher {
+            stop,
+            max_threads,
+            thread,
+        }
+    }
+
+    /// (peak RSS in KiB, most threads seen).
+    fn stop(self, pid: u32) -> (u64, u64) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap();
+        (
+            status_field(pid, "VmHWM:").unwrap_or(0),
+            self.max_threads.load(Ordering::Relaxed),
+        )
+    }
+}
+
+fn status_field(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+}
+
+/// User + system CPU time of a process so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
+    ticks as f64 / clock_ticks() as f64
+}
+
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100)
+    })
+}
