@@ -31,6 +31,8 @@ pub(crate) struct DocActorInner {
     actor: DocumentActor,
     /// The set of peers who are connected to this document as of the last [`DocAtorResult`]
     last_observed_peers: HashSet<PeerId>,
+    /// The actor's `peers_version` when `last_observed_peers` was computed (PlanSync patch).
+    last_observed_peers_version: Option<u64>,
     observer: Option<Arc<dyn RepoObserver>>,
 }
 
@@ -53,6 +55,7 @@ impl DocActorInner {
             peer_state_change_listeners: Vec::new(),
             actor,
             last_observed_peers: HashSet::new(),
+            last_observed_peers_version: None,
             observer,
         }
     }
@@ -112,15 +115,17 @@ impl DocActorInner {
                 peers: new_peers,
             });
         }
-        let peer_count = self.actor.peers().len();
-        let stats = self.actor.document().stats();
-        log_sync_message_stats(
-            &self.document_id,
-            &sync_message_stats,
-            peer_count,
-            stats.num_ops,
-            stats.num_changes,
-        );
+        if !sync_message_stats.is_empty() {
+            let peer_count = self.actor.peer_count();
+            let stats = self.actor.document().stats();
+            log_sync_message_stats(
+                &self.document_id,
+                &sync_message_stats,
+                peer_count,
+                stats.num_ops,
+                stats.num_changes,
+            );
+        }
 
         if let Some(ref obs) = self.observer {
             for stat in &sync_message_stats {
@@ -243,6 +248,13 @@ impl DocActorInner {
 
     /// Returns the set of peers for this document if it is different to self.last_observed_peers
     pub(crate) fn connected_peers_changed(&mut self, stopped: bool) -> Option<HashSet<PeerId>> {
+        // PlanSync patch: the peer set only changes with the actor's connections; skip the
+        // O(peers) rebuild on every result otherwise.
+        let version = self.actor.peers_version();
+        if !stopped && self.last_observed_peers_version == Some(version) {
+            return None;
+        }
+        self.last_observed_peers_version = Some(version);
         let peers = self.actor.peers();
         let peers = if stopped {
             HashSet::new()

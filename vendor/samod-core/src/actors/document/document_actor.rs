@@ -54,6 +54,9 @@ pub struct DocumentActor {
     run_state: RunState,
     doc: Automerge,
     last_status_update: Option<DocSearchPhase>,
+    /// Bumped whenever a connection is added or removed (PlanSync patch: lets the runtime
+    /// notice a changed peer set without cloning every peer's state on every result).
+    peers_version: u64,
 }
 
 #[derive(Debug)]
@@ -100,6 +103,7 @@ impl DocumentActor {
             run_state: RunState::Running,
             phase,
             last_status_update: None,
+            peers_version: 0,
         };
 
         tracing::trace!(?initial_connections, "applying initial connections");
@@ -460,6 +464,16 @@ impl DocumentActor {
             .collect()
     }
 
+    /// Changes whenever a connection is added to or removed from this document.
+    pub fn peers_version(&self) -> u64 {
+        self.peers_version
+    }
+
+    /// How many connections this document has.
+    pub fn peer_count(&self) -> usize {
+        self.peer_connections.len()
+    }
+
     pub fn conn_peer_id(&self, conn_id: ConnectionId) -> Option<PeerId> {
         self.peer_connections
             .get(&conn_id)
@@ -688,6 +702,7 @@ impl DocumentActor {
         );
         self.peer_connections
             .insert(conn_id, PeerDocConnection::new(peer_id, conn_id));
+        self.peers_version += 1;
         if let Phase::Requesting(request) = &mut self.phase
             && let Some(conn) = self.peer_connections.get(&conn_id)
         {
@@ -697,6 +712,7 @@ impl DocumentActor {
 
     fn remove_connection(&mut self, conn_id: ConnectionId) {
         self.peer_connections.remove(&conn_id);
+        self.peers_version += 1;
         self.check_policy_tasks.retain(|_, id| *id != conn_id);
         if let Phase::Requesting(request) = &mut self.phase {
             request.remove_connection(conn_id);

@@ -63,6 +63,11 @@ pub(crate) struct State {
     listeners: HashMap<ListenerId, ListenerState>,
 
     searches: Searches,
+
+    /// Whether an established connection or a document actor was added since
+    /// `ensure_connections` last ran (PlanSync patch: that scan is
+    /// O(connections × documents) and used to run on every hub event).
+    connections_dirty: bool,
 }
 
 impl State {
@@ -83,6 +88,7 @@ impl State {
             dialers: HashMap::new(),
             listeners: HashMap::new(),
             searches: Searches::new(),
+            connections_dirty: true,
         }
     }
 
@@ -135,6 +141,7 @@ impl State {
         connection_state: Connection,
     ) {
         self.connections.insert(connection_id, connection_state);
+        self.connections_dirty = true;
     }
 
     fn remove_connection<'a, A: Into<RemoveConnArgs<'a>>>(
@@ -253,6 +260,7 @@ impl State {
         let handle = ActorInfo::new_with_id(actor_id, document_id.clone());
         self.actors.insert(actor_id, handle);
         self.document_to_actor.insert(document_id, actor_id);
+        self.connections_dirty = true;
     }
 
     pub(crate) fn find_actor_for_document(&self, document_id: &DocumentId) -> Option<&ActorInfo> {
@@ -547,8 +555,9 @@ impl State {
             self.handle_connection_lost(rng, now, results, conn_id);
         }
 
-        // Now ensure that every connection is connected to every document
-        if self.run_state == RunState::Running {
+        // Now ensure that every connection is connected to every document (only
+        // needed when a connection was established or a document added since).
+        if self.run_state == RunState::Running && std::mem::take(&mut self.connections_dirty) {
             for (actor_id, conn_id, peer_id) in self.ensure_connections() {
                 results.send_to_doc_actor(
                     actor_id,
@@ -667,6 +676,7 @@ impl State {
             match evt {
                 ReceiveEvent::HandshakeComplete { remote_peer_id } => {
                     tracing::debug!(?connection_id, ?remote_peer_id, "handshake completed");
+                    self.connections_dirty = true;
                     // Reset backoff on successful handshake
                     self.reset_dialer_backoff_for_connection(connection_id);
                     // Emit handshake completed event
