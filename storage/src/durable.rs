@@ -4,11 +4,20 @@
 //! samod sends sync messages without waiting for its storage writes (it may even send before it
 //! calls `put`), so counting writes is not enough: a change counts as durable once its chunk has
 //! committed *and* all its dependencies are durable. Snapshots are self-contained.
+//!
+//! Cost: each document has its own lock-free wake-up channel, so a commit wakes only the waiters
+//! of the documents it wrote. A committed snapshot (samod's compaction: the whole document) is
+//! not loaded: its heads are read from the chunk header and counted durable at once, and the
+//! snapshot is kept to be expanded into all its change hashes only if someone asks about a
+//! change that is neither a head nor otherwise known (an older heads set, or the dependency of a
+//! later change). Since a document only grows, a newer snapshot of it contains an older one, so
+//! only the newest unexpanded snapshot is kept.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use automerge::{Automerge, Change, ChangeHash};
+use samod::storage::StorageKey;
 use tokio::sync::watch;
 
 #[derive(Default)]
@@ -16,63 +25,109 @@ struct DocChanges {
     durable: HashSet<ChangeHash>,
     /// Stored changes whose dependencies are not all durable yet, with those dependencies.
     waiting: HashMap<ChangeHash, Vec<ChangeHash>>,
+    /// The newest committed snapshot whose changes are not all in `durable` yet (its heads are).
+    unexpanded: Option<Arc<Vec<u8>>>,
+    /// Bumped after every record that touched this document.
+    version: Option<watch::Sender<u64>>,
 }
 
-pub struct DurableIndex {
-    docs: Mutex<HashMap<String, DocChanges>>,
-    version: watch::Sender<u64>,
-}
+impl DocChanges {
+    fn covers(&self, heads: &[ChangeHash]) -> bool {
+        heads.iter().all(|h| self.durable.contains(h))
+    }
 
-impl Default for DurableIndex {
-    fn default() -> DurableIndex {
-        DurableIndex {
-            docs: Mutex::new(HashMap::new()),
-            version: watch::channel(0).0,
-        }
+    fn subscribe(&mut self) -> watch::Receiver<u64> {
+        self.version
+            .get_or_insert_with(|| watch::channel(0).0)
+            .subscribe()
     }
 }
 
+#[derive(Default)]
+pub struct DurableIndex {
+    docs: Mutex<HashMap<String, DocChanges>>,
+}
+
+/// What a committed chunk says, worked out before taking the index's lock.
+enum Parsed {
+    /// One or more changes, with their dependencies.
+    Changes(Vec<(ChangeHash, Vec<ChangeHash>)>),
+    /// A whole document: its heads, and the bytes to expand later.
+    Snapshot(Vec<ChangeHash>, Arc<Vec<u8>>),
+    /// A whole document whose header could not be read: all its changes, loaded.
+    Loaded(Vec<ChangeHash>),
+}
+
 impl DurableIndex {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, DocChanges>> {
+        self.docs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Records a committed chunk: `[doc, "incremental", hash]` or `[doc, "snapshot", id]`.
     pub fn record(&self, parts: &[&str], data: &[u8]) {
-        let [doc, kind, name] = parts else { return };
-        let mut docs = self.docs.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = docs.entry((*doc).to_string()).or_default();
-        match *kind {
-            "snapshot" => match Automerge::load(data) {
-                Ok(snapshot) => entry
-                    .durable
-                    .extend(snapshot.get_changes(&[]).iter().map(|c| c.hash())),
-                Err(err) => tracing::error!(doc, "stored snapshot does not load: {err}"),
-            },
-            "incremental" => match Change::try_from(data) {
-                Ok(change) => {
-                    entry.waiting.insert(change.hash(), change.deps().to_vec());
-                }
-                Err(_) => {
-                    // Not a single change: load it as a chunk of changes.
-                    let mut doc = Automerge::new();
-                    match doc.load_incremental(data) {
-                        Ok(_) => {
-                            for change in doc.get_changes(&[]) {
-                                entry.waiting.insert(change.hash(), change.deps().to_vec());
+        if let [doc, kind, name] = parts {
+            if let Some(parsed) = parse(doc, kind, name, data) {
+                self.apply(vec![((*doc).to_string(), parsed)]);
+            }
+        }
+    }
+
+    /// Records committed chunks (one transaction's worth): one lock, and each document's
+    /// waiters woken once.
+    pub fn record_all<'a>(&self, chunks: impl IntoIterator<Item = (&'a StorageKey, &'a [u8])>) {
+        let parsed: Vec<(String, Parsed)> = chunks
+            .into_iter()
+            .filter_map(|(key, data)| {
+                let mut parts = key.into_iter();
+                let (Some(doc), Some(kind), Some(name), None) =
+                    (parts.next(), parts.next(), parts.next(), parts.next())
+                else {
+                    return None;
+                };
+                parse(doc, kind, name, data).map(|p| (doc.clone(), p))
+            })
+            .collect();
+        if !parsed.is_empty() {
+            self.apply(parsed);
+        }
+    }
+
+    fn apply(&self, parsed: Vec<(String, Parsed)>) {
+        let mut wake = Vec::new();
+        {
+            let mut docs = self.lock();
+            let mut touched: Vec<&String> = Vec::new();
+            for (doc, chunk) in &parsed {
+                let entry = docs.entry(doc.clone()).or_default();
+                match chunk {
+                    Parsed::Changes(changes) => {
+                        for (hash, deps) in changes {
+                            if !entry.durable.contains(hash) {
+                                entry.waiting.insert(*hash, deps.clone());
                             }
                         }
-                        Err(err) => {
-                            tracing::error!(
-                                doc = parts[0],
-                                chunk = name,
-                                "stored chunk does not load: {err}"
-                            )
-                        }
                     }
+                    Parsed::Snapshot(heads, bytes) => {
+                        entry.durable.extend(heads.iter().copied());
+                        entry.unexpanded = Some(bytes.clone());
+                    }
+                    Parsed::Loaded(hashes) => entry.durable.extend(hashes.iter().copied()),
                 }
-            },
-            _ => return,
+                if !touched.contains(&doc) {
+                    touched.push(doc);
+                }
+            }
+            for doc in touched {
+                let entry = docs.get_mut(doc).expect("just inserted");
+                promote(entry);
+                if let Some(version) = &entry.version {
+                    wake.push(version.clone());
+                }
+            }
         }
-        promote(entry);
-        drop(docs);
-        self.version.send_modify(|v| *v += 1);
+        for version in wake {
+            version.send_modify(|v| *v += 1);
+        }
     }
 
     /// Whether every hash in `heads` of `doc` is durable.
@@ -80,20 +135,142 @@ impl DurableIndex {
         if heads.is_empty() {
             return true;
         }
-        let docs = self.docs.lock().unwrap_or_else(|p| p.into_inner());
-        docs.get(doc)
-            .is_some_and(|d| heads.iter().all(|h| d.durable.contains(h)))
+        loop {
+            let snapshot = {
+                let mut docs = self.lock();
+                let Some(entry) = docs.get_mut(doc) else {
+                    return false;
+                };
+                if entry.covers(heads) {
+                    return true;
+                }
+                match entry.unexpanded.take() {
+                    Some(snapshot) => snapshot,
+                    None => return false,
+                }
+            };
+            self.expand(doc, &snapshot);
+        }
     }
 
     /// Resolves once every hash in `heads` of `doc` is durable.
     pub async fn wait(&self, doc: &str, heads: &[ChangeHash]) {
-        let mut version = self.version.subscribe();
-        while !self.covers(doc, heads) {
-            if version.changed().await.is_err() {
-                return;
+        if heads.is_empty() {
+            return;
+        }
+        loop {
+            let (snapshot, mut version) = {
+                let mut docs = self.lock();
+                let entry = docs.entry(doc.to_string()).or_default();
+                if entry.covers(heads) {
+                    return;
+                }
+                // Subscribed under the lock: any record after this check wakes us.
+                (entry.unexpanded.take(), entry.subscribe())
+            };
+            match snapshot {
+                Some(snapshot) => self.expand(doc, &snapshot),
+                None => {
+                    if version.changed().await.is_err() {
+                        return;
+                    }
+                }
             }
         }
     }
+
+    /// Counts every change of a committed snapshot durable (taken out of the entry already).
+    fn expand(&self, doc: &str, snapshot: &[u8]) {
+        match Automerge::load(snapshot) {
+            Ok(loaded) => {
+                let hashes = loaded.get_changes(&[]).iter().map(|c| c.hash()).collect();
+                self.apply(vec![(doc.to_string(), Parsed::Loaded(hashes))]);
+            }
+            Err(err) => tracing::error!(doc, "stored snapshot does not load: {err}"),
+        }
+    }
+}
+
+/// Reads what a committed chunk holds; `None` for chunks that are not document data.
+fn parse(doc: &str, kind: &str, name: &str, data: &[u8]) -> Option<Parsed> {
+    match kind {
+        "snapshot" => Some(match snapshot_heads(data) {
+            Some(heads) => Parsed::Snapshot(heads, Arc::new(data.to_vec())),
+            None => match Automerge::load(data) {
+                Ok(snapshot) => {
+                    Parsed::Loaded(snapshot.get_changes(&[]).iter().map(|c| c.hash()).collect())
+                }
+                Err(err) => {
+                    tracing::error!(doc, "stored snapshot does not load: {err}");
+                    return None;
+                }
+            },
+        }),
+        "incremental" => match Change::try_from(data) {
+            Ok(change) => Some(Parsed::Changes(vec![(
+                change.hash(),
+                change.deps().to_vec(),
+            )])),
+            Err(_) => {
+                // Not a single change: load it as a chunk of changes.
+                let mut loaded = Automerge::new();
+                match loaded.load_incremental(data) {
+                    Ok(_) => Some(Parsed::Changes(
+                        loaded
+                            .get_changes(&[])
+                            .iter()
+                            .map(|c| (c.hash(), c.deps().to_vec()))
+                            .collect(),
+                    )),
+                    Err(err) => {
+                        tracing::error!(doc, chunk = name, "stored chunk does not load: {err}");
+                        None
+                    }
+                }
+            }
+        },
+        _ => None,
+    }
+}
+
+/// The heads of a saved document (one Automerge document chunk), read from its header without
+/// loading it: magic (4 bytes), checksum (4), chunk type (1, 0 = document), body length
+/// (LEB128), then the body: actors (count, then each length-prefixed), heads (count, then 32
+/// bytes each). `None` for anything else, which is then loaded in full.
+fn snapshot_heads(data: &[u8]) -> Option<Vec<ChangeHash>> {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    if data.get(..4)? != MAGIC || *data.get(8)? != 0 {
+        return None;
+    }
+    let mut rest = data.get(9..)?;
+    let body_len = uleb(&mut rest)?;
+    // Exactly one chunk: anything after it would hold changes the heads do not describe.
+    if usize::try_from(body_len).ok()? != rest.len() {
+        return None;
+    }
+    for _ in 0..uleb(&mut rest)? {
+        let len = usize::try_from(uleb(&mut rest)?).ok()?;
+        rest = rest.get(len..)?;
+    }
+    let n_heads = usize::try_from(uleb(&mut rest)?).ok()?;
+    let mut heads = Vec::with_capacity(n_heads.min(1024));
+    for _ in 0..n_heads {
+        heads.push(ChangeHash::try_from(rest.get(..32)?).ok()?);
+        rest = &rest[32..];
+    }
+    Some(heads)
+}
+
+fn uleb(input: &mut &[u8]) -> Option<u64> {
+    let mut value: u64 = 0;
+    for (i, byte) in input.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            *input = &input[i + 1..];
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// Moves waiting changes whose dependencies are all durable into the durable set, repeatedly.
@@ -159,6 +336,88 @@ mod tests {
         let (first, second, doc) = two_changes();
         let index = DurableIndex::default();
         index.record(&["d", "snapshot", "x"], &doc.save());
-        assert!(index.covers("d", &[first.hash(), second.hash()]));
+        assert!(index.covers("d", &[second.hash()]), "its heads, unloaded");
+        assert!(
+            index.covers("d", &[first.hash(), second.hash()]),
+            "an older change: the snapshot is expanded"
+        );
+        assert!(!index.covers("e", &[first.hash()]));
+    }
+
+    #[test]
+    fn a_change_after_a_snapshot_may_depend_on_its_interior() {
+        // a; then b on the server and, concurrently, c on a laptop (both depend on a). The
+        // server's snapshot holds a and b (heads: b); c arrives later as an incremental change
+        // whose dependency a is inside the snapshot but not one of its heads.
+        let mut server = Automerge::new();
+        let mut tx = server.transaction();
+        tx.put(automerge::ROOT, "a", 1).unwrap();
+        tx.commit();
+        let mut laptop = server.fork();
+        let mut tx = server.transaction();
+        tx.put(automerge::ROOT, "b", 2).unwrap();
+        tx.commit();
+        let mut tx = laptop.transaction();
+        tx.put(automerge::ROOT, "c", 3).unwrap();
+        tx.commit();
+        let mut c = laptop.get_last_local_change().unwrap().clone();
+        let index = DurableIndex::default();
+        index.record(&["d", "snapshot", "s"], &server.save());
+        index.record(
+            &["d", "incremental", &c.hash().to_string()],
+            c.bytes().as_ref(),
+        );
+        assert!(index.covers("d", &server.get_heads()));
+        assert!(
+            index.covers("d", &[c.hash()]),
+            "a is durable inside the snapshot"
+        );
+    }
+
+    #[test]
+    fn snapshot_heads_are_read_from_the_header() {
+        let (_, _, doc) = two_changes();
+        assert_eq!(snapshot_heads(&doc.save()), Some(doc.get_heads()));
+        let mut other = Automerge::new();
+        other.merge(&mut doc.fork()).unwrap();
+        let mut tx = other.transaction();
+        tx.put(automerge::ROOT, "z", "text").unwrap();
+        tx.commit();
+        assert_eq!(snapshot_heads(&other.save()), Some(other.get_heads()));
+        // A change chunk is not a document chunk; trailing bytes are refused.
+        let change = doc.get_changes(&[])[0].clone().bytes().to_vec();
+        assert_eq!(snapshot_heads(&change), None);
+        let mut two = doc.save();
+        two.extend(doc.save());
+        assert_eq!(snapshot_heads(&two), None);
+        assert_eq!(snapshot_heads(&[]), None);
+    }
+
+    #[tokio::test]
+    async fn a_waiter_wakes_for_its_document() {
+        let (first, _, _) = two_changes();
+        let index = std::sync::Arc::new(DurableIndex::default());
+        let waiter = tokio::spawn({
+            let index = index.clone();
+            let hash = first.hash();
+            async move { index.wait("d", &[hash]).await }
+        });
+        tokio::task::yield_now().await;
+        let mut other = first.clone();
+        index.record(
+            &["e", "incremental", &other.hash().to_string()],
+            other.bytes().as_ref(),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished(), "another document's write");
+        let mut first = first;
+        index.record(
+            &["d", "incremental", &first.hash().to_string()],
+            first.bytes().as_ref(),
+        );
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("woken")
+            .unwrap();
     }
 }

@@ -3,33 +3,33 @@
 //! - One table of chunks keyed by the storage key's components joined with "/" (components never
 //!   contain "/"), so a prefix matches whole components only: "abc" never matches "abcd".
 //! - WAL journal with `synchronous=FULL`: a write that returned is on disk.
-//! - A failed write is retried; if it still fails the storage turns *failed*: every later write
-//!   and delete is refused (so compaction cannot delete chunks a lost snapshot replaced) and
-//!   [`SqliteStorage::failure`] says why, for the app to show and the server to stop on.
+//! - Group commit: one writer thread owns the write connection and drains a queue; every write
+//!   and delete waiting when it is free goes into one transaction (one fsync). A write's future
+//!   resolves only after its transaction committed, and its changes enter the [`DurableIndex`]
+//!   only then.
+//! - A failed transaction is retried; if it still fails the storage turns *failed*: every write
+//!   of that transaction and every later write and delete is refused (so compaction cannot delete
+//!   chunks a lost snapshot replaced) and [`SqliteStorage::failure`] says why, for the app to
+//!   show and the server to stop on.
 //! - [`DurableIndex`] records which changes of each document are committed; the server holds
 //!   outgoing sync messages on it, so it never passes on or confirms a change it has not stored,
 //!   and the app reports an edit saved only once it is in the index.
 
 mod durable;
 mod schema;
+mod writer;
 
 pub use durable::DurableIndex;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use samod::storage::StorageKey;
 use tokio::sync::watch;
 
-/// How often a failed write is tried again before the storage gives up, and the pauses between.
-const RETRY_PAUSES: [Duration; 3] = [
-    Duration::from_millis(50),
-    Duration::from_millis(250),
-    Duration::from_secs(1),
-];
+use writer::{Op, Writer};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -56,72 +56,115 @@ pub struct SqliteStorage {
 }
 
 struct Inner {
+    shared: Arc<Shared>,
+    /// The connection reads use (WAL: they never wait for the writer's transaction).
+    read: Mutex<Connection>,
+    /// Async reads take a permit before going to the blocking pool: they share one connection
+    /// anyway, and a server loading hundreds of documents at start would otherwise park one
+    /// blocking-pool thread per document on its lock.
+    read_permits: tokio::sync::Semaphore,
+    writer: Writer,
+}
+
+/// What the writer thread shares with the storage handles.
+pub(crate) struct Shared {
     path: PathBuf,
-    conn: Mutex<Connection>,
     failure: watch::Sender<Option<String>>,
     durable: DurableIndex,
 }
 
+impl Shared {
+    pub(crate) fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
+    }
+
+    pub(crate) fn fail(&self, why: &str) {
+        tracing::error!(path = %self.path.display(), "storage failed: {why}");
+        self.failure.send_if_modified(|f| {
+            if f.is_none() {
+                *f = Some(why.to_string());
+                true
+            } else {
+                false
+            }
+        });
+    }
+}
+
 impl SqliteStorage {
-    /// Opens (creating if needed) the chunk store in the SQLite database at `path`.
+    /// Opens (creating if needed) the chunk store in the SQLite database at `path`, and starts
+    /// its writer thread.
     pub fn open(path: &Path) -> Result<SqliteStorage, StorageError> {
-        let conn = Connection::open(path).map_err(|source| StorageError::Open {
+        let open = |path: &Path| {
+            Connection::open(path).map_err(|source| StorageError::Open {
+                path: path.into(),
+                source,
+            })
+        };
+        let read = open(path)?;
+        schema::prepare(&read, path)?;
+        let write = open(path)?;
+        schema::configure(&write)?;
+        let shared = Arc::new(Shared {
             path: path.into(),
-            source,
-        })?;
-        schema::prepare(&conn, path)?;
+            failure: watch::channel(None).0,
+            durable: DurableIndex::default(),
+        });
+        let writer = Writer::start(write, shared.clone())
+            .map_err(|err| StorageError::Failed(format!("cannot start the writer: {err}")))?;
         Ok(SqliteStorage {
             inner: Arc::new(Inner {
-                path: path.into(),
-                conn: Mutex::new(conn),
-                failure: watch::channel(None).0,
-                durable: DurableIndex::default(),
+                shared,
+                read: Mutex::new(read),
+                read_permits: tokio::sync::Semaphore::new(1),
+                writer,
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.inner.path
+        &self.inner.shared.path
     }
 
     /// Which changes of each document are on disk (see [`DurableIndex`]).
     pub fn durable(&self) -> &DurableIndex {
-        &self.inner.durable
+        &self.inner.shared.durable
     }
 
     /// Why the storage failed, if it did.
     pub fn failure(&self) -> Option<String> {
-        self.inner.failure.borrow().clone()
+        self.inner.shared.failure()
     }
 
     /// A receiver that changes when the storage fails.
     pub fn watch_failure(&self) -> watch::Receiver<Option<String>> {
-        self.inner.failure.subscribe()
+        self.inner.shared.failure.subscribe()
     }
 
-    /// Writes a chunk now, on the calling thread, and returns once it is committed (or the
-    /// storage failed).
+    /// Writes a chunk and returns once it is committed (or the storage failed). Blocks the
+    /// calling thread; from async code use samod's [`Storage::put`](samod::storage::Storage).
     pub fn put_now(&self, key: &StorageKey, data: &[u8]) -> Result<(), StorageError> {
-        let result = self.write_with_retries(|conn| put_chunk(conn, key, data), "write");
-        if result.is_ok() {
-            self.record_durable(key, data);
-        }
-        result
+        self.inner.writer.submit_blocking(Op::Put {
+            key: key.clone(),
+            data: data.to_vec(),
+        })
     }
 
-    fn record_durable(&self, key: &StorageKey, data: &[u8]) {
-        let parts: Vec<&str> = key.into_iter().map(String::as_str).collect();
-        self.inner.durable.record(&parts, data);
+    /// Writes a chunk; resolves once it is committed (or the storage failed).
+    pub async fn put_async(&self, key: StorageKey, data: Vec<u8>) -> Result<(), StorageError> {
+        self.inner.writer.submit(Op::Put { key, data }).await
+    }
+
+    /// Deletes a chunk; resolves once that is committed (or the storage failed).
+    pub async fn delete_async(&self, key: StorageKey) -> Result<(), StorageError> {
+        self.inner.writer.submit(Op::Delete { key }).await
     }
 
     pub fn load_now(&self, key: &StorageKey) -> Result<Option<Vec<u8>>, StorageError> {
-        let conn = lock(&self.inner.conn);
+        let conn = lock(&self.inner.read);
         let data = conn
-            .query_row(
-                "SELECT data FROM chunks WHERE key = ?1",
-                [key_text(key)],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT data FROM chunks WHERE key = ?1")?
+            .query_row([key_text(key)], |row| row.get(0))
             .optional()?;
         Ok(data)
     }
@@ -131,7 +174,7 @@ impl SqliteStorage {
         &self,
         prefix: &StorageKey,
     ) -> Result<HashMap<StorageKey, Vec<u8>>, StorageError> {
-        let conn = lock(&self.inner.conn);
+        let conn = lock(&self.inner.read);
         let prefix_text = key_text(prefix);
         let mut found = HashMap::new();
         let mut push = |key: String, data: Vec<u8>| {
@@ -141,14 +184,14 @@ impl SqliteStorage {
             }
         };
         if prefix_text.is_empty() {
-            let mut stmt = conn.prepare("SELECT key, data FROM chunks")?;
+            let mut stmt = conn.prepare_cached("SELECT key, data FROM chunks")?;
             for row in stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
                 let (key, data) = row?;
                 push(key, data);
             }
         } else {
             // Keys under "a/b" lie in ["a/b/", "a/b0"): '0' is the character after '/'.
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare_cached(
                 "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?1 || '/' AND key < ?1 || '0')",
             )?;
             for row in stmt.query_map([&prefix_text], |row| Ok((row.get(0)?, row.get(1)?)))? {
@@ -159,57 +202,36 @@ impl SqliteStorage {
         Ok(found)
     }
 
+    /// Deletes a chunk and returns once that is committed (or the storage failed). Blocks the
+    /// calling thread.
     pub fn delete_now(&self, key: &StorageKey) -> Result<(), StorageError> {
-        self.write_with_retries(|conn| delete_chunk(conn, key), "delete")
+        self.inner
+            .writer
+            .submit_blocking(Op::Delete { key: key.clone() })
     }
 
     /// Marks the storage failed (used by tests that simulate a full disk, and by write errors).
     pub fn fail(&self, why: &str) {
-        tracing::error!(path = %self.inner.path.display(), "storage failed: {why}");
-        self.inner.failure.send_if_modified(|f| {
-            if f.is_none() {
-                *f = Some(why.to_string());
-                true
-            } else {
-                false
-            }
-        });
+        self.inner.shared.fail(why);
     }
 
-    fn write_with_retries(
-        &self,
-        write: impl Fn(&Connection) -> rusqlite::Result<()>,
-        what: &str,
-    ) -> Result<(), StorageError> {
-        if let Some(why) = self.failure() {
-            return Err(StorageError::Failed(why));
-        }
-        let mut last_error = None;
-        for pause in std::iter::once(Duration::ZERO).chain(RETRY_PAUSES) {
-            std::thread::sleep(pause);
-            let conn = lock(&self.inner.conn);
-            match write(&conn) {
-                Ok(()) => return Ok(()),
-                Err(err) => {
-                    tracing::warn!(path = %self.inner.path.display(), "storage {what} failed, will retry: {err}");
-                    last_error = Some(err);
-                }
-            }
-        }
-        let why = format!(
-            "{what} failed after {} tries: {}",
-            RETRY_PAUSES.len() + 1,
-            last_error.expect("tried")
-        );
-        self.fail(&why);
-        Err(StorageError::Failed(why))
+    /// How many transactions the writer committed, and how many writes and deletes they held
+    /// (for tests and benchmarks: many writes per transaction is group commit working).
+    pub fn commit_stats(&self) -> (u64, u64) {
+        self.inner.writer.stats()
     }
 
-    /// Runs blocking storage work off the async runtime.
+    /// Runs a blocking storage read off the async runtime, one at a time.
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(SqliteStorage) -> T + Send + 'static,
     ) -> T {
+        let _permit = self
+            .inner
+            .read_permits
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         let this = self.clone();
         tokio::task::spawn_blocking(move || work(this))
             .await
@@ -234,9 +256,8 @@ impl samod::storage::Storage for SqliteStorage {
         self.blocking(move |s| match s.load_range_now(&prefix) {
             Ok(found) => {
                 // What is already on disk is durable.
-                for (key, data) in &found {
-                    s.record_durable(key, data);
-                }
+                s.durable()
+                    .record_all(found.iter().map(|(key, data)| (key, data.as_slice())));
                 found
             }
             Err(err) => {
@@ -250,46 +271,25 @@ impl samod::storage::Storage for SqliteStorage {
     fn put(&self, key: StorageKey, data: Vec<u8>) -> impl std::future::Future<Output = ()> + Send {
         let this = self.clone();
         async move {
-            this.blocking(move |s| {
-                if s.write_with_retries(|conn| put_chunk(conn, &key, &data), "write")
-                    .is_ok()
-                {
-                    s.record_durable(&key, &data);
-                }
-            })
-            .await
+            // A failure is recorded by the writer (the storage turns failed and the server
+            // stops); samod's `put` has no way to hear it.
+            let _ = this.put_async(key, data).await;
         }
     }
 
     fn delete(&self, key: StorageKey) -> impl std::future::Future<Output = ()> + Send {
         let this = self.clone();
         async move {
-            this.blocking(move |s| {
-                let _ = s.write_with_retries(|conn| delete_chunk(conn, &key), "delete");
-            })
-            .await
+            let _ = this.delete_async(key).await;
         }
     }
 }
 
-fn key_text(key: &StorageKey) -> String {
+pub(crate) fn key_text(key: &StorageKey) -> String {
     key.into_iter()
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn put_chunk(conn: &Connection, key: &StorageKey, data: &[u8]) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO chunks (key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-        params![key_text(key), data],
-    )?;
-    Ok(())
-}
-
-fn delete_chunk(conn: &Connection, key: &StorageKey) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM chunks WHERE key = ?1", [key_text(key)])?;
-    Ok(())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -13,10 +13,18 @@ const MIGRATIONS: &[&str] =
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub(crate) fn prepare(conn: &Connection, path: &Path) -> Result<(), StorageError> {
+/// The settings every connection to the store uses: WAL, `synchronous=FULL` (a commit that
+/// returned is on disk), and waiting up to 5 s for another writer.
+pub(crate) fn configure(conn: &Connection) -> Result<(), StorageError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+/// Configures `conn` and brings the schema up to date.
+pub(crate) fn prepare(conn: &Connection, path: &Path) -> Result<(), StorageError> {
+    configure(conn)?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if found > VERSION {
         return Err(StorageError::TooNew {
