@@ -73,7 +73,7 @@ pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo 
     Repo::build_tokio()
         .with_storage(storage)
         .with_peer_id(PeerId::from(SERVER_PEER_ID))
-        .with_share_policy(policy::RegistryPolicy { registry })
+        .with_share_policy(policy::RegistryPolicy::new(registry))
         .load()
         .await
 }

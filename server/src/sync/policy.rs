@@ -1,18 +1,75 @@
 //! The samod share policy: each (document, peer) pair gets the access the registry gives the
 //! peer's user, looked up fresh; the server never announces documents. A denied peer is told a
 //! document is unavailable exactly as for a document that does not exist.
+//!
+//! samod asks for every (loaded document, connected peer) pair as soon as a peer connects, so a
+//! connection brings as many questions as the server has documents open. They are answered by
+//! one lookup thread, in batches: per batch each user's row is read once, fresh (so a disabled
+//! user gets nothing from the next batch on), and each document's registry entry is read once
+//! and then remembered — entries are only ever inserted, never changed, so a remembered entry is
+//! the entry. A document not (yet) registered is looked up again every time it is asked about.
+//! This replaces one blocking-pool task and two SQLite queries per pair, which grew tokio's
+//! blocking pool to its 512 threads when 100 units connected at once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use futures::Stream;
 use samod::{DocumentId, PeerId, ShareConfig};
+use tokio::sync::oneshot;
 
-use crate::access::Access;
-use crate::registry::Registry;
+use crate::access::{access, Access};
+use crate::registry::{DocumentEntry, Registry};
+
+/// At most this many questions are answered per batch.
+const MAX_BATCH: usize = 4096;
 
 #[derive(Clone)]
 pub struct RegistryPolicy {
-    pub registry: Arc<Registry>,
+    lookups: Arc<Lookups>,
+}
+
+struct Lookups {
+    queue: Mutex<mpsc::Sender<Question>>,
+}
+
+struct Question {
+    user: String,
+    doc: String,
+    reply: oneshot::Sender<Access>,
+}
+
+impl RegistryPolicy {
+    /// Starts the lookup thread; it ends when the last clone of the policy is dropped.
+    pub fn new(registry: Arc<Registry>) -> RegistryPolicy {
+        let (queue, questions) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("share-policy".into())
+            .spawn(move || answer(&registry, &questions))
+            .expect("the share-policy thread starts");
+        RegistryPolicy {
+            lookups: Arc::new(Lookups {
+                queue: Mutex::new(queue),
+            }),
+        }
+    }
+
+    /// The access the registry gives `user` to `doc` (none when the lookup fails).
+    pub async fn access(&self, user: String, doc: String) -> Access {
+        let (reply, answer) = oneshot::channel();
+        let sent = self
+            .lookups
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(Question { user, doc, reply });
+        if sent.is_err() {
+            tracing::error!("access lookup failed: the share-policy thread stopped");
+            return Access::None;
+        }
+        answer.await.unwrap_or(Access::None)
+    }
 }
 
 /// The user a peer id belongs to: peer ids are "USERNAME/DEVICE".
@@ -28,7 +85,7 @@ impl samod::SharePolicy for RegistryPolicy {
         doc_id: DocumentId,
         peer_id: PeerId,
     ) -> impl Stream<Item = ShareConfig> + Send + 'static {
-        let registry = self.registry.clone();
+        let this = self.clone();
         futures::stream::once(async move {
             if peer_id.to_string() == super::SERVER_PEER_ID {
                 return ShareConfig::read_write().with_announce(false);
@@ -36,22 +93,128 @@ impl samod::SharePolicy for RegistryPolicy {
             let Some(user) = username_of(&peer_id) else {
                 return ShareConfig::none();
             };
-            let doc = doc_id.to_string();
-            let lookup =
-                tokio::task::spawn_blocking(move || registry.access_for_peer(&user, &doc)).await;
-            match lookup {
-                Ok(Ok(Access::Write)) => ShareConfig::read_write().with_announce(false),
-                Ok(Ok(Access::Read)) => ShareConfig::read_only().with_announce(false),
-                Ok(Ok(Access::None)) => ShareConfig::none(),
-                Ok(Err(err)) => {
-                    tracing::error!("access lookup failed: {err:#}");
-                    ShareConfig::none()
-                }
-                Err(err) => {
-                    tracing::error!("access lookup panicked: {err}");
-                    ShareConfig::none()
-                }
+            match this.access(user, doc_id.to_string()).await {
+                Access::Write => ShareConfig::read_write().with_announce(false),
+                Access::Read => ShareConfig::read_only().with_announce(false),
+                Access::None => ShareConfig::none(),
             }
         })
+    }
+}
+
+/// The lookup thread: answers questions in batches until every sender is gone.
+fn answer(registry: &Registry, questions: &mpsc::Receiver<Question>) {
+    let mut documents: HashMap<String, DocumentEntry> = HashMap::new();
+    while let Ok(first) = questions.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match questions.try_recv() {
+                Ok(question) => batch.push(question),
+                Err(_) => break,
+            }
+        }
+        let mut users = HashMap::new();
+        for Question { user, doc, reply } in batch {
+            let access =
+                decide(registry, &mut users, &mut documents, &user, &doc).unwrap_or_else(|err| {
+                    tracing::error!("access lookup failed: {err:#}");
+                    Access::None
+                });
+            let _ = reply.send(access);
+        }
+    }
+}
+
+/// What `access_for_peer` decides, with the user row read once per batch and registered
+/// documents remembered.
+fn decide(
+    registry: &Registry,
+    users: &mut HashMap<String, Option<crate::registry::User>>,
+    documents: &mut HashMap<String, DocumentEntry>,
+    username: &str,
+    doc_id: &str,
+) -> anyhow::Result<Access> {
+    let user = match users.get(username) {
+        Some(user) => user.clone(),
+        None => {
+            let user = registry.user(username)?;
+            users.insert(username.to_string(), user.clone());
+            user
+        }
+    };
+    let doc = match documents.get(doc_id) {
+        Some(doc) => Some(doc.clone()),
+        None => {
+            let doc = registry.document(doc_id)?;
+            if let Some(doc) = &doc {
+                documents.insert(doc_id.to_string(), doc.clone());
+            }
+            doc
+        }
+    };
+    let (Some(user), Some(doc)) = (user, doc) else {
+        return Ok(Access::None);
+    };
+    if user.disabled {
+        return Ok(Access::None);
+    }
+    Ok(access(user.role, &user.unit, doc.kind, doc.unit.as_deref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Role;
+    use shared::documents::DocumentKind;
+
+    #[tokio::test]
+    async fn answers_as_the_registry_does_and_sees_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Arc::new(Registry::open(&dir.path().join("registry.sqlite3")).unwrap());
+        registry
+            .add_unit("QLHT", "Phòng Quản lý hạ tầng", "division")
+            .unwrap();
+        registry
+            .add_unit("KHTC", "Phòng Kế hoạch – Tài chính", "division")
+            .unwrap();
+        registry
+            .add_user("lan", "QLHT", Role::Staff, "mật khẩu dài", 0)
+            .unwrap();
+        let entry = |id: &str, unit: &str| DocumentEntry {
+            id: id.into(),
+            kind: DocumentKind::Records,
+            unit: Some(unit.into()),
+            year: Some(2026),
+        };
+        registry.register_document(&entry("own", "QLHT")).unwrap();
+        registry.register_document(&entry("other", "KHTC")).unwrap();
+        let policy = RegistryPolicy::new(registry.clone());
+        let ask = |doc: &str| policy.access("lan".into(), doc.into());
+        assert_eq!(ask("own").await, Access::Write);
+        assert_eq!(ask("other").await, Access::None);
+        assert_eq!(ask("later").await, Access::None, "not registered yet");
+        assert_eq!(
+            policy.access("nobody".into(), "own".into()).await,
+            Access::None
+        );
+        // Registered afterwards: seen at once.
+        registry.register_document(&entry("later", "QLHT")).unwrap();
+        assert_eq!(ask("later").await, Access::Write);
+        // Disabled: nothing from then on, for remembered documents too.
+        registry.disable_user("lan").unwrap();
+        assert_eq!(ask("own").await, Access::None);
+        assert_eq!(ask("later").await, Access::None);
+        // Many at once (one batch) agree with the registry's own answer.
+        let many: Vec<_> = (0..200)
+            .map(|i| {
+                policy.access(
+                    "lan".into(),
+                    if i % 2 == 0 { "own" } else { "other" }.into(),
+                )
+            })
+            .collect();
+        for answer in futures::future::join_all(many).await {
+            assert_eq!(answer, Access::None);
+        }
     }
 }
