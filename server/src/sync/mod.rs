@@ -68,12 +68,16 @@ pub fn open_data(data: &Path) -> Result<(Arc<Registry>, SqliteStorage)> {
     Ok((registry, storage))
 }
 
-/// Builds the server's samod repo: SQLite storage, the registry's share policy, no announcing.
+/// Builds the server's samod repo: SQLite storage, the registry's share policy, no announcing,
+/// and a connection introduced only to the documents it syncs (samod's default introduces every
+/// connection to every loaded document, which made each connection cost work in all of them;
+/// see vendor/PATCHES.md).
 pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo {
     Repo::build_tokio()
         .with_storage(storage)
         .with_peer_id(PeerId::from(SERVER_PEER_ID))
         .with_share_policy(policy::RegistryPolicy::new(registry))
+        .with_peers_introduced_on_demand()
         .load()
         .await
 }

@@ -43,6 +43,7 @@ pub struct RepoBuilder<S, R, A> {
     pub(crate) peer_id: Option<PeerId>,
     pub(crate) concurrency: ConcurrencyConfig,
     pub(crate) observer: Option<Arc<dyn RepoObserver>>,
+    pub(crate) introduce_peers_on_demand: bool,
 }
 
 impl<S, R, A> RepoBuilder<S, R, A> {
@@ -54,6 +55,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            introduce_peers_on_demand: self.introduce_peers_on_demand,
         }
     }
 
@@ -65,6 +67,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            introduce_peers_on_demand: self.introduce_peers_on_demand,
         }
     }
 
@@ -83,6 +86,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            introduce_peers_on_demand: self.introduce_peers_on_demand,
         }
     }
 
@@ -92,6 +96,16 @@ impl<S, R, A> RepoBuilder<S, R, A> {
     /// documentation
     pub fn with_concurrency(mut self, concurrency: ConcurrencyConfig) -> Self {
         self.concurrency = concurrency;
+        self
+    }
+
+    /// PlanSync patch: introduce a connection to a document only when the connection sends a
+    /// message about it, instead of to every loaded document when it connects. For a server
+    /// that never announces documents and serves only what it stores: a connection then costs
+    /// work only in the documents it syncs. A document this repo lacks is not requested from
+    /// other peers. See `samod_core::actors::hub::Hub::set_introduce_peers_on_demand`.
+    pub fn with_peers_introduced_on_demand(mut self) -> Self {
+        self.introduce_peers_on_demand = true;
         self
     }
 
@@ -111,6 +125,7 @@ impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
             share_policy: ShareConfig::default(),
             concurrency: ConcurrencyConfig::AsyncRuntime,
             observer: None,
+            introduce_peers_on_demand: false,
         }
     }
 }

@@ -49,6 +49,16 @@ impl Hub {
         SamodLoader::new(peer_id)
     }
 
+    /// PlanSync patch. By default every connection is introduced to every loaded document (so
+    /// documents can announce themselves and forward requests). A server that never announces
+    /// and serves only what it stores can instead introduce a connection to a document only
+    /// when the connection sends a message about it: a peer then syncs only the documents it
+    /// asked for, and a connection no longer costs work in every loaded document. With it on, a
+    /// document this repo lacks is not requested from other peers.
+    pub fn set_introduce_peers_on_demand(&mut self, on_demand: bool) {
+        self.state.set_introduce_on_demand(on_demand);
+    }
+
     /// Processes an event and returns any resulting IO tasks or command completions.
     ///
     /// This is the main interface for interacting with samod-core. Events can be

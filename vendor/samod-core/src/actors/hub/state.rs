@@ -68,6 +68,16 @@ pub(crate) struct State {
     /// `ensure_connections` last ran (PlanSync patch: that scan is
     /// O(connections × documents) and used to run on every hub event).
     connections_dirty: bool,
+
+    /// Whether a document actor was added or changed its search phase since search state
+    /// updates were last collected (PlanSync patch: collecting them scanned every actor on
+    /// every hub event).
+    searches_dirty: bool,
+
+    /// Introduce a connection to a document actor only when the connection sends a message
+    /// about that document, instead of introducing every connection to every document
+    /// (PlanSync patch; see `Hub::set_introduce_peers_on_demand`).
+    introduce_on_demand: bool,
 }
 
 impl State {
@@ -89,6 +99,8 @@ impl State {
             listeners: HashMap::new(),
             searches: Searches::new(),
             connections_dirty: true,
+            searches_dirty: true,
+            introduce_on_demand: false,
         }
     }
 
@@ -154,6 +166,11 @@ impl State {
             notify_doc_actors,
         } = args.into();
         let conn = self.connections.remove(connection_id)?;
+        let subscribed: Option<Vec<DocumentId>> = self.introduce_on_demand.then(|| {
+            conn.established_connection()
+                .map(|e| e.document_subscriptions().keys().cloned().collect())
+                .unwrap_or_default()
+        });
         let msg = match conn.owner() {
             ConnectionOwner::Dialer(dialer_id) => {
                 format!("Dialer {:?} connection removed", dialer_id)
@@ -168,7 +185,21 @@ impl State {
             connection_id: *connection_id,
         });
         if notify_doc_actors {
-            self.notify_doc_actors_of_removed_connection(results, *connection_id);
+            match subscribed {
+                Some(docs) => {
+                    for doc_id in docs {
+                        if let Some(actor) = self.find_actor_for_document(&doc_id) {
+                            results.send_to_doc_actor(
+                                actor.actor_id,
+                                HubToDocMsgPayload::ConnectionClosed {
+                                    connection_id: *connection_id,
+                                },
+                            );
+                        }
+                    }
+                }
+                None => self.notify_doc_actors_of_removed_connection(results, *connection_id),
+            }
         }
         Some(conn)
     }
@@ -184,6 +215,12 @@ impl State {
     }
 
     /// Get the peer ID for this samod instance
+    /// See `Hub::set_introduce_peers_on_demand`.
+    pub(crate) fn set_introduce_on_demand(&mut self, on_demand: bool) {
+        self.introduce_on_demand = on_demand;
+        self.connections_dirty = true;
+    }
+
     pub(crate) fn peer_id(&self) -> &PeerId {
         &self.peer_id
     }
@@ -261,6 +298,7 @@ impl State {
         self.actors.insert(actor_id, handle);
         self.document_to_actor.insert(document_id, actor_id);
         self.connections_dirty = true;
+        self.searches_dirty = true;
     }
 
     pub(crate) fn find_actor_for_document(&self, document_id: &DocumentId) -> Option<&ActorInfo> {
@@ -293,6 +331,7 @@ impl State {
             return;
         };
         actor_info.search_phase = new_phase.clone();
+        self.searches_dirty = true;
         let doc_id = actor_info.document_id.clone();
         if new_phase == DocSearchPhase::Ready {
             self.pending_commands
@@ -557,7 +596,10 @@ impl State {
 
         // Now ensure that every connection is connected to every document (only
         // needed when a connection was established or a document added since).
-        if self.run_state == RunState::Running && std::mem::take(&mut self.connections_dirty) {
+        if self.run_state == RunState::Running
+            && !self.introduce_on_demand
+            && std::mem::take(&mut self.connections_dirty)
+        {
             for (actor_id, conn_id, peer_id) in self.ensure_connections() {
                 results.send_to_doc_actor(
                     actor_id,
@@ -762,6 +804,13 @@ impl State {
 
         // Ensure there's a document actor for this document
         if let Some(existing_actor) = self.find_actor_for_document(&doc_id) {
+            let actor_id = existing_actor.actor_id;
+            if self.introduce_on_demand {
+                self.introduce(out, connection_id, &doc_id, actor_id);
+            }
+            let Some(existing_actor) = self.find_actor_for_document(&doc_id) else {
+                return;
+            };
             // Forward the request to the document actor
             out.send_to_doc_actor(
                 existing_actor.actor_id,
@@ -881,6 +930,36 @@ impl State {
         }
     }
 
+    /// Introduces `connection_id` to the actor of `doc_id` unless it already knows it (the
+    /// on-demand counterpart of `ensure_connections`, for one pair).
+    fn introduce(
+        &mut self,
+        out: &mut HubResults,
+        connection_id: ConnectionId,
+        doc_id: &DocumentId,
+        actor_id: DocumentActorId,
+    ) {
+        let Some(established) = self
+            .connections
+            .get_mut(&connection_id)
+            .and_then(|c| c.established_connection_mut())
+        else {
+            return;
+        };
+        if established.document_subscriptions().contains_key(doc_id) {
+            return;
+        }
+        established.add_document_subscription(doc_id.clone());
+        let peer_id = established.remote_peer_id().clone();
+        out.send_to_doc_actor(
+            actor_id,
+            HubToDocMsgPayload::NewConnection {
+                connection_id,
+                peer_id,
+            },
+        );
+    }
+
     fn spawn_actor(
         &mut self,
         out: &mut HubResults,
@@ -894,9 +973,11 @@ impl State {
         // Create the actor and initialize it
         self.add_document_actor(actor_id, document_id.clone());
 
+        let sender = from_sync_msg.as_ref().map(|(conn_id, _)| *conn_id);
         let mut initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)> = self
             .established_peers()
             .iter()
+            .filter(|(c, _)| !self.introduce_on_demand || Some(*c) == sender)
             .map(|(c, p)| (*c, (p.clone(), None)))
             .collect();
 
@@ -1313,7 +1394,10 @@ impl State {
     }
 
     fn emit_search_state_updates(&mut self, results: &mut HubResults) {
-        let updates = self.searches.pop_state_updates(&self.actors, &self.dialers);
+        let actors_changed = std::mem::take(&mut self.searches_dirty);
+        let updates = self
+            .searches
+            .pop_state_updates(&self.actors, &self.dialers, actors_changed);
         if updates.is_empty() {
             return;
         }

@@ -29,6 +29,7 @@ impl Searches {
         &mut self,
         actors: &HashMap<DocumentActorId, ActorInfo>,
         dialers: &HashMap<DialerId, DialerState>,
+        actors_changed: bool,
     ) -> HashMap<DocumentActorId, DocSearchPhase> {
         let new_dialer_state = dialers
             .iter()
@@ -36,6 +37,11 @@ impl Searches {
             .collect::<HashMap<DialerId, DialerStatus>>();
         let dialers_changed = self.last_dialers != new_dialer_state;
         self.last_dialers = new_dialer_state;
+        // PlanSync patch: nothing to report unless an actor was added or changed its phase, or
+        // the dialers changed; skip the scan of every actor.
+        if !actors_changed && !dialers_changed {
+            return HashMap::new();
+        }
 
         let mut result = HashMap::new();
         for (actor_id, actor) in actors {
