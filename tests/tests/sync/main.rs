@@ -9,4 +9,5 @@ mod laptop_killed;
 mod laptops;
 mod period_lock;
 mod plan_edits;
+mod reconnect_storm;
 mod schedules;
