@@ -180,6 +180,14 @@ officeHandles.forEach((h, i) => h.on("change", () => check(i)));
 for (const [i, u] of units.entries()) {
   if (process.env.BENCH_TRACE) {
     u.repo.networkSubsystem.on("peer", () => log(`unit ${i} connected at ${since()}`));
+    let acked = false;
+    u.repo.synchronizer.on("sync-state", ({ syncState }) => {
+      const theirs = new Set(syncState?.theirHeads ?? []);
+      if (!acked && u.heads.every(h => theirs.has(h))) {
+        acked = true;
+        log(`server has unit ${i} at ${since()}`);
+      }
+    });
   }
   u.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(u.endpoint.url));
 }

@@ -12,8 +12,10 @@
 //! Per case (units × edits) and server: every unit's client gets its records document (the same
 //! document for both servers: the one `plan publish` made for that unit), edits it offline, then
 //! all reconnect at once; timed until the office's client holds every unit's edits. The server
-//! process is watched through `/proc`: CPU seconds from the reconnect to the end, peak RSS
-//! (`VmHWM`) and the most threads seen over the whole run.
+//! process is watched through `/proc`: CPU seconds from the reconnect to the end, the highest RSS
+//! and most threads seen from the reconnect on and over the whole run (setup included: logins,
+//! first downloads), and the clients' (driver's) CPU seconds over the reconnect.
+//! `PLANSYNC_BENCH_PERF=FILE` records a `perf` profile of the server over the reconnect.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -43,7 +45,9 @@ fn main() {
     }
     let bench_dir = tests::repo::root().join("tests/js-bench");
     assert!(
-        bench_dir.join("node_modules/@automerge/automerge-repo").exists(),
+        bench_dir
+            .join("node_modules/@automerge/automerge-repo")
+            .exists(),
         "npm packages missing: run scripts/setup.sh (npm install in tests/js-bench)"
     );
     let cases: Vec<(usize, usize)> = arg("--cases")
@@ -70,8 +74,10 @@ fn main() {
         },
         node_version()
     );
-    println!("| units × edits | server | converged | server CPU s | peak RSS MiB | max threads |");
-    println!("| --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| units × edits | server | converged | server CPU s | server RSS MiB: reconnect / whole run | threads: reconnect / whole run | clients' CPU s |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
     for &(n_units, n_edits) in &cases {
         let setup = Setup::new(n_units);
         let mut medians = Vec::new();
@@ -84,11 +90,14 @@ fn main() {
                     other => panic!("unknown server {other}"),
                 };
                 println!(
-                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} | {} |",
+                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {:.2} |",
                     run.outcome(),
                     run.cpu_s,
-                    run.peak_rss_kib as f64 / 1024.0,
-                    run.max_threads
+                    run.watch.reconnect_rss_kib as f64 / 1024.0,
+                    run.watch.peak_rss_kib as f64 / 1024.0,
+                    run.watch.reconnect_threads,
+                    run.watch.max_threads,
+                    run.driver_cpu_s,
                 );
                 times.push(run.seconds.filter(|_| run.complete));
             }
@@ -96,7 +105,7 @@ fn main() {
         }
         if let [(_, Some(reference)), (_, Some(plansync))] = medians.as_slice() {
             println!(
-                "| {n_units} × {n_edits} | ratio plansync / reference (medians) | {:.2} | | | |",
+                "| {n_units} × {n_edits} | ratio plansync / reference (medians) | {:.2} | | | | |",
                 plansync / reference
             );
         }
@@ -152,8 +161,7 @@ impl Setup {
         let files = tempfile::tempdir().unwrap();
         // The chunks of each document (keys "DOC/snapshot/..." and "DOC/incremental/..."),
         // snapshots first, each loaded on top of the last.
-        let db =
-            rusqlite::Connection::open(server.data_dir().join("documents.sqlite3")).unwrap();
+        let db = rusqlite::Connection::open(server.data_dir().join("documents.sqlite3")).unwrap();
         for (user, doc_id) in &units {
             let mut stmt = db
                 .prepare("SELECT data FROM chunks WHERE key LIKE ?1 || '/%' ORDER BY key LIKE '%/incremental/%', key")
@@ -206,15 +214,15 @@ impl Setup {
         // A fresh copy of the data directory, so every run starts from the published plan.
         let data = tempfile::tempdir().unwrap();
         for file in ["registry.sqlite3", "documents.sqlite3"] {
-            copy_database(
-                &self.server.data_dir().join(file),
-                &data.path().join(file),
-            );
+            copy_database(&self.server.data_dir().join(file), &data.path().join(file));
         }
         let mut child = Command::new(plansync_binary())
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .env("PLANSYNC_LOG", "warn")
+            // Each unit's ticket is taken before its offline edits; 200 units take over a
+            // minute to edit, longer than a ticket lives by default.
+            .env("PLANSYNC_TICKET_TTL_MS", "900000")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -263,9 +271,11 @@ struct Run {
     complete: bool,
     n_complete: u64,
     n_units: u64,
+    /// The server's CPU time from the reconnect to the end.
     cpu_s: f64,
-    peak_rss_kib: u64,
-    max_threads: u64,
+    /// The driver's (all clients') CPU time over the same span.
+    driver_cpu_s: f64,
+    watch: Watched,
 }
 
 impl Run {
@@ -294,7 +304,8 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("node starts");
-    let mut cpu_at_reconnect = 0.0;
+    let driver_pid = driver.id();
+    let (mut cpu_at_reconnect, mut driver_cpu_at_reconnect) = (0.0, 0.0);
     let mut result = None;
     for line in BufReader::new(driver.stdout.take().unwrap()).lines() {
         let Ok(line) = line else { break };
@@ -305,6 +316,8 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         match message["phase"].as_str() {
             Some("reconnect") => {
                 cpu_at_reconnect = cpu_seconds(pid);
+                driver_cpu_at_reconnect = cpu_seconds(driver_pid);
+                watcher.mark();
                 // PLANSYNC_BENCH_PERF=FILE records a CPU profile of the server from here on.
                 perf = std::env::var_os("PLANSYNC_BENCH_PERF").map(|file| {
                     Command::new("perf")
@@ -319,28 +332,29 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
             }
             Some("done" | "timeout") => {
                 let cpu = cpu_seconds(pid) - cpu_at_reconnect;
-                result = Some((message, cpu));
+                let driver_cpu = cpu_seconds(driver_pid) - driver_cpu_at_reconnect;
+                result = Some((message, cpu, driver_cpu, watcher.snapshot(pid)));
             }
             _ => {}
         }
     }
     let _ = driver.wait();
-    let (peak_rss_kib, max_threads) = watcher.stop(pid);
+    let watched = watcher.stop(pid);
     if let Some(perf) = perf.as_mut() {
         let _ = Command::new("kill")
             .args(["-INT", &perf.id().to_string()])
             .status();
         let _ = perf.wait();
     }
-    let Some((message, cpu_s)) = result else {
+    let Some((message, cpu_s, driver_cpu_s, watch)) = result else {
         return Run {
             seconds: None,
             complete: false,
             n_complete: 0,
             n_units: 0,
             cpu_s: 0.0,
-            peak_rss_kib,
-            max_threads,
+            driver_cpu_s: 0.0,
+            watch: watched,
         };
     };
     Run {
@@ -349,28 +363,61 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         n_complete: message["complete"].as_u64().unwrap_or(0),
         n_units: message["of"].as_u64().unwrap_or(0),
         cpu_s,
-        peak_rss_kib,
-        max_threads,
+        driver_cpu_s,
+        watch,
     }
 }
 
-/// Samples a process's thread count every 20 ms (its peak RSS is the kernel's `VmHWM`).
+/// What the watcher saw of the server process.
+#[derive(Clone, Copy, Default)]
+struct Watched {
+    /// Peak RSS over the process's life (the kernel's `VmHWM`), KiB.
+    peak_rss_kib: u64,
+    /// The most threads seen over the run.
+    max_threads: u64,
+    /// The highest RSS (KiB) and most threads seen from the reconnect on.
+    reconnect_rss_kib: u64,
+    reconnect_threads: u64,
+}
+
+/// Samples a process's RSS and thread count every 20 ms.
 struct Watcher {
     stop: Arc<AtomicBool>,
+    marked: Arc<AtomicBool>,
     max_threads: Arc<AtomicU64>,
+    reconnect_rss: Arc<AtomicU64>,
+    reconnect_threads: Arc<AtomicU64>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Watcher {
     fn start(pid: u32) -> Watcher {
         let stop = Arc::new(AtomicBool::new(false));
+        let marked = Arc::new(AtomicBool::new(false));
         let max_threads = Arc::new(AtomicU64::new(0));
+        let reconnect_rss = Arc::new(AtomicU64::new(0));
+        let reconnect_threads = Arc::new(AtomicU64::new(0));
         let thread = std::thread::spawn({
-            let (stop, max_threads) = (stop.clone(), max_threads.clone());
+            let (stop, marked) = (stop.clone(), marked.clone());
+            let (max_threads, reconnect_rss, reconnect_threads) = (
+                max_threads.clone(),
+                reconnect_rss.clone(),
+                reconnect_threads.clone(),
+            );
             move || {
                 while !stop.load(Ordering::Relaxed) {
-                    if let Some(n) = status_field(pid, "Threads:") {
+                    let threads = status_field(pid, "Threads:");
+                    let rss = status_field(pid, "VmRSS:");
+                    if let Some(n) = threads {
                         max_threads.fetch_max(n, Ordering::Relaxed);
+                    }
+                    if marked.load(Ordering::Relaxed) {
+                        if let Some(n) = threads {
+                            reconnect_threads.fetch_max(n, Ordering::Relaxed);
+                        }
+                        if let Some(kib) = rss {
+                            reconnect_rss.fetch_max(kib, Ordering::Relaxed);
+                        }
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
@@ -378,19 +425,33 @@ impl Watcher {
         });
         Watcher {
             stop,
+            marked,
             max_threads,
+            reconnect_rss,
+            reconnect_threads,
             thread,
         }
     }
 
-    /// (peak RSS in KiB, most threads seen).
-    fn stop(self, pid: u32) -> (u64, u64) {
+    /// From now on samples also count as the reconnect's.
+    fn mark(&self) {
+        self.marked.store(true, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self, pid: u32) -> Watched {
+        Watched {
+            peak_rss_kib: status_field(pid, "VmHWM:").unwrap_or(0),
+            max_threads: self.max_threads.load(Ordering::Relaxed),
+            reconnect_rss_kib: self.reconnect_rss.load(Ordering::Relaxed),
+            reconnect_threads: self.reconnect_threads.load(Ordering::Relaxed),
+        }
+    }
+
+    fn stop(self, pid: u32) -> Watched {
+        let watched = self.snapshot(pid);
         self.stop.store(true, Ordering::Relaxed);
         self.thread.join().unwrap();
-        (
-            status_field(pid, "VmHWM:").unwrap_or(0),
-            self.max_threads.load(Ordering::Relaxed),
-        )
+        watched
     }
 }
 
@@ -412,7 +473,8 @@ fn cpu_seconds(pid: u32) -> f64 {
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    let ticks: u64 = fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
+    let ticks: u64 =
+        fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
     ticks as f64 / clock_ticks() as f64
 }
 
