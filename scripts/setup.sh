@@ -66,4 +66,9 @@ if [ ! -d tests/js-interop/node_modules/@automerge/automerge-repo ]; then
   # packages of cbor-extract that the lock (rightly) does not pin; install still follows the lock.
   (cd tests/js-interop && npm install --no-audit --no-fund --loglevel=error)
 fi
+if [ ! -d tests/js-bench/node_modules/@automerge/automerge-repo-storage-nodefs ]; then
+  log "npm: installing the reference JS sync server and clients for the side-by-side benchmark"
+  # `npm install` for the same reason as above; it follows the lock file.
+  (cd tests/js-bench && npm install --no-audit --no-fund --loglevel=error)
+fi
 log "all tools present"
