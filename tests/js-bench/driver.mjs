@@ -71,7 +71,7 @@ let nPeers = 0;
 async function endpoint(user) {
   if (!plansync) {
     nPeers += 1;
-    return { url: wsBase, peerId: `bench-${user}-${nPeers}` };
+    return { url: wsBase, peerId: `bench-${user.name}-${nPeers}` };
   }
   const { ticket, peer_id } = await post("/api/ws-ticket", {}, user.token);
   return { url: `${wsBase}/sync?ticket=${encodeURIComponent(ticket)}`, peerId: peer_id };
@@ -156,11 +156,23 @@ for (const u of units) {
   }
   u.heads = A.getHeads(handle.doc());
   u.repo = repo;
+  // Let the event loop run (the office answers the server's keepalive pings; a reference
+  // server drops a connection that missed one, and the client comes back only 5 s later).
+  await new Promise(resolve => setImmediate(resolve));
 }
 log(`${units.length} units edited offline (${config.edits} changes each)`);
 
 // 3. Every unit goes online at once (its repo gets a websocket adapter); wait for the office to
 //    hold every unit's edits.
+// BENCH_CPU_PROFILE=FILE: a V8 CPU profile of the clients over the reconnect (for tuning).
+let profiler;
+if (process.env.BENCH_CPU_PROFILE) {
+  const inspector = await import("node:inspector/promises");
+  profiler = new inspector.Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
 say({ phase: "reconnect" });
 const start = performance.now();
 const since = () => `${(performance.now() - start).toFixed(0)} ms`;
@@ -177,6 +189,20 @@ const check = i => {
   }
 };
 officeHandles.forEach((h, i) => h.on("change", () => check(i)));
+// BENCH_TRACE: messages and bytes the clients receive over the reconnect.
+const received = { office: [0, 0], units: [0, 0] };
+if (process.env.BENCH_TRACE) {
+  const count = (repo, who) =>
+    repo.networkSubsystem.on("message", m => {
+      received[who][0] += 1;
+      received[who][1] += m.data?.byteLength ?? 0;
+      if (who === "office" && received.office[0] % 10 === 1) log(`office message ${received.office[0]} at ${since()}`);
+    });
+  officeRepo.networkSubsystem.on("peer-disconnected", () => log(`office disconnected at ${since()}`));
+  officeRepo.networkSubsystem.on("peer", () => log(`office (re)connected at ${since()}`));
+  count(officeRepo, "office");
+  units.forEach(u => count(u.repo, "units"));
+}
 for (const [i, u] of units.entries()) {
   if (process.env.BENCH_TRACE) {
     u.repo.networkSubsystem.on("peer", () => log(`unit ${i} connected at ${since()}`));
@@ -192,7 +218,10 @@ for (const [i, u] of units.entries()) {
   u.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(u.endpoint.url));
 }
 const reconnected = units.map(u => u.repo);
-const poll = setInterval(() => units.forEach((_, i) => check(i)), 20);
+// Change events do the work; a slow poll only as a safety net (polling every unit often would
+// take client CPU the measurement needs).
+units.forEach((_, i) => check(i));
+const poll = setInterval(() => units.forEach((_, i) => check(i)), 250);
 let timedOut = false;
 await Promise.race([
   allThere,
@@ -205,6 +234,13 @@ await Promise.race([
 ]);
 const seconds = (performance.now() - start) / 1000;
 clearInterval(poll);
+if (process.env.BENCH_TRACE) {
+  log(`received over the reconnect (messages, data bytes): ${JSON.stringify(received)}`);
+}
+if (profiler) {
+  const { profile } = await profiler.post("Profiler.stop");
+  fs.writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+}
 const complete = units.length - pending.size;
 say(
   timedOut

@@ -9,6 +9,11 @@
 //!                         [--repeat 1] [--timeout 120]
 //! ```
 //!
+//! `--servers` may also name another build of the server, `plansync=PATH` (e.g. an older
+//! commit's `plansync-under-test`), to compare builds on the same clients and data. Runs are
+//! interleaved across servers; the load average before each run is shown, since other work on
+//! the machine skews the figures.
+//!
 //! Per case (units × edits) and server: every unit's client gets its records document (the same
 //! document for both servers: the one `plan publish` made for that unit), edits it offline, then
 //! all reconnect at once; timed until the office's client holds every unit's edits. The server
@@ -75,22 +80,31 @@ fn main() {
         node_version()
     );
     println!(
-        "| units × edits | server | converged | server CPU s | server RSS MiB: reconnect / whole run | threads: reconnect / whole run | clients' CPU s |"
+        "| units × edits | server | converged | server CPU s | server RSS MiB: reconnect / whole run | threads: reconnect / whole run | clients' CPU s | load before |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for &(n_units, n_edits) in &cases {
         let setup = Setup::new(n_units);
-        let mut medians = Vec::new();
-        for server in &servers {
-            let mut times = Vec::new();
-            for _ in 0..repeat {
-                let run = match server.as_str() {
-                    "reference" => setup.run_reference(&bench_dir, n_edits, timeout),
-                    "plansync" => setup.run_plansync(&bench_dir, n_edits, timeout),
-                    other => panic!("unknown server {other}"),
+        let mut times: Vec<Vec<Option<f64>>> = vec![Vec::new(); servers.len()];
+        // Interleaved (reference, plansync, reference, ...) so that whatever else the machine
+        // does weighs on both alike.
+        for _ in 0..repeat {
+            for (server, times) in servers.iter().zip(&mut times) {
+                let load = load_average();
+                let run = match server.split_once('=') {
+                    None if server == "reference" => {
+                        setup.run_reference(&bench_dir, n_edits, timeout)
+                    }
+                    None if server == "plansync" => {
+                        setup.run_plansync(&bench_dir, n_edits, timeout, &plansync_binary())
+                    }
+                    Some(("plansync", binary)) => {
+                        setup.run_plansync(&bench_dir, n_edits, timeout, Path::new(binary))
+                    }
+                    _ => panic!("unknown server {server}: reference, plansync or plansync=BINARY"),
                 };
                 println!(
-                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {:.2} |",
+                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {:.2} | {load} |",
                     run.outcome(),
                     run.cpu_s,
                     run.watch.reconnect_rss_kib as f64 / 1024.0,
@@ -101,15 +115,31 @@ fn main() {
                 );
                 times.push(run.seconds.filter(|_| run.complete));
             }
-            medians.push((server.clone(), median(&times)));
         }
-        if let [(_, Some(reference)), (_, Some(plansync))] = medians.as_slice() {
+        let medians: Vec<Option<f64>> = times.iter().map(|t| median(t)).collect();
+        let reference = servers
+            .iter()
+            .position(|s| s == "reference")
+            .and_then(|i| medians[i]);
+        for (server, median) in servers.iter().zip(&medians) {
+            let shown = median.map_or("—".to_string(), |m| format!("{m:.2} s"));
+            let ratio = match (median, reference) {
+                (Some(m), Some(r)) if server != "reference" => format!(", {:.2} × the reference", m / r),
+                _ => String::new(),
+            };
             println!(
-                "| {n_units} × {n_edits} | ratio plansync / reference (medians) | {:.2} | | | | |",
-                plansync / reference
+                "| {n_units} × {n_edits} | median of {repeat}: {server} | {shown}{ratio} | | | | | |"
             );
         }
     }
+}
+
+/// The 1-minute load average (other work on the machine skews the figures).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn median(times: &[Option<f64>]) -> Option<f64> {
@@ -210,13 +240,13 @@ impl Setup {
         run
     }
 
-    fn run_plansync(&self, bench_dir: &Path, n_edits: usize, timeout: u64) -> Run {
+    fn run_plansync(&self, bench_dir: &Path, n_edits: usize, timeout: u64, binary: &Path) -> Run {
         // A fresh copy of the data directory, so every run starts from the published plan.
         let data = tempfile::tempdir().unwrap();
         for file in ["registry.sqlite3", "documents.sqlite3"] {
             copy_database(&self.server.data_dir().join(file), &data.path().join(file));
         }
-        let mut child = Command::new(plansync_binary())
+        let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .env("PLANSYNC_LOG", "warn")
@@ -297,7 +327,10 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
     std::fs::write(config_file.path(), config.to_string()).unwrap();
     let watcher = Watcher::start(pid);
     let mut perf = None;
+    // PLANSYNC_BENCH_DRIVER_NODE_ARGS: extra node options for the driver (e.g. --cpu-prof).
+    let node_args = std::env::var("PLANSYNC_BENCH_DRIVER_NODE_ARGS").unwrap_or_default();
     let mut driver = Command::new("node")
+        .args(node_args.split_whitespace())
         .arg(bench_dir.join("driver.mjs"))
         .arg(config_file.path())
         .stdout(Stdio::piped())
