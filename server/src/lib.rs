@@ -1,7 +1,8 @@
-//! The PlanSync server crate: the sync server (`sync`), its registry of units, users and
+//! The PlanSync server crate: the sync server (`sync`), the audit log of received changes (`audit`), its registry of units, users and
 //! documents (`registry`), access rules (`access`), the evidence file store (`files`), plan publishing (`publish`), report exports (`report`) and the CLI.
 
 pub mod access;
+pub mod audit;
 pub mod cli;
 pub mod files;
 pub mod publish;

@@ -272,12 +272,23 @@ async fn sync(
     };
     let username = session.user.username.clone();
     let peer = PeerId::from(session.peer_id.as_str());
+    let sender = super::change_gate::Sender {
+        username: username.clone(),
+        device: session.device.clone(),
+    };
     tracing::info!(user = %username, peer = %session.peer_id, "sync connection");
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             let kill = state.connections.add(&username);
-            let transport = durable_transport(socket, peer, state.storage.clone(), kill);
+            let transport = durable_transport(
+                socket,
+                peer,
+                state.storage.clone(),
+                kill,
+                state.gate.clone(),
+                sender,
+            );
             match state.acceptor.accept(transport) {
                 Ok(_connection) => {}
                 Err(_) => tracing::warn!("connection refused: the repository is stopping"),

@@ -2,6 +2,7 @@
 //! samod websocket endpoint, over the registry and the SQLite document storage in one data directory.
 
 pub mod api;
+pub mod change_gate;
 pub mod connections;
 pub mod period_lock;
 pub mod plan_reach;
@@ -33,6 +34,10 @@ pub struct ServerState {
     pub connections: Arc<Connections>,
     /// Evidence files (`DATA/files`).
     pub files: Arc<FileStore>,
+    /// Judges and records every incoming change.
+    pub gate: Arc<change_gate::ChangeGate>,
+    /// The server's receipts of changes.
+    pub audit: crate::audit::AuditLog,
 }
 
 /// How the server runs, beyond where it listens.
@@ -92,6 +97,12 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         )
         .map_err(|_| anyhow::anyhow!("the document repository stopped while starting"))?;
     let connections = Arc::new(Connections::default());
+    let audit = crate::audit::AuditLog::open(&crate::audit::audit_path(data))?;
+    let gate = Arc::new(change_gate::ChangeGate::new(
+        repo.clone(),
+        registry.clone(),
+        audit.clone(),
+    ));
     let state = ServerState {
         registry,
         storage: storage.clone(),
@@ -99,6 +110,8 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         acceptor,
         connections,
         files,
+        gate,
+        audit,
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -6,20 +6,26 @@
 //! - The connection is bound to the peer id the client authenticated as; samod disconnects a
 //!   client whose handshake claims another.
 //! - Cancelling `kill` (the user was disabled) ends the connection.
+//! - Every incoming message passes the [`ChangeGate`] first: changes a client may not write
+//!   close the connection before samod sees them.
 
 use automerge::ChangeHash;
 use axum::extract::ws::{Message, WebSocket};
-use futures::{future, SinkExt, StreamExt};
+use std::sync::Arc;
+
+use futures::{future, SinkExt, StreamExt, TryStreamExt};
 use samod::{PeerId, Transport};
 use storage::SqliteStorage;
 use tokio_util::sync::CancellationToken;
 
+use super::change_gate::{ChangeGate, Sender};
+
 #[derive(Debug)]
-struct ConnectionClosed(&'static str);
+struct ConnectionClosed(String);
 
 impl std::fmt::Display for ConnectionClosed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        f.write_str(&self.0)
     }
 }
 
@@ -50,6 +56,8 @@ pub fn durable_transport(
     peer: PeerId,
     storage: SqliteStorage,
     kill: CancellationToken,
+    gate: Arc<ChangeGate>,
+    sender: Sender,
 ) -> Transport {
     let (ws_tx, ws_rx) = socket.split();
     let incoming = ws_rx
@@ -59,10 +67,28 @@ pub fn durable_transport(
                 Ok(Message::Binary(bytes)) => Some(Ok(bytes.to_vec())),
                 Ok(Message::Close(_) | Message::Ping(_) | Message::Pong(_)) => None,
                 Ok(Message::Text(_)) => Some(Err(axum::Error::new(ConnectionClosed(
-                    "text frames are not part of the protocol",
+                    "text frames are not part of the protocol".into(),
                 )))),
                 Err(err) => Some(Err(err)),
             })
+        })
+        // Every message passes the change gate, in order, before samod sees it.
+        .and_then(move |bytes| {
+            let gate = gate.clone();
+            let sender = sender.clone();
+            async move {
+                match gate.admit(&sender, &bytes).await {
+                    Ok(()) => Ok(bytes),
+                    Err(refused) => {
+                        tracing::warn!(
+                            user = %sender.username,
+                            device = %sender.device,
+                            "connection closed, message refused: {refused}"
+                        );
+                        Err(axum::Error::new(ConnectionClosed(refused.to_string())))
+                    }
+                }
+            }
         })
         .boxed();
     let outgoing = ws_tx.sink_map_err(axum::Error::new).with(move |bytes: Vec<u8>| {
@@ -72,7 +98,7 @@ pub fn durable_transport(
             if let Some((doc, heads)) = sync_heads(&bytes) {
                 tokio::select! {
                     _ = storage.durable().wait(&doc, &heads) => {}
-                    _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked"))),
+                    _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked".into()))),
                 }
             }
             Ok::<_, axum::Error>(Message::Binary(bytes.into()))

@@ -16,6 +16,7 @@ pub mod period_lock;
 pub mod plan_doc;
 pub mod records;
 pub mod review;
+pub mod write_rules;
 
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value};

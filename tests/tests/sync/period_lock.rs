@@ -230,7 +230,7 @@ async fn edits_of_an_accepted_period_are_undone_everywhere() {
     );
     assert!(
         entries.iter().any(|h| h.user == "plansync"
-            && h.device == "server"
+            && h.device.starts_with("server")
             && h.what == "PAR_INDEX/I/4 2026-Q1 locked: accepted"),
         "the server's restore names itself: {entries:?}"
     );
@@ -318,4 +318,122 @@ async fn a_returned_period_is_open_again() {
     for laptop in [lan, office] {
         laptop.client.shutdown().await;
     }
+}
+
+/// A peer that changes the records document's header (so that a lock check which first reads
+/// the header would skip the document), edits the accepted period while the header is broken,
+/// then puts the header back. The server refuses the header change before it reaches the
+/// document, so the edit that depends on it never applies.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_header_change_cannot_carry_an_edit_past_the_lock() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let (lan, office) = accepted_q1(&server).await;
+    let records_doc = server.doc("records", "QLHT");
+    let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue").await;
+    let handle = rogue
+        .fetch(&records_doc)
+        .await
+        .expect("staff read own records");
+    eventually(WAIT, "the rogue peer to have Q1", || async {
+        let record = records::read(&handle.with_document(|d| d.clone()), &task()).ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    use automerge::transaction::Transactable;
+    rogue
+        .write_raw(&handle, |tx| {
+            tx.put(automerge::ROOT, "schema", "plansync/records@0")
+                .unwrap()
+        })
+        .await;
+    rogue_edit_unchecked(&handle, &text(q1(), "Sửa lén khi tiêu đề hỏng"));
+    rogue_edit_unchecked(&handle, &actual(q1(), 99.0));
+    // Long enough for the server to judge the broken-header state.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    rogue
+        .write_raw(&handle, |tx| {
+            tx.put(automerge::ROOT, "schema", records::SCHEMA).unwrap()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    rogue.stop().await;
+
+    // A reviewer who logs in now gets the server's copy: the accepted Q1 and a sound header.
+    let fresh = Laptop::login(&url, "thamdinh").await;
+    fresh.wait_up_to_date(WAIT).await;
+    let record = fresh
+        .client
+        .read_record(&fresh_doc(&fresh), &task())
+        .await
+        .expect("the records document reads: its header is intact");
+    assert_eq!(
+        period_of(&record, q1()),
+        accepted(),
+        "the edit made under a broken header did not get past the lock"
+    );
+    let entries = fresh.client.history(&fresh_doc(&fresh)).await.unwrap();
+    assert!(
+        !entries.iter().any(|h| h.user == "unknown"),
+        "no change of the rogue peer (they carry no author) reached the server: {entries:?}"
+    );
+    // The unit's honest laptop still writes its open periods.
+    let records_doc = fresh_doc(&lan);
+    lan.client
+        .edit_record(&records_doc, &task(), text(q3(), "Quý III: tiếp tục"))
+        .await
+        .unwrap();
+    lan.wait_up_to_date(WAIT).await;
+    eventually(WAIT, "the office to receive Q3", || async {
+        office.wait_up_to_date(WAIT).await;
+        let record = office
+            .client
+            .read_record(&records_doc, &task())
+            .await
+            .ok()?;
+        (period_of(&record, q3()).0 == "Quý III: tiếp tục").then_some(())
+    })
+    .await;
+    for laptop in [lan, office, fresh] {
+        laptop.client.shutdown().await;
+    }
+}
+
+/// Like [`rogue_edit`], on a copy whose header may be broken: writes the period's text or actual
+/// by path, without checking the schema.
+fn rogue_edit_unchecked(handle: &DocHandle, edit: &RecordEdit) {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    fn obj(doc: &impl ReadDoc, keys: &[&str]) -> automerge::ObjId {
+        let mut obj = automerge::ROOT;
+        for key in keys {
+            obj = doc.get(&obj, *key).unwrap().unwrap().1;
+        }
+        obj
+    }
+    handle.with_document(|doc| {
+        let task = task();
+        let period = q1().to_string();
+        let base = ["tasks", task.0.as_str(), "periods", period.as_str()];
+        let mut tx = doc.transaction();
+        match edit {
+            RecordEdit::Text { text, .. } => {
+                let mut path = base.to_vec();
+                path.push("result");
+                let id = obj(&tx, &path);
+                let n = tx.length(&id) as isize;
+                tx.splice_text(&id, 0, n, text).unwrap();
+            }
+            RecordEdit::Actual { value, .. } => {
+                let mut path = base.to_vec();
+                path.push("actuals");
+                let id = obj(&tx, &path);
+                tx.put(&id, "0", value.unwrap()).unwrap();
+            }
+            _ => unreachable!("only texts and actuals"),
+        }
+        tx.commit();
+    });
 }
