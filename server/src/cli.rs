@@ -301,14 +301,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn registry(data: &Path) -> Result<Registry> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
-    Registry::open(&crate::sync::registry_path(data))
+    Registry::open(&crate::data::registry_path(data))
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub use crate::data::now_ms;
 
 fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> Result<()> {
     let report = runtime()?.block_on(crate::report::export(data, request))?;
@@ -353,6 +349,8 @@ async fn publish(
     }
     let now = now_ms();
     let year = year.unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now).year);
+    // Publishing writes documents: refused while a server runs on the directory.
+    let _lock = crate::data::DataDirLock::take(data, "plansync plan publish")?;
     let (registry, storage) = crate::sync::open_data(data)?;
     let repo = crate::sync::open_repo(registry.clone(), storage.clone()).await;
     let report = crate::publish::publish(registry, &repo, &plan, year, now).await;

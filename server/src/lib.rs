@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod cli;
+pub mod data;
 pub mod files;
 pub mod publish;
 pub mod registry;

@@ -11,9 +11,11 @@
 //!   and the app reports an edit saved only once it is in the index.
 
 mod durable;
+mod read_only;
 mod schema;
 
 pub use durable::DurableIndex;
+pub use read_only::{ReadDocumentError, ReadOnlyDocuments};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

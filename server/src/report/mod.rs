@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use automerge::Automerge;
-use samod::Repo;
 use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
 use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
@@ -37,7 +36,7 @@ pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
 
 /// Reads the plan and the period's documents and builds the report.
 pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
-    let registry_path = crate::sync::registry_path(data);
+    let registry_path = crate::data::registry_path(data);
     if !registry_path.exists() {
         bail!(
             "{} is not a PlanSync data directory (no {})",
@@ -77,27 +76,20 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
         }
     }
 
-    let (registry, storage) = crate::sync::open_data(data)?;
-    let repo = crate::sync::open_repo(registry, storage.clone()).await;
-    let loaded = async {
-        let plan_doc = find(&repo, &plan_entry.id).await?;
-        let mut docs = Vec::new();
-        for (unit, records_id, review_id) in &entries {
-            let records = find(&repo, records_id).await?;
-            let review = match review_id {
-                Some(id) => Some(find(&repo, id).await?),
-                None => None,
-            };
-            docs.push((*unit, records, review));
-        }
-        anyhow::Ok((plan_doc, docs))
+    // Read-only: the server may be running on this data directory and owns its documents.
+    let documents = storage::ReadOnlyDocuments::open(&crate::data::documents_path(data))?;
+    let load = |id: &str| -> Result<Automerge> {
+        documents
+            .load(id)?
+            .with_context(|| format!("document {id} is in the registry but not in storage"))
+    };
+    let plan_doc = load(&plan_entry.id)?;
+    let mut docs = Vec::new();
+    for (unit, records_id, review_id) in &entries {
+        let records = load(records_id)?;
+        let review = review_id.as_deref().map(load).transpose()?;
+        docs.push((*unit, records, review));
     }
-    .await;
-    repo.stop().await;
-    if let Some(why) = storage.failure() {
-        bail!("document storage failed: {why}");
-    }
-    let (plan_doc, docs) = loaded?;
     let plan = plan_doc::read(&plan_doc).context("cannot read the plan document")?;
     let units: Vec<UnitDocuments<'_>> = docs
         .iter()
@@ -123,8 +115,3 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
     Ok(report)
 }
 
-/// A copy of the document `id` from the repo's storage.
-async fn find(repo: &Repo, id: &str) -> Result<Automerge> {
-    let handle = crate::publish::find_registered(repo, id).await?;
-    Ok(handle.with_document(|doc| doc.clone()))
-}

@@ -3,7 +3,6 @@
 //! was wrong.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -106,11 +105,7 @@ fn ticket_ttl_ms() -> i64 {
         .unwrap_or(crate::registry::TICKET_MILLIS)
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+use crate::data::now_ms;
 
 /// Runs blocking registry work (SQLite, argon2) off the async threads.
 async fn blocking<T: Send + 'static>(

@@ -95,11 +95,7 @@ pub struct ChangeGate {
     roles: Mutex<HashMap<String, Roles>>,
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+use crate::data::now_ms;
 
 impl ChangeGate {
     pub fn new(repo: Repo, registry: Arc<Registry>, audit: AuditLog) -> ChangeGate {

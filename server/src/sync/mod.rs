@@ -55,14 +55,7 @@ impl Default for ServeOptions {
     }
 }
 
-/// The data directory's files.
-pub fn registry_path(data: &Path) -> std::path::PathBuf {
-    data.join("registry.sqlite3")
-}
-
-pub fn documents_path(data: &Path) -> std::path::PathBuf {
-    data.join("documents.sqlite3")
-}
+pub use crate::data::{documents_path, registry_path};
 
 /// Opens the registry and document storage of `data`, creating the directory if needed.
 pub fn open_data(data: &Path) -> Result<(Arc<Registry>, SqliteStorage)> {
@@ -86,6 +79,8 @@ pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo 
 /// Runs the server on `listen` until Ctrl-C or SIGTERM, then stops the repo (which waits for
 /// pending storage writes).
 pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Result<()> {
+    // One writer per data directory, for as long as the server runs.
+    let _lock = crate::data::DataDirLock::take(data, &format!("plansync serve on {listen}"))?;
     let (registry, storage) = open_data(data)?;
     let files = FileStore::open(data, options.max_file_bytes)
         .with_context(|| format!("cannot create the file store in {}", data.display()))?;

@@ -19,7 +19,7 @@ use automerge::ChangeHash;
 use futures::{FutureExt, StreamExt};
 use samod::{DocHandle, Repo};
 use shared::documents::period_lock::{locked_periods, restore_locked};
-use shared::documents::{ChangeAuthor, DocumentKind};
+use shared::documents::DocumentKind;
 
 use crate::publish::find_registered;
 use crate::registry::Registry;
@@ -27,20 +27,7 @@ use crate::registry::Registry;
 /// How often the registry is looked at for documents registered since.
 const RESCAN_EVERY: Duration = Duration::from_secs(2);
 
-/// The author of the compensating changes.
-fn author() -> ChangeAuthor {
-    ChangeAuthor {
-        user: "plansync".into(),
-        device: "server".into(),
-        what: String::new(),
-    }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+use crate::data::{now_ms, server_author as author};
 
 /// Watches every records document with a review document of the same unit and year, now and
 /// as they are registered, until the repo stops.
