@@ -110,8 +110,14 @@ mod tests {
         let first = DataDirLock::take(dir.path(), "serve").unwrap();
         let second = DataDirLock::take(dir.path(), "plan publish").unwrap_err();
         let message = format!("{second:#}");
-        assert!(message.contains("in use by another PlanSync process"), "{message}");
-        assert!(message.contains(&format!("pid {}", std::process::id())), "{message}");
+        assert!(
+            message.contains("in use by another PlanSync process"),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("pid {}", std::process::id())),
+            "{message}"
+        );
         drop(first);
         DataDirLock::take(dir.path(), "plan publish").expect("free once the holder is gone");
     }

@@ -50,7 +50,7 @@ pub struct Session {
     pub device: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DocumentEntry {
     pub id: String,
     pub kind: DocumentKind,
@@ -360,6 +360,43 @@ impl Registry {
             return Ok(Access::None);
         }
         Ok(access(user.role, &user.unit, doc.kind, doc.unit.as_deref()))
+    }
+}
+
+impl Registry {
+    /// Whether the registry answers (the readiness check).
+    pub fn ping(&self) -> Result<()> {
+        self.conn()
+            .query_row("SELECT count(*) FROM units", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    /// The heads of `doc_id` the lock enforcement last judged (hex hashes), if any.
+    pub fn judged_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>> {
+        let heads: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT heads FROM judged_heads WHERE doc_id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(heads.map(|h| {
+            h.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        }))
+    }
+
+    /// Records the heads of `doc_id` judged so far (only heads that are durably stored).
+    pub fn set_judged_heads(&self, doc_id: &str, heads: &[String], now_ms: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO judged_heads (doc_id, heads, judged_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(doc_id) DO UPDATE SET heads = excluded.heads, judged_at = excluded.judged_at",
+            params![doc_id, heads.join(","), now_ms],
+        )?;
+        Ok(())
     }
 }
 

@@ -114,4 +114,3 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
     })?;
     Ok(report)
 }
-

@@ -31,6 +31,11 @@ pub fn router(state: ServerState) -> Router {
             "/api/health",
             get(|| async { Json(serde_json::json!({"ok": true})) }),
         )
+        .route(
+            "/livez",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route("/readyz", get(readyz))
         .route("/api/login", post(login))
         .route("/api/docs", get(docs))
         .route("/api/ws-ticket", post(ws_ticket))
@@ -93,6 +98,54 @@ impl IntoResponse for AppError {
         let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
         (self.status, Json(body)).into_response()
     }
+}
+
+/// `GET /readyz`: 200 when the server can take work (document storage has not failed, the
+/// registry answers, every pair of documents is under lock enforcement), else 503 naming what
+/// is wrong.
+async fn readyz(State(state): State<ServerState>) -> Response {
+    let storage = match state.storage.failure() {
+        None => "ok".to_string(),
+        Some(why) => format!("document storage failed: {why}"),
+    };
+    let registry = state.registry.clone();
+    let registry = match tokio::task::spawn_blocking(move || registry.ping()).await {
+        Ok(Ok(())) => "ok".to_string(),
+        Ok(Err(err)) => format!("registry does not answer: {err:#}"),
+        Err(err) => format!("registry check failed: {err}"),
+    };
+    let locks = state
+        .lock_health
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let locks_check = if locks.all_running() {
+        "ok".to_string()
+    } else {
+        format!(
+            "lock enforcement runs for {} of {} document pairs; last failure: {}",
+            locks.n_watching,
+            locks.n_pairs,
+            locks.last_failure.as_deref().unwrap_or("none")
+        )
+    };
+    let ready = [&storage, &registry, &locks_check]
+        .iter()
+        .all(|c| c.as_str() == "ok");
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(serde_json::json!({
+            "ready": ready,
+            "checks": {"storage": storage, "registry": registry, "locks": locks_check},
+            "locks": locks,
+        })),
+    )
+        .into_response()
 }
 
 /// How long a websocket ticket stays valid: `PLANSYNC_TICKET_TTL_MS`, by default

@@ -38,6 +38,8 @@ pub struct ServerState {
     pub gate: Arc<change_gate::ChangeGate>,
     /// The server's receipts of changes.
     pub audit: crate::audit::AuditLog,
+    /// How the enforcement of locked periods is doing.
+    pub lock_health: Arc<std::sync::Mutex<period_lock::LockHealth>>,
 }
 
 /// How the server runs, beyond where it listens.
@@ -91,6 +93,10 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
                 .expect("a socket address makes a URL"),
         )
         .map_err(|_| anyhow::anyhow!("the document repository stopped while starting"))?;
+    // Every registered document is judged before the first connection is accepted.
+    let lock_health = period_lock::start(repo.clone(), registry.clone(), storage.clone())
+        .await
+        .context("cannot start enforcing locked periods")?;
     let connections = Arc::new(Connections::default());
     let audit = crate::audit::AuditLog::open(&crate::audit::audit_path(data))?;
     let gate = Arc::new(change_gate::ChangeGate::new(
@@ -107,6 +113,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         files,
         gate,
         audit,
+        lock_health,
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -118,10 +125,6 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
     );
     tokio::spawn(connections::cut_disabled_users(state.clone()));
     tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
-    tokio::spawn(period_lock::enforce_locks(
-        state.repo.clone(),
-        state.registry.clone(),
-    ));
     tokio::spawn(plan_reach::follow_plan(
         state.repo.clone(),
         state.registry.clone(),

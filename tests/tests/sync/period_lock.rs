@@ -437,3 +437,131 @@ fn rogue_edit_unchecked(handle: &DocHandle, edit: &RecordEdit) {
         tx.commit();
     });
 }
+
+/// Writes an edit of the accepted Q1 straight into the stopped server's storage, as if the
+/// server had stored it from a peer and crashed before judging it.
+async fn store_unjudged_edit(server: &TestServer, records_doc: &str) {
+    let (registry, storage) = server::sync::open_data(server.data_dir()).unwrap();
+    let repo = server::sync::open_repo(registry, storage.clone()).await;
+    let handle = server::publish::find_registered(&repo, records_doc)
+        .await
+        .unwrap();
+    rogue_edit(&handle, &text(q1(), "Lưu ngay trước khi máy chủ sập"));
+    repo.stop().await;
+    assert!(storage.failure().is_none());
+}
+
+/// Reads Q1 as a reviewer who logs in afresh.
+async fn q1_as_a_fresh_reviewer(url: &str) -> (String, Option<f64>) {
+    let fresh = Laptop::login(url, "thamdinh").await;
+    let doc = fresh_doc(&fresh);
+    let q1 = eventually(WAIT, "the accepted Q1 to be back", || async {
+        fresh.wait_up_to_date(WAIT).await;
+        let record = fresh.client.read_record(&doc, &task()).await.ok()?;
+        let q1 = period_of(&record, q1());
+        (q1 == accepted()).then_some(q1)
+    })
+    .await;
+    fresh.client.shutdown().await;
+    q1
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_stored_just_before_a_crash_is_judged_after_the_restart() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let (lan, office) = accepted_q1(&server).await;
+    // Give the server time to judge and persist what it has, then crash it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for laptop in [lan, office] {
+        laptop.client.shutdown().await;
+    }
+    server.kill();
+    let records_doc = server.doc("records", "QLHT");
+    store_unjudged_edit(&server, &records_doc).await;
+    server.start();
+    assert_eq!(q1_as_a_fresh_reviewer(&server.url()).await, accepted());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_right_after_restart_is_judged() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let (lan, office) = accepted_q1(&server).await;
+    let records_doc = server.doc("records", "QLHT");
+    server.kill();
+    server.start();
+    // The first thing a peer of the unit does after the restart is edit the accepted period.
+    let rogue = RoguePeer::connect(&server.url(), "lan", PASSWORD, "rogue").await;
+    let handle = rogue.fetch(&records_doc).await.unwrap();
+    eventually(WAIT, "the rogue peer to have Q1", || async {
+        let record = records::read(&handle.with_document(|d| d.clone()), &task()).ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    rogue_edit(
+        &handle,
+        &text(q1(), "Sửa ngay sau khi máy chủ khởi động lại"),
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    rogue.stop().await;
+    assert_eq!(q1_as_a_fresh_reviewer(&server.url()).await, accepted());
+    for laptop in [lan, office] {
+        laptop.client.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_lock_watcher_is_restarted_and_reported() {
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    // Every watcher fails once, right after its first judgment.
+    server.set_env("PLANSYNC_TEST_LOCK_WATCHER_FAILURES", "1");
+    server.start();
+    let http = tests::http_client();
+    let readyz = |http: reqwest::Client, url: String| async move {
+        let answer = http.get(format!("{url}/readyz")).send().await.unwrap();
+        let status = answer.status().as_u16();
+        (status, answer.json::<serde_json::Value>().await.unwrap())
+    };
+    // The failures are reported, then the restarted watchers run again.
+    let (_, body) = readyz(http.clone(), server.url()).await;
+    let n_pairs = body["locks"]["n_pairs"].as_u64().unwrap();
+    assert!(n_pairs >= 4, "a pair per unit: {body}");
+    let body = eventually(WAIT, "every watcher to fail once and run again", || {
+        let (http, url) = (http.clone(), server.url());
+        async move {
+            let (status, body) = readyz(http, url).await;
+            (status == 200 && body["locks"]["n_restarts"].as_u64() >= Some(n_pairs)).then_some(body)
+        }
+    })
+    .await;
+    assert!(
+        body["locks"]["last_failure"]
+            .as_str()
+            .is_some_and(|f| f.contains("PLANSYNC_TEST_LOCK_WATCHER_FAILURES")),
+        "the failure is named: {body}"
+    );
+    // And the restarted watchers enforce the lock.
+    let (lan, office) = accepted_q1(&server).await;
+    let records_doc = server.doc("records", "QLHT");
+    let rogue = RoguePeer::connect(&server.url(), "lan", PASSWORD, "rogue").await;
+    let handle = rogue.fetch(&records_doc).await.unwrap();
+    eventually(WAIT, "the rogue peer to have Q1", || async {
+        let record = records::read(&handle.with_document(|d| d.clone()), &task()).ok()?;
+        (period_of(&record, q1()) == accepted()).then_some(())
+    })
+    .await;
+    rogue_edit(
+        &handle,
+        &text(q1(), "Sửa khi bộ canh khoá vừa khởi động lại"),
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    rogue.stop().await;
+    assert_eq!(q1_as_a_fresh_reviewer(&server.url()).await, accepted());
+    for laptop in [lan, office] {
+        laptop.client.shutdown().await;
+    }
+}
