@@ -6,6 +6,8 @@ pub mod audit;
 pub mod cli;
 pub mod data;
 pub mod files;
+pub mod login_throttle;
+pub mod password_pool;
 pub mod publish;
 pub mod registry;
 pub mod report;

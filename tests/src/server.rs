@@ -215,6 +215,16 @@ impl TestServer {
         }
     }
 
+    /// The server process's id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The server process's peak resident memory so far (`VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        proc_status_kib(self.pid()?, "VmHWM:")
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr.expect("started once"))
     }
@@ -245,6 +255,18 @@ impl TestServer {
             let _ = child.wait();
         }
     }
+}
+
+/// A `kB` field of `/proc/PID/status`.
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Drop for TestServer {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{bail, Context, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -178,9 +178,18 @@ impl Registry {
     }
 
     /// Checks a user name and password; `None` for any failure (unknown user, wrong password,
-    /// disabled), so callers cannot tell which.
+    /// disabled), so callers cannot tell which. Hashes on the calling thread: the server runs
+    /// [`Registry::login_candidate`] and [`check_password`] apart, the hash on its own pool.
     pub fn verify_login(&self, username: &str, password: &str) -> Result<Option<User>> {
-        let row: Option<(String, User)> = self
+        let candidate = self.login_candidate(username)?;
+        Ok(check_password(candidate, password))
+    }
+
+    /// What a login for `username` is checked against: the stored hash and the user, or `None`
+    /// for an unknown name (which is then checked against a dummy hash, so that the answer
+    /// takes as long either way).
+    pub fn login_candidate(&self, username: &str) -> Result<Option<(String, User)>> {
+        let row = self
             .conn()
             .query_row(
                 "SELECT password_hash, username, unit, role, disabled FROM users WHERE username = ?1",
@@ -200,10 +209,7 @@ impl Registry {
                 },
             )
             .optional()?;
-        // Hash even for an unknown user so that the answer takes as long either way.
-        let hash = row.as_ref().map_or(DUMMY_HASH, |(h, _)| h.as_str());
-        let ok = verify_password(password, hash);
-        Ok(row.filter(|(_, u)| ok && !u.disabled).map(|(_, u)| u))
+        Ok(row)
     }
 
     /// Starts a session for a device; returns the bearer token (shown once) and the session.
@@ -441,12 +447,68 @@ fn hash_password(password: &str) -> Result<String> {
     Ok(hash.to_string())
 }
 
+/// The user `candidate` stands for if `password` is theirs and they are not disabled; hashes
+/// (slow, on purpose) even for an unknown user.
+pub fn check_password(candidate: Option<(String, User)>, password: &str) -> Option<User> {
+    let hash = candidate.as_ref().map_or(DUMMY_HASH, |(h, _)| h.as_str());
+    let ok = verify_password(password, hash);
+    candidate.filter(|(_, u)| ok && !u.disabled).map(|(_, u)| u)
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    thread_local! {
+        // One argon2 work area per thread, reused by every check on it: the memory a check
+        // needs (19 MiB) is taken once per thread instead of once per login, so a flood of
+        // logins cannot fragment the heap into hundreds of megabytes.
+        static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BLOCKS.with(|blocks| verify_with_memory(password, hash, &mut blocks.borrow_mut()))
+}
+
+/// The argon2 work area a stored hash may ask for at most (64 MiB).
+const MAX_HASH_BLOCKS: usize = 64 * 1024;
+
+fn verify_with_memory(password: &str, hash: &str, blocks: &mut Vec<argon2::Block>) -> bool {
+    use argon2::password_hash::Output;
+    use argon2::{Algorithm, Params, Version};
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let n_blocks = params.block_count();
+    if n_blocks > MAX_HASH_BLOCKS {
+        return false;
+    }
+    if blocks.len() < n_blocks {
+        blocks.resize(n_blocks, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt,
+        &mut out,
+        &mut blocks[..n_blocks],
+    );
+    // `Output`'s comparison takes the same time whatever differs.
+    hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
 }
 
 /// 32 random bytes as hex.

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,7 +20,8 @@ use super::transport::durable_transport;
 use super::ServerState;
 use crate::access::Access;
 use crate::files::{ContentRange, UploadError};
-use crate::registry::Session;
+use crate::login_throttle::Throttled;
+use crate::registry::{check_password, Session};
 use shared::documents::records;
 use shared::documents::DocumentKind;
 
@@ -51,6 +54,8 @@ pub struct AppError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds to wait before trying again (`Retry-After`), for 429 and 503 answers.
+    retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -59,6 +64,7 @@ impl AppError {
             status: StatusCode::UNAUTHORIZED,
             code: "unauthorized",
             message: "missing, expired or revoked session; log in again".into(),
+            retry_after: None,
         }
     }
 
@@ -67,6 +73,7 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -89,14 +96,32 @@ impl AppError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",
             message: "internal server error".into(),
+            retry_after: None,
         }
+    }
+}
+
+impl AppError {
+    fn with_retry_after(mut self, wait: std::time::Duration) -> AppError {
+        // Whole seconds, rounded up, at least one.
+        self.retry_after = Some(wait.as_millis().div_ceil(1000).max(1) as u64);
+        self
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, Json(body)).into_response()
+        let mut error = serde_json::json!({"code": self.code, "message": self.message});
+        if let Some(seconds) = self.retry_after {
+            error["retry_after"] = seconds.into();
+        }
+        let mut response = (self.status, Json(serde_json::json!({"error": error}))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -200,36 +225,72 @@ struct UserInfo {
     role: &'static str,
 }
 
+/// The longest user name and password a login may carry.
+const MAX_USERNAME_CHARS: usize = 200;
+const MAX_PASSWORD_BYTES: usize = 1024;
+
 async fn login(
     State(state): State<ServerState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
-    let Json(request) = body.map_err(|e| AppError {
-        status: StatusCode::BAD_REQUEST,
-        code: "bad_request",
-        message: format!(
+    let Json(request) = body.map_err(|e| {
+        AppError::bad_request(format!(
             "expected JSON {{\"username\", \"password\"}}: {}",
             e.body_text()
-        ),
+        ))
     })?;
+    if request.username.chars().count() > MAX_USERNAME_CHARS
+        || request.password.len() > MAX_PASSWORD_BYTES
+    {
+        return Err(AppError::bad_request("user name or password too long"));
+    }
+    let address = peer.ip();
+    let now = now_ms();
+    // Throttled attempts are answered before any hashing; an attempt counts from now on.
+    let throttled = lock(&state.throttle).begin(&request.username, address, now);
+    if let Err(throttled) = throttled {
+        tracing::warn!(user = %request.username, %address, "login throttled: {throttled:?}");
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            match throttled {
+                Throttled::Account(_) => {
+                    "too many failed logins for this account; wait and try again"
+                }
+                Throttled::Address(_) => {
+                    "too many failed logins from this address; wait and try again"
+                }
+            },
+        )
+        .with_retry_after(throttled.wait()));
+    }
     let registry = state.registry.clone();
-    let found = blocking(move || {
-        let Some(user) = registry.verify_login(&request.username, &request.password)? else {
-            return Ok(None);
-        };
-        registry
-            .create_session(&user, &request.device, now_ms())
-            .map(Some)
-    })
-    .await?;
-    let Some((token, session)) = found else {
-        return Err(AppError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "bad_credentials",
-            message: "wrong user name or password".into(),
-        });
+    let name = request.username.clone();
+    let candidate = blocking(move || registry.login_candidate(&name)).await?;
+    let password = request.password;
+    let user = state
+        .passwords
+        .run(move || check_password(candidate, &password))
+        .await
+        .map_err(|busy| {
+            AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", busy.to_string())
+                .with_retry_after(std::time::Duration::from_secs(1))
+        })?;
+    let Some(user) = user else {
+        tracing::warn!(user = %request.username, %address, "failed login");
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "wrong user name or password",
+        ));
     };
-    tracing::info!(user = %session.user.username, device = %session.device, "login");
+    lock(&state.throttle).succeeded(&request.username, address);
+    let registry = state.registry.clone();
+    let device = request.device;
+    let (token, session) =
+        blocking(move || registry.create_session(&user, &device, now_ms())).await?;
+    tracing::info!(user = %session.user.username, device = %session.device, %address, "login");
     Ok(Json(serde_json::json!({
         "token": token,
         "peer_id": session.peer_id,
@@ -240,6 +301,10 @@ async fn login(
         },
     }))
     .into_response())
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[derive(Serialize)]

@@ -38,6 +38,10 @@ pub struct ServerState {
     pub gate: Arc<change_gate::ChangeGate>,
     /// The server's receipts of changes.
     pub audit: crate::audit::AuditLog,
+    /// Failed logins per account and address.
+    pub throttle: Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
+    /// Where passwords are checked.
+    pub passwords: crate::password_pool::PasswordPool,
     /// How the enforcement of locked periods is doing.
     pub lock_health: Arc<std::sync::Mutex<period_lock::LockHealth>>,
 }
@@ -114,6 +118,8 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         gate,
         audit,
         lock_health,
+        throttle: Arc::default(),
+        passwords: crate::password_pool::PasswordPool::for_this_machine(),
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -130,7 +136,8 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         state.registry.clone(),
     ));
     let mut failure = storage.watch_failure();
-    let app = api::router(state);
+    tokio::spawn(prune_login_failures(state.throttle.clone()));
+    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         tokio::select! {
             _ = shutdown_signal() => tracing::info!("stopping on signal"),
@@ -163,6 +170,20 @@ async fn sweep_abandoned_uploads(files: Arc<FileStore>) {
             Ok(Err(err)) => tracing::warn!("cannot sweep abandoned partial uploads: {err}"),
             Err(err) => tracing::warn!("sweeping abandoned partial uploads failed: {err}"),
         }
+    }
+}
+
+/// Forgets old login failures every ten minutes.
+async fn prune_login_failures(
+    throttle: Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
+) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .prune(crate::data::now_ms());
     }
 }
 

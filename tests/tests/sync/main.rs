@@ -7,6 +7,7 @@ mod http_auth;
 mod js_interop;
 mod laptop_killed;
 mod laptops;
+mod login_flood;
 mod period_lock;
 mod plan_edits;
 mod schedules;
