@@ -48,6 +48,21 @@ pub enum Command {
         /// The largest evidence file accepted, in MiB (default 50, or `PLANSYNC_MAX_FILE_MB`).
         #[arg(long, value_name = "MB")]
         max_file_mb: Option<u64>,
+        /// The evidence each unit may hold, in MiB.
+        #[arg(long, value_name = "MB", env = "PLANSYNC_UNIT_QUOTA_MB", default_value_t = crate::files::DEFAULT_UNIT_QUOTA_MB)]
+        unit_quota_mb: u64,
+        /// Disk space evidence uploads must leave free, in MiB (documents and logs need room).
+        #[arg(long, value_name = "MB", env = "PLANSYNC_MIN_FREE_MB", default_value_t = crate::files::DEFAULT_RESERVE_MB)]
+        min_free_mb: u64,
+        /// How long a unit's evidence file that none of its documents lists any more is kept
+        /// before it is deleted, in hours.
+        #[arg(
+            long,
+            value_name = "HOURS",
+            env = "PLANSYNC_EVIDENCE_GRACE_HOURS",
+            default_value_t = 168
+        )]
+        evidence_grace_hours: u64,
     },
 }
 
@@ -87,6 +102,9 @@ pub enum UserCommand {
     List,
     /// Disable a user: their sessions end and open connections are cut.
     Disable { username: String },
+    /// End every session of a user (all their devices must log in again); a running server
+    /// closes their open connections within a second.
+    Logout { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,6 +255,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "disabled {username}; their sessions are ended")?;
             Ok(())
         }
+        Command::User(UserCommand::Logout { ref username }) => {
+            let Some(n) = registry(&data()?)?.logout_user(username, now_ms())? else {
+                anyhow::bail!("no user {username}");
+            };
+            writeln!(
+                out,
+                "ended {n} session(s) of {username}; a running server closes their connections within a second"
+            )?;
+            Ok(())
+        }
         Command::Report(ReportCommand::Export {
             ref period,
             ref format,
@@ -263,10 +291,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Serve {
             listen,
             max_file_mb,
+            unit_quota_mb,
+            min_free_mb,
+            evidence_grace_hours,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
                 max_file_bytes: max_file_bytes(max_file_mb)?,
+                unit_quota_bytes: unit_quota_mb.saturating_mul(1024 * 1024),
+                reserve_bytes: min_free_mb.saturating_mul(1024 * 1024),
+                evidence_grace: std::time::Duration::from_secs(
+                    evidence_grace_hours.saturating_mul(3600),
+                ),
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }

@@ -48,6 +48,9 @@ pub struct Session {
     /// The samod peer id this session must connect as.
     pub peer_id: String,
     pub device: String,
+    /// The SHA-256 of the session's bearer token: its identity (a ticket carries the one of the
+    /// session that asked for it; empty for tickets issued before tickets recorded it).
+    pub session_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -238,12 +241,14 @@ impl Registry {
                 now_ms + SESSION_MILLIS
             ],
         )?;
+        let session_hash = token_hash(&token);
         Ok((
             token,
             Session {
                 user: user.clone(),
                 peer_id,
                 device,
+                session_hash,
             },
         ))
     }
@@ -253,7 +258,7 @@ impl Registry {
         let session = self
             .conn()
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device
+                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device, s.token_hash
                  FROM sessions s JOIN users u ON u.username = s.username
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
                 params![token_hash(token), now_ms],
@@ -274,8 +279,15 @@ impl Registry {
         let ticket = random_token();
         let peer_id = format!("{}/web-{}", session.user.username, &random_token()[..12]);
         self.conn().execute(
-            "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash(&ticket), session.user.username, peer_id, now_ms + ttl_ms],
+            "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at, session_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                token_hash(&ticket),
+                session.user.username,
+                peer_id,
+                now_ms + ttl_ms,
+                session.session_hash
+            ],
         )?;
         Ok((ticket, peer_id))
     }
@@ -286,7 +298,8 @@ impl Registry {
         let hash = token_hash(ticket);
         let session = conn
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web'
+                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web',
+                        coalesce(t.session_hash, '')
                  FROM tickets t JOIN users u ON u.username = t.username
                  WHERE t.ticket_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
                 params![hash, now_ms],
@@ -370,6 +383,136 @@ impl Registry {
 }
 
 impl Registry {
+    /// Ends the session of a bearer token (and the tickets it asked for); returns its hash, or
+    /// `None` when no such session exists.
+    pub fn revoke_session(&self, token: &str) -> Result<Option<String>> {
+        let hash = token_hash(token);
+        let conn = self.conn();
+        let n = conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
+        conn.execute("DELETE FROM tickets WHERE session_hash = ?1", [&hash])?;
+        Ok((n > 0).then_some(hash))
+    }
+
+    /// Ends every session and ticket of `username` and records when, so that a running server
+    /// closes the user's open connections. Returns how many sessions ended, or `None` when there
+    /// is no such user.
+    pub fn logout_user(&self, username: &str, now_ms: i64) -> Result<Option<usize>> {
+        let conn = self.conn();
+        let found = conn.execute(
+            "UPDATE users SET sessions_revoked_at = ?2 WHERE username = ?1",
+            params![username, now_ms],
+        )?;
+        if found == 0 {
+            return Ok(None);
+        }
+        let n = conn.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+        conn.execute("DELETE FROM tickets WHERE username = ?1", [username])?;
+        Ok(Some(n))
+    }
+
+    /// Deletes expired sessions and tickets; returns how many of each.
+    pub fn prune_expired(&self, now_ms: i64) -> Result<(usize, usize)> {
+        let conn = self.conn();
+        let n_sessions = conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now_ms])?;
+        let n_tickets = conn.execute("DELETE FROM tickets WHERE expires_at <= ?1", [now_ms])?;
+        Ok((n_sessions, n_tickets))
+    }
+
+    /// Users who are disabled, or whose sessions were all revoked at or after `since_ms`, with
+    /// that time (0 for disabled users: every connection of theirs must close).
+    pub fn users_to_cut(&self, since_ms: i64) -> Result<Vec<(String, i64)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT username, CASE WHEN disabled = 1 THEN 9223372036854775807 ELSE sessions_revoked_at END
+             FROM users WHERE disabled = 1 OR sessions_revoked_at >= ?1",
+        )?;
+        let rows = stmt
+            .query_map([since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The number of sessions stored (the pruning test).
+    pub fn n_sessions(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?)
+    }
+
+    /// Whether `unit` holds the evidence file `sha256` (it uploaded the bytes itself).
+    pub fn unit_holds_file(&self, unit: &str, sha256: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM evidence_owners WHERE unit = ?1 AND sha256 = ?2)",
+            params![unit, sha256],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The bytes of evidence `unit` holds (its quota's use).
+    pub fn unit_file_bytes(&self, unit: &str) -> Result<u64> {
+        let bytes: i64 = self.conn().query_row(
+            "SELECT coalesce(sum(size), 0) FROM evidence_owners WHERE unit = ?1",
+            [unit],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    /// Records that `unit` uploaded the file `sha256` of `size` bytes.
+    pub fn add_unit_file(&self, unit: &str, sha256: &str, size: u64, now_ms: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO evidence_owners (unit, sha256, size, since_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(unit, sha256) DO UPDATE SET unlisted_since_ms = NULL",
+            params![
+                unit,
+                sha256,
+                i64::try_from(size).unwrap_or(i64::MAX),
+                now_ms
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Every (unit, file) held, with when it stopped being listed by the unit's documents.
+    pub fn unit_files(&self) -> Result<Vec<(String, String, Option<i64>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT unit, sha256, unlisted_since_ms FROM evidence_owners ORDER BY unit, sha256",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Marks a unit's file listed again (`None`) or unlisted since a time.
+    pub fn set_unit_file_unlisted(
+        &self,
+        unit: &str,
+        sha256: &str,
+        since_ms: Option<i64>,
+    ) -> Result<()> {
+        self.conn().execute(
+            "UPDATE evidence_owners SET unlisted_since_ms = ?3 WHERE unit = ?1 AND sha256 = ?2",
+            params![unit, sha256, since_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets that `unit` holds `sha256`; returns whether any unit still holds it.
+    pub fn remove_unit_file(&self, unit: &str, sha256: &str) -> Result<bool> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM evidence_owners WHERE unit = ?1 AND sha256 = ?2",
+            params![unit, sha256],
+        )?;
+        Ok(conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM evidence_owners WHERE sha256 = ?1)",
+            [sha256],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Whether the registry answers (the readiness check).
     pub fn ping(&self) -> Result<()> {
         self.conn()
@@ -421,6 +564,7 @@ fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         user: user_from_row(r)?,
         peer_id: r.get(4)?,
         device: r.get(5)?,
+        session_hash: r.get(6)?,
     })
 }
 

@@ -49,6 +49,17 @@ CREATE INDEX sessions_by_user ON sessions(username);
 CREATE INDEX sessions_by_expiry ON sessions(expires_at);
 CREATE INDEX tickets_by_expiry ON tickets(expires_at);
 ",
+    "
+CREATE TABLE evidence_owners (
+    unit TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    since_ms INTEGER NOT NULL,
+    unlisted_since_ms INTEGER,
+    PRIMARY KEY (unit, sha256)
+) WITHOUT ROWID;
+CREATE INDEX evidence_owners_by_hash ON evidence_owners(sha256);
+",
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

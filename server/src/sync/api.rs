@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::transport::durable_transport;
 use super::ServerState;
 use crate::access::Access;
-use crate::files::{ContentRange, UploadError};
+use crate::files::{ContentRange, UploadError, UploadStatus};
 use crate::login_throttle::Throttled;
 use crate::registry::{check_password, Session};
 use shared::documents::records;
@@ -40,6 +40,7 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/readyz", get(readyz))
         .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
         .route("/api/docs", get(docs))
         .route("/api/ws-ticket", post(ws_ticket))
         .route("/sync", get(sync))
@@ -195,15 +196,19 @@ async fn blocking<T: Send + 'static>(
         .map_err(AppError::internal)
 }
 
-async fn session_from(state: &ServerState, headers: &HeaderMap) -> Result<Session, AppError> {
-    let token = headers
+/// The bearer token of a request, if it carries one.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(AppError::unauthorized)?
-        .to_string();
+        .map(str::to_string)
+}
+
+async fn session_from(state: &ServerState, headers: &HeaderMap) -> Result<Session, AppError> {
+    let token = bearer(headers).ok_or_else(AppError::unauthorized)?;
     let registry = state.registry.clone();
     blocking(move || registry.session(&token, now_ms()))
         .await?
@@ -389,16 +394,26 @@ async fn sync(
         username: username.clone(),
         device: session.device.clone(),
     };
+    let guard = state
+        .connections
+        .open(&username, &session.session_hash, now_ms())
+        .map_err(|too_many| {
+            AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_connections",
+                too_many.to_string(),
+            )
+            .with_retry_after(std::time::Duration::from_secs(30))
+        })?;
     tracing::info!(user = %username, peer = %session.peer_id, "sync connection");
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            let kill = state.connections.add(&username);
             let transport = durable_transport(
                 socket,
                 peer,
                 state.storage.clone(),
-                kill,
+                guard,
                 state.gate.clone(),
                 sender,
             );
@@ -409,24 +424,48 @@ async fn sync(
         }))
 }
 
+/// `POST /api/logout` (Bearer): ends the session of the token, and closes the connections it
+/// opened. 401 when the token stands for no session (already logged out, expired or unknown).
+async fn logout(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let token = bearer(&headers).ok_or_else(AppError::unauthorized)?;
+    let registry = state.registry.clone();
+    let revoked = blocking(move || registry.revoke_session(&token))
+        .await?
+        .ok_or_else(AppError::unauthorized)?;
+    let n_cut = state.connections.cut_session(&revoked);
+    tracing::info!("session ended by logout; closed {n_cut} connection(s)");
+    Ok(Json(serde_json::json!({"ok": true})).into_response())
+}
+
 /// Which records document a file request is for: `?doc=<records document id>`.
 #[derive(Deserialize)]
 struct FileQuery {
     doc: Option<String>,
 }
 
-/// Checks the hash and the caller's access to the records document the request names, and
-/// returns the hash (canonical) and the document id. Access is the document's: writing it lets
-/// a user upload (and ask an upload's status), reading it lets them download. A document that
-/// does not exist, is not a records document, or that the user may not read gets the same 404
-/// as a missing file.
+/// A file request, checked: the hash, the records document it names, the unit that document
+/// belongs to, and who asks.
+struct FileRequest {
+    sha256: String,
+    doc_id: String,
+    unit: String,
+    username: String,
+}
+
+/// Checks the hash and the caller's access to the records document the request names. Access
+/// is the document's: writing it lets a user upload (and ask an upload's status), reading it
+/// lets them download. A document that does not exist, is not a records document, or that the
+/// user may not read gets the same 404 as a missing file.
 async fn file_request(
     state: &ServerState,
     headers: &HeaderMap,
     sha256: &str,
     query: Result<Query<FileQuery>, QueryRejection>,
     need: Access,
-) -> Result<(String, String), AppError> {
+) -> Result<FileRequest, AppError> {
     let session = session_from(state, headers).await?;
     if !records::is_sha256_hex(sha256) {
         return Err(AppError::bad_request(
@@ -449,8 +488,10 @@ async fn file_request(
         Ok((entry, access))
     })
     .await?;
-    let is_records = entry.is_some_and(|e| e.kind == DocumentKind::Records);
-    if !is_records || access == Access::None {
+    let Some(entry) = entry.filter(|e| e.kind == DocumentKind::Records) else {
+        return Err(AppError::file_not_found());
+    };
+    if access == Access::None {
         return Err(AppError::file_not_found());
     }
     if access < need {
@@ -460,30 +501,95 @@ async fn file_request(
             "this document is read-only for you",
         ));
     }
-    Ok((sha256.to_string(), doc))
+    Ok(FileRequest {
+        sha256: sha256.to_string(),
+        doc_id: doc,
+        unit: entry.unit.unwrap_or_default(),
+        username: session.user.username,
+    })
 }
 
-/// `GET /api/files/{sha256}/status?doc=`: `{"received", "complete"}`, or 404 when the server has
-/// none of the file. Needs write access to the document.
+/// Whether the server's copy of the records document lists `sha256` as evidence.
+async fn document_lists(state: &ServerState, doc_id: &str, sha256: &str) -> Result<bool, AppError> {
+    let handle = crate::publish::find_registered(&state.repo, doc_id)
+        .await
+        .map_err(AppError::internal)?;
+    let wanted = sha256.to_string();
+    Ok(handle
+        .with_document_async(move |d| records::references_evidence(d, &wanted))
+        .await
+        .map_err(|_| AppError::internal("the repository stopped"))?
+        .unwrap_or(false))
+}
+
+/// The answer for a file the document does not list (yet): the client saves a file's entry
+/// before uploading it, so this is usually the entry still on its way; it waits and tries again.
+fn not_listed_yet() -> AppError {
+    AppError::new(
+        StatusCode::CONFLICT,
+        "not_listed_yet",
+        "the records document does not list this file (yet); upload it once its entry has reached the server",
+    )
+    .with_retry_after(std::time::Duration::from_secs(5))
+}
+
+/// Whether the unit holds the file (uploaded its bytes itself), and its size if so.
+async fn unit_copy(state: &ServerState, request: &FileRequest) -> Result<Option<u64>, AppError> {
+    let registry = state.registry.clone();
+    let (unit, sha256) = (request.unit.clone(), request.sha256.clone());
+    if !blocking(move || registry.unit_holds_file(&unit, &sha256)).await? {
+        return Ok(None);
+    }
+    state
+        .files
+        .complete_len(&request.sha256)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// `GET /api/files/{sha256}/status?doc=`: `{"received", "complete"}` of the unit's copy or of
+/// the caller's own upload, or 404 when there is neither (whether another unit holds the file
+/// is never told). 409 `not_listed_yet` when the document does not list the file. Needs write
+/// access to the document.
 async fn file_status(
     State(state): State<ServerState>,
     headers: HeaderMap,
     Path(sha256): Path<String>,
     query: Result<Query<FileQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let (sha256, _) = file_request(&state, &headers, &sha256, query, Access::Write).await?;
-    match state.files.status(&sha256).await {
-        Ok(Some(status)) => Ok(Json(status).into_response()),
+    let request = file_request(&state, &headers, &sha256, query, Access::Write).await?;
+    if !document_lists(&state, &request.doc_id, &request.sha256).await? {
+        return Err(not_listed_yet());
+    }
+    if let Some(size) = unit_copy(&state, &request).await? {
+        return Ok(Json(UploadStatus {
+            received: size,
+            complete: true,
+        })
+        .into_response());
+    }
+    match state
+        .files
+        .partial_status(&request.username, &request.sha256)
+        .await
+    {
+        Ok(Some(received)) => Ok(Json(UploadStatus {
+            received,
+            complete: false,
+        })
+        .into_response()),
         Ok(None) => Err(AppError::file_not_found()),
         Err(err) => Err(AppError::internal(err)),
     }
 }
 
 /// `PUT /api/files/{sha256}?doc=` with `Content-Range: bytes START-END/TOTAL` (or `bytes
-/// */TOTAL` with no body): appends the body to what the server has; answers the new
-/// `{"received", "complete"}`. 409 when START is not what the server has (or another upload
-/// of the file is running), 413 over the size limit, 422 when the complete file does not
-/// hash to its address (the upload is discarded). Needs write access to the document.
+/// */TOTAL` with no body): appends the body to the caller's upload; answers the new
+/// `{"received", "complete"}`. 409 `not_listed_yet` when the document does not list the file,
+/// 409 when START is not what the server has (or another request of the caller appends to the
+/// same file), 413 over the size limit or the unit's quota, 422 when the complete file does not
+/// hash to its address (the upload is discarded), 507 when the server's disk is full. Needs
+/// write access to the document.
 async fn upload_file(
     State(state): State<ServerState>,
     headers: HeaderMap,
@@ -491,7 +597,7 @@ async fn upload_file(
     query: Result<Query<FileQuery>, QueryRejection>,
     body: Body,
 ) -> Result<Response, AppError> {
-    let (sha256, _) = file_request(&state, &headers, &sha256, query, Access::Write).await?;
+    let request = file_request(&state, &headers, &sha256, query, Access::Write).await?;
     let range = headers
         .get(header::CONTENT_RANGE)
         .and_then(|v| v.to_str().ok())
@@ -499,12 +605,51 @@ async fn upload_file(
         .ok_or_else(|| {
             AppError::bad_request("expected a header Content-Range: bytes START-END/TOTAL")
         })?;
-    match state
+    if !document_lists(&state, &request.doc_id, &request.sha256).await? {
+        return Err(not_listed_yet());
+    }
+    if let Some(size) = unit_copy(&state, &request).await? {
+        return Ok(Json(UploadStatus {
+            received: size,
+            complete: true,
+        })
+        .into_response());
+    }
+    let registry = state.registry.clone();
+    let unit = request.unit.clone();
+    let used = blocking(move || registry.unit_file_bytes(&unit)).await?;
+    let quota = state.files_quota_bytes;
+    if used.saturating_add(range.total) > quota {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "unit_quota_exceeded",
+            format!(
+                "the unit's evidence files take {} MiB of its {} MiB; this file ({} MiB) does not fit",
+                used / (1024 * 1024),
+                quota / (1024 * 1024),
+                range.total.div_ceil(1024 * 1024)
+            ),
+        ));
+    }
+    let uploaded = state
         .files
-        .upload(&sha256, range, body.into_data_stream())
-        .await
-    {
-        Ok(status) => Ok(Json(status).into_response()),
+        .upload(
+            &request.username,
+            &request.sha256,
+            range,
+            body.into_data_stream(),
+        )
+        .await;
+    match uploaded {
+        Ok(status) => {
+            if status.complete {
+                let registry = state.registry.clone();
+                let (unit, sha256) = (request.unit.clone(), request.sha256.clone());
+                let size = status.received;
+                blocking(move || registry.add_unit_file(&unit, &sha256, size, now_ms())).await?;
+            }
+            Ok(Json(status).into_response())
+        }
         Err(err) => {
             let message = err.to_string();
             let (status, code) = match err {
@@ -514,6 +659,14 @@ async fn upload_file(
                 UploadError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_request"),
                 UploadError::HashMismatch => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
                 UploadError::BodyBroken { .. } => (StatusCode::BAD_REQUEST, "upload_broken"),
+                UploadError::StorageFull => {
+                    return Err(AppError::new(
+                        StatusCode::INSUFFICIENT_STORAGE,
+                        "storage_full",
+                        message,
+                    )
+                    .with_retry_after(std::time::Duration::from_secs(300)))
+                }
                 UploadError::Io(err) => return Err(AppError::internal(err)),
             };
             Err(AppError::new(status, code, message))
@@ -529,19 +682,19 @@ async fn download_file(
     Path(sha256): Path<String>,
     query: Result<Query<FileQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let (sha256, doc) = file_request(&state, &headers, &sha256, query, Access::Read).await?;
-    let handle = crate::publish::find_registered(&state.repo, &doc)
-        .await
-        .map_err(AppError::internal)?;
-    let wanted = sha256.clone();
-    let listed = handle
-        .with_document_async(move |d| records::references_evidence(d, &wanted))
-        .await
-        .map_err(|_| AppError::internal("the repository stopped"))?
-        .unwrap_or(false);
-    if !listed {
+    let request = file_request(&state, &headers, &sha256, query, Access::Read).await?;
+    if !document_lists(&state, &request.doc_id, &request.sha256).await? {
         return Err(AppError::file_not_found());
     }
+    // The bytes the document's unit uploaded itself, never another unit's copy.
+    if unit_copy(&state, &request).await?.is_none() {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_uploaded",
+            "the file has not reached the server yet",
+        ));
+    }
+    let sha256 = request.sha256;
     let path = state.files.path(&sha256);
     let file = match tokio::fs::File::open(&path).await {
         Ok(file) => file,

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod change_gate;
 pub mod connections;
+pub mod evidence_gc;
 pub mod period_lock;
 pub mod plan_reach;
 pub mod policy;
@@ -34,6 +35,8 @@ pub struct ServerState {
     pub connections: Arc<Connections>,
     /// Evidence files (`DATA/files`).
     pub files: Arc<FileStore>,
+    /// The evidence bytes each unit may hold.
+    pub files_quota_bytes: u64,
     /// Judges and records every incoming change.
     pub gate: Arc<change_gate::ChangeGate>,
     /// The server's receipts of changes.
@@ -51,12 +54,21 @@ pub struct ServerState {
 pub struct ServeOptions {
     /// The largest evidence file accepted, in bytes.
     pub max_file_bytes: u64,
+    /// The evidence bytes each unit may hold.
+    pub unit_quota_bytes: u64,
+    /// The disk space evidence uploads must leave free (for the documents and the system).
+    pub reserve_bytes: u64,
+    /// How long a unit's file that none of its documents lists any more is kept.
+    pub evidence_grace: std::time::Duration,
 }
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
         ServeOptions {
             max_file_bytes: crate::files::DEFAULT_MAX_FILE_MB * 1024 * 1024,
+            unit_quota_bytes: crate::files::DEFAULT_UNIT_QUOTA_MB * 1024 * 1024,
+            reserve_bytes: crate::files::DEFAULT_RESERVE_MB * 1024 * 1024,
+            evidence_grace: crate::files::DEFAULT_EVIDENCE_GRACE,
         }
     }
 }
@@ -88,7 +100,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
     // One writer per data directory, for as long as the server runs.
     let _lock = crate::data::DataDirLock::take(data, &format!("plansync serve on {listen}"))?;
     let (registry, storage) = open_data(data)?;
-    let files = FileStore::open(data, options.max_file_bytes)
+    let files = FileStore::open(data, options.max_file_bytes, options.reserve_bytes)
         .with_context(|| format!("cannot create the file store in {}", data.display()))?;
     let repo = open_repo(registry.clone(), storage.clone()).await;
     let acceptor = repo
@@ -115,6 +127,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         acceptor,
         connections,
         files,
+        files_quota_bytes: options.unit_quota_bytes,
         gate,
         audit,
         lock_health,
@@ -129,8 +142,13 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         "PlanSync server listening on http://{local} (data: {})",
         data.display()
     );
-    tokio::spawn(connections::cut_disabled_users(state.clone()));
+    tokio::spawn(connections::cut_revoked_users(state.clone()));
+    tokio::spawn(prune_expired_sessions(state.registry.clone()));
     tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
+    tokio::spawn(evidence_gc::sweep_unlisted_evidence(
+        state.clone(),
+        options.evidence_grace,
+    ));
     tokio::spawn(plan_reach::follow_plan(
         state.repo.clone(),
         state.registry.clone(),
@@ -169,6 +187,25 @@ async fn sweep_abandoned_uploads(files: Arc<FileStore>) {
             Ok(Ok(n)) => tracing::info!("{n} abandoned partial uploads removed"),
             Ok(Err(err)) => tracing::warn!("cannot sweep abandoned partial uploads: {err}"),
             Err(err) => tracing::warn!("sweeping abandoned partial uploads failed: {err}"),
+        }
+    }
+}
+
+/// Deletes expired sessions and tickets, at start and then hourly.
+async fn prune_expired_sessions(registry: Arc<Registry>) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let registry = registry.clone();
+        match tokio::task::spawn_blocking(move || registry.prune_expired(crate::data::now_ms()))
+            .await
+        {
+            Ok(Ok((0, 0))) => {}
+            Ok(Ok((n_sessions, n_tickets))) => {
+                tracing::info!("pruned {n_sessions} expired sessions and {n_tickets} tickets")
+            }
+            Ok(Err(err)) => tracing::warn!("cannot prune expired sessions: {err:#}"),
+            Err(err) => tracing::warn!("pruning expired sessions failed: {err}"),
         }
     }
 }

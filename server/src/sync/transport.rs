@@ -16,9 +16,9 @@ use std::sync::Arc;
 use futures::{future, SinkExt, StreamExt, TryStreamExt};
 use samod::{PeerId, Transport};
 use storage::SqliteStorage;
-use tokio_util::sync::CancellationToken;
 
 use super::change_gate::{ChangeGate, Sender};
+use super::connections::ConnectionGuard;
 
 #[derive(Debug)]
 struct ConnectionClosed(String);
@@ -55,10 +55,11 @@ pub fn durable_transport(
     socket: WebSocket,
     peer: PeerId,
     storage: SqliteStorage,
-    kill: CancellationToken,
+    guard: ConnectionGuard,
     gate: Arc<ChangeGate>,
     sender: Sender,
 ) -> Transport {
+    let kill = guard.kill();
     let (ws_tx, ws_rx) = socket.split();
     let incoming = ws_rx
         .take_until(kill.clone().cancelled_owned())
@@ -74,6 +75,8 @@ pub fn durable_transport(
         })
         // Every message passes the change gate, in order, before samod sees it.
         .and_then(move |bytes| {
+            // The connection's entry lives as long as this stream, i.e. the connection.
+            let _connection = &guard;
             let gate = gate.clone();
             let sender = sender.clone();
             async move {

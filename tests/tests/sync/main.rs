@@ -11,3 +11,4 @@ mod login_flood;
 mod period_lock;
 mod plan_edits;
 mod schedules;
+mod sessions;
