@@ -68,6 +68,29 @@ impl ServerApi {
         }
     }
 
+    /// `GET /api/receipts?doc=`: the server's record of who sent each change of a document.
+    pub async fn receipts(
+        &self,
+        server: &ServerUrl,
+        token: &str,
+        doc_id: &str,
+    ) -> Result<Vec<shared::record::ChangeReceipt>> {
+        let mut url = server.endpoint("api/receipts");
+        url.query_pairs_mut().append_pair("doc", doc_id);
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => response.json().await.map_err(bad_reply),
+            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
     /// `GET /api/docs`: the documents this user may read, with their access.
     pub async fn documents(&self, server: &ServerUrl, token: &str) -> Result<Vec<DocInfo>> {
         let response = self

@@ -189,6 +189,7 @@ impl Client {
         db.add_pending_logout(&pending, self.inner.setup.config.clock.now_ms())?;
         workspace.wipe_documents()?;
         db.clear_documents()?;
+        db.clear_receipts()?;
         db.clear_session()?;
         let data_dir = &self.inner.setup.data_dir;
         crate::private_files::remove_dir(&data_dir.join(crate::evidence::FILES_DIR))?;

@@ -155,9 +155,33 @@ impl Client {
         .map_err(ClientError::from)
     }
 
-    /// Who changed the document and when, oldest first.
+    /// Who changed the document and when, oldest first: what each change says of its author,
+    /// and the server's record of who sent it (asked of the server at most every
+    /// [`RECEIPTS_EVERY`] per document when it can be reached, else as last received), with the
+    /// changes whose claimed author differs from their sender marked.
     pub async fn history(&self, doc_id: &DocumentId) -> Result<Vec<HistoryEntry>> {
-        self.with_doc(doc_id, history::history).await
+        let mut entries = self.with_doc(doc_id, history::history).await?;
+        let workspace = self.inner.workspace()?;
+        let db = &self.inner.setup.db;
+        let key = doc_id.to_string();
+        if workspace.receipts_due(&key) {
+            let asked = tokio::time::timeout(
+                std::time::Duration::from_secs(3),
+                self.inner.setup.api.receipts(
+                    &workspace.session.server_url,
+                    &workspace.session.token,
+                    &key,
+                ),
+            )
+            .await;
+            match asked {
+                Ok(Ok(receipts)) => db.save_receipts(&key, &receipts)?,
+                Ok(Err(err)) => tracing::debug!("receipts not fetched: {err}"),
+                Err(_) => tracing::debug!("receipts not fetched: the server did not answer"),
+            }
+        }
+        shared::record::attach_receipts(&mut entries, &db.receipts(&key)?);
+        Ok(entries)
     }
 
     /// The document's current heads.
@@ -176,6 +200,9 @@ impl Client {
         Ok(handle.with_document_async(move |doc| f(doc)).await?)
     }
 }
+
+/// How often a document's receipts are asked of the server while its history is read.
+pub(crate) const RECEIPTS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Reads a listed document of `kind`.
 async fn read<R: Send + 'static>(

@@ -99,12 +99,16 @@ impl AuditLog {
         })
     }
 
-    /// Opens an existing audit log read-only (admin commands beside a running server).
-    pub fn read_only(path: &Path) -> Result<Vec<Receipt>> {
+    /// The receipts of a document (every document: `None`) read from an existing audit log
+    /// without writing (admin commands beside a running server). No log yet: no receipts.
+    pub fn read_only(path: &Path, doc_id: Option<&str>) -> Result<Vec<Receipt>> {
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        all_receipts(&conn, None)
+        all_receipts(&conn, doc_id)
     }
 
     pub fn path(&self) -> &Path {

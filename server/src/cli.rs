@@ -40,6 +40,12 @@ pub enum Command {
     /// Export reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Print a document's history as the server vouches for it: every change, who the server
+    /// saw send it and when, and the author the change claims (marked when they differ).
+    Audit {
+        /// The document id (as `plan publish` and `GET /api/docs` give it).
+        doc_id: String,
+    },
     /// Run the sync server.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -288,6 +294,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let data = data()?;
             export_report(&data, &request, out)
         }
+        Command::Audit { ref doc_id } => audit(&data()?, doc_id, out),
         Command::Serve {
             listen,
             max_file_mb,
@@ -356,6 +363,78 @@ fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> R
         request.period.label(),
         report.completion.text(),
         report.completion.n_overdue
+    )?;
+    Ok(())
+}
+
+/// `plansync audit DOC_ID`.
+fn audit(data: &Path, doc_id: &str, out: &mut dyn Write) -> Result<()> {
+    use shared::record::{attach_receipts, ChangeReceipt};
+    let documents = storage::ReadOnlyDocuments::open(&crate::data::documents_path(data))?;
+    let doc = documents
+        .load(doc_id)?
+        .with_context(|| format!("no document {doc_id} in {}", data.display()))?;
+    let receipts: Vec<ChangeReceipt> =
+        crate::audit::AuditLog::read_only(&crate::audit::audit_path(data), Some(doc_id))?
+            .into_iter()
+            .map(|r| ChangeReceipt {
+                change_hash: r.change_hash,
+                username: r.username,
+                device: r.device,
+                received_ms: r.received_ms,
+            })
+            .collect();
+    let mut entries = shared::documents::history::history(&doc);
+    attach_receipts(&mut entries, &receipts);
+    let time = |ms: i64| {
+        let date = Date::from_unix_millis_vietnam(ms);
+        let seconds_of_day = (ms / 1000 + 7 * 3600).rem_euclid(86_400);
+        format!(
+            "{:02}/{:02}/{} {:02}:{:02}:{:02}",
+            date.day,
+            date.month,
+            date.year,
+            seconds_of_day / 3600,
+            seconds_of_day / 60 % 60,
+            seconds_of_day % 60
+        )
+    };
+    writeln!(
+        out,
+        "change\treceived (server, UTC+7)\tsent by (server)\tclaims\twhat"
+    )?;
+    let mut n_differ = 0;
+    for entry in &entries {
+        let (received, sender) = match &entry.receipt {
+            Some(r) => (
+                time(r.received_ms),
+                format!("{} ({})", r.username, r.device),
+            ),
+            None => (
+                "-".to_string(),
+                "no receipt: the server's own change, or one from before receipts".to_string(),
+            ),
+        };
+        let mark = if entry.author_differs {
+            n_differ += 1;
+            "  ≠ CLAIMS ANOTHER AUTHOR"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}\t{received}\t{sender}\t{} ({}){mark}\t{}",
+            &entry.hash[..12.min(entry.hash.len())],
+            entry.user,
+            entry.device,
+            entry.what
+        )?;
+    }
+    writeln!(
+        out,
+        "{} changes, {} with a receipt, {n_differ} claiming another author than their sender",
+        entries.len(),
+        entries.iter().filter(|e| e.receipt.is_some()).count()
     )?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod confirmed_heads;
 mod device;
 mod doc_list;
 mod pending_logout;
+mod receipts;
 mod session;
 mod task_rows;
 
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     task_rows::MIGRATION,
     doc_list::MIGRATION_UNIT_NAME,
     pending_logout::MIGRATION,
+    receipts::MIGRATION,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

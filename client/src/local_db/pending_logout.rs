@@ -64,7 +64,10 @@ mod tests {
         };
         db.add_pending_logout(&pending, 1).unwrap();
         db.add_pending_logout(&pending, 2).unwrap();
-        assert_eq!(db.pending_logouts().unwrap(), std::slice::from_ref(&pending));
+        assert_eq!(
+            db.pending_logouts().unwrap(),
+            std::slice::from_ref(&pending)
+        );
         db.remove_pending_logout("t1").unwrap();
         assert!(db.pending_logouts().unwrap().is_empty());
     }

@@ -46,6 +46,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/sync", get(sync))
         .route("/api/files/{sha256}", get(download_file).put(upload_file))
         .route("/api/files/{sha256}/status", get(file_status))
+        .route("/api/receipts", get(receipts))
         .with_state(state)
 }
 
@@ -438,6 +439,47 @@ async fn logout(
     let n_cut = state.connections.cut_session(&revoked);
     tracing::info!("session ended by logout; closed {n_cut} connection(s)");
     Ok(Json(serde_json::json!({"ok": true})).into_response())
+}
+
+/// `GET /api/receipts?doc=ID`: the server's record of every change of a document it received
+/// from a client: `[{"change_hash", "username", "device", "received_ms"}]`, oldest first. Needs
+/// read access to the document (others get the same 404 as for a document that does not exist).
+async fn receipts(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    query: Result<Query<FileQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let session = session_from(&state, &headers).await?;
+    let doc = query
+        .ok()
+        .and_then(|Query(q)| q.doc)
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| AppError::bad_request("name the document: ?doc=<id>"))?;
+    let registry = state.registry.clone();
+    let username = session.user.username.clone();
+    let doc_id = doc.clone();
+    let access = blocking(move || registry.access_for_peer(&username, &doc_id)).await?;
+    if access == Access::None {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such document",
+        ));
+    }
+    let audit = state.audit.clone();
+    let found = blocking(move || audit.receipts(&doc)).await?;
+    let rows: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "change_hash": r.change_hash,
+                "username": r.username,
+                "device": r.device,
+                "received_ms": r.received_ms,
+            })
+        })
+        .collect();
+    Ok(Json(rows).into_response())
 }
 
 /// Which records document a file request is for: `?doc=<records document id>`.

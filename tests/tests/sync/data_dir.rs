@@ -34,7 +34,10 @@ async fn a_second_writer_beside_a_running_server_is_refused() {
         None,
     );
     let stderr = String::from_utf8_lossy(&publish.stderr);
-    assert!(!publish.status.success(), "publishing beside the server is refused");
+    assert!(
+        !publish.status.success(),
+        "publishing beside the server is refused"
+    );
     assert!(stderr.contains("stop the server first"), "{stderr}");
 
     // Read-only commands work beside it.
@@ -44,7 +47,13 @@ async fn a_second_writer_beside_a_running_server_is_refused() {
     let report = out.path().join("bao-cao.xlsx");
     server.cli(
         &[
-            "report", "export", "--period", "2026-Q3", "--format", "xlsx", "--out",
+            "report",
+            "export",
+            "--period",
+            "2026-Q3",
+            "--format",
+            "xlsx",
+            "--out",
             report.to_str().unwrap(),
         ],
         None,

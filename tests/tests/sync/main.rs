@@ -2,6 +2,7 @@
 //! websockets: one binary, one module per scenario.
 
 mod authorisation;
+mod authorship;
 mod data_dir;
 mod durability;
 mod http_auth;
