@@ -239,7 +239,9 @@ mod tests {
             "a change sent again by another user keeps the receipt of who sent it first"
         );
         assert_eq!(
-            AuditLog::read_only(&audit_path(dir.path())).unwrap().len(),
+            AuditLog::read_only(&audit_path(dir.path()), Some("doc"))
+                .unwrap()
+                .len(),
             2
         );
     }
