@@ -83,6 +83,14 @@ impl Client {
         edit: RecordEdit,
     ) -> Result<()> {
         let workspace = self.inner.workspace()?;
+        if let RecordEdit::Text { text, .. } = &edit {
+            if text.len() > MAX_TEXT_BYTES {
+                return Err(ClientError::ChangeTooLarge {
+                    size: text.len(),
+                    limit: MAX_TEXT_BYTES,
+                });
+            }
+        }
         if let Some(period) = edit.period() {
             check_not_accepted(&workspace, doc_id, task_id, period).await?;
         }
@@ -200,6 +208,11 @@ impl Client {
         Ok(handle.with_document_async(move |doc| f(doc)).await?)
     }
 }
+
+/// The longest text a record's field may hold: a change carrying it must fit, with room to spare,
+/// in one sync message (the server takes messages of up to 32 MiB). A megabyte is some 300
+/// pages of text; anything longer belongs in an evidence file.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// How often a document's receipts are asked of the server while its history is read.
 pub(crate) const RECEIPTS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);

@@ -69,6 +69,30 @@ pub enum Command {
             default_value_t = 168
         )]
         evidence_grace_hours: u64,
+        /// The longest a client may take to send a request's headers, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_HEADER_TIMEOUT_SECS",
+            default_value_t = 10
+        )]
+        header_timeout_secs: u64,
+        /// How often the server pings each sync connection, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_PING_SECS",
+            default_value_t = 30
+        )]
+        ping_secs: u64,
+        /// A sync connection on which nothing arrived for this long is closed, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_IDLE_TIMEOUT_SECS",
+            default_value_t = 90
+        )]
+        idle_timeout_secs: u64,
     },
 }
 
@@ -301,6 +325,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             unit_quota_mb,
             min_free_mb,
             evidence_grace_hours,
+            header_timeout_secs,
+            ping_secs,
+            idle_timeout_secs,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
@@ -310,6 +337,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 evidence_grace: std::time::Duration::from_secs(
                     evidence_grace_hours.saturating_mul(3600),
                 ),
+                http_limits: crate::sync::listener::HttpLimits {
+                    header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
+                    ..Default::default()
+                },
+                keepalive: crate::sync::transport::ServerKeepalive {
+                    ping_every: std::time::Duration::from_secs(ping_secs.max(1)),
+                    idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(2)),
+                },
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }

@@ -170,6 +170,7 @@ async fn readyz(State(state): State<ServerState>) -> Response {
             "ready": ready,
             "checks": {"storage": storage, "registry": registry, "locks": locks_check},
             "locks": locks,
+            "connections_open": state.connections.n_open(),
         })),
     )
         .into_response()
@@ -417,6 +418,7 @@ async fn sync(
                 guard,
                 state.gate.clone(),
                 sender,
+                state.keepalive,
             );
             match state.acceptor.accept(transport) {
                 Ok(_connection) => {}

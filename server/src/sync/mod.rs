@@ -5,6 +5,7 @@ pub mod api;
 pub mod change_gate;
 pub mod connections;
 pub mod evidence_gc;
+pub mod listener;
 pub mod period_lock;
 pub mod plan_reach;
 pub mod policy;
@@ -45,6 +46,8 @@ pub struct ServerState {
     pub throttle: Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
     /// Where passwords are checked.
     pub passwords: crate::password_pool::PasswordPool,
+    /// Pings on sync connections.
+    pub keepalive: transport::ServerKeepalive,
     /// How the enforcement of locked periods is doing.
     pub lock_health: Arc<std::sync::Mutex<period_lock::LockHealth>>,
 }
@@ -60,6 +63,10 @@ pub struct ServeOptions {
     pub reserve_bytes: u64,
     /// How long a unit's file that none of its documents lists any more is kept.
     pub evidence_grace: std::time::Duration,
+    /// Header read timeout and drain time of HTTP connections.
+    pub http_limits: listener::HttpLimits,
+    /// Pings on sync connections, and when a silent one is closed.
+    pub keepalive: transport::ServerKeepalive,
 }
 
 impl Default for ServeOptions {
@@ -69,6 +76,8 @@ impl Default for ServeOptions {
             unit_quota_bytes: crate::files::DEFAULT_UNIT_QUOTA_MB * 1024 * 1024,
             reserve_bytes: crate::files::DEFAULT_RESERVE_MB * 1024 * 1024,
             evidence_grace: crate::files::DEFAULT_EVIDENCE_GRACE,
+            http_limits: listener::HttpLimits::default(),
+            keepalive: transport::ServerKeepalive::default(),
         }
     }
 }
@@ -132,6 +141,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         audit,
         lock_health,
         throttle: Arc::default(),
+        keepalive: options.keepalive,
         passwords: crate::password_pool::PasswordPool::for_this_machine(),
     };
     let listener = tokio::net::TcpListener::bind(listen)
@@ -155,19 +165,19 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
     ));
     let mut failure = storage.watch_failure();
     tokio::spawn(prune_login_failures(state.throttle.clone()));
-    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let app = api::router(state);
+    let stop = async move {
         tokio::select! {
             _ = shutdown_signal() => tracing::info!("stopping on signal"),
             _ = failure.wait_for(Option::is_some) => tracing::error!("stopping: the document storage failed"),
         }
-    });
-    let result = server.await.context("server error");
+    };
+    listener::serve(listener, app, options.http_limits, stop).await;
     repo.stop().await;
     if let Some(why) = storage.failure() {
         anyhow::bail!("document storage failed: {why}");
     }
-    result
+    Ok(())
 }
 
 /// Partial uploads untouched this long are deleted (at start, then hourly).

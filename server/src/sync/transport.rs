@@ -11,7 +11,9 @@
 
 use automerge::ChangeHash;
 use axum::extract::ws::{Message, WebSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures::{future, SinkExt, StreamExt, TryStreamExt};
 use samod::{PeerId, Transport};
@@ -51,6 +53,28 @@ pub fn sync_heads(bytes: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
     Some((doc?, message.heads))
 }
 
+/// Server-side pings on sync connections: every `ping_every` a ping goes out, and a connection
+/// on which nothing (not even a pong) arrived for `idle_timeout` is closed.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerKeepalive {
+    pub ping_every: Duration,
+    pub idle_timeout: Duration,
+}
+
+impl Default for ServerKeepalive {
+    fn default() -> ServerKeepalive {
+        ServerKeepalive {
+            ping_every: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+/// Messages waiting to be written to one connection's socket: a bound, so a slow reader makes
+/// samod wait (backpressure) instead of piling messages up in memory.
+const OUTGOING_QUEUE: usize = 64;
+
+#[allow(clippy::too_many_arguments)]
 pub fn durable_transport(
     socket: WebSocket,
     peer: PeerId,
@@ -58,11 +82,18 @@ pub fn durable_transport(
     guard: ConnectionGuard,
     gate: Arc<ChangeGate>,
     sender: Sender,
+    keepalive: ServerKeepalive,
 ) -> Transport {
     let kill = guard.kill();
     let (ws_tx, ws_rx) = socket.split();
+    let started = Instant::now();
+    let last_heard_ms = Arc::new(AtomicU64::new(0));
+    let heard = last_heard_ms.clone();
     let incoming = ws_rx
         .take_until(kill.clone().cancelled_owned())
+        .inspect(move |_| {
+            heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        })
         .filter_map(|message| {
             future::ready(match message {
                 Ok(Message::Binary(bytes)) => Some(Ok(bytes.to_vec())),
@@ -94,18 +125,70 @@ pub fn durable_transport(
             }
         })
         .boxed();
-    let outgoing = ws_tx.sink_map_err(axum::Error::new).with(move |bytes: Vec<u8>| {
-        let storage = storage.clone();
-        let kill = kill.clone();
-        Box::pin(async move {
-            if let Some((doc, heads)) = sync_heads(&bytes) {
-                tokio::select! {
-                    _ = storage.durable().wait(&doc, &heads) => {}
-                    _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked".into()))),
+    let (queue, queued) = futures::channel::mpsc::channel::<Message>(OUTGOING_QUEUE);
+    tokio::spawn(write_socket(
+        ws_tx,
+        queued,
+        kill.clone(),
+        keepalive,
+        started,
+        last_heard_ms,
+    ));
+    let outgoing = queue
+        .sink_map_err(axum::Error::new)
+        .with(move |bytes: Vec<u8>| {
+            let storage = storage.clone();
+            let kill = kill.clone();
+            Box::pin(async move {
+                if let Some((doc, heads)) = sync_heads(&bytes) {
+                    tokio::select! {
+                        _ = storage.durable().wait(&doc, &heads) => {}
+                        _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked".into()))),
+                    }
+                }
+                Ok::<_, axum::Error>(Message::Binary(bytes.into()))
+            })
+        });
+    Transport::new(incoming, outgoing).with_expected_peer_id(peer)
+}
+
+/// Writes the queued messages to the socket, pings it, and closes it when it went silent for
+/// too long or the connection was revoked.
+async fn write_socket(
+    mut socket: futures::stream::SplitSink<WebSocket, Message>,
+    mut queued: futures::channel::mpsc::Receiver<Message>,
+    kill: tokio_util::sync::CancellationToken,
+    keepalive: ServerKeepalive,
+    started: Instant,
+    last_heard_ms: Arc<AtomicU64>,
+) {
+    let mut ping = tokio::time::interval(keepalive.ping_every);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            message = queued.next() => match message {
+                Some(message) => {
+                    if socket.send(message).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            _ = ping.tick() => {
+                let silent_for = started.elapsed().saturating_sub(Duration::from_millis(
+                    last_heard_ms.load(Ordering::Relaxed),
+                ));
+                if silent_for >= keepalive.idle_timeout {
+                    tracing::info!("closing a sync connection silent for {silent_for:?}");
+                    kill.cancel();
+                    break;
+                }
+                if socket.send(Message::Ping(bytes::Bytes::new())).await.is_err() {
+                    break;
                 }
             }
-            Ok::<_, axum::Error>(Message::Binary(bytes.into()))
-        })
-    });
-    Transport::new(incoming, outgoing).with_expected_peer_id(peer)
+            () = kill.cancelled() => break,
+        }
+    }
+    let _ = socket.close().await;
 }

@@ -3,6 +3,7 @@
 
 mod authorisation;
 mod authorship;
+mod connection_limits;
 mod data_dir;
 mod durability;
 mod http_auth;
