@@ -42,6 +42,9 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::EvidenceRefused
         | ErrorCode::EvidenceNotFound
         | ErrorCode::NotUploaded
+        | ErrorCode::UnitQuotaExceeded
+        | ErrorCode::ServerStorageFull
+        | ErrorCode::ChangeTooLarge
         | ErrorCode::CommentRequired
         | ErrorCode::PlanReadOnly
         | ErrorCode::ExportFailed

@@ -565,3 +565,93 @@ async fn a_failing_lock_watcher_is_restarted_and_reported() {
         laptop.client.shutdown().await;
     }
 }
+
+/// A peer of the unit that tries, one change at a time, to replace or delete the structure the
+/// server created (the tasks map, a task, a period, a text) or to write values of the wrong
+/// type: every such change is refused before it reaches the document, and the office still
+/// reads every task.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rogue_cannot_replace_or_delete_the_structure_of_its_records() {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ReadDoc};
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thamdinh", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let records_doc = server.doc("records", "QLHT");
+    fn at(doc: &impl ReadDoc, keys: &[&str]) -> automerge::ObjId {
+        let mut obj = automerge::ROOT;
+        for key in keys {
+            obj = doc.get(&obj, *key).unwrap().unwrap().1;
+        }
+        obj
+    }
+    let task_key = task().0;
+    let attacks: Vec<(&str, Box<dyn Fn(&mut automerge::transaction::Transaction<'_>)>)> = vec![
+        ("a new tasks map", Box::new(|tx| {
+            tx.put_object(automerge::ROOT, "tasks", ObjType::Map).unwrap();
+        })),
+        ("a deleted task", {
+            let key = task_key.clone();
+            Box::new(move |tx| {
+                let tasks = at(tx, &["tasks"]);
+                tx.delete(&tasks, key.as_str()).unwrap();
+            })
+        }),
+        ("a period replaced", {
+            let key = task_key.clone();
+            Box::new(move |tx| {
+                let periods = at(tx, &["tasks", &key, "periods"]);
+                tx.put_object(&periods, "2026-Q1", ObjType::Map).unwrap();
+            })
+        }),
+        ("a text turned into a number", {
+            let key = task_key.clone();
+            Box::new(move |tx| {
+                let period = at(tx, &["tasks", &key, "periods", "2026-Q1"]);
+                tx.put(&period, "result", 42).unwrap();
+            })
+        }),
+        ("a progress of 250", {
+            let key = task_key.clone();
+            Box::new(move |tx| {
+                let task = at(tx, &["tasks", &key]);
+                tx.put(&task, "progress", 250).unwrap();
+            })
+        }),
+        ("a key at the root", Box::new(|tx| {
+            tx.put(automerge::ROOT, "note", "rogue").unwrap();
+        })),
+    ];
+    for (what, attack) in &attacks {
+        // A fresh peer each time: a refused change closes the connection, and the peer's later
+        // changes would depend on it.
+        let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue").await;
+        let handle = rogue.fetch(&records_doc).await.expect("staff read own records");
+        eventually(WAIT, "the rogue peer to have the records", || async {
+            handle
+                .with_document(|d| records::read(d, &task()).is_ok())
+                .then_some(())
+        })
+        .await;
+        rogue.write_raw(&handle, |tx| attack(tx)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        rogue.stop().await;
+        eprintln!("tried: {what}");
+    }
+    let office = Laptop::login(&url, "thamdinh").await;
+    office.wait_up_to_date(WAIT).await;
+    let doc = fresh_doc(&office);
+    let record = office
+        .client
+        .read_record(&doc, &task())
+        .await
+        .expect("every task still reads");
+    assert!(record.progress.current().is_none_or(|p| *p <= 100));
+    let entries = office.client.history(&doc).await.unwrap();
+    assert!(
+        !entries.iter().any(|h| h.user == "unknown"),
+        "none of the rogue's changes reached the server: {entries:?}"
+    );
+    office.client.shutdown().await;
+}
