@@ -16,6 +16,7 @@ pub mod report;
 pub mod target;
 pub mod timeframe;
 pub mod unit;
+pub mod unreadable;
 pub mod vietnamese;
 
 pub use plan::{Appendix, IndexKind, Plan, PlanDate, Section, Task, TaskId};
