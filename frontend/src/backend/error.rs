@@ -69,6 +69,9 @@ pub enum ErrorCode {
     EvidenceNotFound,
     /// The server does not have the evidence file yet.
     NotUploaded,
+    /// The unit's records on this machine cannot be read (the message names the unit and says
+    /// why, in Vietnamese).
+    UnreadableRecords,
     /// A code this version of the user interface does not know (a newer application).
     #[serde(other)]
     Unknown,

@@ -38,24 +38,30 @@ pub struct UnreadableDocument {
 }
 
 impl UnreadableDocument {
-    /// The notice for the office: "Không đọc được dữ liệu của Phòng Quản lý hạ tầng: ...".
+    /// What could not be read and why, for the office: "Không đọc được dữ liệu của Phòng Quản
+    /// lý hạ tầng: dữ liệu ghi là của năm 2025, không phải năm 2026."
     pub fn text(&self) -> String {
         let name = &self.unit.name;
         let reason = self.reason.text();
         match self.role {
-            UnreadableRole::Records => format!(
-                "Không đọc được dữ liệu của {name}: {reason}. Báo cáo này chưa gồm số liệu của đơn vị."
-            ),
-            UnreadableRole::Review => format!(
-                "Không đọc được kết quả thẩm định của {name}: {reason}. Số liệu của đơn vị vẫn có trong báo cáo; cột thẩm định của đơn vị ghi “Không đọc được”."
-            ),
+            UnreadableRole::Records => format!("Không đọc được dữ liệu của {name}: {reason}."),
+            UnreadableRole::Review => {
+                format!("Không đọc được kết quả thẩm định của {name}: {reason}.")
+            }
         }
     }
 
+    /// The notice in a report: [`UnreadableDocument::text`] and what it means for the report.
     pub fn notice(&self) -> ReadNotice {
+        let effect = match self.role {
+            UnreadableRole::Records => "Báo cáo này chưa gồm số liệu của đơn vị.",
+            UnreadableRole::Review => {
+                "Số liệu của đơn vị vẫn có trong báo cáo; cột thẩm định của đơn vị ghi “Không đọc được”."
+            }
+        };
         ReadNotice {
             unit: self.unit.clone(),
-            text: self.text(),
+            text: format!("{} {effect}", self.text()),
             detail: format!("{} {}: {}", self.unit.code, self.role.as_str(), self.cause),
         }
     }
