@@ -7,6 +7,7 @@
 pub mod calendar;
 #[cfg(feature = "documents")]
 pub mod documents;
+pub mod evidence_open;
 pub mod import;
 pub mod overview;
 pub mod plan;
