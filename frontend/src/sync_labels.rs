@@ -100,6 +100,7 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::NoPlan
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed
+        | ErrorCode::UnreadableRecords
         | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()

@@ -386,6 +386,10 @@ pub use crate::data::now_ms;
 
 fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> Result<()> {
     let report = runtime()?.block_on(crate::report::export(data, request))?;
+    // The file is written all the same; whoever runs the export must know what it lacks.
+    for notice in report.read_notices() {
+        eprintln!("warning: {}", notice.line());
+    }
     let scope = report
         .unit
         .as_ref()

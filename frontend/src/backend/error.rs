@@ -75,6 +75,9 @@ pub enum ErrorCode {
     ServerStorageFull,
     /// A change (a very long text) is too large to be sent to the server.
     ChangeTooLarge,
+    /// The unit's records on this machine cannot be read (the message names the unit and says
+    /// why, in Vietnamese).
+    UnreadableRecords,
     /// A code this version of the user interface does not know (a newer application).
     #[serde(other)]
     Unknown,

@@ -48,6 +48,7 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::CommentRequired
         | ErrorCode::PlanReadOnly
         | ErrorCode::ExportFailed
+        | ErrorCode::UnreadableRecords
         | ErrorCode::BadCredentials
         | ErrorCode::ServerUnreachable
         | ErrorCode::ConnectionLost

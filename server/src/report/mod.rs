@@ -1,6 +1,11 @@
 //! `plansync report export`: loads the plan and the period's records and review documents from
 //! a data directory, builds the report (`shared::report`) and writes it as DOCX ([`docx`]) or
 //! XLSX ([`xlsx`]), atomically (a temporary file beside the output, then a rename).
+//!
+//! A unit's document that cannot be read (its stored bytes do not load, or it does not read as
+//! that unit's records or review for the year) does not stop the consolidated report: the report
+//! names it ([`Report::read_notices`]) and the CLI warns. A per-unit report of such a unit fails
+//! naming it.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +13,10 @@ use anyhow::{bail, Context, Result};
 use automerge::Automerge;
 use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
-use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
+use shared::report::{
+    self, Report, ReportError, ReportRequest, Scope, UnitDocuments, UnreadableDocument,
+    UnreadableRole,
+};
 
 pub use export::{parse_date, ReportFormat};
 
@@ -84,10 +92,26 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
             .with_context(|| format!("document {id} is in the registry but not in storage"))
     };
     let plan_doc = load(&plan_entry.id)?;
+    // A unit's document that does not load reads as an empty one, which the report names as
+    // unreadable; why it did not load is put back into the report's cause below.
+    let mut not_loaded: Vec<(String, UnreadableRole, String)> = Vec::new();
+    let mut load_unit_doc = |unit: &str, role, id: &str| -> Result<Automerge> {
+        match load(id) {
+            Ok(doc) => Ok(doc),
+            Err(err) if is_unit_fault(&err) => {
+                not_loaded.push((unit.to_string(), role, format!("{err:#}")));
+                Ok(Automerge::new())
+            }
+            Err(err) => Err(err),
+        }
+    };
     let mut docs = Vec::new();
     for (unit, records_id, review_id) in &entries {
-        let records = load(records_id)?;
-        let review = review_id.as_deref().map(load).transpose()?;
+        let records = load_unit_doc(&unit.code, UnreadableRole::Records, records_id)?;
+        let review = match review_id.as_deref() {
+            Some(id) => Some(load_unit_doc(&unit.code, UnreadableRole::Review, id)?),
+            None => None,
+        };
         docs.push((*unit, records, review));
     }
     let plan = plan_doc::read(&plan_doc).context("cannot read the plan document")?;
@@ -104,13 +128,42 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
         Some(code) => Scope::Unit(code.clone()),
         None => Scope::AllUnits,
     };
-    let report = report::build(&ReportRequest {
+    let loaded_cause = |problem: &mut UnreadableDocument| {
+        if let Some((_, _, why)) = not_loaded
+            .iter()
+            .find(|(unit, role, _)| *unit == problem.unit.code && *role == problem.role)
+        {
+            problem.cause = why.clone();
+        }
+    };
+    let built = report::build(&ReportRequest {
         plan: &plan,
         period: request.period,
         calendar: &plan.calendar(),
         today: request.today,
         units: &units,
         scope,
-    })?;
-    Ok(report)
+    });
+    match built {
+        Ok(mut report) => {
+            report.unreadable.iter_mut().for_each(loaded_cause);
+            Ok(report)
+        }
+        Err(ReportError::Unreadable(mut problem)) => {
+            loaded_cause(&mut problem);
+            Err(ReportError::Unreadable(problem).into())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Whether a document failed to load because of its own stored bytes (one unit's fault, left
+/// out of the report) rather than the storage as a whole (which fails the export).
+fn is_unit_fault(err: &anyhow::Error) -> bool {
+    match err.downcast_ref::<storage::ReadDocumentError>() {
+        Some(storage::ReadDocumentError::Corrupt { .. }) => true,
+        Some(storage::ReadDocumentError::Storage(_)) => false,
+        // In the registry but not in storage.
+        None => true,
+    }
 }

@@ -566,6 +566,9 @@ async fn a_failing_lock_watcher_is_restarted_and_reported() {
     }
 }
 
+/// One raw write a rogue peer makes.
+type Attack = Box<dyn Fn(&mut automerge::transaction::Transaction<'_>)>;
+
 /// A peer of the unit that tries, one change at a time, to replace or delete the structure the
 /// server created (the tasks map, a task, a period, a text) or to write values of the wrong
 /// type: every such change is refused before it reaches the document, and the office still
@@ -587,10 +590,14 @@ async fn a_rogue_cannot_replace_or_delete_the_structure_of_its_records() {
         obj
     }
     let task_key = task().0;
-    let attacks: Vec<(&str, Box<dyn Fn(&mut automerge::transaction::Transaction<'_>)>)> = vec![
-        ("a new tasks map", Box::new(|tx| {
-            tx.put_object(automerge::ROOT, "tasks", ObjType::Map).unwrap();
-        })),
+    let attacks: Vec<(&str, Attack)> = vec![
+        (
+            "a new tasks map",
+            Box::new(|tx| {
+                tx.put_object(automerge::ROOT, "tasks", ObjType::Map)
+                    .unwrap();
+            }),
+        ),
         ("a deleted task", {
             let key = task_key.clone();
             Box::new(move |tx| {
@@ -619,15 +626,21 @@ async fn a_rogue_cannot_replace_or_delete_the_structure_of_its_records() {
                 tx.put(&task, "progress", 250).unwrap();
             })
         }),
-        ("a key at the root", Box::new(|tx| {
-            tx.put(automerge::ROOT, "note", "rogue").unwrap();
-        })),
+        (
+            "a key at the root",
+            Box::new(|tx| {
+                tx.put(automerge::ROOT, "note", "rogue").unwrap();
+            }),
+        ),
     ];
     for (what, attack) in &attacks {
         // A fresh peer each time: a refused change closes the connection, and the peer's later
         // changes would depend on it.
         let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue").await;
-        let handle = rogue.fetch(&records_doc).await.expect("staff read own records");
+        let handle = rogue
+            .fetch(&records_doc)
+            .await
+            .expect("staff read own records");
         eventually(WAIT, "the rogue peer to have the records", || async {
             handle
                 .with_document(|d| records::read(d, &task()).is_ok())
