@@ -190,7 +190,11 @@ impl TestServer {
         let mut child = Command::new(plansync_binary())
             .args(["serve", "--listen", &listen, "--data"])
             .arg(self.data.path())
-            .env("PLANSYNC_LOG", "warn")
+            // `PLANSYNC_TEST_SERVER_LOG` shows more of the server's log when a test is debugged.
+            .env(
+                "PLANSYNC_LOG",
+                std::env::var("PLANSYNC_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -141,9 +141,22 @@ pub fn durable_transport(
             let kill = kill.clone();
             Box::pin(async move {
                 if let Some((doc, heads)) = sync_heads(&bytes) {
-                    tokio::select! {
-                        _ = storage.durable().wait(&doc, &heads) => {}
-                        _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked".into()))),
+                    let waited = Instant::now();
+                    let mut warned = false;
+                    loop {
+                        tokio::select! {
+                            _ = storage.durable().wait(&doc, &heads) => break,
+                            _ = kill.cancelled() => return Err(axum::Error::new(ConnectionClosed("connection revoked".into()))),
+                            _ = tokio::time::sleep(Duration::from_secs(5)), if !warned => {
+                                warned = true;
+                                tracing::warn!(
+                                    doc,
+                                    heads = ?heads,
+                                    "a sync message has waited {:?} for its changes to be stored",
+                                    waited.elapsed()
+                                );
+                            }
+                        }
                     }
                 }
                 Ok::<_, axum::Error>(Message::Binary(bytes.into()))
