@@ -51,6 +51,46 @@ impl ServerApi {
         }
     }
 
+    /// `POST /api/logout`: ends the session of `token` on the server. A 401 means the server
+    /// has no such session any more (already revoked or expired): done as well.
+    pub async fn logout(&self, server: &ServerUrl, token: &str) -> Result<()> {
+        let response = self
+            .http
+            .post(server.endpoint("api/logout"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => Ok(()),
+            StatusCode::UNAUTHORIZED => Ok(()),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
+    /// `GET /api/receipts?doc=`: the server's record of who sent each change of a document.
+    pub async fn receipts(
+        &self,
+        server: &ServerUrl,
+        token: &str,
+        doc_id: &str,
+    ) -> Result<Vec<shared::record::ChangeReceipt>> {
+        let mut url = server.endpoint("api/receipts");
+        url.query_pairs_mut().append_pair("doc", doc_id);
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => response.json().await.map_err(bad_reply),
+            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
     /// `GET /api/docs`: the documents this user may read, with their access.
     pub async fn documents(&self, server: &ServerUrl, token: &str) -> Result<Vec<DocInfo>> {
         let response = self

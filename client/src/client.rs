@@ -11,7 +11,7 @@ use crate::config::ClientConfig;
 use crate::doc_info::DocInfo;
 use crate::engine::EngineCommand;
 use crate::error::{ClientError, Result};
-use crate::local_db::LocalDb;
+use crate::local_db::{LocalDb, PendingLogout};
 use crate::server_url::ServerUrl;
 use crate::session::{DeviceId, Session, SessionInfo};
 use crate::status::SyncStatus;
@@ -48,9 +48,9 @@ impl Client {
     }
 
     pub async fn open_with(data_dir: &Path, config: ClientConfig) -> Result<Client> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            ClientError::Internal(format!("cannot create {}: {e}", data_dir.display()))
-        })?;
+        // Sessions and evidence copies live here: the user's alone.
+        crate::private_files::private_dir(data_dir)?;
+        crate::private_files::private_dir(&data_dir.join(crate::evidence::FILES_DIR))?;
         let db = Arc::new(LocalDb::open(&data_dir.join(CLIENT_DB))?);
         let device = db.device_id()?;
         let tls = tls::client_config()?;
@@ -70,7 +70,7 @@ impl Client {
             Some(session) => Some(Workspace::start(&setup, session).await?),
             None => None,
         };
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 setup,
                 device,
@@ -79,7 +79,9 @@ impl Client {
                 workspace: RwLock::new(workspace),
                 lifecycle: tokio::sync::Mutex::new(()),
             }),
-        })
+        };
+        tokio::spawn(retry_pending_logouts(Arc::downgrade(&client.inner)));
+        Ok(client)
     }
 
     pub fn device(&self) -> &DeviceId {
@@ -157,8 +159,10 @@ impl Client {
         Ok(info)
     }
 
-    /// Logs out: stops syncing and deletes the session and the local documents (they are all
-    /// on the server, and the next user of this laptop must not read them). Refuses with
+    /// Logs out: stops syncing, deletes the session, the local documents and the evidence
+    /// copies (`files/`, `opened/`: they are all on the server, and the next user of this laptop
+    /// must not read them), and has the server revoke the session's token (now if it answers,
+    /// else later, whenever it can be reached). Refuses with
     /// [`ClientError::UnsyncedChanges`] while the server has not confirmed every local change,
     /// unless `discard_unsynced`, which loses those changes. The device id is kept.
     pub async fn logout(&self, discard_unsynced: bool) -> Result<()> {
@@ -176,11 +180,25 @@ impl Client {
         }
         workspace.stop().await;
         self.inner.set_current(None);
-        workspace.wipe_documents()?;
         let db = &self.inner.setup.db;
+        // The token is kept (apart from the session) only until the server has revoked it.
+        let pending = PendingLogout {
+            server_url: workspace.session.server_url.as_str().to_string(),
+            token: workspace.session.token.clone(),
+        };
+        db.add_pending_logout(&pending, self.inner.setup.config.clock.now_ms())?;
+        workspace.wipe_documents()?;
         db.clear_documents()?;
+        db.clear_receipts()?;
         db.clear_session()?;
+        let data_dir = &self.inner.setup.data_dir;
+        crate::private_files::remove_dir(&data_dir.join(crate::evidence::FILES_DIR))?;
+        crate::private_files::remove_dir(&data_dir.join(OPENED_DIR))?;
+        crate::private_files::private_dir(&data_dir.join(crate::evidence::FILES_DIR))?;
+        self.inner.setup.uploads.forget_all();
         self.inner.setup.status.send_replace(SyncStatus::default());
+        // Tell the server now; what fails is tried again later.
+        revoke_pending(&self.inner.setup).await;
         Ok(())
     }
 
@@ -229,6 +247,59 @@ impl Client {
             .setup
             .status
             .send_modify(|s| s.state = crate::status::SyncState::Offline);
+    }
+}
+
+/// Where the app puts the copies of evidence files it opens, beside the engine's store.
+pub(crate) const OPENED_DIR: &str = "opened";
+
+/// Asks the server to revoke every session logged out here that it has not revoked yet.
+async fn revoke_pending(setup: &Setup) {
+    let pending = match setup.db.pending_logouts() {
+        Ok(pending) => pending,
+        Err(err) => {
+            tracing::warn!("cannot read pending logouts: {err}");
+            return;
+        }
+    };
+    for logout in pending {
+        let Ok(server) = ServerUrl::parse(&logout.server_url) else {
+            let _ = setup.db.remove_pending_logout(&logout.token);
+            continue;
+        };
+        match setup.api.logout(&server, &logout.token).await {
+            Ok(()) => {
+                tracing::info!("the server revoked a session logged out on this laptop");
+                if let Err(err) = setup.db.remove_pending_logout(&logout.token) {
+                    tracing::warn!("cannot forget a revoked session: {err}");
+                }
+            }
+            Err(err) => tracing::info!("the server cannot revoke a logged-out session yet: {err}"),
+        }
+    }
+}
+
+/// Tries pending logouts now and then, for as long as the client lives.
+async fn retry_pending_logouts(client: std::sync::Weak<Inner>) {
+    loop {
+        let every = {
+            let Some(inner) = client.upgrade() else {
+                return;
+            };
+            if inner.shut_down.load(Ordering::SeqCst) {
+                return;
+            }
+            let has_pending = inner
+                .setup
+                .db
+                .pending_logouts()
+                .is_ok_and(|p| !p.is_empty());
+            if has_pending {
+                revoke_pending(&inner.setup).await;
+            }
+            inner.setup.config.logout_retry_every
+        };
+        tokio::time::sleep(every).await;
     }
 }
 

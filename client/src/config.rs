@@ -26,6 +26,9 @@ pub struct ClientConfig {
     /// The largest evidence file a user may attach (the server has its own limit, by default
     /// the same 50 MiB).
     pub max_file_bytes: u64,
+    /// How often a session logged out while the server could not be told is offered to the
+    /// server again for revocation.
+    pub logout_retry_every: Duration,
 }
 
 /// The client pings the server every `ping_every`; a connection on which nothing (not even a
@@ -60,6 +63,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(15),
             request_timeout: Duration::from_secs(30),
             max_file_bytes: 50 * 1024 * 1024,
+            logout_retry_every: Duration::from_secs(60),
         }
     }
 }

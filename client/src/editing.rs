@@ -83,6 +83,14 @@ impl Client {
         edit: RecordEdit,
     ) -> Result<()> {
         let workspace = self.inner.workspace()?;
+        if let RecordEdit::Text { text, .. } = &edit {
+            if text.len() > MAX_TEXT_BYTES {
+                return Err(ClientError::ChangeTooLarge {
+                    size: text.len(),
+                    limit: MAX_TEXT_BYTES,
+                });
+            }
+        }
         if let Some(period) = edit.period() {
             check_not_accepted(&workspace, doc_id, task_id, period).await?;
         }
@@ -155,9 +163,33 @@ impl Client {
         .map_err(ClientError::from)
     }
 
-    /// Who changed the document and when, oldest first.
+    /// Who changed the document and when, oldest first: what each change says of its author,
+    /// and the server's record of who sent it (asked of the server at most every
+    /// [`RECEIPTS_EVERY`] per document when it can be reached, else as last received), with the
+    /// changes whose claimed author differs from their sender marked.
     pub async fn history(&self, doc_id: &DocumentId) -> Result<Vec<HistoryEntry>> {
-        self.with_doc(doc_id, history::history).await
+        let mut entries = self.with_doc(doc_id, history::history).await?;
+        let workspace = self.inner.workspace()?;
+        let db = &self.inner.setup.db;
+        let key = doc_id.to_string();
+        if workspace.receipts_due(&key) {
+            let asked = tokio::time::timeout(
+                std::time::Duration::from_secs(3),
+                self.inner.setup.api.receipts(
+                    &workspace.session.server_url,
+                    &workspace.session.token,
+                    &key,
+                ),
+            )
+            .await;
+            match asked {
+                Ok(Ok(receipts)) => db.save_receipts(&key, &receipts)?,
+                Ok(Err(err)) => tracing::debug!("receipts not fetched: {err}"),
+                Err(_) => tracing::debug!("receipts not fetched: the server did not answer"),
+            }
+        }
+        shared::record::attach_receipts(&mut entries, &db.receipts(&key)?);
+        Ok(entries)
     }
 
     /// The document's current heads.
@@ -176,6 +208,14 @@ impl Client {
         Ok(handle.with_document_async(move |doc| f(doc)).await?)
     }
 }
+
+/// The longest text a record's field may hold: a change carrying it must fit, with room to spare,
+/// in one sync message (the server takes messages of up to 32 MiB). A megabyte is some 300
+/// pages of text; anything longer belongs in an evidence file.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// How often a document's receipts are asked of the server while its history is read.
+pub(crate) const RECEIPTS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Reads a listed document of `kind`.
 async fn read<R: Send + 'static>(

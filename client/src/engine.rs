@@ -367,11 +367,26 @@ impl Engine {
             return;
         }
         if let Some((sha256, err)) = pass.refused.first() {
+            let over_quota =
+                matches!(err, ClientError::Server { code, .. } if code == "unit_quota_exceeded");
             self.last_error = Some(StatusError {
-                code: "evidence_refused",
+                code: if over_quota {
+                    "unit_quota_exceeded"
+                } else {
+                    "evidence_refused"
+                },
                 message: format!("the server refused evidence file {sha256}: {err}"),
             });
             self.schedule_recompute();
+        }
+        if let Some(why) = &pass.retry {
+            if why.contains("(storage_full)") {
+                self.last_error = Some(StatusError {
+                    code: "server_storage_full",
+                    message: why.clone(),
+                });
+                self.schedule_recompute();
+            }
         }
         if let Some(why) = pass.retry {
             let delay = self.uploads.delay;

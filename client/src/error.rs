@@ -55,6 +55,8 @@ pub enum ClientError {
     LocalFile { path: String, why: String },
     #[error("the downloaded file does not match its SHA-256 {sha256}")]
     HashMismatch { sha256: String },
+    #[error("this change is {size} bytes; a change may be at most {limit} bytes to be sent to the server")]
+    ChangeTooLarge { size: usize, limit: usize },
     #[error("the client has shut down")]
     Stopped,
     #[error("{0}")]
@@ -85,6 +87,7 @@ impl ClientError {
             ClientError::FileTooLarge { .. } => "file_too_large",
             ClientError::LocalFile { .. } => "local_file",
             ClientError::HashMismatch { .. } => "hash_mismatch",
+            ClientError::ChangeTooLarge { .. } => "change_too_large",
             ClientError::Stopped => "stopped",
             ClientError::Internal(_) => "internal",
         }

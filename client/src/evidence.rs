@@ -247,7 +247,7 @@ struct Incoming {
 
 impl Incoming {
     fn create(dir: &Path) -> Result<(Incoming, std::fs::File)> {
-        std::fs::create_dir_all(dir).map_err(|e| local_file_error(dir, e))?;
+        crate::private_files::private_dir(dir)?;
         let path = dir.join(format!(".incoming-{:016x}", rand::rng().random::<u64>()));
         let file = std::fs::File::create(&path).map_err(|e| local_file_error(&path, e))?;
         Ok((Incoming { path, kept: false }, file))
@@ -599,6 +599,13 @@ impl UploadMemory {
 
     pub fn is_done(&self, sha256: &str) -> bool {
         locked(&self.done).contains(sha256)
+    }
+
+    /// Forgets every upload (log out: the files and their markers are deleted).
+    pub fn forget_all(&self) {
+        locked(&self.done).clear();
+        locked(&self.refused).clear();
+        *locked(&self.current) = None;
     }
 
     pub fn is_refused(&self, sha256: &str) -> bool {

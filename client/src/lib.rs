@@ -34,6 +34,7 @@ mod evidence;
 mod keepalive;
 mod local_db;
 mod open_docs;
+mod private_files;
 mod read_model;
 mod server_url;
 mod session;

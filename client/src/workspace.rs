@@ -43,6 +43,8 @@ pub(crate) struct Workspace {
     pub config: ClientConfig,
     engine: mpsc::UnboundedSender<EngineCommand>,
     engine_task: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// When each document's receipts were last asked of the server.
+    receipts_asked: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
 impl Workspace {
@@ -80,7 +82,25 @@ impl Workspace {
             config: setup.config.clone(),
             engine,
             engine_task: tokio::sync::Mutex::new(Some(engine_task)),
+            receipts_asked: std::sync::Mutex::new(std::collections::HashMap::new()),
         }))
+    }
+
+    /// Whether a document's receipts may be asked of the server again (and notes that they
+    /// are being asked now).
+    pub fn receipts_due(&self, doc_id: &str) -> bool {
+        let mut asked = self
+            .receipts_asked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let due = asked
+            .get(doc_id)
+            .is_none_or(|at| now.duration_since(*at) >= crate::editing::RECEIPTS_EVERY);
+        if due {
+            asked.insert(doc_id.to_string(), now);
+        }
+        due
     }
 
     pub fn command(&self, command: EngineCommand) {

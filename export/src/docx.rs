@@ -2,10 +2,10 @@
 //!
 //! Layout, as administrative reports are printed (Decree 30/2020): the heading block (the issuer
 //! on the left; "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc" on the
-//! right, the date line under them), the title "BÁO CÁO" and its subject, the totals, then per
-//! index a table with a bold row per section and a row per task and reporting unit (the task's
-//! cells merged down over its units). A4 landscape, Times New Roman 13 pt. The header row repeats
-//! on every page.
+//! right, the date line under them), the title "BÁO CÁO" and its subject, a notice for each
+//! unit whose data could not be read, the totals, then per index a table with a bold row per
+//! section and a row per task and reporting unit (the task's cells merged down over its units).
+//! A4 landscape, Times New Roman 13 pt. The header row repeats on every page.
 //!
 //! docx-rs was considered: it writes no repeating header rows (`w:tblHeader`) and would add a
 //! second `zip` and `quick-xml` to the build, for a few hundred lines of markup.
@@ -59,6 +59,10 @@ pub fn document_xml(report: &Report) -> String {
             Align::Center,
             0,
         ));
+    }
+    // Data that could not be read is said before any total it changes.
+    for line in crate::notice_lines(report) {
+        body.push_str(&paragraph(&[bold_italic(&line)], Align::Both, 120));
     }
     body.push_str(&paragraph(
         &[plain(&format!(
@@ -348,6 +352,10 @@ fn bold(text: &str) -> String {
 
 fn italic(text: &str) -> String {
     run(text, false, true)
+}
+
+fn bold_italic(text: &str) -> String {
+    run(text, true, true)
 }
 
 /// Escapes text for XML character data and attribute values; drops characters XML 1.0 forbids.

@@ -72,16 +72,25 @@ pub fn parse_date(text: &str) -> Result<Date> {
     parsed.with_context(|| format!("\"{text}\" is not a date (expected dd/mm/yyyy)"))
 }
 
-/// The status label, flagged when two laptops disagree.
+/// The status label, flagged when two laptops disagree or the recorded status could not be
+/// read.
 pub(crate) fn status_text(unit: &UnitReport) -> String {
-    if unit.status_conflict {
-        format!(
-            "{} (có phiên bản khác chưa thống nhất)",
-            unit.status.label()
-        )
-    } else {
-        unit.status.label().to_string()
+    let mut text = unit.status.label().to_string();
+    if unit.status_unreadable() {
+        text.push_str(" (không đọc được tình trạng đơn vị đã ghi)");
+    } else if unit.status_conflict {
+        text.push_str(" (có phiên bản khác chưa thống nhất)");
     }
+    text
+}
+
+/// "Lưu ý: Không đọc được dữ liệu của ...", one line per notice of data that could not be read.
+pub(crate) fn notice_lines(report: &shared::report::Report) -> Vec<String> {
+    report
+        .read_notices()
+        .iter()
+        .map(|notice| format!("Lưu ý: {}", notice.line()))
+        .collect()
 }
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it, and renames it over `path`, so

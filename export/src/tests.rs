@@ -11,9 +11,10 @@ use shared::plan::{IndexKind, TaskId};
 use shared::record::Verdict;
 use shared::report::{
     ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
-    SectionReport, TaskReport, UnitReport,
+    SectionReport, TaskReport, UnitReport, UnreadableDocument, UnreadableRole,
 };
 use shared::target::{Target, TargetOperator};
+use shared::unreadable::{RecordPart, UnreadableReason};
 
 use crate::{docx, parse_date, write_atomically, xlsx};
 
@@ -29,6 +30,7 @@ fn unit(code: &str, name: &str, status: ReportStatus) -> UnitReport {
         proposals: String::new(),
         actuals: Vec::new(),
         review: ReviewReport::default(),
+        unreadable: Vec::new(),
     }
 }
 
@@ -52,6 +54,7 @@ fn sample(unit_scope: Option<ReportUnit>) -> Report {
             verdict: Some(Verdict::Accepted),
             comment: "Số liệu khớp.".into(),
             by: Some("thamdinh".into()),
+            unreadable: false,
         },
         ..unit("QLHT", "Phòng Quản lý hạ tầng", ReportStatus::Done)
     };
@@ -121,6 +124,7 @@ fn sample(unit_scope: Option<ReportUnit>) -> Report {
             },
         ],
         completion,
+        unreadable: Vec::new(),
     }
 }
 
@@ -272,6 +276,61 @@ fn unit_docx_names_the_unit_under_the_issuer() {
             " | Tuyên Quang, ngày 20 tháng 9 năm 2026 |",
         ]
     "#]].assert_debug_eq(&heading);
+}
+
+/// The sample with PTDT's records unreadable and KHTC's status of the wrong type.
+fn sample_with_unreadable_data() -> Report {
+    let mut report = sample(None);
+    report.unreadable.push(UnreadableDocument {
+        unit: ReportUnit {
+            code: "PTDT".into(),
+            name: "Phòng Phát triển đô thị".into(),
+        },
+        role: UnreadableRole::Records,
+        reason: UnreadableReason::WrongYear {
+            found: Some(2025),
+            expected: 2026,
+        },
+        cause: "year is 2025, expected 2026".into(),
+    });
+    let khtc = &mut report.indexes[0].sections[0].tasks[0].units[1];
+    khtc.status_conflict = false;
+    khtc.unreadable.push(RecordPart::Status);
+    report
+}
+
+#[test]
+fn xlsx_names_the_units_whose_data_could_not_be_read_on_every_sheet() {
+    let text = read_xlsx(xlsx::write(&sample_with_unreadable_data()).unwrap());
+    let notices: Vec<&str> = text.lines().filter(|l| l.starts_with("Lưu ý")).collect();
+    expect![[r#"
+        [
+            "Lưu ý: Không đọc được dữ liệu của Phòng Phát triển đô thị: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: PTDT records: year is 2025, expected 2026.) / Lưu ý: Một số số liệu của Phòng Kế hoạch – Tài chính bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng. (Chi tiết kỹ thuật: KHTC records tasks.PAR_INDEX/I/1.status.) |  |  |  |  |  |  |  |  |  |",
+            "Lưu ý: Không đọc được dữ liệu của Phòng Phát triển đô thị: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: PTDT records: year is 2025, expected 2026.) / Lưu ý: Một số số liệu của Phòng Kế hoạch – Tài chính bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng. (Chi tiết kỹ thuật: KHTC records tasks.PAR_INDEX/I/1.status.) |  |  |  |  |  |  |  |  |  |",
+            "Lưu ý: Không đọc được dữ liệu của Phòng Phát triển đô thị: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: PTDT records: year is 2025, expected 2026.) / Lưu ý: Một số số liệu của Phòng Kế hoạch – Tài chính bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng. (Chi tiết kỹ thuật: KHTC records tasks.PAR_INDEX/I/1.status.) |  |  |  |  |  |  |  |  |",
+        ]
+    "#]].assert_debug_eq(&notices);
+    let khtc = text
+        .lines()
+        .find(|l| l.contains("Phòng Kế hoạch – Tài chính |"))
+        .unwrap();
+    assert!(
+        khtc.contains("| Quá hạn (không đọc được tình trạng đơn vị đã ghi) |"),
+        "the status says it was not read: {khtc}"
+    );
+}
+
+#[test]
+fn docx_names_the_units_whose_data_could_not_be_read_before_the_totals() {
+    let text = read_docx(docx::write(&sample_with_unreadable_data()));
+    let lines: Vec<&str> = text.lines().skip(4).take(3).collect();
+    expect![[r#"
+        [
+            "Lưu ý: Không đọc được dữ liệu của Phòng Phát triển đô thị: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: PTDT records: year is 2025, expected 2026.)",
+            "Lưu ý: Một số số liệu của Phòng Kế hoạch – Tài chính bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng. (Chi tiết kỹ thuật: KHTC records tasks.PAR_INDEX/I/1.status.)",
+            "Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).",
+        ]
+    "#]].assert_debug_eq(&lines);
 }
 
 #[test]

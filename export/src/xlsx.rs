@@ -1,6 +1,7 @@
 //! The report as an XLSX workbook: one sheet per index (one row per task and reporting unit,
 //! section headings as merged bold rows) and a "Chỉ tiêu" sheet listing every target of every
-//! unit with its actual value and whether it is met.
+//! unit with its actual value and whether it is met. Every sheet says, above its header row,
+//! which units' data could not be read.
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use shared::report::{IndexReport, Report, TaskReport, UnitReport};
@@ -35,12 +36,14 @@ const INDICATOR_COLUMNS: [(&str, f64); 10] = [
     ("Đánh giá", 16.0),
 ];
 
-/// The header row's position (0-based); rows above it hold the title and totals.
+/// The header row's position (0-based); rows above it hold the title, the totals and the notice
+/// of data that could not be read.
 const HEADER_ROW: u32 = 3;
 
 struct Formats {
     title: Format,
     note: Format,
+    warning: Format,
     header: Format,
     section: Format,
     cell: Format,
@@ -57,6 +60,11 @@ impl Default for Formats {
         Formats {
             title: base.clone().set_bold().set_font_size(14),
             note: base.clone().set_italic(),
+            warning: base
+                .clone()
+                .set_bold()
+                .set_font_color(Color::RGB(0xC00000))
+                .set_background_color(Color::RGB(0xFFF2CC)),
             header: boxed
                 .clone()
                 .set_bold()
@@ -87,11 +95,13 @@ pub fn write(report: &Report) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-/// Title, note line and header row, shared by every sheet.
+/// Title, note line, the notice of data that could not be read, and header row, shared by every
+/// sheet.
 fn prelude(
     sheet: &mut Worksheet,
     title: &str,
     note: &str,
+    notices: &[String],
     columns: &[(&str, f64)],
     formats: &Formats,
 ) -> Result<(), XlsxError> {
@@ -103,6 +113,12 @@ fn prelude(
     sheet.merge_range(0, 0, 0, last_col, title, &formats.title)?;
     sheet.set_row_height(0, 36)?;
     sheet.merge_range(1, 0, 1, last_col, note, &formats.note)?;
+    if !notices.is_empty() {
+        sheet.merge_range(2, 0, 2, last_col, &notices.join("\n"), &formats.warning)?;
+        // Wrapped lines of about 200 characters across the sheet's width.
+        let n_lines: usize = notices.iter().map(|n| n.chars().count() / 200 + 1).sum();
+        sheet.set_row_height(2, 16.0 * n_lines as f64)?;
+    }
     for (col, (name, width)) in columns.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, col as u16, *name, &formats.header)?;
         sheet.set_column_width(col as u16, *width)?;
@@ -138,6 +154,7 @@ fn index_sheet(
         sheet,
         &title,
         &note(report, &index.completion),
+        &crate::notice_lines(report),
         &INDEX_COLUMNS,
         formats,
     )?;
@@ -221,6 +238,7 @@ fn indicators_sheet(
         sheet,
         &title,
         &note(report, &report.completion),
+        &crate::notice_lines(report),
         &INDICATOR_COLUMNS,
         formats,
     )?;

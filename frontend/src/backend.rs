@@ -98,7 +98,8 @@ pub trait Backend {
         sha256s: Vec<String>,
     ) -> BackendFuture<BTreeMap<String, UploadState>>;
     /// Makes an evidence file local (downloading it if needed) and, with `launch`, opens it
-    /// with the system's default application.
+    /// with the system's default application when it is a document or image, else shows it in
+    /// its folder.
     fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
@@ -141,17 +142,11 @@ pub struct OpenEvidenceRequest {
     pub launch: bool,
 }
 
-/// An evidence file made local.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct OpenedEvidence {
-    pub path: String,
-    pub launched: bool,
-    #[serde(default)]
-    pub launch_error: Option<String>,
-}
+/// An evidence file made local, and opened or only shown in its folder.
+pub use shared::evidence_open::OpenedEvidence;
 
 /// A report written.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ExportDone {
     pub path: String,
     pub summary: String,

@@ -27,6 +27,7 @@ mod task_list;
 mod task_record;
 mod task_row;
 mod unit_tasks;
+mod unreadable_banner;
 mod view_tabs;
 
 pub use app::{App, AppProps};
@@ -56,4 +57,5 @@ pub use task_list::{TaskList, TaskListProps};
 pub use task_record::{TaskRecord, TaskRecordProps};
 pub use task_row::{TaskRow, TaskRowProps};
 pub use unit_tasks::{UnitTasks, UnitTasksProps};
+pub use unreadable_banner::{UnreadableBanner, UnreadableBannerProps};
 pub use view_tabs::{ViewTabs, ViewTabsProps};

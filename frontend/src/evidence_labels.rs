@@ -1,7 +1,7 @@
 //! Vietnamese wording for evidence files (tài liệu kiểm chứng): sizes with a decimal comma and
 //! each file's upload state.
 
-use crate::backend::{UploadState, UploadSummary};
+use crate::backend::{OpenedEvidence, UploadState, UploadSummary};
 
 /// The formats the unit is asked for; any file is accepted.
 pub const ACCEPTED_HINT: &str =
@@ -66,6 +66,24 @@ pub fn upload_state_label(state: Option<UploadState>) -> (String, &'static str) 
     }
 }
 
+/// What happened to a file the user asked to open, before its path: opened, or shown in its
+/// folder and why, or neither.
+pub fn opened_note(opened: &OpenedEvidence) -> String {
+    const COPY: &str = "tệp nằm ở (bấm vào ô để chọn rồi Ctrl+C để sao chép):";
+    match (&opened.refused, opened.revealed, opened.launched) {
+        (_, _, true) => "Đã mở tệp bằng ứng dụng mặc định. Tệp nằm ở:".to_string(),
+        (Some(reason), true, _) => format!(
+            "{} Đã mở thư mục chứa tệp để bạn tự kiểm tra. Tệp nằm ở:",
+            reason.message()
+        ),
+        (Some(reason), false, _) => format!(
+            "{} Không mở được thư mục chứa tệp; {COPY}",
+            reason.message()
+        ),
+        (None, _, false) => format!("Không mở được tệp tự động; {COPY}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +131,36 @@ mod tests {
             label(UploadState::Uploading { sent: 1, total: 0 }),
             "Đang tải lên 0%"
         );
+    }
+
+    #[test]
+    fn a_file_shown_in_its_folder_says_why() {
+        use shared::evidence_open::RevealReason;
+        let opened = |launched, refused, revealed| OpenedEvidence {
+            path: "/data/opened/a/setup.exe".into(),
+            launched,
+            launch_error: None,
+            refused,
+            revealed,
+        };
+        let exe = || {
+            Some(RevealReason::NotAllowed {
+                extension: Some("exe".into()),
+            })
+        };
+        let notes = [
+            opened_note(&opened(true, None, false)),
+            opened_note(&opened(false, exe(), true)),
+            opened_note(&opened(false, exe(), false)),
+            opened_note(&opened(false, None, false)),
+        ];
+        expect_test::expect![[r#"
+            [
+                "Đã mở tệp bằng ứng dụng mặc định. Tệp nằm ở:",
+                "Không mở trực tiếp tệp .exe: đây không phải loại tài liệu hay hình ảnh PlanSync cho phép mở (có thể là chương trình chạy được). Đã mở thư mục chứa tệp để bạn tự kiểm tra. Tệp nằm ở:",
+                "Không mở trực tiếp tệp .exe: đây không phải loại tài liệu hay hình ảnh PlanSync cho phép mở (có thể là chương trình chạy được). Không mở được thư mục chứa tệp; tệp nằm ở (bấm vào ô để chọn rồi Ctrl+C để sao chép):",
+                "Không mở được tệp tự động; tệp nằm ở (bấm vào ô để chọn rồi Ctrl+C để sao chép):",
+            ]
+        "#]].assert_debug_eq(&notes);
     }
 }

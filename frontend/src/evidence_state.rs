@@ -197,6 +197,8 @@ mod tests {
                         path: "/data/opened/b/Kế hoạch.docx".into(),
                         launched: false,
                         launch_error: Some("no xdg-open".into()),
+                        refused: None,
+                        revealed: false,
                     },
                 ),
                 EvidenceAction::ReloadStates,

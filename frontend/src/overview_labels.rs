@@ -2,7 +2,7 @@
 
 use shared::calendar::Date;
 use shared::overview::ReminderLevel;
-use shared::report::{Completion, ReportStatus};
+use shared::report::{Completion, ReadNotice, ReportStatus};
 
 /// The CSS class of a status badge.
 pub fn status_class(status: ReportStatus) -> &'static str {
@@ -63,9 +63,49 @@ pub fn percent(completion: Completion) -> u32 {
     (ratio * 100.0).round() as u32
 }
 
+/// The heading of the banner of data that could not be read, naming the units; `None` when all
+/// of it was read.
+pub fn unreadable_heading(notices: &[ReadNotice]) -> Option<String> {
+    let mut names: Vec<&str> = Vec::new();
+    for notice in notices {
+        if !names.contains(&notice.unit.name.as_str()) {
+            names.push(&notice.unit.name);
+        }
+    }
+    (!names.is_empty()).then(|| {
+        format!(
+            "Số liệu chưa đầy đủ: không đọc được dữ liệu của {}. Số liệu dưới đây lập từ những gì đọc được.",
+            names.join(", ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::report::ReportUnit;
+
+    #[test]
+    fn the_unreadable_banner_names_each_unit_once() {
+        let notice = |code: &str, name: &str| ReadNotice {
+            unit: ReportUnit {
+                code: code.into(),
+                name: name.into(),
+            },
+            text: String::new(),
+            detail: String::new(),
+        };
+        assert_eq!(unreadable_heading(&[]), None);
+        assert_eq!(
+            unreadable_heading(&[
+                notice("QLHT", "Phòng Quản lý hạ tầng"),
+                notice("KHTC", "Phòng Kế hoạch – Tài chính"),
+                notice("QLHT", "Phòng Quản lý hạ tầng"),
+            ])
+            .as_deref(),
+            Some("Số liệu chưa đầy đủ: không đọc được dữ liệu của Phòng Quản lý hạ tầng, Phòng Kế hoạch – Tài chính. Số liệu dưới đây lập từ những gì đọc được.")
+        );
+    }
 
     #[test]
     fn deadlines_read_as_days_left_or_late() {

@@ -88,9 +88,19 @@ pub fn error_label(error: &BackendError) -> String {
             return error.message.clone()
         }
         ErrorCode::FileTooLarge => "Tệp quá lớn so với giới hạn cho phép",
+        ErrorCode::UnitQuotaExceeded => {
+            "Đơn vị đã dùng hết dung lượng lưu tệp kiểm chứng trên máy chủ; hãy gỡ bớt tệp không cần hoặc báo quản trị"
+        }
+        ErrorCode::ServerStorageFull => {
+            "Ổ đĩa của máy chủ đã đầy; tệp kiểm chứng sẽ được gửi lại khi có chỗ"
+        }
+        ErrorCode::ChangeTooLarge => {
+            "Nội dung quá dài để gửi (tối đa khoảng 1 MB chữ); hãy đưa phần dài vào một tệp kiểm chứng"
+        }
         ErrorCode::NoPlan
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed
+        | ErrorCode::UnreadableRecords
         | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()

@@ -162,7 +162,9 @@ pub fn sample_overview() -> shared::overview::Overview {
             verdict,
             comment: String::new(),
             by: verdict.map(|_| "thamdinh".into()),
+            unreadable: false,
         },
+        unreadable: Vec::new(),
     };
     let task = TaskReport {
         task_id: TaskId("PAR_INDEX/I/1".into()),
@@ -206,6 +208,7 @@ pub fn sample_overview() -> shared::overview::Overview {
                 completion,
             }],
             completion: Completion::default().plus(completion),
+            unreadable: Vec::new(),
         },
         periods: vec![PeriodChoice {
             period,

@@ -40,6 +40,12 @@ pub enum Command {
     /// Export reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Print a document's history as the server vouches for it: every change, who the server
+    /// saw send it and when, and the author the change claims (marked when they differ).
+    Audit {
+        /// The document id (as `plan publish` and `GET /api/docs` give it).
+        doc_id: String,
+    },
     /// Run the sync server.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8080.
@@ -48,6 +54,45 @@ pub enum Command {
         /// The largest evidence file accepted, in MiB (default 50, or `PLANSYNC_MAX_FILE_MB`).
         #[arg(long, value_name = "MB")]
         max_file_mb: Option<u64>,
+        /// The evidence each unit may hold, in MiB.
+        #[arg(long, value_name = "MB", env = "PLANSYNC_UNIT_QUOTA_MB", default_value_t = crate::files::DEFAULT_UNIT_QUOTA_MB)]
+        unit_quota_mb: u64,
+        /// Disk space evidence uploads must leave free, in MiB (documents and logs need room).
+        #[arg(long, value_name = "MB", env = "PLANSYNC_MIN_FREE_MB", default_value_t = crate::files::DEFAULT_RESERVE_MB)]
+        min_free_mb: u64,
+        /// How long a unit's evidence file that none of its documents lists any more is kept
+        /// before it is deleted, in hours.
+        #[arg(
+            long,
+            value_name = "HOURS",
+            env = "PLANSYNC_EVIDENCE_GRACE_HOURS",
+            default_value_t = 168
+        )]
+        evidence_grace_hours: u64,
+        /// The longest a client may take to send a request's headers, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_HEADER_TIMEOUT_SECS",
+            default_value_t = 10
+        )]
+        header_timeout_secs: u64,
+        /// How often the server pings each sync connection, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_PING_SECS",
+            default_value_t = 30
+        )]
+        ping_secs: u64,
+        /// A sync connection on which nothing arrived for this long is closed, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_IDLE_TIMEOUT_SECS",
+            default_value_t = 90
+        )]
+        idle_timeout_secs: u64,
     },
 }
 
@@ -87,6 +132,9 @@ pub enum UserCommand {
     List,
     /// Disable a user: their sessions end and open connections are cut.
     Disable { username: String },
+    /// End every session of a user (all their devices must log in again); a running server
+    /// closes their open connections within a second.
+    Logout { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,6 +285,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "disabled {username}; their sessions are ended")?;
             Ok(())
         }
+        Command::User(UserCommand::Logout { ref username }) => {
+            let Some(n) = registry(&data()?)?.logout_user(username, now_ms())? else {
+                anyhow::bail!("no user {username}");
+            };
+            writeln!(
+                out,
+                "ended {n} session(s) of {username}; a running server closes their connections within a second"
+            )?;
+            Ok(())
+        }
         Command::Report(ReportCommand::Export {
             ref period,
             ref format,
@@ -260,13 +318,33 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let data = data()?;
             export_report(&data, &request, out)
         }
+        Command::Audit { ref doc_id } => audit(&data()?, doc_id, out),
         Command::Serve {
             listen,
             max_file_mb,
+            unit_quota_mb,
+            min_free_mb,
+            evidence_grace_hours,
+            header_timeout_secs,
+            ping_secs,
+            idle_timeout_secs,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
                 max_file_bytes: max_file_bytes(max_file_mb)?,
+                unit_quota_bytes: unit_quota_mb.saturating_mul(1024 * 1024),
+                reserve_bytes: min_free_mb.saturating_mul(1024 * 1024),
+                evidence_grace: std::time::Duration::from_secs(
+                    evidence_grace_hours.saturating_mul(3600),
+                ),
+                http_limits: crate::sync::listener::HttpLimits {
+                    header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
+                    ..Default::default()
+                },
+                keepalive: crate::sync::transport::ServerKeepalive {
+                    ping_every: std::time::Duration::from_secs(ping_secs.max(1)),
+                    idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(2)),
+                },
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }
@@ -301,17 +379,17 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn registry(data: &Path) -> Result<Registry> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
-    Registry::open(&crate::sync::registry_path(data))
+    Registry::open(&crate::data::registry_path(data))
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub use crate::data::now_ms;
 
 fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> Result<()> {
     let report = runtime()?.block_on(crate::report::export(data, request))?;
+    // The file is written all the same; whoever runs the export must know what it lacks.
+    for notice in report.read_notices() {
+        eprintln!("warning: {}", notice.line());
+    }
     let scope = report
         .unit
         .as_ref()
@@ -324,6 +402,78 @@ fn export_report(data: &Path, request: &ExportRequest, out: &mut dyn Write) -> R
         request.period.label(),
         report.completion.text(),
         report.completion.n_overdue
+    )?;
+    Ok(())
+}
+
+/// `plansync audit DOC_ID`.
+fn audit(data: &Path, doc_id: &str, out: &mut dyn Write) -> Result<()> {
+    use shared::record::{attach_receipts, ChangeReceipt};
+    let documents = storage::ReadOnlyDocuments::open(&crate::data::documents_path(data))?;
+    let doc = documents
+        .load(doc_id)?
+        .with_context(|| format!("no document {doc_id} in {}", data.display()))?;
+    let receipts: Vec<ChangeReceipt> =
+        crate::audit::AuditLog::read_only(&crate::audit::audit_path(data), Some(doc_id))?
+            .into_iter()
+            .map(|r| ChangeReceipt {
+                change_hash: r.change_hash,
+                username: r.username,
+                device: r.device,
+                received_ms: r.received_ms,
+            })
+            .collect();
+    let mut entries = shared::documents::history::history(&doc);
+    attach_receipts(&mut entries, &receipts);
+    let time = |ms: i64| {
+        let date = Date::from_unix_millis_vietnam(ms);
+        let seconds_of_day = (ms / 1000 + 7 * 3600).rem_euclid(86_400);
+        format!(
+            "{:02}/{:02}/{} {:02}:{:02}:{:02}",
+            date.day,
+            date.month,
+            date.year,
+            seconds_of_day / 3600,
+            seconds_of_day / 60 % 60,
+            seconds_of_day % 60
+        )
+    };
+    writeln!(
+        out,
+        "change\treceived (server, UTC+7)\tsent by (server)\tclaims\twhat"
+    )?;
+    let mut n_differ = 0;
+    for entry in &entries {
+        let (received, sender) = match &entry.receipt {
+            Some(r) => (
+                time(r.received_ms),
+                format!("{} ({})", r.username, r.device),
+            ),
+            None => (
+                "-".to_string(),
+                "no receipt: the server's own change, or one from before receipts".to_string(),
+            ),
+        };
+        let mark = if entry.author_differs {
+            n_differ += 1;
+            "  ≠ CLAIMS ANOTHER AUTHOR"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}\t{received}\t{sender}\t{} ({}){mark}\t{}",
+            &entry.hash[..12.min(entry.hash.len())],
+            entry.user,
+            entry.device,
+            entry.what
+        )?;
+    }
+    writeln!(
+        out,
+        "{} changes, {} with a receipt, {n_differ} claiming another author than their sender",
+        entries.len(),
+        entries.iter().filter(|e| e.receipt.is_some()).count()
     )?;
     Ok(())
 }
@@ -353,6 +503,8 @@ async fn publish(
     }
     let now = now_ms();
     let year = year.unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now).year);
+    // Publishing writes documents: refused while a server runs on the directory.
+    let _lock = crate::data::DataDirLock::take(data, "plansync plan publish")?;
     let (registry, storage) = crate::sync::open_data(data)?;
     let repo = crate::sync::open_repo(registry.clone(), storage.clone()).await;
     let report = crate::publish::publish(registry, &repo, &plan, year, now).await;

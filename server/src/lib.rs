@@ -1,9 +1,13 @@
-//! The PlanSync server crate: the sync server (`sync`), its registry of units, users and
+//! The PlanSync server crate: the sync server (`sync`), the audit log of received changes (`audit`), its registry of units, users and
 //! documents (`registry`), access rules (`access`), the evidence file store (`files`), plan publishing (`publish`), report exports (`report`) and the CLI.
 
 pub mod access;
+pub mod audit;
 pub mod cli;
+pub mod data;
 pub mod files;
+pub mod login_throttle;
+pub mod password_pool;
 pub mod publish;
 pub mod registry;
 pub mod report;

@@ -28,11 +28,7 @@ pub struct PublishedDocument {
 }
 
 pub(crate) fn author() -> ChangeAuthor {
-    ChangeAuthor {
-        user: "plansync".into(),
-        device: "server".into(),
-        what: String::new(),
-    }
+    crate::data::server_author()
 }
 
 /// The registry units that report on each task: a named unit, or every unit a collective covers.

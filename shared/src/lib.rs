@@ -7,6 +7,7 @@
 pub mod calendar;
 #[cfg(feature = "documents")]
 pub mod documents;
+pub mod evidence_open;
 pub mod import;
 pub mod overview;
 pub mod plan;
@@ -16,6 +17,7 @@ pub mod report;
 pub mod target;
 pub mod timeframe;
 pub mod unit;
+pub mod unreadable;
 pub mod vietnamese;
 
 pub use plan::{Appendix, IndexKind, Plan, PlanDate, Section, Task, TaskId};

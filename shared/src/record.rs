@@ -277,6 +277,8 @@ pub struct ReviewEntry {
     pub at: Option<i64>,
 }
 
+/// One change of a document, as its author says (`user`, `device`, `time` come from the change
+/// itself, which any client writes as it likes) and as the server recorded it (`receipt`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub hash: String,
@@ -285,6 +287,39 @@ pub struct HistoryEntry {
     pub user: String,
     pub device: String,
     pub what: String,
+    /// Who the server saw send the change and when; `None` for the server's own changes, for
+    /// changes from before the server kept receipts, and for local changes not sent yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<ChangeReceipt>,
+    /// The change claims another user or device than the one the server saw send it.
+    #[serde(default)]
+    pub author_differs: bool,
+}
+
+/// The server's record of a change it received: the authenticated user and device, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeReceipt {
+    pub change_hash: String,
+    pub username: String,
+    pub device: String,
+    /// Unix milliseconds.
+    pub received_ms: i64,
+}
+
+/// Puts the server's receipts on the entries they belong to and marks each change whose
+/// self-declared author is not who the server saw send it.
+pub fn attach_receipts(entries: &mut [HistoryEntry], receipts: &[ChangeReceipt]) {
+    let by_hash: std::collections::HashMap<&str, &ChangeReceipt> = receipts
+        .iter()
+        .map(|r| (r.change_hash.as_str(), r))
+        .collect();
+    for entry in entries {
+        let receipt = by_hash.get(entry.hash.as_str()).map(|r| (*r).clone());
+        entry.author_differs = receipt
+            .as_ref()
+            .is_some_and(|r| r.username != entry.user || r.device != entry.device);
+        entry.receipt = receipt;
+    }
 }
 
 impl TextField {

@@ -28,6 +28,9 @@ pub enum ErrorCode {
     EvidenceNotFound,
     /// The server does not have the evidence file yet (the unit's laptop has not uploaded it).
     NotUploaded,
+    /// The unit's records on this laptop cannot be read (wrong header, no map of tasks); the
+    /// message names the unit and says why, in Vietnamese.
+    UnreadableRecords,
     /// The sync engine refused or failed: its own code, such as `bad_credentials`,
     /// `server_unreachable` or `unsynced_changes` (see `client::ClientError::code`).
     #[serde(untagged)]

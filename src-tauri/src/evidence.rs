@@ -1,7 +1,9 @@
 //! Evidence files (tài liệu kiểm chứng) on the task page: attaching a file to the own unit's
 //! record of a period (offline: the sync engine stores it and uploads it when connected),
 //! detaching it, the upload state of each file, and opening one (downloaded first when this
-//! laptop does not have it) with the system's default application.
+//! laptop does not have it): with the system's default application only when it is a document
+//! or image whose first bytes match its type (`shared::evidence_open`); anything else, such as a
+//! program or a script, is shown in its folder and never run.
 //!
 //! Attaching is permissive about formats (the UI suggests PDF, DOCX, XLSX and images); it
 //! refuses a path that is not a file, a file over the engine's limit and an accepted period.
@@ -10,12 +12,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use client::{Client, ClientError, DocumentId, UploadState};
-use serde::Serialize;
 use shared::calendar::PeriodId;
 use shared::documents::records::{Evidence, RecordEdit};
+use shared::evidence_open::{self, OpenDecision};
 use shared::record::Verdict;
 use shared::TaskId;
 
+use crate::desktop::{Desktop, SystemDesktop};
 use crate::error::{CommandError, ErrorCode};
 use crate::records::records_doc_of;
 
@@ -23,16 +26,7 @@ use crate::records::records_doc_of;
 /// default application sees the file's own name and extension.
 const OPENED_DIR: &str = "opened";
 
-/// An evidence file ready to read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpenedEvidence {
-    /// The local copy, under its attached name.
-    pub path: String,
-    /// Whether the system's default application was started on it.
-    pub launched: bool,
-    /// Why it could not be started, when asked to and it failed.
-    pub launch_error: Option<String>,
-}
+pub use shared::evidence_open::OpenedEvidence;
 
 fn not_logged_in() -> CommandError {
     CommandError::from(ClientError::NotLoggedIn)
@@ -124,26 +118,78 @@ pub async fn open(
         .await
         .map_err(fetch_error)?;
     let sha = sha256.to_string();
-    let readable = tauri::async_runtime::spawn_blocking(move || named_copy(&stored, &sha, &name))
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))??;
-    let path = readable.display().to_string();
-    let (launched, launch_error) = if launch {
-        match open::that_detached(&readable) {
-            Ok(()) => (true, None),
-            Err(err) => {
-                tracing::warn!(path, "cannot open the evidence file: {err}");
-                (false, Some(err.to_string()))
+    tauri::async_runtime::spawn_blocking(move || {
+        let readable = named_copy(&stored, &sha, &name)?;
+        Ok(if launch {
+            open_or_reveal(&readable, &SystemDesktop)
+        } else {
+            OpenedEvidence {
+                path: readable.display().to_string(),
+                launched: false,
+                launch_error: None,
+                refused: None,
+                revealed: false,
             }
-        }
-    } else {
-        (false, None)
-    };
-    Ok(OpenedEvidence {
-        path,
-        launched,
-        launch_error,
+        })
     })
+    .await
+    .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))?
+}
+
+/// Opens the local copy `path` with the default application when it is a document or image
+/// whose first bytes match its type (`shared::evidence_open::decide`); anything else is only
+/// shown in its folder, and the answer says why.
+pub fn open_or_reveal(path: &Path, desktop: &dyn Desktop) -> OpenedEvidence {
+    let mut opened = OpenedEvidence {
+        path: path.display().to_string(),
+        launched: false,
+        launch_error: None,
+        refused: None,
+        revealed: false,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let decision = match read_head(path) {
+        Ok(head) => evidence_open::decide(&name, &head),
+        Err(err) => {
+            opened.launch_error = Some(format!("{}: {err}", path.display()));
+            return opened;
+        }
+    };
+    match decision {
+        OpenDecision::Launch => match desktop.launch(path) {
+            Ok(()) => opened.launched = true,
+            Err(err) => {
+                tracing::warn!(path = opened.path, "cannot open the evidence file: {err}");
+                opened.launch_error = Some(err);
+            }
+        },
+        OpenDecision::Reveal(reason) => {
+            tracing::info!(
+                path = opened.path,
+                ?reason,
+                "evidence file shown in its folder, not opened"
+            );
+            match desktop.reveal(path) {
+                Ok(()) => opened.revealed = true,
+                Err(err) => opened.launch_error = Some(err),
+            }
+            opened.refused = Some(reason);
+        }
+    }
+    opened
+}
+
+/// The first [`evidence_open::HEAD_LEN`] bytes of the file (fewer when it is shorter).
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(evidence_open::HEAD_LEN);
+    std::fs::File::open(path)?
+        .take(evidence_open::HEAD_LEN as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// Asks for a file in the system's dialog, off the main thread; `None` when cancelled.
@@ -335,6 +381,58 @@ mod tests {
         let file = dir.path().join("a.pdf");
         std::fs::write(&file, b"%PDF").unwrap();
         assert!(check_file(&file).is_ok());
+    }
+
+    /// Records what the app asked of the desktop.
+    #[derive(Default)]
+    struct Recorder(std::cell::RefCell<Vec<String>>);
+
+    impl Desktop for Recorder {
+        fn launch(&self, path: &Path) -> Result<(), String> {
+            let name = path.file_name().unwrap().to_string_lossy();
+            self.0.borrow_mut().push(format!("launch {name}"));
+            Ok(())
+        }
+
+        fn reveal(&self, path: &Path) -> Result<(), String> {
+            let name = path.file_name().unwrap().to_string_lossy();
+            self.0.borrow_mut().push(format!("reveal {name}"));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn only_a_document_whose_bytes_match_its_type_is_launched() {
+        let dir = tempfile::tempdir().unwrap();
+        let desktop = Recorder::default();
+        let mut refused = Vec::new();
+        for (name, bytes) in [
+            ("Báo cáo.pdf", &b"%PDF-1.7 ..."[..]),
+            ("setup.exe", b"MZ\x90\x00"),
+            ("bao-cao.pdf", b"MZ\x90\x00"),
+            ("chay.sh", b"#!/bin/sh"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let opened = open_or_reveal(&path, &desktop);
+            assert_eq!(opened.launched, opened.refused.is_none(), "{name}");
+            assert_eq!(opened.revealed, opened.refused.is_some(), "{name}");
+            refused.extend(opened.refused.map(|r| r.message()));
+        }
+        assert_eq!(
+            desktop.0.into_inner(),
+            [
+                "launch Báo cáo.pdf",
+                "reveal setup.exe",
+                "reveal bao-cao.pdf",
+                "reveal chay.sh"
+            ],
+            "only the real PDF is started; the rest are shown in their folder"
+        );
+        assert!(
+            refused[1].contains("có thể là chương trình bị đổi tên"),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod app_state;
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod evidence;
 pub mod launch;

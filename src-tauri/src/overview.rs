@@ -2,14 +2,16 @@
 //! unit's for staff, every unit's for the office), built with [`shared::report::build`].
 //!
 //! Documents not downloaded yet are left out (the office sees the units that have arrived);
-//! the own unit's records are required for staff.
+//! the own unit's records are required for staff. A unit whose documents cannot be read is
+//! named in the report (the dashboard's banner) instead of failing the office's overview; the
+//! own unit's unreadable records are [`ErrorCode::UnreadableRecords`] for staff.
 
 use automerge::Automerge;
 use client::{Client, DocInfo};
 use shared::calendar::{CalendarConfig, Date, PeriodId, PeriodKind};
 use shared::documents::DocumentKind;
 use shared::overview::{Overview, PeriodChoice};
-use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
+use shared::report::{self, Report, ReportError, ReportRequest, Scope, UnitDocuments};
 use shared::Plan;
 
 use crate::error::{CommandError, ErrorCode};
@@ -127,7 +129,13 @@ pub async fn build_report(
         units: &documents,
         scope,
     })
-    .map_err(|err| CommandError::new(ErrorCode::Storage, err.to_string()))
+    .map_err(|err| match err {
+        ReportError::Unreadable(problem) => CommandError::new(
+            ErrorCode::UnreadableRecords,
+            format!("{} (Chi tiết kỹ thuật: {})", problem.text(), problem.cause),
+        ),
+        other => CommandError::new(ErrorCode::Storage, other.to_string()),
+    })
 }
 
 /// The next period due, when its year has records; else the latest year with records (a plan

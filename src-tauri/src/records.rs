@@ -263,6 +263,8 @@ mod tests {
             user: "lan".into(),
             device: "dev-1".into(),
             what: what.into(),
+            receipt: None,
+            author_differs: false,
         };
         let task = TaskId("PAR_INDEX/I/1".into());
         let (all, of_task) = history_of(vec![entry("status=done"), entry("progress=5")], &task);

@@ -89,11 +89,20 @@ pub async fn export_report(
     let folder = target_folder(request.folder.as_deref(), default_folder.as_deref())?;
     let report = crate::overview::build_report(client, plan, request.period, scope).await?;
     let path = folder.join(export::file_name(&report, format));
-    let summary = format!(
+    let mut summary = format!(
         "{}, {} quá hạn",
         report.completion.text(),
         report.completion.n_overdue
     );
+    let notices = report.read_notices();
+    if !notices.is_empty() {
+        let mut names: Vec<&str> = notices.iter().map(|n| n.unit.name.as_str()).collect();
+        names.dedup();
+        summary.push_str(&format!(
+            ". Lưu ý: không đọc được dữ liệu của {} (xem đầu báo cáo)",
+            names.join(", ")
+        ));
+    }
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let bytes = export::render(&report, format)?;

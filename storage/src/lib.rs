@@ -16,10 +16,12 @@
 //!   and the app reports an edit saved only once it is in the index.
 
 mod durable;
+mod read_only;
 mod schema;
 mod writer;
 
 pub use durable::DurableIndex;
+pub use read_only::{ReadDocumentError, ReadOnlyDocuments};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -26,6 +26,7 @@ pub fn test_config() -> ClientConfig {
             max_retries: None,
         },
         refresh_every: Duration::from_secs(2),
+        logout_retry_every: Duration::from_millis(300),
         ..ClientConfig::default()
     }
 }
@@ -47,6 +48,11 @@ impl Laptop {
             client,
             dir,
         }
+    }
+
+    /// The laptop's data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     /// Closes the client and opens it again on the same files (an app restart).

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
+use automerge::ReadDoc as _;
 use futures::future::BoxFuture;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use samod::{BackoffConfig, DialError, DocHandle, DocumentId, PeerId, Repo};
@@ -152,11 +153,34 @@ impl RoguePeer {
         }
     }
 
-    /// Writes a marker key into the document's root and gives it time to reach the server.
+    /// Writes a marker into the document where its writers may write (a plan edit, a period's
+    /// notes, a verdict's comment) and gives it time to reach the server.
     pub async fn scribble(&self, handle: &DocHandle, marker: &str) {
         handle.with_document(|doc| {
             let mut tx = doc.transaction();
-            tx.put(automerge::ROOT, "rogue", marker).unwrap();
+            match marker_place(&tx) {
+                MarkerPlace::PlanEdit(edits) => tx.put(&edits, "rogue", marker).unwrap(),
+                MarkerPlace::Text(text) => {
+                    let n = tx.length(&text) as isize;
+                    tx.splice_text(&text, 0, n, marker).unwrap();
+                }
+                MarkerPlace::Root => tx.put(automerge::ROOT, "rogue", marker).unwrap(),
+            }
+            tx.commit();
+        });
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+
+    /// Runs `write` on the peer's copy as one change, however it breaks the rules, and gives it
+    /// time to reach the server.
+    pub async fn write_raw(
+        &self,
+        handle: &DocHandle,
+        write: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
+    ) {
+        handle.with_document(|doc| {
+            let mut tx = doc.transaction();
+            write(&mut tx);
             tx.commit();
         });
         tokio::time::sleep(Duration::from_millis(700)).await;
@@ -167,13 +191,57 @@ impl RoguePeer {
     }
 }
 
-/// The value of the rogue marker in a document, read through `reader` fetching it afresh.
+enum MarkerPlace {
+    PlanEdit(automerge::ObjId),
+    Text(automerge::ObjId),
+    Root,
+}
+
+/// Where a writer of the document may leave a marker: a plan document's `edits` map, else the
+/// first task's first period's `notes` (records) or `comment` (review).
+fn marker_place(doc: &impl automerge::ReadDoc) -> MarkerPlace {
+    use automerge::{ObjType, Value};
+    let map = |obj: &automerge::ObjId, key: &str| match doc.get(obj, key).ok().flatten() {
+        Some((Value::Object(ObjType::Map), id)) => Some(id),
+        _ => None,
+    };
+    if let Some(edits) = map(&automerge::ROOT, "edits") {
+        return MarkerPlace::PlanEdit(edits);
+    }
+    let first = |obj: &automerge::ObjId| doc.keys(obj).next();
+    let place = (|| {
+        let tasks = map(&automerge::ROOT, "tasks")?;
+        let task = map(&tasks, &first(&tasks)?)?;
+        let periods = map(&task, "periods")?;
+        let period = map(&periods, &first(&periods)?)?;
+        ["notes", "comment"].into_iter().find_map(|key| {
+            match doc.get(&period, key).ok().flatten() {
+                Some((Value::Object(ObjType::Text), id)) => Some(id),
+                _ => None,
+            }
+        })
+    })();
+    place.map_or(MarkerPlace::Root, MarkerPlace::Text)
+}
+
+/// The rogue marker in a document (see [`RoguePeer::scribble`]), read through a handle fetched
+/// afresh.
 pub fn marker(handle: &DocHandle) -> Option<String> {
     use automerge::ReadDoc;
     handle.with_document(|doc| {
-        doc.get(automerge::ROOT, "rogue")
-            .ok()
-            .flatten()
-            .and_then(|(v, _)| v.as_str().map(str::to_string))
+        let text = match marker_place(doc) {
+            MarkerPlace::PlanEdit(edits) => doc
+                .get(&edits, "rogue")
+                .ok()
+                .flatten()
+                .and_then(|(v, _)| v.as_str().map(str::to_string)),
+            MarkerPlace::Text(text) => doc.text(&text).ok(),
+            MarkerPlace::Root => doc
+                .get(automerge::ROOT, "rogue")
+                .ok()
+                .flatten()
+                .and_then(|(v, _)| v.as_str().map(str::to_string)),
+        };
+        text.filter(|t| !t.is_empty())
     })
 }

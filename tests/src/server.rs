@@ -190,7 +190,11 @@ impl TestServer {
         let mut child = Command::new(plansync_binary())
             .args(["serve", "--listen", &listen, "--data"])
             .arg(self.data.path())
-            .env("PLANSYNC_LOG", "warn")
+            // `PLANSYNC_TEST_SERVER_LOG` shows more of the server's log when a test is debugged.
+            .env(
+                "PLANSYNC_LOG",
+                std::env::var("PLANSYNC_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -213,6 +217,16 @@ impl TestServer {
             assert!(Instant::now() < deadline, "server did not start listening");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The server process's id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The server process's peak resident memory so far (`VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        proc_status_kib(self.pid()?, "VmHWM:")
     }
 
     pub fn url(&self) -> String {
@@ -245,6 +259,18 @@ impl TestServer {
             let _ = child.wait();
         }
     }
+}
+
+/// A `kB` field of `/proc/PID/status`.
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Drop for TestServer {

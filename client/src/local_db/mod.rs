@@ -5,6 +5,8 @@
 mod confirmed_heads;
 mod device;
 mod doc_list;
+mod pending_logout;
+mod receipts;
 mod session;
 mod task_rows;
 
@@ -16,6 +18,8 @@ use rusqlite::Connection;
 
 use crate::error::{ClientError, Result};
 
+pub(crate) use pending_logout::PendingLogout;
+
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
     device::MIGRATION,
@@ -24,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     confirmed_heads::MIGRATION,
     task_rows::MIGRATION,
     doc_list::MIGRATION_UNIT_NAME,
+    pending_logout::MIGRATION,
+    receipts::MIGRATION,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -35,9 +41,19 @@ pub(crate) struct LocalDb {
 impl LocalDb {
     pub fn open(path: &Path) -> Result<LocalDb> {
         let conn = Connection::open(path)?;
+        // The session's token lives here: readable by the user only.
+        crate::private_files::restrict_file(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        for companion in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(companion);
+            let companion = std::path::PathBuf::from(name);
+            if companion.exists() {
+                crate::private_files::restrict_file(&companion)?;
+            }
+        }
         LocalDb::prepare(conn, &path.display().to_string())
     }
 

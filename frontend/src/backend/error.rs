@@ -69,6 +69,15 @@ pub enum ErrorCode {
     EvidenceNotFound,
     /// The server does not have the evidence file yet.
     NotUploaded,
+    /// The unit's evidence files fill its quota on the server.
+    UnitQuotaExceeded,
+    /// The server's disk is full; uploads are tried again later.
+    ServerStorageFull,
+    /// A change (a very long text) is too large to be sent to the server.
+    ChangeTooLarge,
+    /// The unit's records on this machine cannot be read (the message names the unit and says
+    /// why, in Vietnamese).
+    UnreadableRecords,
     /// A code this version of the user interface does not know (a newer application).
     #[serde(other)]
     Unknown,

@@ -297,6 +297,8 @@ impl Backend for FakeBackend {
             path: format!("/tmp/opened/{}", request.sha256),
             launched: false,
             launch_error: None,
+            refused: None,
+            revealed: false,
         })))
     }
 

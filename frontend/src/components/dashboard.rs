@@ -1,6 +1,7 @@
 //! "Tổng quan": the office's dashboard of every unit for a period: completion per index, per
 //! unit and per section (SVG charts and tables), overdue tasks and reports still missing, each
-//! opening the unit's record of the task.
+//! opening the unit's record of the task. Units whose data could not be read are named in a
+//! banner at the top and listed as such in the table of units.
 
 use std::rc::Rc;
 
@@ -9,10 +10,10 @@ use shared::overview::{
     is_reported, reminder, section_summaries, unit_reports, unit_summaries, Overview,
 };
 use shared::plan::TaskId;
-use shared::report::{Completion, ReportStatus, TaskReport, UnitReport};
+use shared::report::{Completion, ReportStatus, TaskReport, UnitReport, UnreadableRole};
 use yew::prelude::*;
 
-use crate::components::{Bar, CompletionBars, PeriodPicker, ReminderBanner};
+use crate::components::{Bar, CompletionBars, PeriodPicker, ReminderBanner, UnreadableBanner};
 use crate::overview_labels::{deadline_text, percent, status_class};
 use crate::state::RecordFocus;
 
@@ -113,6 +114,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 <span class="list-summary">{ format!("Hạn báo cáo {}", deadline_text(report.today, report.deadline)) }</span>
                 <PeriodPicker periods={overview.periods.clone()} current={report.period} on_select={props.on_period.clone()} />
             </div>
+            <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
             <div class="cards">
                 { card("card-completion", "nhiệm vụ hoàn thành", format!("{}/{} ({}%)", report.completion.n_done, report.completion.n_tasks, percent(report.completion)), "completion") }
@@ -147,6 +149,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                                 <td class="num">{ u.n_pending }</td>
                                 <td class="num">{ u.n_accepted }</td>
                                 <td class="num">{ u.n_returned }</td>
+                            </tr>
+                        }) }
+                        { for report.unreadable.iter().filter(|d| d.role == UnreadableRole::Records).map(|d| html! {
+                            <tr class="unreadable" data-unit={d.unit.code.clone()}>
+                                <td title={d.unit.code.clone()}>{ &d.unit.name }</td>
+                                <td colspan="5">{ "Không đọc được dữ liệu (xem thông báo ở đầu trang)" }</td>
                             </tr>
                         }) }
                     </tbody>

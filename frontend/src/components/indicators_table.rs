@@ -8,7 +8,7 @@ use shared::overview::{indicator_totals, indicators, Overview};
 use shared::plan::TaskId;
 use yew::prelude::*;
 
-use crate::components::PeriodPicker;
+use crate::components::{PeriodPicker, UnreadableBanner};
 use crate::state::RecordFocus;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -33,6 +33,7 @@ pub fn IndicatorsTable(props: &IndicatorsTableProps) -> Html {
                 </span>
                 <PeriodPicker periods={props.overview.periods.clone()} current={period} on_select={props.on_period.clone()} />
             </div>
+            <UnreadableBanner notices={report.read_notices()} />
             if rows.is_empty() {
                 <div class="empty"><p>{ "Các nhiệm vụ trong phạm vi này không có chỉ tiêu định lượng." }</p></div>
             } else {

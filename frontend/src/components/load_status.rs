@@ -42,9 +42,13 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::EvidenceRefused
         | ErrorCode::EvidenceNotFound
         | ErrorCode::NotUploaded
+        | ErrorCode::UnitQuotaExceeded
+        | ErrorCode::ServerStorageFull
+        | ErrorCode::ChangeTooLarge
         | ErrorCode::CommentRequired
         | ErrorCode::PlanReadOnly
         | ErrorCode::ExportFailed
+        | ErrorCode::UnreadableRecords
         | ErrorCode::BadCredentials
         | ErrorCode::ServerUnreachable
         | ErrorCode::ConnectionLost

@@ -1,6 +1,7 @@
 //! The evidence files (tài liệu kiểm chứng) of the shown period, under the record's texts and
 //! actuals: each file's name, size, who attached it and when, and whether the server has it;
-//! "Mở" for everyone who reads the record, and for the own unit while the period is open
+//! "Mở" for everyone who reads the record (a file that is not a document or image is shown in
+//! its folder instead, with why), and for the own unit while the period is open
 //! "Chọn tệp…" (the system's dialog) or a typed path with "Đính kèm", and "Gỡ" per file.
 
 use shared::calendar::PeriodId;
@@ -9,7 +10,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::backend::{BackendHandle, Evidence, OpenEvidenceRequest, UploadSummary};
-use crate::evidence_labels::{entry_state, format_size, upload_state_label, ACCEPTED_HINT};
+use crate::evidence_labels::{
+    entry_state, format_size, opened_note, upload_state_label, ACCEPTED_HINT,
+};
 use crate::evidence_state::{Busy, EvidenceAction, EvidenceState};
 use crate::local_time;
 use crate::sync_labels::error_label;
@@ -204,17 +207,14 @@ pub fn RecordEvidence(props: &RecordEvidenceProps) -> Html {
     });
 
     let opened = state.opened.as_ref().map(|(_, opened)| {
-        let note = if opened.launched {
-            "Đã mở tệp bằng ứng dụng mặc định. Tệp nằm ở:"
-        } else {
-            "Không mở được tệp tự động; tệp nằm ở (bấm vào ô để chọn rồi Ctrl+C để sao chép):"
-        };
+        let note = opened_note(opened);
         let select = Callback::from(|event: FocusEvent| {
             let input: HtmlInputElement = event.target_unchecked_into();
             input.select();
         });
         html! {
-            <p id="evidence-opened" class="evidence-opened">
+            <p id="evidence-opened" class={classes!("evidence-opened", opened.refused.is_some().then_some("refused"))}
+                data-refused={opened.refused.is_some().to_string()}>
                 { note }
                 <input id="evidence-opened-path" type="text" readonly=true value={opened.path.clone()} onfocus={select} />
             </p>

@@ -1,4 +1,6 @@
-//! The record's history: who changed what, and when (dd/mm/yyyy HH:MM), newest first.
+//! The record's history: who changed what, and when (dd/mm/yyyy HH:MM), newest first. Who and
+//! when are the server's record where it has one (the account that sent the change, and when it
+//! arrived); a change that claims another author than the account that sent it is marked.
 
 use yew::prelude::*;
 
@@ -15,6 +17,47 @@ pub struct RecordHistoryProps {
 
 /// How many entries are shown.
 const SHOWN: usize = 30;
+
+/// One row: the server's record when there is one, else what the change says (marked as not
+/// confirmed by the server).
+fn history_row(entry: &HistoryEntry) -> Html {
+    let (time_ms, user, device, vouched) = match &entry.receipt {
+        Some(receipt) => (
+            receipt.received_ms,
+            receipt.username.as_str(),
+            receipt.device.as_str(),
+            true,
+        ),
+        None => (
+            entry.time * 1000,
+            entry.user.as_str(),
+            entry.device.as_str(),
+            false,
+        ),
+    };
+    let claim = entry.author_differs.then(|| {
+        format!(
+            "Thay đổi này tự ghi tác giả là {} (máy {}), nhưng máy chủ nhận nó từ tài khoản {} (máy {}).",
+            entry.user, entry.device, user, device
+        )
+    });
+    let unconfirmed = !vouched && entry.user != "plansync";
+    html! {
+        <tr class={classes!("history-entry", entry.author_differs.then_some("history-differs"))}>
+            <td class="history-time">{ local_time::date_time(time_ms) }</td>
+            <td class="history-user" title={format!("Máy: {device}")}>
+                { user }
+                if let Some(claim) = claim {
+                    <span class="history-claim" title={claim.clone()} aria-label={claim}>{ " ⚠ tác giả tự ghi khác" }</span>
+                }
+                if unconfirmed {
+                    <span class="history-unconfirmed" title="Máy chủ chưa ghi nhận thay đổi này (chưa gửi, hoặc từ trước khi máy chủ ghi nhận)">{ " (chưa xác nhận)" }</span>
+                }
+            </td>
+            <td class="history-what">{ describe_change(&entry.what) }</td>
+        </tr>
+    }
+}
 
 #[function_component]
 pub fn RecordHistory(props: &RecordHistoryProps) -> Html {
@@ -40,13 +83,7 @@ pub fn RecordHistory(props: &RecordHistoryProps) -> Html {
                 <table class="history">
                     <thead><tr><th>{ "Thời gian" }</th><th>{ "Người sửa" }</th><th>{ "Nội dung" }</th></tr></thead>
                     <tbody>
-                        { for shown.into_iter().map(|entry| html! {
-                            <tr class="history-entry">
-                                <td class="history-time">{ local_time::date_time(entry.time * 1000) }</td>
-                                <td class="history-user" title={entry.device.clone()}>{ &entry.user }</td>
-                                <td class="history-what">{ describe_change(&entry.what) }</td>
-                            </tr>
-                        }) }
+                        { for shown.into_iter().map(history_row) }
                     </tbody>
                 </table>
             }

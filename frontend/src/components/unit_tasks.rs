@@ -11,7 +11,7 @@ use shared::record::Verdict;
 use shared::report::{Report, TaskReport, UnitReport};
 use yew::prelude::*;
 
-use crate::components::{PeriodPicker, ReminderBanner, TaskFilters};
+use crate::components::{PeriodPicker, ReminderBanner, TaskFilters, UnreadableBanner};
 use crate::overview_labels::{deadline_text, status_class};
 use crate::overview_state::OverviewAction;
 use crate::state::RecordFocus;
@@ -125,6 +125,7 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
                 <span class="list-summary" id="unit-tasks-summary">{ summary }</span>
                 <PeriodPicker periods={overview.periods.clone()} current={report.period} on_select={props.on_period.clone()} />
             </div>
+            <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
             <TaskFilters filter={props.filter.clone()} indexes={indexes} on_change={props.on_filter.clone()} />
             if sections.is_empty() {

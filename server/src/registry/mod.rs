@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{bail, Context, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -48,9 +48,12 @@ pub struct Session {
     /// The samod peer id this session must connect as.
     pub peer_id: String,
     pub device: String,
+    /// The SHA-256 of the session's bearer token: its identity (a ticket carries the one of the
+    /// session that asked for it; empty for tickets issued before tickets recorded it).
+    pub session_hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DocumentEntry {
     pub id: String,
     pub kind: DocumentKind,
@@ -178,9 +181,18 @@ impl Registry {
     }
 
     /// Checks a user name and password; `None` for any failure (unknown user, wrong password,
-    /// disabled), so callers cannot tell which.
+    /// disabled), so callers cannot tell which. Hashes on the calling thread: the server runs
+    /// [`Registry::login_candidate`] and [`check_password`] apart, the hash on its own pool.
     pub fn verify_login(&self, username: &str, password: &str) -> Result<Option<User>> {
-        let row: Option<(String, User)> = self
+        let candidate = self.login_candidate(username)?;
+        Ok(check_password(candidate, password))
+    }
+
+    /// What a login for `username` is checked against: the stored hash and the user, or `None`
+    /// for an unknown name (which is then checked against a dummy hash, so that the answer
+    /// takes as long either way).
+    pub fn login_candidate(&self, username: &str) -> Result<Option<(String, User)>> {
+        let row = self
             .conn()
             .query_row(
                 "SELECT password_hash, username, unit, role, disabled FROM users WHERE username = ?1",
@@ -200,10 +212,7 @@ impl Registry {
                 },
             )
             .optional()?;
-        // Hash even for an unknown user so that the answer takes as long either way.
-        let hash = row.as_ref().map_or(DUMMY_HASH, |(h, _)| h.as_str());
-        let ok = verify_password(password, hash);
-        Ok(row.filter(|(_, u)| ok && !u.disabled).map(|(_, u)| u))
+        Ok(row)
     }
 
     /// Starts a session for a device; returns the bearer token (shown once) and the session.
@@ -232,12 +241,14 @@ impl Registry {
                 now_ms + SESSION_MILLIS
             ],
         )?;
+        let session_hash = token_hash(&token);
         Ok((
             token,
             Session {
                 user: user.clone(),
                 peer_id,
                 device,
+                session_hash,
             },
         ))
     }
@@ -247,7 +258,7 @@ impl Registry {
         let session = self
             .conn()
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device
+                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device, s.token_hash
                  FROM sessions s JOIN users u ON u.username = s.username
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
                 params![token_hash(token), now_ms],
@@ -268,8 +279,15 @@ impl Registry {
         let ticket = random_token();
         let peer_id = format!("{}/web-{}", session.user.username, &random_token()[..12]);
         self.conn().execute(
-            "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash(&ticket), session.user.username, peer_id, now_ms + ttl_ms],
+            "INSERT INTO tickets (ticket_hash, username, peer_id, expires_at, session_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                token_hash(&ticket),
+                session.user.username,
+                peer_id,
+                now_ms + ttl_ms,
+                session.session_hash
+            ],
         )?;
         Ok((ticket, peer_id))
     }
@@ -280,7 +298,8 @@ impl Registry {
         let hash = token_hash(ticket);
         let session = conn
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web'
+                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web',
+                        coalesce(t.session_hash, '')
                  FROM tickets t JOIN users u ON u.username = t.username
                  WHERE t.ticket_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
                 params![hash, now_ms],
@@ -363,6 +382,173 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Ends the session of a bearer token (and the tickets it asked for); returns its hash, or
+    /// `None` when no such session exists.
+    pub fn revoke_session(&self, token: &str) -> Result<Option<String>> {
+        let hash = token_hash(token);
+        let conn = self.conn();
+        let n = conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
+        conn.execute("DELETE FROM tickets WHERE session_hash = ?1", [&hash])?;
+        Ok((n > 0).then_some(hash))
+    }
+
+    /// Ends every session and ticket of `username` and records when, so that a running server
+    /// closes the user's open connections. Returns how many sessions ended, or `None` when there
+    /// is no such user.
+    pub fn logout_user(&self, username: &str, now_ms: i64) -> Result<Option<usize>> {
+        let conn = self.conn();
+        let found = conn.execute(
+            "UPDATE users SET sessions_revoked_at = ?2 WHERE username = ?1",
+            params![username, now_ms],
+        )?;
+        if found == 0 {
+            return Ok(None);
+        }
+        let n = conn.execute("DELETE FROM sessions WHERE username = ?1", [username])?;
+        conn.execute("DELETE FROM tickets WHERE username = ?1", [username])?;
+        Ok(Some(n))
+    }
+
+    /// Deletes expired sessions and tickets; returns how many of each.
+    pub fn prune_expired(&self, now_ms: i64) -> Result<(usize, usize)> {
+        let conn = self.conn();
+        let n_sessions = conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now_ms])?;
+        let n_tickets = conn.execute("DELETE FROM tickets WHERE expires_at <= ?1", [now_ms])?;
+        Ok((n_sessions, n_tickets))
+    }
+
+    /// Users who are disabled, or whose sessions were all revoked at or after `since_ms`, with
+    /// that time (0 for disabled users: every connection of theirs must close).
+    pub fn users_to_cut(&self, since_ms: i64) -> Result<Vec<(String, i64)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT username, CASE WHEN disabled = 1 THEN 9223372036854775807 ELSE sessions_revoked_at END
+             FROM users WHERE disabled = 1 OR sessions_revoked_at >= ?1",
+        )?;
+        let rows = stmt
+            .query_map([since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The number of sessions stored (the pruning test).
+    pub fn n_sessions(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?)
+    }
+
+    /// Whether `unit` holds the evidence file `sha256` (it uploaded the bytes itself).
+    pub fn unit_holds_file(&self, unit: &str, sha256: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM evidence_owners WHERE unit = ?1 AND sha256 = ?2)",
+            params![unit, sha256],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The bytes of evidence `unit` holds (its quota's use).
+    pub fn unit_file_bytes(&self, unit: &str) -> Result<u64> {
+        let bytes: i64 = self.conn().query_row(
+            "SELECT coalesce(sum(size), 0) FROM evidence_owners WHERE unit = ?1",
+            [unit],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    /// Records that `unit` uploaded the file `sha256` of `size` bytes.
+    pub fn add_unit_file(&self, unit: &str, sha256: &str, size: u64, now_ms: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO evidence_owners (unit, sha256, size, since_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(unit, sha256) DO UPDATE SET unlisted_since_ms = NULL",
+            params![
+                unit,
+                sha256,
+                i64::try_from(size).unwrap_or(i64::MAX),
+                now_ms
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Every (unit, file) held, with when it stopped being listed by the unit's documents.
+    pub fn unit_files(&self) -> Result<Vec<(String, String, Option<i64>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT unit, sha256, unlisted_since_ms FROM evidence_owners ORDER BY unit, sha256",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Marks a unit's file listed again (`None`) or unlisted since a time.
+    pub fn set_unit_file_unlisted(
+        &self,
+        unit: &str,
+        sha256: &str,
+        since_ms: Option<i64>,
+    ) -> Result<()> {
+        self.conn().execute(
+            "UPDATE evidence_owners SET unlisted_since_ms = ?3 WHERE unit = ?1 AND sha256 = ?2",
+            params![unit, sha256, since_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets that `unit` holds `sha256`; returns whether any unit still holds it.
+    pub fn remove_unit_file(&self, unit: &str, sha256: &str) -> Result<bool> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM evidence_owners WHERE unit = ?1 AND sha256 = ?2",
+            params![unit, sha256],
+        )?;
+        Ok(conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM evidence_owners WHERE sha256 = ?1)",
+            [sha256],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Whether the registry answers (the readiness check).
+    pub fn ping(&self) -> Result<()> {
+        self.conn()
+            .query_row("SELECT count(*) FROM units", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    /// The heads of `doc_id` the lock enforcement last judged (hex hashes), if any.
+    pub fn judged_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>> {
+        let heads: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT heads FROM judged_heads WHERE doc_id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(heads.map(|h| {
+            h.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        }))
+    }
+
+    /// Records the heads of `doc_id` judged so far (only heads that are durably stored).
+    pub fn set_judged_heads(&self, doc_id: &str, heads: &[String], now_ms: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO judged_heads (doc_id, heads, judged_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(doc_id) DO UPDATE SET heads = excluded.heads, judged_at = excluded.judged_at",
+            params![doc_id, heads.join(","), now_ms],
+        )?;
+        Ok(())
+    }
+}
+
 fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(2)?;
     Ok(User {
@@ -378,6 +564,7 @@ fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         user: user_from_row(r)?,
         peer_id: r.get(4)?,
         device: r.get(5)?,
+        session_hash: r.get(6)?,
     })
 }
 
@@ -404,12 +591,68 @@ fn hash_password(password: &str) -> Result<String> {
     Ok(hash.to_string())
 }
 
+/// The user `candidate` stands for if `password` is theirs and they are not disabled; hashes
+/// (slow, on purpose) even for an unknown user.
+pub fn check_password(candidate: Option<(String, User)>, password: &str) -> Option<User> {
+    let hash = candidate.as_ref().map_or(DUMMY_HASH, |(h, _)| h.as_str());
+    let ok = verify_password(password, hash);
+    candidate.filter(|(_, u)| ok && !u.disabled).map(|(_, u)| u)
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    thread_local! {
+        // One argon2 work area per thread, reused by every check on it: the memory a check
+        // needs (19 MiB) is taken once per thread instead of once per login, so a flood of
+        // logins cannot fragment the heap into hundreds of megabytes.
+        static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BLOCKS.with(|blocks| verify_with_memory(password, hash, &mut blocks.borrow_mut()))
+}
+
+/// The argon2 work area a stored hash may ask for at most (64 MiB).
+const MAX_HASH_BLOCKS: usize = 64 * 1024;
+
+fn verify_with_memory(password: &str, hash: &str, blocks: &mut Vec<argon2::Block>) -> bool {
+    use argon2::password_hash::Output;
+    use argon2::{Algorithm, Params, Version};
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let n_blocks = params.block_count();
+    if n_blocks > MAX_HASH_BLOCKS {
+        return false;
+    }
+    if blocks.len() < n_blocks {
+        blocks.resize(n_blocks, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt,
+        &mut out,
+        &mut blocks[..n_blocks],
+    );
+    // `Output`'s comparison takes the same time whatever differs.
+    hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
 }
 
 /// 32 random bytes as hex.

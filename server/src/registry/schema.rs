@@ -5,7 +5,8 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE users (
     username TEXT PRIMARY KEY,
@@ -35,7 +36,31 @@ CREATE TABLE documents (
     unit TEXT REFERENCES units(code),
     year INTEGER
 );
-"];
+",
+    "
+CREATE TABLE judged_heads (
+    doc_id TEXT PRIMARY KEY,
+    heads TEXT NOT NULL,
+    judged_at INTEGER NOT NULL
+);
+ALTER TABLE users ADD COLUMN sessions_revoked_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN session_hash TEXT;
+CREATE INDEX sessions_by_user ON sessions(username);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+CREATE INDEX tickets_by_expiry ON tickets(expires_at);
+",
+    "
+CREATE TABLE evidence_owners (
+    unit TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    since_ms INTEGER NOT NULL,
+    unlisted_since_ms INTEGER,
+    PRIMARY KEY (unit, sha256)
+) WITHOUT ROWID;
+CREATE INDEX evidence_owners_by_hash ON evidence_owners(sha256);
+",
+];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;
 

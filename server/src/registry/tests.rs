@@ -117,3 +117,26 @@ fn bad_admin_input_is_refused() {
         .is_err());
     assert!(!registry.disable_user("nobody").unwrap());
 }
+
+#[test]
+fn expired_sessions_and_tickets_are_pruned_and_live_ones_kept() {
+    let (_dir, registry) = registry();
+    let user = registry.user("lan").unwrap().unwrap();
+    let (_, old) = registry.create_session(&user, "old-laptop", 0).unwrap();
+    let (live_token, _) = registry
+        .create_session(&user, "new-laptop", SESSION_MILLIS)
+        .unwrap();
+    registry.create_ticket(&old, 0, 1_000).unwrap();
+    let after_first_expiry = SESSION_MILLIS + 1;
+    assert_eq!(registry.prune_expired(after_first_expiry).unwrap(), (1, 1));
+    assert_eq!(registry.n_sessions().unwrap(), 1);
+    assert!(registry
+        .session(&live_token, after_first_expiry)
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        registry.prune_expired(after_first_expiry).unwrap(),
+        (0, 0),
+        "nothing twice"
+    );
+}

@@ -1,15 +1,22 @@
 //! `plansync report export`: loads the plan and the period's records and review documents from
 //! a data directory, builds the report (`shared::report`) and writes it as DOCX ([`docx`]) or
 //! XLSX ([`xlsx`]), atomically (a temporary file beside the output, then a rename).
+//!
+//! A unit's document that cannot be read (its stored bytes do not load, or it does not read as
+//! that unit's records or review for the year) does not stop the consolidated report: the report
+//! names it ([`Report::read_notices`]) and the CLI warns. A per-unit report of such a unit fails
+//! naming it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use automerge::Automerge;
-use samod::Repo;
 use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
-use shared::report::{self, Report, ReportRequest, Scope, UnitDocuments};
+use shared::report::{
+    self, Report, ReportError, ReportRequest, Scope, UnitDocuments, UnreadableDocument,
+    UnreadableRole,
+};
 
 pub use export::{parse_date, ReportFormat};
 
@@ -37,7 +44,7 @@ pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
 
 /// Reads the plan and the period's documents and builds the report.
 pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
-    let registry_path = crate::sync::registry_path(data);
+    let registry_path = crate::data::registry_path(data);
     if !registry_path.exists() {
         bail!(
             "{} is not a PlanSync data directory (no {})",
@@ -77,27 +84,36 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
         }
     }
 
-    let (registry, storage) = crate::sync::open_data(data)?;
-    let repo = crate::sync::open_repo(registry, storage.clone()).await;
-    let loaded = async {
-        let plan_doc = find(&repo, &plan_entry.id).await?;
-        let mut docs = Vec::new();
-        for (unit, records_id, review_id) in &entries {
-            let records = find(&repo, records_id).await?;
-            let review = match review_id {
-                Some(id) => Some(find(&repo, id).await?),
-                None => None,
-            };
-            docs.push((*unit, records, review));
+    // Read-only: the server may be running on this data directory and owns its documents.
+    let documents = storage::ReadOnlyDocuments::open(&crate::data::documents_path(data))?;
+    let load = |id: &str| -> Result<Automerge> {
+        documents
+            .load(id)?
+            .with_context(|| format!("document {id} is in the registry but not in storage"))
+    };
+    let plan_doc = load(&plan_entry.id)?;
+    // A unit's document that does not load reads as an empty one, which the report names as
+    // unreadable; why it did not load is put back into the report's cause below.
+    let mut not_loaded: Vec<(String, UnreadableRole, String)> = Vec::new();
+    let mut load_unit_doc = |unit: &str, role, id: &str| -> Result<Automerge> {
+        match load(id) {
+            Ok(doc) => Ok(doc),
+            Err(err) if is_unit_fault(&err) => {
+                not_loaded.push((unit.to_string(), role, format!("{err:#}")));
+                Ok(Automerge::new())
+            }
+            Err(err) => Err(err),
         }
-        anyhow::Ok((plan_doc, docs))
+    };
+    let mut docs = Vec::new();
+    for (unit, records_id, review_id) in &entries {
+        let records = load_unit_doc(&unit.code, UnreadableRole::Records, records_id)?;
+        let review = match review_id.as_deref() {
+            Some(id) => Some(load_unit_doc(&unit.code, UnreadableRole::Review, id)?),
+            None => None,
+        };
+        docs.push((*unit, records, review));
     }
-    .await;
-    repo.stop().await;
-    if let Some(why) = storage.failure() {
-        bail!("document storage failed: {why}");
-    }
-    let (plan_doc, docs) = loaded?;
     let plan = plan_doc::read(&plan_doc).context("cannot read the plan document")?;
     let units: Vec<UnitDocuments<'_>> = docs
         .iter()
@@ -112,19 +128,42 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
         Some(code) => Scope::Unit(code.clone()),
         None => Scope::AllUnits,
     };
-    let report = report::build(&ReportRequest {
+    let loaded_cause = |problem: &mut UnreadableDocument| {
+        if let Some((_, _, why)) = not_loaded
+            .iter()
+            .find(|(unit, role, _)| *unit == problem.unit.code && *role == problem.role)
+        {
+            problem.cause = why.clone();
+        }
+    };
+    let built = report::build(&ReportRequest {
         plan: &plan,
         period: request.period,
         calendar: &plan.calendar(),
         today: request.today,
         units: &units,
         scope,
-    })?;
-    Ok(report)
+    });
+    match built {
+        Ok(mut report) => {
+            report.unreadable.iter_mut().for_each(loaded_cause);
+            Ok(report)
+        }
+        Err(ReportError::Unreadable(mut problem)) => {
+            loaded_cause(&mut problem);
+            Err(ReportError::Unreadable(problem).into())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
-/// A copy of the document `id` from the repo's storage.
-async fn find(repo: &Repo, id: &str) -> Result<Automerge> {
-    let handle = crate::publish::find_registered(repo, id).await?;
-    Ok(handle.with_document(|doc| doc.clone()))
+/// Whether a document failed to load because of its own stored bytes (one unit's fault, left
+/// out of the report) rather than the storage as a whole (which fails the export).
+fn is_unit_fault(err: &anyhow::Error) -> bool {
+    match err.downcast_ref::<storage::ReadDocumentError>() {
+        Some(storage::ReadDocumentError::Corrupt { .. }) => true,
+        Some(storage::ReadDocumentError::Storage(_)) => false,
+        // In the registry but not in storage.
+        None => true,
+    }
 }

@@ -2,7 +2,10 @@
 //! samod websocket endpoint, over the registry and the SQLite document storage in one data directory.
 
 pub mod api;
+pub mod change_gate;
 pub mod connections;
+pub mod evidence_gc;
+pub mod listener;
 pub mod period_lock;
 pub mod plan_reach;
 pub mod policy;
@@ -33,6 +36,20 @@ pub struct ServerState {
     pub connections: Arc<Connections>,
     /// Evidence files (`DATA/files`).
     pub files: Arc<FileStore>,
+    /// The evidence bytes each unit may hold.
+    pub files_quota_bytes: u64,
+    /// Judges and records every incoming change.
+    pub gate: Arc<change_gate::ChangeGate>,
+    /// The server's receipts of changes.
+    pub audit: crate::audit::AuditLog,
+    /// Failed logins per account and address.
+    pub throttle: Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
+    /// Where passwords are checked.
+    pub passwords: crate::password_pool::PasswordPool,
+    /// Pings on sync connections.
+    pub keepalive: transport::ServerKeepalive,
+    /// How the enforcement of locked periods is doing.
+    pub lock_health: Arc<std::sync::Mutex<period_lock::LockHealth>>,
 }
 
 /// How the server runs, beyond where it listens.
@@ -40,24 +57,32 @@ pub struct ServerState {
 pub struct ServeOptions {
     /// The largest evidence file accepted, in bytes.
     pub max_file_bytes: u64,
+    /// The evidence bytes each unit may hold.
+    pub unit_quota_bytes: u64,
+    /// The disk space evidence uploads must leave free (for the documents and the system).
+    pub reserve_bytes: u64,
+    /// How long a unit's file that none of its documents lists any more is kept.
+    pub evidence_grace: std::time::Duration,
+    /// Header read timeout and drain time of HTTP connections.
+    pub http_limits: listener::HttpLimits,
+    /// Pings on sync connections, and when a silent one is closed.
+    pub keepalive: transport::ServerKeepalive,
 }
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
         ServeOptions {
             max_file_bytes: crate::files::DEFAULT_MAX_FILE_MB * 1024 * 1024,
+            unit_quota_bytes: crate::files::DEFAULT_UNIT_QUOTA_MB * 1024 * 1024,
+            reserve_bytes: crate::files::DEFAULT_RESERVE_MB * 1024 * 1024,
+            evidence_grace: crate::files::DEFAULT_EVIDENCE_GRACE,
+            http_limits: listener::HttpLimits::default(),
+            keepalive: transport::ServerKeepalive::default(),
         }
     }
 }
 
-/// The data directory's files.
-pub fn registry_path(data: &Path) -> std::path::PathBuf {
-    data.join("registry.sqlite3")
-}
-
-pub fn documents_path(data: &Path) -> std::path::PathBuf {
-    data.join("documents.sqlite3")
-}
+pub use crate::data::{documents_path, registry_path};
 
 /// Opens the registry and document storage of `data`, creating the directory if needed.
 pub fn open_data(data: &Path) -> Result<(Arc<Registry>, SqliteStorage)> {
@@ -85,8 +110,10 @@ pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo 
 /// Runs the server on `listen` until Ctrl-C or SIGTERM, then stops the repo (which waits for
 /// pending storage writes).
 pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Result<()> {
+    // One writer per data directory, for as long as the server runs.
+    let _lock = crate::data::DataDirLock::take(data, &format!("plansync serve on {listen}"))?;
     let (registry, storage) = open_data(data)?;
-    let files = FileStore::open(data, options.max_file_bytes)
+    let files = FileStore::open(data, options.max_file_bytes, options.reserve_bytes)
         .with_context(|| format!("cannot create the file store in {}", data.display()))?;
     let repo = open_repo(registry.clone(), storage.clone()).await;
     let acceptor = repo
@@ -95,7 +122,17 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
                 .expect("a socket address makes a URL"),
         )
         .map_err(|_| anyhow::anyhow!("the document repository stopped while starting"))?;
+    // Every registered document is judged before the first connection is accepted.
+    let lock_health = period_lock::start(repo.clone(), registry.clone(), storage.clone())
+        .await
+        .context("cannot start enforcing locked periods")?;
     let connections = Arc::new(Connections::default());
+    let audit = crate::audit::AuditLog::open(&crate::audit::audit_path(data))?;
+    let gate = Arc::new(change_gate::ChangeGate::new(
+        repo.clone(),
+        registry.clone(),
+        audit.clone(),
+    ));
     let state = ServerState {
         registry,
         storage: storage.clone(),
@@ -103,6 +140,13 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         acceptor,
         connections,
         files,
+        files_quota_bytes: options.unit_quota_bytes,
+        gate,
+        audit,
+        lock_health,
+        throttle: Arc::default(),
+        keepalive: options.keepalive,
+        passwords: crate::password_pool::PasswordPool::for_this_machine(),
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -112,30 +156,32 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         "PlanSync server listening on http://{local} (data: {})",
         data.display()
     );
-    tokio::spawn(connections::cut_disabled_users(state.clone()));
+    tokio::spawn(connections::cut_revoked_users(state.clone()));
+    tokio::spawn(prune_expired_sessions(state.registry.clone()));
     tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
-    tokio::spawn(period_lock::enforce_locks(
-        state.repo.clone(),
-        state.registry.clone(),
+    tokio::spawn(evidence_gc::sweep_unlisted_evidence(
+        state.clone(),
+        options.evidence_grace,
     ));
     tokio::spawn(plan_reach::follow_plan(
         state.repo.clone(),
         state.registry.clone(),
     ));
     let mut failure = storage.watch_failure();
+    tokio::spawn(prune_login_failures(state.throttle.clone()));
     let app = api::router(state);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let stop = async move {
         tokio::select! {
             _ = shutdown_signal() => tracing::info!("stopping on signal"),
             _ = failure.wait_for(Option::is_some) => tracing::error!("stopping: the document storage failed"),
         }
-    });
-    let result = server.await.context("server error");
+    };
+    listener::serve(listener, app, options.http_limits, stop).await;
     repo.stop().await;
     if let Some(why) = storage.failure() {
         anyhow::bail!("document storage failed: {why}");
     }
-    result
+    Ok(())
 }
 
 /// Partial uploads untouched this long are deleted (at start, then hourly).
@@ -156,6 +202,39 @@ async fn sweep_abandoned_uploads(files: Arc<FileStore>) {
             Ok(Err(err)) => tracing::warn!("cannot sweep abandoned partial uploads: {err}"),
             Err(err) => tracing::warn!("sweeping abandoned partial uploads failed: {err}"),
         }
+    }
+}
+
+/// Deletes expired sessions and tickets, at start and then hourly.
+async fn prune_expired_sessions(registry: Arc<Registry>) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let registry = registry.clone();
+        match tokio::task::spawn_blocking(move || registry.prune_expired(crate::data::now_ms()))
+            .await
+        {
+            Ok(Ok((0, 0))) => {}
+            Ok(Ok((n_sessions, n_tickets))) => {
+                tracing::info!("pruned {n_sessions} expired sessions and {n_tickets} tickets")
+            }
+            Ok(Err(err)) => tracing::warn!("cannot prune expired sessions: {err:#}"),
+            Err(err) => tracing::warn!("pruning expired sessions failed: {err}"),
+        }
+    }
+}
+
+/// Forgets old login failures every ten minutes.
+async fn prune_login_failures(
+    throttle: Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
+) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .prune(crate::data::now_ms());
     }
 }
 

@@ -2,71 +2,317 @@
 //! review document of the same unit and year, and a change that alters a period the review has
 //! accepted is answered with a compensating change (`shared::documents::period_lock`).
 //!
-//! Each unit and year has one task that handles the changes of both documents in turn. It keeps
-//! the records heads it has already judged; each time either document changes it reads the lock
-//! set afresh from the review document and restores every locked period that differs from the
-//! judged heads, then judges the new heads (which include its own restore, so a restore never
-//! causes more work). A change that reaches the server after the acceptance is always undone,
-//! however close behind it arrives, because the lock set is read when the change is judged, not
-//! cached.
+//! Guarantees:
+//! - The judged baseline (the records heads last judged) is persisted in the registry, and only
+//!   once those heads are durably stored; after a restart, or a crash right after a change was
+//!   stored, judging resumes from the persisted baseline, so no change escapes judgment.
+//! - [`start`] returns only once every registered pair has been judged from its baseline; the
+//!   server starts accepting connections after that.
+//! - Each pair's watcher runs under a supervisor: a watcher that fails (an error or a panic) is
+//!   reported and restarted with a back-off; [`LockHealth`] says how many run and what failed.
+//! - The lock set is read from the review document each time a change is judged, so a change
+//!   that reaches the server after the acceptance is always undone, however close behind it
+//!   arrives. The header (`schema`, `unit`, `year`) is put back as the registry has it if it ever
+//!   differs (clients cannot change it: the change gate refuses that).
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use automerge::ChangeHash;
 use futures::{FutureExt, StreamExt};
 use samod::{DocHandle, Repo};
-use shared::documents::period_lock::{locked_periods, restore_locked};
-use shared::documents::{ChangeAuthor, DocumentKind};
+use shared::documents::period_lock::{locked_periods, restore_header, restore_locked};
+use shared::documents::{records, DocumentKind};
+use storage::SqliteStorage;
+use tokio::sync::oneshot;
 
+use crate::data::{now_ms, server_author as author};
 use crate::publish::find_registered;
-use crate::registry::Registry;
+use crate::registry::{DocumentEntry, Registry};
 
 /// How often the registry is looked at for documents registered since.
 const RESCAN_EVERY: Duration = Duration::from_secs(2);
+/// The longest pause before a failed watcher is started again.
+const MAX_RESTART_PAUSE: Duration = Duration::from_secs(30);
 
-/// The author of the compensating changes.
-fn author() -> ChangeAuthor {
-    ChangeAuthor {
-        user: "plansync".into(),
-        device: "server".into(),
-        what: String::new(),
+/// How lock enforcement is doing, for the readiness check.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LockHealth {
+    /// Pairs (records, review) whose watcher is running.
+    pub n_watching: usize,
+    /// Pairs known to the registry.
+    pub n_pairs: usize,
+    /// Watchers restarted after a failure since the server started.
+    pub n_restarts: u64,
+    /// The latest failure, for the operator.
+    pub last_failure: Option<String>,
+    /// Compensating changes written since the server started.
+    pub n_restores: u64,
+}
+
+impl LockHealth {
+    pub fn all_running(&self) -> bool {
+        self.n_watching == self.n_pairs
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// Everything the watchers share.
+#[derive(Clone)]
+struct Enforcer {
+    repo: Repo,
+    registry: Arc<Registry>,
+    storage: SqliteStorage,
+    health: Arc<Mutex<LockHealth>>,
 }
 
-/// Watches every records document with a review document of the same unit and year, now and
-/// as they are registered, until the repo stops.
-pub async fn enforce_locks(repo: Repo, registry: Arc<Registry>) {
-    let mut watched: HashSet<(String, String)> = HashSet::new();
-    loop {
-        match pairs(&registry) {
-            Ok(found) => {
-                for pair in found {
-                    if watched.insert(pair.clone()) {
-                        tokio::spawn(watch(repo.clone(), pair.0, pair.1));
+/// A records document and the review document of the same unit and year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Pair {
+    records: DocumentEntry,
+    review_id: String,
+}
+
+/// Starts enforcing locks on every registered pair and returns once each has been judged from
+/// its persisted baseline (or has failed, which is reported). Keeps watching for new pairs.
+pub async fn start(
+    repo: Repo,
+    registry: Arc<Registry>,
+    storage: SqliteStorage,
+) -> Result<Arc<Mutex<LockHealth>>> {
+    let enforcer = Enforcer {
+        repo,
+        registry: registry.clone(),
+        storage,
+        health: Arc::new(Mutex::new(LockHealth::default())),
+    };
+    let listing = registry.clone();
+    let found = tokio::task::spawn_blocking(move || pairs(&listing))
+        .await
+        .context("listing documents")??;
+    let mut watched: HashSet<Pair> = HashSet::new();
+    let mut judged = Vec::new();
+    for pair in found {
+        let (ready, judged_once) = oneshot::channel();
+        judged.push(judged_once);
+        enforcer.health_mut().n_pairs += 1;
+        tokio::spawn(enforcer.clone().supervise(pair.clone(), Some(ready)));
+        watched.insert(pair);
+    }
+    for judged_once in judged {
+        let _ = judged_once.await;
+    }
+    tokio::spawn(enforcer.clone().follow_registry(watched));
+    Ok(enforcer.health)
+}
+
+impl Enforcer {
+    fn health_mut(&self) -> std::sync::MutexGuard<'_, LockHealth> {
+        self.health.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts watchers for pairs registered after the start.
+    async fn follow_registry(self, mut watched: HashSet<Pair>) {
+        loop {
+            tokio::time::sleep(RESCAN_EVERY).await;
+            let registry = self.registry.clone();
+            match tokio::task::spawn_blocking(move || pairs(&registry)).await {
+                Ok(Ok(found)) => {
+                    for pair in found {
+                        if watched.insert(pair.clone()) {
+                            self.health_mut().n_pairs += 1;
+                            tokio::spawn(self.clone().supervise(pair, None));
+                        }
                     }
                 }
+                Ok(Err(err)) => tracing::warn!("period locks: cannot list documents: {err:#}"),
+                Err(err) => tracing::warn!("period locks: listing documents failed: {err}"),
             }
-            Err(err) => tracing::warn!("period locks: cannot list documents: {err:#}"),
         }
-        tokio::time::sleep(RESCAN_EVERY).await;
+    }
+
+    /// Runs the watcher of `pair`, restarting it after a failure, until the repo stops.
+    async fn supervise(self, pair: Pair, mut ready: Option<oneshot::Sender<()>>) {
+        let mut pause = Duration::from_millis(500);
+        let mut n_failures_injected = injected_failures();
+        loop {
+            self.health_mut().n_watching += 1;
+            let run = std::panic::AssertUnwindSafe(self.watch(
+                &pair,
+                &mut ready,
+                &mut n_failures_injected,
+            ))
+            .catch_unwind()
+            .await;
+            self.health_mut().n_watching -= 1;
+            let failure = match run {
+                // The document's change streams ended: the repo is stopping.
+                Ok(Ok(())) => return,
+                Ok(Err(err)) => format!("{err:#}"),
+                Err(panic) => panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".into()),
+            };
+            let what = format!(
+                "lock enforcement of {} (unit {}) failed, restarting in {} ms: {failure}",
+                pair.records.id,
+                pair.records.unit.as_deref().unwrap_or("?"),
+                pause.as_millis()
+            );
+            tracing::error!("{what}");
+            {
+                let mut health = self.health_mut();
+                health.n_restarts += 1;
+                health.last_failure = Some(what);
+            }
+            // Starting does not wait for a watcher that cannot judge; readiness reports it.
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(());
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(MAX_RESTART_PAUSE);
+        }
+    }
+
+    /// Judges `pair` from its persisted baseline, says so on `ready`, then judges every change.
+    async fn watch(
+        &self,
+        pair: &Pair,
+        ready: &mut Option<oneshot::Sender<()>>,
+        n_failures_injected: &mut u32,
+    ) -> Result<()> {
+        let records = find_registered(&self.repo, &pair.records.id).await?;
+        let review = find_registered(&self.repo, &pair.review_id).await?;
+        // Subscribe before reading, so nothing between the two is missed.
+        let mut records_changes = records.changes();
+        let mut review_changes = review.changes();
+        let baseline = self.baseline(&records, &pair.records.id).await?;
+        let mut judged = self.judge(pair, &records, &review, baseline).await?;
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(());
+        }
+        if *n_failures_injected > 0 {
+            *n_failures_injected -= 1;
+            anyhow::bail!("a failure injected by PLANSYNC_TEST_LOCK_WATCHER_FAILURES");
+        }
+        loop {
+            tokio::select! {
+                Some(_) = records_changes.next() => {}
+                Some(_) = review_changes.next() => {}
+                else => return Ok(()),
+            }
+            // Notifications that queued up meanwhile are covered by one pass.
+            while records_changes.next().now_or_never().flatten().is_some() {}
+            while review_changes.next().now_or_never().flatten().is_some() {}
+            judged = self.judge(pair, &records, &review, judged).await?;
+        }
+    }
+
+    /// The heads judged last, as persisted; on the first start, the document as it is.
+    async fn baseline(&self, records: &DocHandle, doc_id: &str) -> Result<Vec<ChangeHash>> {
+        let registry = self.registry.clone();
+        let id = doc_id.to_string();
+        let persisted = tokio::task::spawn_blocking(move || registry.judged_heads(&id)).await??;
+        let doc_id = doc_id.to_string();
+        records
+            .with_document_async(move |doc| match persisted {
+                None => doc.get_heads(),
+                Some(hex) => {
+                    let known: Vec<ChangeHash> = hex
+                        .iter()
+                        .filter_map(|h| h.parse().ok())
+                        .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+                        .collect();
+                    if known.len() < hex.len() {
+                        tracing::warn!(
+                            "{doc_id} lacks {} of its judged heads; judging from the rest",
+                            hex.len() - known.len()
+                        );
+                    }
+                    known
+                }
+            })
+            .await
+            .map_err(|_| anyhow::anyhow!("the repository stopped"))
+    }
+
+    /// Restores what changed since `judged`, waits until the new heads are durable, persists
+    /// them as the baseline and returns them.
+    async fn judge(
+        &self,
+        pair: &Pair,
+        records: &DocHandle,
+        review: &DocHandle,
+        judged: Vec<ChangeHash>,
+    ) -> Result<Vec<ChangeHash>> {
+        let stopped = |_| anyhow::anyhow!("the repository stopped");
+        if let Some(delay) = judge_delay() {
+            tokio::time::sleep(delay).await;
+        }
+        let locked = review
+            .with_document_async(|doc| locked_periods(doc))
+            .await
+            .map_err(stopped)?;
+        let doc_id = pair.records.id.clone();
+        let unit = pair.records.unit.clone().unwrap_or_default();
+        let year = pair.records.year.unwrap_or_default();
+        let time_ms = now_ms();
+        let (heads, n_restored) = records
+            .with_document_async(move |doc| -> Result<_> {
+                let mut n_restored = 0;
+                if restore_header(doc, &author(), time_ms, records::SCHEMA, &unit, year)? {
+                    tracing::warn!("{doc_id}: header differed from the registry's; restored");
+                    n_restored += 1;
+                }
+                if !locked.is_empty() && doc.get_heads() != judged {
+                    for (task, period) in restore_locked(doc, &author(), time_ms, &judged, &locked)?
+                    {
+                        tracing::info!("{doc_id}: {task} {period} is accepted; edit undone");
+                        n_restored += 1;
+                    }
+                }
+                Ok((doc.get_heads(), n_restored))
+            })
+            .await
+            .map_err(stopped)??;
+        self.health_mut().n_restores += n_restored;
+        self.storage.durable().wait(&pair.records.id, &heads).await;
+        let registry = self.registry.clone();
+        let id = pair.records.id.clone();
+        let hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+        tokio::task::spawn_blocking(move || registry.set_judged_heads(&id, &hex, now_ms()))
+            .await??;
+        Ok(heads)
     }
 }
 
-/// (records document id, review document id) of every unit and year that has both.
-fn pairs(registry: &Registry) -> Result<Vec<(String, String)>> {
+/// `PLANSYNC_TEST_LOCK_JUDGE_DELAY_MS`: tests hold judging back to play a crash between a
+/// change being stored and being judged.
+fn judge_delay() -> Option<Duration> {
+    std::env::var("PLANSYNC_TEST_LOCK_JUDGE_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+}
+
+/// `PLANSYNC_TEST_LOCK_WATCHER_FAILURES`: each watcher fails this many times after its first
+/// judgment (tests of the supervisor).
+fn injected_failures() -> u32 {
+    std::env::var("PLANSYNC_TEST_LOCK_WATCHER_FAILURES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Every records document with a review document of the same unit and year.
+fn pairs(registry: &Registry) -> Result<Vec<Pair>> {
     let documents = registry.documents()?;
     Ok(documents
         .iter()
-        .filter(|d| d.kind == DocumentKind::Records)
+        .filter(|d| d.kind == DocumentKind::Records && d.unit.is_some())
         .filter_map(|records| {
             documents
                 .iter()
@@ -74,70 +320,11 @@ fn pairs(registry: &Registry) -> Result<Vec<(String, String)>> {
                     d.kind == DocumentKind::Review
                         && d.unit == records.unit
                         && d.year == records.year
-                        && records.unit.is_some()
                 })
-                .map(|review| (records.id.clone(), review.id.clone()))
+                .map(|review| Pair {
+                    records: records.clone(),
+                    review_id: review.id.clone(),
+                })
         })
         .collect())
-}
-
-async fn watch(repo: Repo, records_id: String, review_id: String) {
-    if let Err(err) = watch_pair(&repo, &records_id, &review_id).await {
-        tracing::warn!("period locks: stopped watching {records_id}: {err:#}");
-    }
-}
-
-async fn watch_pair(repo: &Repo, records_id: &str, review_id: &str) -> Result<()> {
-    let records = find_registered(repo, records_id).await?;
-    let review = find_registered(repo, review_id).await?;
-    let mut records_changes = records.changes();
-    let mut review_changes = review.changes();
-    let mut judged = records
-        .with_document_async(|doc| doc.get_heads())
-        .await
-        .map_err(|_| anyhow::anyhow!("the repository stopped"))?;
-    // What the document holds when the watch starts counts as judged: changes are judged as
-    // they arrive.
-    loop {
-        tokio::select! {
-            Some(_) = records_changes.next() => {}
-            Some(_) = review_changes.next() => {}
-            else => return Ok(()),
-        }
-        // Notifications that queued up meanwhile are covered by one pass.
-        while records_changes.next().now_or_never().flatten().is_some() {}
-        while review_changes.next().now_or_never().flatten().is_some() {}
-        judged = enforce(&records, &review, judged).await?;
-    }
-}
-
-/// Restores the locked periods changed since `judged`; returns the heads now judged.
-async fn enforce(
-    records: &DocHandle,
-    review: &DocHandle,
-    judged: Vec<ChangeHash>,
-) -> Result<Vec<ChangeHash>> {
-    let stopped = |_| anyhow::anyhow!("the repository stopped");
-    let locked = review
-        .with_document_async(|doc| locked_periods(doc))
-        .await
-        .map_err(stopped)?;
-    let doc_id = records.document_id().to_string();
-    let time_ms = now_ms();
-    records
-        .with_document_async(move |doc| {
-            if !locked.is_empty() && doc.get_heads() != judged {
-                match restore_locked(doc, &author(), time_ms, &judged, &locked) {
-                    Ok(restored) => {
-                        for (task, period) in restored {
-                            tracing::info!("{doc_id}: {task} {period} is accepted; edit undone");
-                        }
-                    }
-                    Err(err) => tracing::warn!("{doc_id}: cannot enforce period locks: {err}"),
-                }
-            }
-            doc.get_heads()
-        })
-        .await
-        .map_err(stopped)
 }

@@ -16,10 +16,13 @@ pub mod period_lock;
 pub mod plan_doc;
 pub mod records;
 pub mod review;
+pub mod write_rules;
 
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde::{Deserialize, Serialize};
+
+use crate::unreadable::{RecordPart, UnreadableReason};
 
 /// Which of the three document kinds a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -146,6 +149,60 @@ pub(crate) fn versions<T>(
     })
 }
 
+/// Like [`versions`], and notes `part` in `unreadable` when `obj[prop]` holds something but no
+/// value of it converts (the field then reads as empty).
+pub(crate) fn checked_versions<T>(
+    doc: &Automerge,
+    obj: &ObjId,
+    prop: &str,
+    convert: impl Fn(&ScalarValue) -> Option<T>,
+    part: RecordPart,
+    unreadable: &mut Vec<RecordPart>,
+) -> Result<Versions<T>> {
+    let read = versions(doc, obj, prop, convert)?;
+    if read.values.is_empty() && doc.get(obj, prop)?.is_some() {
+        unreadable.push(part);
+    }
+    Ok(read)
+}
+
+/// The text at `obj[key]` (a plain string reads too); anything else there reads as empty and is
+/// noted as `part` in `unreadable`.
+pub(crate) fn checked_text(
+    doc: &Automerge,
+    obj: &ObjId,
+    key: &str,
+    part: RecordPart,
+    unreadable: &mut Vec<RecordPart>,
+) -> Result<String> {
+    match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::Text), id)) => Ok(doc.text(&id)?),
+        Some((Value::Scalar(s), _)) if s.as_str().is_some() => {
+            Ok(s.as_str().unwrap_or_default().to_string())
+        }
+        None => Ok(String::new()),
+        Some(_) => {
+            unreadable.push(part);
+            Ok(String::new())
+        }
+    }
+}
+
+/// What is at `obj[key]`: a map, nothing, or something else.
+pub(crate) enum MapAt {
+    Map(ObjId),
+    Absent,
+    NotAMap,
+}
+
+pub(crate) fn checked_map(doc: &Automerge, obj: &ObjId, key: &str) -> Result<MapAt> {
+    Ok(match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::Map), id)) => MapAt::Map(id),
+        Some(_) => MapAt::NotAMap,
+        None => MapAt::Absent,
+    })
+}
+
 pub(crate) fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Result<ObjId> {
     match doc.get(obj, key)? {
         Some((Value::Object(ObjType::Map), id)) => Ok(id),
@@ -213,6 +270,105 @@ pub(crate) fn ensure_period_maps<'t>(
         }
     }
     Ok(())
+}
+
+/// Why a per-unit, per-year document cannot be read at all, with the technical cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{cause}")]
+pub struct HeaderError {
+    pub reason: UnreadableReason,
+    /// What was found, for whoever repairs the document.
+    pub cause: String,
+}
+
+/// Checks the header (`schema`, `unit`, `year`) and the map of tasks of a per-unit, per-year
+/// document: what must hold before any task of it can be read.
+pub(crate) fn check_header(
+    doc: &Automerge,
+    schema: &'static str,
+    unit: &str,
+    year: i32,
+) -> std::result::Result<(), HeaderError> {
+    let fail = |reason, cause: String| Err(HeaderError { reason, cause });
+    // Reading never fails on a loaded document; if it did, nothing of it could be read.
+    fn broken(err: impl std::fmt::Display) -> HeaderError {
+        HeaderError {
+            reason: UnreadableReason::Empty,
+            cause: err.to_string(),
+        }
+    }
+    if doc.keys(automerge::ROOT).next().is_none() {
+        return fail(UnreadableReason::Empty, "the document is empty".into());
+    }
+    let root_value = |key: &str| -> std::result::Result<Option<String>, HeaderError> {
+        Ok(doc
+            .get(automerge::ROOT, key)
+            .map_err(broken)?
+            .map(|(value, _)| describe(&value)))
+    };
+    match str_at(doc, &automerge::ROOT, "schema").map_err(broken)? {
+        Some(found) if found == schema => {}
+        Some(found) => {
+            return fail(
+                UnreadableReason::WrongSchema {
+                    found: Some(found.clone()),
+                },
+                format!("schema is \"{found}\", expected \"{schema}\""),
+            )
+        }
+        None => {
+            let found = root_value("schema")?;
+            return fail(
+                UnreadableReason::WrongSchema { found: None },
+                match found {
+                    Some(found) => format!("schema is {found}, expected \"{schema}\""),
+                    None => format!("no schema (expected \"{schema}\")"),
+                },
+            );
+        }
+    }
+    let found_unit = str_at(doc, &automerge::ROOT, "unit").map_err(broken)?;
+    if found_unit.as_deref() != Some(unit) {
+        let shown = root_value("unit")?.unwrap_or_else(|| "missing".into());
+        return fail(
+            UnreadableReason::WrongUnit { found: found_unit },
+            format!("unit is {shown}, expected \"{unit}\""),
+        );
+    }
+    let found_year = int_at(doc, &automerge::ROOT, "year").map_err(broken)?;
+    if found_year != Some(i64::from(year)) {
+        let shown = root_value("year")?.unwrap_or_else(|| "missing".into());
+        return fail(
+            UnreadableReason::WrongYear {
+                found: found_year,
+                expected: year,
+            },
+            format!("year is {shown}, expected {year}"),
+        );
+    }
+    match checked_map(doc, &automerge::ROOT, "tasks").map_err(broken)? {
+        MapAt::Map(_) => Ok(()),
+        MapAt::Absent => fail(UnreadableReason::NoTasks, "no tasks map".to_string()),
+        MapAt::NotAMap => {
+            let shown = root_value("tasks")?.unwrap_or_default();
+            fail(
+                UnreadableReason::NoTasks,
+                format!("tasks is {shown}, not a map"),
+            )
+        }
+    }
+}
+
+/// A value as a repair note shows it: `"text"`, `3`, `86.5`, `a map`.
+fn describe(value: &Value<'_>) -> String {
+    match value {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Str(text) => format!("\"{text}\""),
+            ScalarValue::F64(f) => format!("{f}"),
+            other => other.to_string(),
+        },
+        Value::Object(kind) => format!("a {kind}"),
+    }
 }
 
 /// Checks the document's schema marker.

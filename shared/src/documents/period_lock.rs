@@ -16,7 +16,7 @@ use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use super::records::TextField;
-use super::{change, check_schema, ensure_map, review, ChangeAuthor, Result};
+use super::{change, ensure_map, review, ChangeAuthor, Result};
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
 
@@ -59,7 +59,8 @@ pub fn restore_locked(
     before: &[ChangeHash],
     locked: &BTreeSet<(TaskId, PeriodId)>,
 ) -> Result<Vec<(TaskId, PeriodId)>> {
-    check_schema(doc, super::records::SCHEMA)?;
+    // Deliberately not gated on the header: periods are found by path whatever the header
+    // says, so a broken header cannot hide an edit from the lock.
     let mut restored = Vec::new();
     for (task, period) in locked {
         let Some(accepted) = PeriodContents::read(doc, Some(before), task, *period)? else {
@@ -79,6 +80,43 @@ pub fn restore_locked(
         restored.push((task.clone(), *period));
     }
     Ok(restored)
+}
+
+/// Puts a per-unit document's header (`schema`, `unit`, `year`) back to what the server wrote,
+/// in one change, if anything differs; returns whether it did.
+pub fn restore_header(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    schema: &str,
+    unit: &str,
+    year: i32,
+) -> Result<bool> {
+    let scalar_at = |key: &str| -> Option<ScalarValue> {
+        match doc.get(ROOT, key).ok().flatten() {
+            Some((Value::Scalar(s), _)) => Some(s.into_owned()),
+            _ => None,
+        }
+    };
+    let conflicted = |key: &str| doc.get_all(ROOT, key).map_or(true, |all| all.len() > 1);
+    let intact = scalar_at("schema") == Some(ScalarValue::Str(schema.into()))
+        && scalar_at("unit") == Some(ScalarValue::Str(unit.into()))
+        && scalar_at("year") == Some(ScalarValue::Int(i64::from(year)))
+        && !["schema", "unit", "year"].into_iter().any(conflicted);
+    if intact {
+        return Ok(false);
+    }
+    let author = ChangeAuthor {
+        what: "header restored".into(),
+        ..author.clone()
+    };
+    change(doc, &author, time_ms, |tx| {
+        tx.put(ROOT, "schema", schema)?;
+        tx.put(ROOT, "unit", unit)?;
+        tx.put(ROOT, "year", i64::from(year))?;
+        Ok(())
+    })?;
+    Ok(true)
 }
 
 /// What a period of a records document holds, as raw values, so two states compare exactly.

@@ -13,11 +13,13 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
 
 use super::{
-    change, check_schema, ensure_map, ensure_period_maps, ensure_text, int_at, map_at, str_at,
-    text_at, versions, ChangeAuthor, DocumentError, Result,
+    change, check_header, check_schema, checked_map, checked_text, checked_versions, ensure_map,
+    ensure_period_maps, ensure_text, int_at, map_at, str_at, ChangeAuthor, DocumentError,
+    HeaderError, MapAt, Result, Versions,
 };
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
+use crate::unreadable::RecordPart;
 
 pub const SCHEMA: &str = "plansync/records@1";
 
@@ -232,63 +234,155 @@ pub fn references_evidence(doc: &Automerge, sha256: &str) -> Result<bool> {
         .any(|a| a.evidence.sha256 == sha256))
 }
 
-/// Reads a task's record, with competing versions of scalar fields.
+/// Reads a task's record, with competing versions of scalar fields. Parts that cannot be read
+/// (see [`read_period_checked`]) read as empty.
 pub fn read(doc: &Automerge, task_id: &TaskId) -> Result<TaskRecord> {
-    read_periods(doc, task_id, None)
+    read_parts(doc, task_id, None, &mut Vec::new())
 }
 
 /// The task's record with only `period`'s contents (what a period's report needs; reading the
 /// other periods' texts would cost several times more).
 pub fn read_period(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<TaskRecord> {
-    read_periods(doc, task_id, Some(period))
+    read_parts(doc, task_id, Some(period), &mut Vec::new())
 }
 
-fn read_periods(doc: &Automerge, task_id: &TaskId, only: Option<PeriodId>) -> Result<TaskRecord> {
-    let task = task_obj(doc, task_id)?;
-    let status = versions(doc, &task, "status", |s| {
-        s.as_str().and_then(TaskStatus::parse)
-    })?;
-    let progress = versions(doc, &task, "progress", |s| {
-        s.as_i64().and_then(|p| u8::try_from(p).ok())
-    })?;
-    let mut periods = Vec::new();
-    if let Ok(periods_obj) = map_at(doc, &task, "periods") {
-        for key in doc.keys(&periods_obj) {
-            let Ok(period) = key.parse::<PeriodId>() else {
-                continue;
-            };
-            if only.is_some_and(|only| only != period) {
+/// Checks what must hold before any task of the document can be read: the header names the
+/// records of `unit` for `year`, and the map of tasks is there.
+pub fn check(doc: &Automerge, unit: &str, year: i32) -> std::result::Result<(), HeaderError> {
+    check_header(doc, SCHEMA, unit, year)
+}
+
+/// A task's record with what of it could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRecord {
+    pub record: TaskRecord,
+    /// The parts that hold something PlanSync does not write there (a map replaced by a value,
+    /// a value of the wrong type, the period's map missing); each reads as empty.
+    pub unreadable: Vec<RecordPart>,
+}
+
+/// Like [`read_period`], naming the parts that could not be read instead of failing on them.
+/// Fails only when the document is not a records document or has no entry for the task.
+pub fn read_period_checked(
+    doc: &Automerge,
+    task_id: &TaskId,
+    period: PeriodId,
+) -> Result<CheckedRecord> {
+    let mut unreadable = Vec::new();
+    let record = read_parts(doc, task_id, Some(period), &mut unreadable)?;
+    unreadable.sort();
+    unreadable.dedup();
+    Ok(CheckedRecord { record, unreadable })
+}
+
+fn read_parts(
+    doc: &Automerge,
+    task_id: &TaskId,
+    only: Option<PeriodId>,
+    unreadable: &mut Vec<RecordPart>,
+) -> Result<TaskRecord> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    let mut record = TaskRecord {
+        task_id: task_id.clone(),
+        status: Versions::none(),
+        progress: Versions::none(),
+        periods: Vec::new(),
+    };
+    let task = match checked_map(doc, &tasks, &task_id.0)? {
+        MapAt::Map(task) => task,
+        MapAt::Absent => return Err(DocumentError::Missing(format!("task {task_id}"))),
+        MapAt::NotAMap => {
+            unreadable.push(RecordPart::Task);
+            return Ok(record);
+        }
+    };
+    record.status = checked_versions(
+        doc,
+        &task,
+        "status",
+        |s| s.as_str().and_then(TaskStatus::parse),
+        RecordPart::Status,
+        unreadable,
+    )?;
+    record.progress = checked_versions(
+        doc,
+        &task,
+        "progress",
+        |s| {
+            s.as_i64()
+                .and_then(|p| u8::try_from(p).ok())
+                .filter(|p| *p <= 100)
+        },
+        RecordPart::Progress,
+        unreadable,
+    )?;
+    let periods_obj = match checked_map(doc, &task, "periods")? {
+        MapAt::Map(obj) => obj,
+        MapAt::Absent | MapAt::NotAMap => {
+            unreadable.push(RecordPart::Period);
+            return Ok(record);
+        }
+    };
+    for key in doc.keys(&periods_obj) {
+        let Ok(period) = key.parse::<PeriodId>() else {
+            continue;
+        };
+        if only.is_some_and(|only| only != period) {
+            continue;
+        }
+        let obj = match checked_map(doc, &periods_obj, &key)? {
+            MapAt::Map(obj) => obj,
+            MapAt::Absent | MapAt::NotAMap => {
+                unreadable.push(RecordPart::Period);
                 continue;
             }
-            let obj = map_at(doc, &periods_obj, &key)?;
-            let mut actuals = Vec::new();
-            if let Ok(actuals_obj) = map_at(doc, &obj, "actuals") {
+        };
+        let mut actuals = Vec::new();
+        match checked_map(doc, &obj, "actuals")? {
+            MapAt::Map(actuals_obj) => {
                 for target in doc.keys(&actuals_obj) {
                     let Ok(idx) = target.parse::<usize>() else {
                         continue;
                     };
-                    actuals.push((idx, versions(doc, &actuals_obj, &target, scalar_f64)?));
+                    let versions = checked_versions(
+                        doc,
+                        &actuals_obj,
+                        &target,
+                        scalar_f64,
+                        RecordPart::Actual(idx),
+                        unreadable,
+                    )?;
+                    if !versions.values.is_empty() {
+                        actuals.push((idx, versions));
+                    }
                 }
             }
-            actuals.sort_by_key(|(idx, _)| *idx);
-            periods.push(PeriodRecord {
-                period,
-                result: text_at(doc, &obj, "result")?,
-                difficulties: text_at(doc, &obj, "difficulties")?,
-                proposals: text_at(doc, &obj, "proposals")?,
-                notes: text_at(doc, &obj, "notes")?,
-                actuals,
-                evidence: read_evidence(doc, &obj)?,
-            });
+            MapAt::Absent => {}
+            MapAt::NotAMap => unreadable.push(RecordPart::Actuals),
+        }
+        actuals.sort_by_key(|(idx, _)| *idx);
+        let mut text = |field: TextField| {
+            checked_text(doc, &obj, field.key(), RecordPart::Text(field), unreadable)
+        };
+        record.periods.push(PeriodRecord {
+            period,
+            result: text(TextField::Result)?,
+            difficulties: text(TextField::Difficulties)?,
+            proposals: text(TextField::Proposals)?,
+            notes: text(TextField::Notes)?,
+            actuals,
+            evidence: read_evidence(doc, &obj)?,
+        });
+    }
+    if let Some(only) = only {
+        // The server creates every period's map up front: a missing one was lost.
+        if !record.periods.iter().any(|p| p.period == only) {
+            unreadable.push(RecordPart::Period);
         }
     }
-    periods.sort_by_key(|p| p.period);
-    Ok(TaskRecord {
-        task_id: task_id.clone(),
-        status,
-        progress,
-        periods,
-    })
+    record.periods.sort_by_key(|p| p.period);
+    Ok(record)
 }
 
 fn scalar_f64(value: &ScalarValue) -> Option<f64> {

@@ -8,12 +8,14 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 
 use super::{
-    change, check_schema, ensure_period_maps, ensure_text, int_at, map_at, str_at, text_at,
-    versions,
+    change, check_header, check_schema, checked_map, checked_text, checked_versions,
+    ensure_period_maps, ensure_text, int_at, map_at, str_at, text_at, versions, HeaderError, MapAt,
+    Versions,
 };
 use super::{ChangeAuthor, DocumentError, Result};
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
+use crate::unreadable::RecordPart;
 
 pub const SCHEMA: &str = "plansync/review@1";
 
@@ -82,6 +84,69 @@ pub fn read(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<Revie
         by: str_at(doc, &obj, "by")?,
         at: int_at(doc, &obj, "at")?,
     })
+}
+
+/// Checks what must hold before any task of the document can be read: the header names the
+/// review of `unit` for `year`, and the map of tasks is there.
+pub fn check(doc: &Automerge, unit: &str, year: i32) -> std::result::Result<(), HeaderError> {
+    check_header(doc, SCHEMA, unit, year)
+}
+
+/// A task's appraisal for a period with what of it could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedReview {
+    pub entry: ReviewEntry,
+    /// [`RecordPart::Review`] when a map on the way to the period is missing or replaced by a
+    /// value; [`RecordPart::Verdict`] or [`RecordPart::Comment`] for a value of the wrong type.
+    pub unreadable: Vec<RecordPart>,
+}
+
+/// Like [`read`], naming the parts that could not be read instead of failing on them. Fails
+/// when the document is not a review document, or with [`DocumentError::Missing`] when it has
+/// no entry for the task (not appraised).
+pub fn read_checked(doc: &Automerge, task_id: &TaskId, period: PeriodId) -> Result<CheckedReview> {
+    check_schema(doc, SCHEMA)?;
+    let tasks = map_at(doc, &ROOT, "tasks")?;
+    let mut checked = CheckedReview {
+        entry: ReviewEntry {
+            verdict: Versions::none(),
+            comment: String::new(),
+            by: None,
+            at: None,
+        },
+        unreadable: Vec::new(),
+    };
+    let task = match checked_map(doc, &tasks, &task_id.0)? {
+        MapAt::Map(task) => task,
+        MapAt::Absent => return Err(DocumentError::Missing(format!("task {task_id}"))),
+        MapAt::NotAMap => {
+            checked.unreadable.push(RecordPart::Review);
+            return Ok(checked);
+        }
+    };
+    let obj = match checked_map(doc, &task, "periods")? {
+        MapAt::Map(periods) => checked_map(doc, &periods, &period.to_string())?,
+        other => other,
+    };
+    let MapAt::Map(obj) = obj else {
+        checked.unreadable.push(RecordPart::Review);
+        return Ok(checked);
+    };
+    let unreadable = &mut checked.unreadable;
+    checked.entry = ReviewEntry {
+        verdict: checked_versions(
+            doc,
+            &obj,
+            "verdict",
+            |s| s.as_str().and_then(Verdict::parse),
+            RecordPart::Verdict,
+            unreadable,
+        )?,
+        comment: checked_text(doc, &obj, "comment", RecordPart::Comment, unreadable)?,
+        by: str_at(doc, &obj, "by")?,
+        at: int_at(doc, &obj, "at")?,
+    };
+    Ok(checked)
 }
 
 /// Whether the office accepted `period` of `task_id` (an accepted period is locked for the unit).

@@ -21,6 +21,7 @@ fn unit(code: &str, status: ReportStatus, result: &str) -> UnitReport {
         proposals: String::new(),
         actuals: Vec::new(),
         review: ReviewReport::default(),
+        unreadable: Vec::new(),
     }
 }
 
@@ -65,6 +66,7 @@ fn report(today: Date) -> Report {
         verdict: Some(Verdict::Accepted),
         comment: String::new(),
         by: Some("thamdinh".into()),
+        unreadable: false,
     };
     let mut with_actual = unit("QLHT", ReportStatus::InProgress, "");
     with_actual.actuals.push(ActualReport {
@@ -134,6 +136,7 @@ fn report(today: Date) -> Report {
         subtitle: String::new(),
         indexes,
         completion,
+        unreadable: Vec::new(),
     }
 }
 

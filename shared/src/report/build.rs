@@ -4,15 +4,16 @@ use automerge::Automerge;
 
 use super::model::{
     ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
-    SectionReport, TaskReport, UnitReport,
+    SectionReport, TaskReport, UnitReport, UnreadableDocument, UnreadableRole,
 };
 
 use crate::calendar::{CalendarConfig, Date, PeriodId};
-use crate::documents::records::{self, TaskStatus};
+use crate::documents::records::{self, TaskRecord, TaskStatus};
 use crate::documents::review;
-use crate::documents::DocumentError;
+use crate::documents::{DocumentError, HeaderError, Versions};
 use crate::plan::{Appendix, Plan, Section, Task, TaskId};
 use crate::timeframe::Schedule;
+use crate::unreadable::{RecordPart, UnreadableReason};
 use crate::vietnamese::formal_date_line;
 
 /// One unit's documents for the report's year.
@@ -53,21 +54,20 @@ pub struct ReportRequest<'a> {
 pub enum ReportError {
     #[error("unit {0} has no records for this year")]
     UnknownUnit(String),
-    #[error("the records of unit {unit} are for {found}, not {expected}")]
-    WrongYear {
-        unit: String,
-        found: i32,
-        expected: i32,
-    },
-    #[error("reading the documents of unit {unit}: {source}")]
-    Document {
-        unit: String,
-        #[source]
-        source: DocumentError,
-    },
+    /// The records of the unit a per-unit report is for cannot be read;
+    /// [`UnreadableDocument::text`] says so in Vietnamese.
+    #[error(
+        "the records of unit {} ({}) cannot be read: {}",
+        .0.unit.code,
+        .0.unit.name,
+        .0.cause
+    )]
+    Unreadable(UnreadableDocument),
 }
 
-/// Builds the report described by `request`.
+/// Builds the report described by `request`. A unit whose records cannot be read is left out
+/// of a consolidated report and named in [`Report::unreadable`]; its per-unit report is
+/// [`ReportError::Unreadable`].
 pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
     let units: Vec<&UnitDocuments<'_>> = match &request.scope {
         Scope::AllUnits => request.units.iter().collect(),
@@ -81,18 +81,28 @@ pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
         }
     };
     let mut readers = Vec::with_capacity(units.len());
+    let mut unreadable = Vec::new();
     for unit in units {
-        readers.push(UnitReader::new(unit, request.period.year)?);
+        match UnitReader::new(unit, request.period.year) {
+            Ok((reader, review_problem)) => {
+                readers.push(reader);
+                unreadable.extend(review_problem);
+            }
+            Err(problem) if request.scope == Scope::AllUnits => unreadable.push(problem),
+            Err(problem) => return Err(ReportError::Unreadable(problem)),
+        }
     }
     let builder = Builder {
         request,
         readers: &readers,
         keep_empty_sections: request.scope == Scope::AllUnits,
     };
-    let mut indexes = Vec::new();
-    for appendix in &request.plan.appendices {
-        indexes.push(builder.index(appendix)?);
-    }
+    let indexes: Vec<IndexReport> = request
+        .plan
+        .appendices
+        .iter()
+        .map(|appendix| builder.index(appendix))
+        .collect();
     let completion = indexes
         .iter()
         .fold(Completion::default(), |sum, i| sum.plus(i.completion));
@@ -105,10 +115,7 @@ pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
         issuer: plan.issuer.to_uppercase(),
         unit: match &request.scope {
             Scope::AllUnits => None,
-            Scope::Unit(_) => readers.first().map(|r| ReportUnit {
-                code: r.unit.code.to_string(),
-                name: r.unit.name.to_string(),
-            }),
+            Scope::Unit(_) => readers.first().map(|r| r.unit_ref()),
         },
         date_line: formal_date_line(
             &plan.place,
@@ -120,6 +127,7 @@ pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
         subtitle: subtitle(plan, request.period),
         indexes,
         completion,
+        unreadable,
     })
 }
 
@@ -160,24 +168,60 @@ fn subtitle(plan: &Plan, period: PeriodId) -> String {
 struct UnitReader<'a> {
     unit: &'a UnitDocuments<'a>,
     tasks: Vec<TaskId>,
+    /// The review document, when its header reads.
+    review: Option<&'a Automerge>,
+    /// The review document is there but does not read as a whole.
+    review_unreadable: bool,
 }
 
 impl<'a> UnitReader<'a> {
-    fn new(unit: &'a UnitDocuments<'a>, year: i32) -> Result<UnitReader<'a>, ReportError> {
-        let wrap = |source| ReportError::Document {
-            unit: unit.code.to_string(),
-            source,
+    /// The unit's reader and, when its review document cannot be read, that problem; or the
+    /// problem with its records document.
+    fn new(
+        unit: &'a UnitDocuments<'a>,
+        year: i32,
+    ) -> Result<(UnitReader<'a>, Option<UnreadableDocument>), UnreadableDocument> {
+        let problem = |role, err: HeaderError| UnreadableDocument {
+            unit: ReportUnit {
+                code: unit.code.to_string(),
+                name: unit.name.to_string(),
+            },
+            role,
+            reason: err.reason,
+            cause: err.cause,
         };
-        let (_, found) = records::owner(unit.records).map_err(wrap)?;
-        if found != year {
-            return Err(ReportError::WrongYear {
-                unit: unit.code.to_string(),
-                found,
-                expected: year,
-            });
+        records::check(unit.records, unit.code, year)
+            .map_err(|err| problem(UnreadableRole::Records, err))?;
+        let tasks = records::task_ids(unit.records).map_err(|err| {
+            problem(
+                UnreadableRole::Records,
+                HeaderError {
+                    reason: UnreadableReason::NoTasks,
+                    cause: err.to_string(),
+                },
+            )
+        })?;
+        let (review, review_problem) = match unit.review {
+            Some(doc) => match review::check(doc, unit.code, year) {
+                Ok(()) => (Some(doc), None),
+                Err(err) => (None, Some(problem(UnreadableRole::Review, err))),
+            },
+            None => (None, None),
+        };
+        let reader = UnitReader {
+            unit,
+            tasks,
+            review,
+            review_unreadable: review_problem.is_some(),
+        };
+        Ok((reader, review_problem))
+    }
+
+    fn unit_ref(&self) -> ReportUnit {
+        ReportUnit {
+            code: self.unit.code.to_string(),
+            name: self.unit.name.to_string(),
         }
-        let tasks = records::task_ids(unit.records).map_err(wrap)?;
-        Ok(UnitReader { unit, tasks })
     }
 }
 
@@ -188,10 +232,10 @@ struct Builder<'r> {
 }
 
 impl Builder<'_> {
-    fn index(&self, appendix: &Appendix) -> Result<IndexReport, ReportError> {
+    fn index(&self, appendix: &Appendix) -> IndexReport {
         let mut sections = Vec::new();
         if !appendix.tasks.is_empty() {
-            let tasks = self.tasks(&appendix.tasks, None)?;
+            let tasks = self.tasks(&appendix.tasks, None);
             if self.keep_empty_sections || !tasks.is_empty() {
                 sections.push(SectionReport {
                     code: String::new(),
@@ -202,18 +246,18 @@ impl Builder<'_> {
             }
         }
         for section in &appendix.sections {
-            self.section(section, 0, None, &mut sections)?;
+            self.section(section, 0, None, &mut sections);
         }
         let completion = sections
             .iter()
             .flat_map(|s| &s.tasks)
             .fold(Completion::default(), |sum, t| sum.plus(t.completion()));
-        Ok(IndexReport {
+        IndexReport {
             index: appendix.index,
             title: appendix.title.clone(),
             sections,
             completion,
-        })
+        }
     }
 
     /// Appends `section` and its sub-sections (depth first); without `keep_empty_sections` a
@@ -224,7 +268,7 @@ impl Builder<'_> {
         depth: usize,
         inherited: Option<&Schedule>,
         out: &mut Vec<SectionReport>,
-    ) -> Result<(), ReportError> {
+    ) {
         // A time frame printed on the heading row applies to the tasks that print none.
         let schedule = section
             .timeframe
@@ -236,23 +280,18 @@ impl Builder<'_> {
             code: section.code.clone(),
             title: section.title.clone(),
             depth,
-            tasks: self.tasks(&section.tasks, schedule)?,
+            tasks: self.tasks(&section.tasks, schedule),
         });
         for sub in &section.sections {
-            self.section(sub, depth + 1, schedule, out)?;
+            self.section(sub, depth + 1, schedule, out);
         }
         if !self.keep_empty_sections && out[start..].iter().all(|s| s.tasks.is_empty()) {
             out.truncate(start);
         }
-        Ok(())
     }
 
     /// The tasks reported on; without `keep_empty_sections`, only those a unit in scope reports.
-    fn tasks(
-        &self,
-        tasks: &[Task],
-        inherited: Option<&Schedule>,
-    ) -> Result<Vec<TaskReport>, ReportError> {
+    fn tasks(&self, tasks: &[Task], inherited: Option<&Schedule>) -> Vec<TaskReport> {
         let mut out = Vec::new();
         for task in tasks {
             let schedule = match (&task.timeframe.schedule, inherited) {
@@ -266,7 +305,7 @@ impl Builder<'_> {
             let mut units = Vec::new();
             for reader in self.readers {
                 if reader.tasks.contains(&task.id) {
-                    units.push(self.unit(reader, task, deadline)?);
+                    units.push(self.unit(reader, task, deadline));
                 }
             }
             if units.is_empty() && !self.keep_empty_sections {
@@ -287,22 +326,27 @@ impl Builder<'_> {
                 units,
             });
         }
-        Ok(out)
+        out
     }
 
-    fn unit(
-        &self,
-        reader: &UnitReader<'_>,
-        task: &Task,
-        deadline: Date,
-    ) -> Result<UnitReport, ReportError> {
+    /// The unit's report on the task; what cannot be read is left empty and named.
+    fn unit(&self, reader: &UnitReader<'_>, task: &Task, deadline: Date) -> UnitReport {
         let unit = reader.unit;
-        let wrap = |source| ReportError::Document {
-            unit: unit.code.to_string(),
-            source,
-        };
         let period = self.request.period;
-        let record = records::read_period(unit.records, &task.id, period).map_err(wrap)?;
+        let (record, mut unreadable) =
+            match records::read_period_checked(unit.records, &task.id, period) {
+                Ok(checked) => (checked.record, checked.unreadable),
+                // The header was checked and the task is listed: only a broken document gets here.
+                Err(_) => (
+                    TaskRecord {
+                        task_id: task.id.clone(),
+                        status: Versions::none(),
+                        progress: Versions::none(),
+                        periods: Vec::new(),
+                    },
+                    vec![RecordPart::Task],
+                ),
+            };
         let recorded = record.status.current().copied();
         let past_deadline = self.request.today > deadline;
         let status = match recorded {
@@ -334,20 +378,37 @@ impl Builder<'_> {
                 }
             })
             .collect();
-        let review = match unit.review {
-            Some(doc) => match review::read(doc, &task.id, period) {
-                Ok(entry) => ReviewReport {
-                    verdict: entry.verdict.current().copied(),
-                    comment: entry.comment,
-                    by: entry.by,
-                },
+        let review = match reader.review {
+            Some(doc) => match review::read_checked(doc, &task.id, period) {
+                Ok(checked) => {
+                    let review = ReviewReport {
+                        verdict: checked.entry.verdict.current().copied(),
+                        comment: checked.entry.comment,
+                        by: checked.entry.by,
+                        unreadable: checked
+                            .unreadable
+                            .iter()
+                            .any(|p| matches!(p, RecordPart::Review | RecordPart::Verdict)),
+                    };
+                    unreadable.extend(checked.unreadable);
+                    review
+                }
                 // A task the office has not set up a review for is simply not appraised.
                 Err(DocumentError::Missing(_)) => ReviewReport::default(),
-                Err(err) => return Err(wrap(err)),
+                Err(_) => {
+                    unreadable.push(RecordPart::Review);
+                    ReviewReport {
+                        unreadable: true,
+                        ..ReviewReport::default()
+                    }
+                }
             },
-            None => ReviewReport::default(),
+            None => ReviewReport {
+                unreadable: reader.review_unreadable,
+                ..ReviewReport::default()
+            },
         };
-        Ok(UnitReport {
+        UnitReport {
             unit_code: unit.code.to_string(),
             unit_name: unit.name.to_string(),
             status,
@@ -358,6 +419,7 @@ impl Builder<'_> {
             proposals: text(|p| &p.proposals),
             actuals,
             review,
-        })
+            unreadable,
+        }
     }
 }

@@ -6,16 +6,25 @@
 //! [`Report`] value that the DOCX and XLSX writers (in the server) lay out. It is pure: the date
 //! the report is made (`today`, which decides what is overdue) is a parameter. A report covers
 //! every unit (the consolidated report the office hands upward) or one unit ([`Scope::Unit`]).
+//!
+//! One unit's data that cannot be read never stops the consolidated report: a records or review
+//! document that does not read as a whole (wrong header, no map of tasks) is named in
+//! [`Report::unreadable`], and a part of a task's record that does not (a value of the wrong
+//! type, a map replaced by a value) reads as empty and is named in [`UnitReport::unreadable`];
+//! [`Report::read_notices`] says both in words. A per-unit report of a unit whose records cannot
+//! be read is an error naming it.
 
 #[cfg(feature = "documents")]
 mod build;
 mod model;
+mod notices;
 #[cfg(all(test, feature = "documents"))]
 mod tests;
 
 pub use model::{
-    format_number, ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit,
-    ReviewReport, SectionReport, TaskReport, UnitReport,
+    format_number, ActualReport, Completion, IndexReport, ReadNotice, Report, ReportStatus,
+    ReportUnit, ReviewReport, SectionReport, TaskReport, UnitReport, UnreadableDocument,
+    UnreadableRole,
 };
 
 #[cfg(feature = "documents")]

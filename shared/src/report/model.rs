@@ -6,7 +6,10 @@ use crate::calendar::{Date, PeriodId};
 use crate::plan::{IndexKind, TaskId};
 use crate::record::Verdict;
 use crate::target::{Target, TargetOperator};
+use crate::unreadable::RecordPart;
 use crate::vietnamese::{format_completion, format_decimal};
+
+pub use super::notices::{ReadNotice, UnreadableDocument, UnreadableRole};
 
 /// A period's report, ready to be laid out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +32,11 @@ pub struct Report {
     pub indexes: Vec<IndexReport>,
     /// Over every index.
     pub completion: Completion,
+    /// The units' documents that could not be read at all, in registry order: a unit whose
+    /// records are among them is left out of the report, one whose review is shows its
+    /// appraisals as unreadable. [`Report::read_notices`] says so in words.
+    #[serde(default)]
+    pub unreadable: Vec<UnreadableDocument>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +130,20 @@ pub struct UnitReport {
     /// One per target of the task, in the task's order.
     pub actuals: Vec<ActualReport>,
     pub review: ReviewReport,
+    /// Parts of the unit's record or appraisal of the task that could not be read (a value of
+    /// the wrong type, a map replaced by a value): they are shown empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<RecordPart>,
+}
+
+impl UnitReport {
+    /// Whether the recorded status could not be read (the status shown is then worked out as if
+    /// none was recorded).
+    pub fn status_unreadable(&self) -> bool {
+        self.unreadable
+            .iter()
+            .any(|p| matches!(p, RecordPart::Status | RecordPart::Task))
+    }
 }
 
 /// A task's status as the report shows it.
@@ -216,12 +238,20 @@ pub struct ReviewReport {
     pub comment: String,
     /// The reviewer's user name.
     pub by: Option<String>,
+    /// The appraisal is there but could not be read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 impl ReviewReport {
-    /// The verdict's label, "Chưa thẩm định" when none was given.
+    /// The verdict's label, "Chưa thẩm định" when none was given, "Không đọc được" when it
+    /// could not be read.
     pub fn label(&self) -> &'static str {
-        self.verdict.map_or("Chưa thẩm định", Verdict::label)
+        match self.verdict {
+            Some(verdict) => verdict.label(),
+            None if self.unreadable => "Không đọc được",
+            None => "Chưa thẩm định",
+        }
     }
 }
 

@@ -383,3 +383,636 @@ fn a_task_due_earlier_in_the_period_is_overdue_from_its_own_date() {
         "overdue after its own date, before the quarter's deadline"
     );
 }
+
+// A unit's documents broken in every way a document can be (written before the server judged
+// changes, by a bug, or restored from an old backup): the report is built from everything that
+// reads and names what does not.
+
+/// `path` from the root of `doc`, through maps.
+fn obj_at(doc: &Automerge, path: &[&str]) -> automerge::ObjId {
+    use automerge::ReadDoc;
+    path.iter().fold(automerge::ROOT, |obj, key| {
+        doc.get(&obj, *key)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {key} in {path:?}"))
+            .1
+    })
+}
+
+/// Writes into `doc` directly, as no PlanSync client may.
+fn tamper(
+    doc: &mut Automerge,
+    path: &[&str],
+    write: impl FnOnce(&mut automerge::transaction::Transaction<'_>, &automerge::ObjId),
+) {
+    let obj = obj_at(doc, path);
+    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+        write(tx, &obj);
+        Ok(())
+    })
+    .unwrap();
+}
+
+const I1: &str = "PAR_INDEX/I/1";
+
+/// The report over [`documents`] with QLHT's records and review broken by `fault`, as a reader
+/// of the files sees it: the notices, then each unit's line per task.
+fn check_fault(scope: Scope, fault: impl FnOnce(&mut Automerge, &mut Automerge), expect: Expect) {
+    let mut docs = documents();
+    let (_, _, records, review) = &mut docs[0];
+    fault(records, review);
+    let units = unit_documents(&docs);
+    let plan = plan();
+    let built = build(&ReportRequest {
+        plan: &plan,
+        period: q3(),
+        calendar: &CalendarConfig::default(),
+        today: date(20, 9),
+        units: &units,
+        scope,
+    });
+    let shown = match built {
+        Ok(report) => render_units(&report),
+        Err(err) => format!("error: {err}"),
+    };
+    expect.assert_eq(&shown);
+}
+
+/// The notices, then per task each unit's status, texts, actuals and appraisal on one line.
+fn render_units(report: &Report) -> String {
+    let mut out = Vec::new();
+    for notice in report.read_notices() {
+        out.push(format!("! {}", notice.text));
+        out.push(format!("  ({})", notice.detail));
+    }
+    out.push(format!("Tổng: {}", report.completion.text()));
+    let tasks = report
+        .indexes
+        .iter()
+        .flat_map(|i| &i.sections)
+        .flat_map(|s| &s.tasks);
+    for task in tasks {
+        for unit in &task.units {
+            let mut line = format!(
+                "{} {} · {}: {}",
+                task.code,
+                task.title,
+                unit.unit_code,
+                unit.status.label()
+            );
+            if let Some(progress) = unit.progress {
+                line.push_str(&format!(" {progress}%"));
+            }
+            for text in [&unit.result, &unit.difficulties, &unit.proposals] {
+                if !text.is_empty() {
+                    line.push_str(&format!(" | {text}"));
+                }
+            }
+            for actual in unit.actuals.iter().filter(|a| a.actual.is_some()) {
+                line.push_str(&format!(" | {}", actual.summary()));
+            }
+            line.push_str(&format!(" | {}", unit.review.label()));
+            if !unit.review.comment.is_empty() {
+                line.push_str(&format!(" {}", unit.review.comment));
+            }
+            if !unit.unreadable.is_empty() {
+                let parts: Vec<String> = unit.unreadable.iter().map(|p| p.label()).collect();
+                line.push_str(&format!(" [không đọc được: {}]", parts.join(", ")));
+            }
+            out.push(line);
+        }
+    }
+    out.join("\n")
+}
+
+#[test]
+fn a_records_document_of_another_schema_leaves_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &[], |tx, root| {
+                put(tx, root, "schema", "plansync/records@0")
+            })
+        },
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu được ghi theo mẫu khác (“plansync/records@0”) mà PlanSync không đọc được. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: schema is "plansync/records@0", expected "plansync/records@1")
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_records_document_without_a_schema_leaves_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| delete(tx, root, "schema")),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu bị mất thông tin nhận biết mẫu dữ liệu của PlanSync. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: no schema (expected "plansync/records@1"))
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_schema_of_the_wrong_type_leaves_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "schema", 1_i64)),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu bị mất thông tin nhận biết mẫu dữ liệu của PlanSync. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: schema is 1, expected "plansync/records@1")
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn an_empty_records_document_leaves_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| *records = Automerge::new(),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu trống (tệp lưu trữ có thể bị hỏng hoặc chưa được khôi phục đủ). Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: the document is empty)
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn records_of_another_year_leave_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "year", 2025_i64)),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: year is 2025, expected 2026)
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_year_written_as_text_leaves_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "year", "2026")),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu không ghi năm (cần là năm 2026). Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: year is "2026", expected 2026)
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn records_of_another_unit_leave_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "unit", "KHTC")),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu ghi là của đơn vị khác (“KHTC”). Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: unit is "KHTC", expected "QLHT")
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn records_whose_tasks_map_is_replaced_by_a_value_leave_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "tasks", "hỏng")),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu bị mất danh sách nhiệm vụ. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: tasks is "hỏng", not a map)
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn records_without_a_tasks_map_leave_out_only_that_unit() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &[], |tx, root| delete(tx, root, "tasks")),
+        expect![[r#"
+            ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu bị mất danh sách nhiệm vụ. Báo cáo này chưa gồm số liệu của đơn vị.
+              (QLHT records: no tasks map)
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn two_broken_units_are_both_named_and_the_report_is_still_made() {
+    let mut docs = documents();
+    for (_, _, records, _) in &mut docs {
+        tamper(records, &[], |tx, root| put(tx, root, "year", 2024_i64));
+    }
+    let units = unit_documents(&docs);
+    let plan = plan();
+    let report = build(&ReportRequest {
+        plan: &plan,
+        period: q3(),
+        calendar: &CalendarConfig::default(),
+        today: date(20, 9),
+        units: &units,
+        scope: Scope::AllUnits,
+    })
+    .expect("a report of no readable unit is still a report");
+    expect![[r#"
+        ! Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu ghi là của năm 2024, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị.
+          (QLHT records: year is 2024, expected 2026)
+        ! Không đọc được dữ liệu của Phòng Kế hoạch – Tài chính: dữ liệu ghi là của năm 2024, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị.
+          (KHTC records: year is 2024, expected 2026)
+        Tổng: 0/0 nhiệm vụ, 0,00%"#]].assert_eq(&render_units(&report));
+}
+
+#[test]
+fn the_report_of_a_unit_whose_records_cannot_be_read_is_an_error_naming_it() {
+    check_fault(
+        Scope::Unit("QLHT".into()),
+        |records, _| tamper(records, &[], |tx, root| put(tx, root, "year", 2025_i64)),
+        expect!["error: the records of unit QLHT (Phòng Quản lý hạ tầng) cannot be read: year is 2025, expected 2026"],
+    );
+}
+
+#[test]
+fn a_task_record_replaced_by_a_value_empties_only_that_task() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| tamper(records, &["tasks"], |tx, tasks| put(tx, tasks, I1, 7_i64)),
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – toàn bộ số liệu của nhiệm vụ.
+              (QLHT records tasks.PAR_INDEX/I/1)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Quá hạn | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: toàn bộ số liệu của nhiệm vụ]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn periods_replaced_by_a_value_empty_only_that_task_s_period() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1], |tx, task| {
+                put(tx, task, "periods", "hỏng")
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – số liệu của kỳ báo cáo.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: số liệu của kỳ báo cáo]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_period_map_replaced_by_a_value_empties_only_that_period() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1, "periods"], |tx, periods| {
+                put(tx, periods, "2026-Q3", 3_i64)
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – số liệu của kỳ báo cáo.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: số liệu của kỳ báo cáo]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_lost_period_map_empties_only_that_period() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1, "periods"], |tx, periods| {
+                delete(tx, periods, "2026-Q3")
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – số liệu của kỳ báo cáo.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: số liệu của kỳ báo cáo]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_result_replaced_by_a_number_empties_only_that_text() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(
+                records,
+                &["tasks", I1, "periods", "2026-Q3"],
+                |tx, period| put(tx, period, "result", 42_i64),
+            )
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – kết quả thực hiện.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3.result)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: kết quả thực hiện]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_status_of_the_wrong_type_reads_as_not_recorded_and_is_named() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1], |tx, task| {
+                put(tx, task, "status", 3_i64)
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng.
+              (QLHT records tasks.PAR_INDEX/I/1.status)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Quá hạn | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: tình trạng]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn an_unknown_status_reads_as_not_recorded_and_is_named() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1], |tx, task| {
+                put(tx, task, "status", "xong")
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng.
+              (QLHT records tasks.PAR_INDEX/I/1.status)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Quá hạn | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: tình trạng]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_progress_of_the_wrong_type_empties_only_the_progress() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(records, &["tasks", I1], |tx, task| {
+                put(tx, task, "progress", "50%")
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tiến độ.
+              (QLHT records tasks.PAR_INDEX/I/1.progress)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: tiến độ]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn an_actual_of_the_wrong_type_empties_only_that_actual() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(
+                records,
+                &["tasks", I1, "periods", "2026-Q3", "actuals"],
+                |tx, actuals| put(tx, actuals, "0", "86,5"),
+            )
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – số liệu thực hiện chỉ tiêu thứ 1.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3.actuals.0)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: số liệu thực hiện chỉ tiêu thứ 1]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn actuals_replaced_by_a_value_empty_only_the_actuals() {
+    check_fault(
+        Scope::AllUnits,
+        |records, _| {
+            tamper(
+                records,
+                &["tasks", I1, "periods", "2026-Q3"],
+                |tx, period| put(tx, period, "actuals", 86.5),
+            )
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – số liệu thực hiện các chỉ tiêu.
+              (QLHT records tasks.PAR_INDEX/I/1.periods.2026-Q3.actuals)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | Chấp nhận Số liệu khớp hệ thống một cửa. [không đọc được: số liệu thực hiện các chỉ tiêu]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_verdict_of_the_wrong_type_shows_that_appraisal_as_unreadable() {
+    check_fault(
+        Scope::AllUnits,
+        |_, review| {
+            tamper(
+                review,
+                &["tasks", I1, "periods", "2026-Q3"],
+                |tx, period| put(tx, period, "verdict", 1_i64),
+            )
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – kết luận thẩm định.
+              (QLHT review tasks.PAR_INDEX/I/1.periods.2026-Q3.verdict)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Không đọc được Số liệu khớp hệ thống một cửa. [không đọc được: kết luận thẩm định]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_comment_of_the_wrong_type_empties_only_the_comment() {
+    check_fault(
+        Scope::AllUnits,
+        |_, review| {
+            tamper(
+                review,
+                &["tasks", I1, "periods", "2026-Q3"],
+                |tx, period| put(tx, period, "comment", true),
+            )
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – ý kiến thẩm định.
+              (QLHT review tasks.PAR_INDEX/I/1.periods.2026-Q3.comment)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận [không đọc được: ý kiến thẩm định]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_review_period_replaced_by_a_value_shows_that_appraisal_as_unreadable() {
+    check_fault(
+        Scope::AllUnits,
+        |_, review| {
+            tamper(review, &["tasks", I1, "periods"], |tx, periods| {
+                put(tx, periods, "2026-Q3", "hỏng")
+            })
+        },
+        expect![[r#"
+            ! Một số số liệu của Phòng Quản lý hạ tầng bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – kết quả thẩm định.
+              (QLHT review tasks.PAR_INDEX/I/1.periods.2026-Q3)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Không đọc được [không đọc được: kết quả thẩm định]
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Chưa thẩm định
+            1 Rà soát văn bản · QLHT: Không áp dụng | Chưa thẩm định
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_review_document_of_another_year_keeps_the_unit_s_records() {
+    check_fault(
+        Scope::AllUnits,
+        |_, review| tamper(review, &[], |tx, root| put(tx, root, "year", 2025_i64)),
+        expect![[r#"
+            ! Không đọc được kết quả thẩm định của Phòng Quản lý hạ tầng: dữ liệu ghi là của năm 2025, không phải năm 2026. Số liệu của đơn vị vẫn có trong báo cáo; cột thẩm định của đơn vị ghi “Không đọc được”.
+              (QLHT review: year is 2025, expected 2026)
+            Tổng: 1/3 nhiệm vụ, 33,33%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Không đọc được
+            1 Tỷ lệ hồ sơ trực tuyến · KHTC: Quá hạn | Thiếu kinh phí số hoá. | Bổ sung kinh phí năm 2027. | ≥ 80%: thực hiện 75% – Không đạt | Trả lại Bổ sung minh chứng.
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Không đọc được
+            1 Rà soát văn bản · QLHT: Không áp dụng | Không đọc được
+            1 Rà soát văn bản · KHTC: Hoàn thành | Chưa thẩm định"#]],
+    );
+}
+
+#[test]
+fn a_unit_report_with_an_unreadable_review_is_still_made() {
+    check_fault(
+        Scope::Unit("QLHT".into()),
+        |_, review| {
+            tamper(review, &[], |tx, root| {
+                put(tx, root, "schema", "plansync/records@1")
+            })
+        },
+        expect![[r#"
+            ! Không đọc được kết quả thẩm định của Phòng Quản lý hạ tầng: dữ liệu được ghi theo mẫu khác (“plansync/records@1”) mà PlanSync không đọc được. Số liệu của đơn vị vẫn có trong báo cáo; cột thẩm định của đơn vị ghi “Không đọc được”.
+              (QLHT review: schema is "plansync/records@1", expected "plansync/review@1")
+            Tổng: 1/2 nhiệm vụ, 50,00%
+            1 Tỷ lệ hồ sơ trực tuyến · QLHT: Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến. | ≥ 80%: thực hiện 86,5% – Đạt | Không đọc được
+            2 Tuyên truyền CCHC · QLHT: Quá hạn | Không đọc được
+            1 Rà soát văn bản · QLHT: Không áp dụng | Không đọc được"#]],
+    );
+}
+
+#[test]
+fn the_office_dashboard_names_a_broken_unit_and_counts_the_others() {
+    use crate::overview::{reminder, unit_summaries};
+    let mut docs = documents();
+    tamper(&mut docs[0].2, &[], |tx, root| {
+        put(tx, root, "tasks", 0_i64)
+    });
+    let units = unit_documents(&docs);
+    let plan = plan();
+    let report = build(&ReportRequest {
+        plan: &plan,
+        period: q3(),
+        calendar: &CalendarConfig::default(),
+        today: date(10, 9),
+        units: &units,
+        scope: Scope::AllUnits,
+    })
+    .expect("one broken unit does not stop the office's overview");
+    let summaries: Vec<String> = unit_summaries(&report)
+        .iter()
+        .map(|s| format!("{}: {}", s.unit.code, s.completion.text()))
+        .collect();
+    let banner: Vec<String> = report.read_notices().iter().map(|n| n.line()).collect();
+    expect![[r#"
+        (
+            [
+                "KHTC: 1/2 nhiệm vụ, 50,00%",
+            ],
+            [
+                "Không đọc được dữ liệu của Phòng Quản lý hạ tầng: dữ liệu bị mất danh sách nhiệm vụ. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: QLHT records: tasks is 0, not a map.)",
+            ],
+            Some(
+                "Báo cáo Quý III/2026 đến hạn ngày 14/09/2026 (còn 4 ngày): 2 báo cáo nhiệm vụ chưa có kết quả.",
+            ),
+        )
+    "#]].assert_debug_eq(&(summaries, banner, reminder(&report).map(|r| r.message())));
+}
+
+fn put(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: &automerge::ObjId,
+    key: &str,
+    value: impl Into<automerge::ScalarValue>,
+) {
+    use automerge::transaction::Transactable;
+    tx.put(obj, key, value).unwrap();
+}
+
+fn delete(tx: &mut automerge::transaction::Transaction<'_>, obj: &automerge::ObjId, key: &str) {
+    use automerge::transaction::Transactable;
+    tx.delete(obj, key).unwrap();
+}

@@ -124,7 +124,9 @@ fn main() {
         for (server, median) in servers.iter().zip(&medians) {
             let shown = median.map_or("—".to_string(), |m| format!("{m:.2} s"));
             let ratio = match (median, reference) {
-                (Some(m), Some(r)) if server != "reference" => format!(", {:.2} × the reference", m / r),
+                (Some(m), Some(r)) if server != "reference" => {
+                    format!(", {:.2} × the reference", m / r)
+                }
                 _ => String::new(),
             };
             println!(

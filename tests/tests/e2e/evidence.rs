@@ -182,3 +182,88 @@ fn evidence_attached_offline_is_uploaded_and_read_by_the_office() {
         },
     );
 }
+
+/// Scenario: a unit attaches a program and a program renamed as a PDF; "Mở" on either shows it
+/// in its folder with why, and never starts it.
+#[test]
+fn a_program_attached_as_evidence_is_shown_in_its_folder_not_run() {
+    let Some(app) = crate::e2e_app("a_program_attached_as_evidence_is_shown_in_its_folder_not_run")
+    else {
+        return;
+    };
+    let mut server = TestServer::with_accounts(&[("lan", "QLHT", "staff")]);
+    server.start();
+    let url = server.url();
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let files = tempfile::tempdir().expect("a folder for the files to attach");
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff";
+    let cases = [
+        ("cai-dat.exe", "Không mở trực tiếp tệp .exe"),
+        (
+            "Báo cáo quý.pdf",
+            "Không mở trực tiếp tệp này: nội dung không phải tệp .pdf",
+        ),
+    ];
+    for (name, _) in cases {
+        // Different bytes, so two entries (evidence is keyed by content).
+        let bytes = [&program[..], name.as_bytes()].concat();
+        std::fs::write(files.path().join(name), bytes).expect("the file to attach");
+    }
+    let env = crate::app_env(data_dir.path(), &url, "lan");
+    let files = files.path();
+    with_app(
+        &app,
+        &env,
+        "e2e-evidence-program-failure.png",
+        |client| async move {
+            let staff = Laptop::login(&url, "lan").await;
+            staff.wait_up_to_date(Duration::from_secs(30)).await;
+            let task = staff.unit_tasks("QLHT").await?.into_iter().next();
+            let task_id: TaskId = task.context("QLHT reports on a task")?.id.clone();
+            crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
+            open_task(&client, &task_id).await?;
+            for (name, why) in cases {
+                type_path_and_attach(&client, &files.join(name).display().to_string()).await?;
+                wait_for("the file to be listed", Duration::from_secs(30), || {
+                    state_of(&client, name)
+                })
+                .await?;
+                let mut open_button = None;
+                for item in client.find_all(Locator::Css(".evidence-item")).await? {
+                    if item.text().await?.contains(name) {
+                        open_button = Some(item.find(Locator::Css(".evidence-open")).await?);
+                    }
+                }
+                open_button.context("the file has \"Mở\"")?.click().await?;
+                let note = wait_for("the answer", Duration::from_secs(30), || async {
+                    let refused = client
+                        .find_all(Locator::Css("#evidence-opened[data-refused=\"true\"]"))
+                        .await?;
+                    Ok(match refused.first() {
+                        Some(p) => Some(p.text().await?),
+                        None => None,
+                    }
+                    .filter(|t| t.contains(why)))
+                })
+                .await?;
+                let path = client
+                    .find(Locator::Css("#evidence-opened-path"))
+                    .await?
+                    .prop("value")
+                    .await?
+                    .unwrap_or_default();
+                assert!(
+                    path.ends_with(name),
+                    "the path of the copy is shown: {path}"
+                );
+                assert!(
+                    !note.contains("Đã mở tệp bằng ứng dụng mặc định"),
+                    "{name} is not started: {note}"
+                );
+            }
+            save_screenshot(&client, "e2e-evidence-program.png").await?;
+            staff.client.shutdown().await;
+            Ok(())
+        },
+    );
+}

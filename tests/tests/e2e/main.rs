@@ -10,6 +10,7 @@ mod plan_edit;
 mod plan_view;
 mod sync_bar;
 mod task_record;
+mod unreadable_unit;
 
 use std::future::Future;
 use std::path::PathBuf;

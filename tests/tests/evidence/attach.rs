@@ -68,10 +68,11 @@ async fn attached_offline_uploaded_on_reconnect_and_fetched_by_the_office() {
 
     let doc_text = doc.to_string();
     let lan_raw = Raw::login(&url, "lan").await;
+    let (code, body) = lan_raw.status(&doc_text, &sha).await;
     assert_eq!(
-        lan_raw.status(&doc_text, &sha).await.0,
-        404,
-        "nothing reached the server while offline"
+        (code, &body["error"]["code"]),
+        (409, &"not_listed_yet".into()),
+        "nothing reached the server while offline, not even the file's entry"
     );
 
     // Back online: the engine uploads by itself.

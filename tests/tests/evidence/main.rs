@@ -3,6 +3,7 @@
 //! another unit refused, and the office's download byte-identical.
 
 mod attach;
+mod bounds;
 mod upload;
 
 use serde_json::{json, Value};
@@ -30,6 +31,52 @@ pub fn file_bytes(n: usize, seed: u64) -> Vec<u8> {
             (state >> 33) as u8
         })
         .collect()
+}
+
+/// Lists `sha` (of `size` bytes) as evidence of a task's Q3 in the laptop's unit records, as the
+/// client does before uploading, and waits until the server has the entry.
+pub async fn list(laptop: &tests::laptop::Laptop, unit: &str, sha: &str, size: u64) {
+    use shared::documents::records::{self, RecordEdit};
+    let doc = laptop.doc("records", unit);
+    let task = laptop
+        .client
+        .with_doc(&doc, records::task_ids)
+        .await
+        .unwrap()
+        .unwrap()[0]
+        .clone();
+    laptop
+        .client
+        .edit_record(
+            &doc,
+            &task,
+            RecordEdit::AttachEvidence {
+                period: "2026-Q3".parse().unwrap(),
+                name: format!("{}.pdf", &sha[..8]),
+                size,
+                sha256: sha.to_string(),
+                mime: None,
+            },
+        )
+        .await
+        .unwrap();
+    laptop
+        .wait_up_to_date(std::time::Duration::from_secs(40))
+        .await;
+}
+
+/// The partial upload files under `files/partial` (every uploader's folder).
+pub fn partial_files(files: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for folder in std::fs::read_dir(files.join("partial")).unwrap() {
+        let folder = folder.unwrap().path();
+        if folder.is_dir() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                found.push(entry.unwrap().file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    found
 }
 
 /// A user talking to the server over raw HTTP (not through the client).

@@ -9,18 +9,9 @@ use shared::documents::records;
 use tests::laptop::{eventually, Laptop};
 use tests::server::TestServer;
 
-use crate::{file_bytes, sha256_hex, Raw};
+use crate::{file_bytes, list, partial_files, sha256_hex, Raw};
 
 const WAIT: Duration = Duration::from_secs(40);
-
-fn entries(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
@@ -31,10 +22,13 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
     let doc = server.doc("records", "QLHT");
     let raw = Raw::login(&url, "lan").await;
     let files = server.data_dir().join("files");
+    let lan = Laptop::login(&url, "lan").await;
+    lan.wait_up_to_date(WAIT).await;
 
     // A link that broke after 300 000 bytes, then a second request with the rest.
     let bytes = file_bytes(700_000, 1);
     let sha = sha256_hex(&bytes);
+    list(&lan, "QLHT", &sha, bytes.len() as u64).await;
     let (code, body) = raw.put(&doc, &sha, 0, bytes.len(), &bytes[..300_000]).await;
     assert_eq!(
         (code, &body["received"], &body["complete"]),
@@ -70,14 +64,13 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
     // Another broken upload, finished by the client: it asks for the offset and resumes.
     let bytes = file_bytes(900_000, 2);
     let sha = sha256_hex(&bytes);
+    list(&lan, "QLHT", &sha, bytes.len() as u64).await;
     assert_eq!(
         raw.put(&doc, &sha, 0, bytes.len(), &bytes[..123_457])
             .await
             .0,
         200
     );
-    let lan = Laptop::login(&url, "lan").await;
-    lan.wait_up_to_date(WAIT).await;
     let doc_id = lan.doc("records", "QLHT");
     let task = lan
         .client
@@ -104,23 +97,22 @@ async fn broken_uploads_resume_wrong_hashes_and_oversized_files_are_refused() {
         bytes,
         "byte-identical"
     );
-    assert!(
-        entries(&files.join("partial")).is_empty(),
-        "no partial files left"
-    );
+    assert!(partial_files(&files).is_empty(), "no partial files left");
 
     // Bytes that do not hash to their address: refused, nothing kept.
     let claimed = sha256_hex(b"the file the client claims to send");
+    list(&lan, "QLHT", &claimed, 1000).await;
     let (code, body) = raw.put(&doc, &claimed, 0, 1000, &file_bytes(1000, 3)).await;
     assert_eq!(code, 422, "{body}");
     assert_eq!(body["error"]["code"], "hash_mismatch");
     assert_eq!(raw.status(&doc, &claimed).await.0, 404, "nothing kept");
     assert!(!files.join("sha256").join(&claimed).exists());
-    assert!(entries(&files.join("partial")).is_empty());
+    assert!(partial_files(&files).is_empty());
 
     // Over the 1 MiB limit the server was started with.
     let big = file_bytes(1024 * 1024 + 1, 4);
     let big_sha = sha256_hex(&big);
+    list(&lan, "QLHT", &big_sha, big.len() as u64).await;
     // Refused on the declared total (only the first bytes are sent, as above).
     let (code, body) = raw.put(&doc, &big_sha, 0, big.len(), &big[..10]).await;
     assert_eq!(code, 413, "{body}");

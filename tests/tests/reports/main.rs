@@ -2,5 +2,6 @@
 //! and the office appraised them; the files are read back with independent readers (calamine for
 //! XLSX, the zip's `word/document.xml` through quick-xml for DOCX), never with our writers.
 
+mod broken_unit;
 mod export;
 mod read;

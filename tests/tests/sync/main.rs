@@ -2,12 +2,17 @@
 //! websockets: one binary, one module per scenario.
 
 mod authorisation;
+mod authorship;
+mod connection_limits;
+mod data_dir;
 mod durability;
 mod http_auth;
 mod js_interop;
 mod laptop_killed;
 mod laptops;
+mod login_flood;
 mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
 mod schedules;
+mod sessions;

@@ -1,0 +1,394 @@
+//! The write rules on in-memory documents: a fork stands in for a client, whose changes since
+//! the server's copy are judged one by one, as the server judges what a client sends.
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ObjType, ReadDoc, ScalarValue, ROOT};
+use expect_test::{expect, Expect};
+
+use super::{changes_in, judge, Roles};
+use crate::calendar::PeriodId;
+use crate::documents::records::{self, RecordEdit, TaskSkeleton, TaskStatus, TextField};
+use crate::documents::review::{self, Verdict};
+use crate::documents::{plan_doc, ChangeAuthor, DocumentKind};
+use crate::plan::TaskId;
+
+fn author(user: &str, device: &str) -> ChangeAuthor {
+    ChangeAuthor {
+        user: user.into(),
+        device: device.into(),
+        what: String::new(),
+    }
+}
+
+fn task() -> TaskId {
+    TaskId("PAR_INDEX/I/1".into())
+}
+
+fn q1() -> PeriodId {
+    "2026-Q1".parse().unwrap()
+}
+
+const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+fn records_doc() -> Automerge {
+    let mut doc = Automerge::new();
+    let skeleton = [TaskSkeleton {
+        task_id: task(),
+        n_targets: 2,
+    }];
+    records::ensure_structure(
+        &mut doc,
+        &author("plansync", "server-1"),
+        1_000,
+        "QLHT",
+        2026,
+        &skeleton,
+    )
+    .unwrap();
+    doc
+}
+
+fn review_doc() -> Automerge {
+    let mut doc = Automerge::new();
+    review::ensure_structure(
+        &mut doc,
+        &author("plansync", "server-1"),
+        1_000,
+        "QLHT",
+        2026,
+        &[task()],
+    )
+    .unwrap();
+    doc
+}
+
+/// Judges every change `client` makes on a fork of `server`; one line per change.
+fn check(
+    kind: DocumentKind,
+    server: &Automerge,
+    client: impl FnOnce(&mut Automerge),
+    expect: Expect,
+) {
+    let mut fork = server.fork();
+    fork.set_actor(automerge::ActorId::from(b"rogue-laptop".as_slice()));
+    client(&mut fork);
+    let roles = Roles::read(server, kind);
+    let lines: Vec<String> = fork
+        .get_changes(&server.get_heads())
+        .iter()
+        .map(|change| match judge(kind, &roles, change) {
+            Ok(()) => "allowed".to_string(),
+            Err(refusal) => format!("refused: {}", refusal.reason),
+        })
+        .collect();
+    expect.assert_eq(&lines.join("\n"));
+}
+
+fn apply(doc: &mut Automerge, edit: RecordEdit) {
+    records::apply(doc, &author("lan", "lan-laptop"), 5_000, &task(), &edit).unwrap();
+}
+
+#[test]
+fn every_edit_a_staff_client_makes_is_allowed() {
+    check(
+        DocumentKind::Records,
+        &records_doc(),
+        |doc| {
+            apply(
+                doc,
+                RecordEdit::Status {
+                    status: TaskStatus::Done,
+                },
+            );
+            apply(doc, RecordEdit::Progress { percent: 100 });
+            for field in TextField::ALL {
+                apply(
+                    doc,
+                    RecordEdit::Text {
+                        period: q1(),
+                        field,
+                        text: "Đã hoàn thành kiểm tra".into(),
+                    },
+                );
+            }
+            apply(
+                doc,
+                RecordEdit::Text {
+                    period: q1(),
+                    field: TextField::Result,
+                    text: "Đã hoàn thành".into(),
+                },
+            );
+            apply(
+                doc,
+                RecordEdit::Actual {
+                    period: q1(),
+                    target: 0,
+                    value: Some(92.5),
+                },
+            );
+            apply(
+                doc,
+                RecordEdit::Actual {
+                    period: q1(),
+                    target: 0,
+                    value: None,
+                },
+            );
+            apply(
+                doc,
+                RecordEdit::AttachEvidence {
+                    period: q1(),
+                    name: "Biên bản.pdf".into(),
+                    size: 12,
+                    sha256: SHA.into(),
+                    mime: Some("application/pdf".into()),
+                },
+            );
+            apply(
+                doc,
+                RecordEdit::DetachEvidence {
+                    period: q1(),
+                    sha256: SHA.into(),
+                },
+            );
+        },
+        expect![[r#"
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed
+            allowed"#]],
+    );
+}
+
+#[test]
+fn a_reviewer_s_verdict_and_a_plan_editor_s_edit_are_allowed() {
+    check(
+        DocumentKind::Review,
+        &review_doc(),
+        |doc| {
+            review::set_verdict(
+                doc,
+                &author("thamdinh", "vp-laptop"),
+                9_000,
+                &task(),
+                q1(),
+                Verdict::Returned,
+                "Bổ sung số liệu",
+            )
+            .unwrap();
+        },
+        expect!["allowed"],
+    );
+    let mut plan = Automerge::new();
+    let seed = crate::import::import_bytes(include_bytes!(
+        "../../../../fixtures/plans/tuyen-quang-sxd-2026.txt"
+    ))
+    .unwrap()
+    .plan;
+    plan_doc::write(&mut plan, &author("plansync", "server-1"), 1_000, &seed).unwrap();
+    let first = seed.tasks()[0].1.clone();
+    check(
+        DocumentKind::Plan,
+        &plan,
+        |doc| {
+            let mut draft = crate::plan_edit::TaskDraft::from_task(&first);
+            draft.title = format!("{} (sửa)", draft.title);
+            plan_doc::record_edit(
+                doc,
+                &author("bientap", "vp-laptop"),
+                9_000,
+                &crate::plan_edit::PlanEdit::EditTask {
+                    task_id: first.id.clone(),
+                    draft,
+                },
+            )
+            .unwrap();
+        },
+        expect!["allowed"],
+    );
+}
+
+/// One raw transaction on the client's fork.
+fn raw(doc: &mut Automerge, f: impl FnOnce(&mut automerge::transaction::Transaction<'_>)) {
+    let mut tx = doc.transaction();
+    f(&mut tx);
+    tx.commit();
+}
+
+fn path(doc: &Automerge, keys: &[&str]) -> automerge::ObjId {
+    let mut obj = ROOT;
+    for key in keys {
+        obj = doc.get(&obj, *key).unwrap().unwrap().1;
+    }
+    obj
+}
+
+#[test]
+fn header_and_structure_writes_are_refused() {
+    let server = records_doc();
+    let period = ["tasks", "PAR_INDEX/I/1", "periods", "2026-Q1"];
+    // Object ids are the server's: each write aims at the structure the server created.
+    let tasks = path(&server, &period[..1]);
+    let task = path(&server, &period[..2]);
+    let periods = path(&server, &period[..3]);
+    let period_obj = path(&server, &period);
+    check(
+        DocumentKind::Records,
+        &server,
+        |doc| {
+            raw(doc, |tx| tx.put(ROOT, "schema", "something else").unwrap());
+            raw(doc, |tx| tx.put(ROOT, "year", 2027).unwrap());
+            raw(doc, |tx| tx.put(ROOT, "rogue", "marker").unwrap());
+            raw(doc, |tx| {
+                tx.put_object(ROOT, "tasks", ObjType::Map).unwrap();
+            });
+            raw(doc, |tx| tx.delete(&tasks, "PAR_INDEX/I/1").unwrap());
+            raw(doc, |tx| {
+                tx.put_object(&tasks, "NEW/TASK", ObjType::Map).unwrap();
+            });
+            raw(doc, |tx| tx.put(&task, "periods", "none").unwrap());
+            raw(doc, |tx| {
+                tx.put_object(&periods, "2026-Q1", ObjType::Map).unwrap();
+            });
+            raw(doc, |tx| {
+                tx.put(&period_obj, "result", "plain string").unwrap()
+            });
+            raw(doc, |tx| {
+                tx.put_object(&period_obj, "actuals", ObjType::Map).unwrap();
+            });
+        },
+        expect![[r#"
+            refused: writes the document's header or root, which only the server writes
+            refused: writes the document's header or root, which only the server writes
+            refused: writes the document's header or root, which only the server writes
+            refused: writes the document's header or root, which only the server writes
+            refused: changes the document's structure, which only the server writes
+            refused: changes the document's structure, which only the server writes
+            refused: writes "periods" in a task, which holds only status and progress
+            refused: changes the document's structure, which only the server writes
+            refused: replaces or deletes a period's texts, actuals or evidence
+            refused: replaces or deletes a period's texts, actuals or evidence"#]],
+    );
+}
+
+#[test]
+fn values_of_the_wrong_shape_are_refused() {
+    let server = records_doc();
+    let period = ["tasks", "PAR_INDEX/I/1", "periods", "2026-Q1"];
+    check(
+        DocumentKind::Records,
+        &server,
+        |doc| {
+            let task = path(doc, &period[..2]);
+            raw(doc, |tx| tx.put(&task, "status", "finished-ish").unwrap());
+            raw(doc, |tx| tx.put(&task, "progress", 150).unwrap());
+            raw(doc, |tx| tx.put(&task, "progress", "80").unwrap());
+            raw(doc, |tx| {
+                tx.put_object(&task, "status", ObjType::List).unwrap();
+            });
+            let mut actuals_path = period.to_vec();
+            actuals_path.push("actuals");
+            let actuals = path(doc, &actuals_path);
+            raw(doc, |tx| tx.put(&actuals, "0", "ninety").unwrap());
+            raw(doc, |tx| tx.put(&actuals, "zero", 90.0).unwrap());
+            raw(doc, |tx| tx.put(&actuals, "0", f64::NAN).unwrap());
+            raw(doc, |tx| {
+                tx.put_object(&actuals, "0", ObjType::Map).unwrap();
+            });
+            let mut evidence_path = period.to_vec();
+            evidence_path.push("evidence");
+            let evidence = path(doc, &evidence_path);
+            raw(doc, |tx| {
+                tx.put_object(&evidence, "not-a-hash", ObjType::Map)
+                    .unwrap();
+            });
+            raw(doc, |tx| tx.put(&evidence, SHA, "a string").unwrap());
+            raw(doc, |tx| {
+                let entry = tx.put_object(&evidence, SHA, ObjType::Map).unwrap();
+                tx.put(&entry, "name", "x.pdf").unwrap();
+                tx.put_object(&entry, "nested", ObjType::Map).unwrap();
+            });
+            let mut text_path = period.to_vec();
+            text_path.push("result");
+            let text = path(doc, &text_path);
+            raw(doc, |tx| {
+                tx.insert_object(&text, 0, ObjType::Map).unwrap();
+            });
+            raw(doc, |tx| tx.splice_text(&text, 0, 0, "ok").unwrap());
+        },
+        expect![[r#"
+            refused: a task's status must be one of the known statuses
+            refused: a task's progress must be a whole number from 0 to 100
+            refused: a task's progress must be a whole number from 0 to 100
+            refused: a task's status must be one of the known statuses
+            refused: an actual must be a number
+            refused: an actual must be keyed by its target's number, not "zero"
+            refused: an actual must be a finite number
+            refused: an actual must be a number
+            refused: an evidence entry must be keyed by its file's SHA-256, not "not-a-hash"
+            refused: an evidence entry must be a map
+            refused: writes "nested" in an evidence entry (name, size, sha256, mime, by, at)
+            refused: only characters may be inserted into or deleted from a text
+            allowed"#]],
+    );
+}
+
+#[test]
+fn a_review_document_and_the_plan_keep_their_structure() {
+    check(
+        DocumentKind::Review,
+        &review_doc(),
+        |doc| {
+            raw(doc, |tx| tx.put(ROOT, "unit", "KHTC").unwrap());
+            let period = path(doc, &["tasks", "PAR_INDEX/I/1", "periods", "2026-Q1"]);
+            raw(doc, |tx| tx.put(&period, "verdict", "approved!").unwrap());
+            raw(doc, |tx| tx.put(&period, "comment", "plain").unwrap());
+            raw(doc, |tx| tx.put(&period, "verdict", "accepted").unwrap());
+        },
+        expect![[r#"
+            refused: writes the document's header or root, which only the server writes
+            refused: a verdict must be pending, accepted or returned
+            refused: writes "comment" in a review period, which holds only verdict, comment, by and at
+            allowed"#]],
+    );
+}
+
+#[test]
+fn the_changes_of_a_sync_message_are_read_whatever_their_chunk() {
+    let server = records_doc();
+    let mut client = server.fork();
+    apply(&mut client, RecordEdit::Progress { percent: 40 });
+    apply(&mut client, RecordEdit::Progress { percent: 50 });
+    let new: Vec<automerge::Change> = client.get_changes(&server.get_heads());
+    let mut joined = Vec::new();
+    for change in &new {
+        joined.extend_from_slice(change.raw_bytes());
+    }
+    let read = changes_in(&joined).unwrap();
+    assert_eq!(
+        read.iter().map(|c| c.hash()).collect::<Vec<_>>(),
+        new.iter().map(|c| c.hash()).collect::<Vec<_>>(),
+        "concatenated change chunks are read one by one"
+    );
+    // A whole document, as a sync message carries when it sends everything.
+    let whole = changes_in(&client.save()).unwrap();
+    assert_eq!(whole.len(), client.get_changes(&[]).len());
+    assert!(changes_in(b"not automerge at all").is_err());
+    assert!(
+        changes_in(&joined[..joined.len() - 3]).is_err(),
+        "a cut chunk"
+    );
+    // Values survive reading: the second change sets progress to 50.
+    let ops = read[1].decode().operations;
+    assert!(ops
+        .iter()
+        .any(|op| op.action == automerge::legacy::OpType::Put(ScalarValue::Int(50))));
+}
