@@ -257,7 +257,9 @@ async fn login(
     // Throttled attempts are answered before any hashing; an attempt counts from now on.
     let throttled = lock(&state.throttle).begin(&request.username, address, now);
     if let Err(throttled) = throttled {
-        tracing::warn!(user = %request.username, %address, "login throttled: {throttled:?}");
+        // Debug: a flood would otherwise write a line per attempt (the failures that led here
+        // were each logged). The name is quoted (`?`): it is whatever the client sent.
+        tracing::debug!(user = ?request.username, %address, "login throttled: {throttled:?}");
         return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -285,7 +287,7 @@ async fn login(
                 .with_retry_after(std::time::Duration::from_secs(1))
         })?;
     let Some(user) = user else {
-        tracing::warn!(user = %request.username, %address, "failed login");
+        tracing::warn!(user = ?request.username, %address, "failed login");
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
