@@ -3,7 +3,7 @@
 # embedded SQLite (seeded with the plan, its units and one demo account per role, printed
 # below) and starts the desktop app pointed at it. Without a display the app runs under
 # xvfb-run. Stopping the app stops the server.
-#   PLANSYNC_SEED   the plan file (default ../shared/seeds/000_0a839bbb9a1e185e.txt)
+#   PLANSYNC_SEED   the plan file (default fixtures/plans/tuyen-quang-sxd-2026.txt)
 #   PLANSYNC_PORT   the server's port (default 8765)
 #   Delete .plansync-dev/ to start again from the seed.
 set -euo pipefail
@@ -15,7 +15,7 @@ scripts/setup.sh
 cargo build -p server
 plansync=$repo/target/debug/plansync
 
-seed=${PLANSYNC_SEED:-$repo/../shared/seeds/000_0a839bbb9a1e185e.txt}
+seed=${PLANSYNC_SEED:-$repo/fixtures/plans/tuyen-quang-sxd-2026.txt}
 port=${PLANSYNC_PORT:-8765}
 server_data=$repo/.plansync-dev/server
 demo_password=plansync-demo

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds and starts the PlanSync desktop app for development, seeded with the plan beside the
-# repository (../shared/seeds) and keeping its data in .plansync-dev/data. Without a display it
+# Builds and starts the PlanSync desktop app for development, seeded with the project's copy of
+# the plan (fixtures/plans) and keeping its data in .plansync-dev/data. Without a display it
 # runs under xvfb-run (headless). Arguments are passed to the app.
 #   PLANSYNC_SEED / PLANSYNC_DATA_DIR override the seed plan and the data directory.
 #   Delete .plansync-dev/ to start again from the seed.
@@ -12,7 +12,7 @@ log() { printf '\033[1m[run-app]\033[0m %s\n' "$*" >&2; }
 
 scripts/build-app.sh
 
-export PLANSYNC_SEED=${PLANSYNC_SEED:-$repo/../shared/seeds/000_0a839bbb9a1e185e.txt}
+export PLANSYNC_SEED=${PLANSYNC_SEED:-$repo/fixtures/plans/tuyen-quang-sxd-2026.txt}
 export PLANSYNC_DATA_DIR=${PLANSYNC_DATA_DIR:-$repo/.plansync-dev/data}
 mkdir -p "$PLANSYNC_DATA_DIR"
 [ -f "$PLANSYNC_SEED" ] || log "warning: seed plan $PLANSYNC_SEED not found (the app starts without a plan)"

@@ -51,9 +51,9 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    /// The seed plan beside the repository (`../shared/seeds`), as CI lays it out.
+    /// The project's copy of the seed plan (`fixtures/plans`).
     fn seed_file() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds/000_0a839bbb9a1e185e.txt")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans/tuyen-quang-sxd-2026.txt")
     }
 
     #[test]

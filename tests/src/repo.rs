@@ -30,9 +30,9 @@ pub fn app_binary() -> PathBuf {
     target_dir().join("debug").join("plansync-app")
 }
 
-/// The seed plan, kept outside the repository in `../shared/seeds`.
+/// The seed plan: the project's copy in `fixtures/plans` (the repository stands alone).
 pub fn seed_plan() -> PathBuf {
-    root().join("../shared/seeds/000_0a839bbb9a1e185e.txt")
+    root().join("fixtures/plans/tuyen-quang-sxd-2026.txt")
 }
 
 /// Where end-to-end tests write their screenshots (PNG files there are not committed).
