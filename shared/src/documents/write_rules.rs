@@ -251,6 +251,8 @@ fn judge_op(kind: DocumentKind, role: Role, op: &automerge::legacy::Op) -> Resul
             let key = map_key(op)?;
             match (key, &op.action) {
                 ("status", Put(ScalarValue::Str(s))) if TaskStatus::parse(s).is_some() => Ok(()),
+                // Choosing the value shown among competing ones deletes the others.
+                ("status" | "progress", Delete) => Ok(()),
                 ("status", _) => refused("a task's status must be one of the known statuses"),
                 ("progress", Put(ScalarValue::Int(n))) if (0..=100).contains(n) => Ok(()),
                 ("progress", Put(ScalarValue::Uint(n))) if *n <= 100 => Ok(()),
@@ -266,6 +268,8 @@ fn judge_op(kind: DocumentKind, role: Role, op: &automerge::legacy::Op) -> Resul
             let key = map_key(op)?;
             match (key, &op.action) {
                 ("verdict", Put(ScalarValue::Str(s))) if Verdict::parse(s).is_some() => Ok(()),
+                // As for a task's status: choosing among competing values deletes the others.
+                ("verdict" | "by" | "at", Delete) => Ok(()),
                 ("verdict", _) => refused("a verdict must be pending, accepted or returned"),
                 ("by", Put(ScalarValue::Str(_))) => Ok(()),
                 ("at", Put(v)) if is_number(v) || matches!(v, ScalarValue::Timestamp(_)) => Ok(()),

@@ -392,3 +392,57 @@ fn the_changes_of_a_sync_message_are_read_whatever_their_chunk() {
         .iter()
         .any(|op| op.action == automerge::legacy::OpType::Put(ScalarValue::Int(50))));
 }
+
+/// Two laptops set competing values offline; choosing one of them afterwards is what the app's
+/// "keep this version" does. Whichever value automerge shows first, the choice must be allowed:
+/// choosing the value already shown removes the other with a delete op. The same holds for the
+/// office's verdicts.
+#[test]
+fn choosing_one_of_two_competing_values_is_allowed() {
+    let edit = |doc: &mut Automerge, device: &str, status: TaskStatus| {
+        let edit = RecordEdit::Status { status };
+        records::apply(doc, &author("lan", device), 5_000, &task(), &edit).unwrap();
+    };
+    let verdict = |doc: &mut Automerge, device: &str, verdict: Verdict| {
+        review::set_verdict(
+            doc,
+            &author("thamdinh", device),
+            5_000,
+            &task(),
+            q1(),
+            verdict,
+            "",
+        )
+        .unwrap();
+    };
+    for (first, second) in [("laptop-a", "laptop-z"), ("laptop-z", "laptop-a")] {
+        let mut server = records_doc();
+        let (mut a, mut b) = (server.fork(), server.fork());
+        edit(&mut a, first, TaskStatus::Done);
+        edit(&mut b, second, TaskStatus::InProgress);
+        server.merge(&mut a).unwrap();
+        server.merge(&mut b).unwrap();
+        for chosen in [TaskStatus::Done, TaskStatus::InProgress] {
+            check(
+                DocumentKind::Records,
+                &server,
+                |doc| edit(doc, "laptop-c", chosen),
+                expect!["allowed"],
+            );
+        }
+        let mut server = review_doc();
+        let (mut a, mut b) = (server.fork(), server.fork());
+        verdict(&mut a, first, Verdict::Accepted);
+        verdict(&mut b, second, Verdict::Returned);
+        server.merge(&mut a).unwrap();
+        server.merge(&mut b).unwrap();
+        for chosen in [Verdict::Accepted, Verdict::Returned] {
+            check(
+                DocumentKind::Review,
+                &server,
+                |doc| verdict(doc, "office-c", chosen),
+                expect!["allowed"],
+            );
+        }
+    }
+}
