@@ -2,7 +2,10 @@
 //! driving the desktop app through tauri-driver ([`app_driver`]).
 
 pub mod app_driver;
+pub mod bearer_dialer;
+pub mod bench;
 pub mod laptop;
+pub mod process_watch;
 pub mod repo;
 pub mod rogue;
 pub mod server;

@@ -7,74 +7,17 @@ use std::time::Duration;
 
 use automerge::transaction::Transactable;
 use automerge::ReadDoc as _;
-use futures::future::BoxFuture;
-use futures::{SinkExt, StreamExt, TryStreamExt};
-use samod::{BackoffConfig, DialError, DocHandle, DocumentId, PeerId, Repo};
+use samod::{BackoffConfig, DocHandle, DocumentId, PeerId, Repo};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::{header::AUTHORIZATION, HeaderValue};
-use tokio_tungstenite::tungstenite::Message;
+
+use crate::bearer_dialer::BearerDialer;
+pub use crate::bearer_dialer::Refused;
 
 pub struct RoguePeer {
     pub repo: Repo,
     pub dialer: samod::DialerHandle<Refused>,
     pub peer_id: String,
     pub token: String,
-}
-
-struct BearerDialer {
-    url: url::Url,
-    token: String,
-}
-
-#[derive(Debug)]
-pub struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl samod::Dialer for BearerDialer {
-    type Error = Refused;
-
-    fn url(&self) -> url::Url {
-        self.url.clone()
-    }
-
-    fn connect(&self) -> BoxFuture<'static, Result<samod::Transport, DialError<Refused>>> {
-        let url = self.url.clone();
-        let token = self.token.clone();
-        Box::pin(async move {
-            let mut request = url
-                .as_str()
-                .into_client_request()
-                .map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
-            request.headers_mut().insert(
-                AUTHORIZATION,
-                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-            );
-            let (socket, _) = tokio_tungstenite::connect_async(request)
-                .await
-                .map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
-            let (tx, rx) = socket.split();
-            let stream = rx.try_filter_map(|m| {
-                futures::future::ready(Ok(match m {
-                    Message::Binary(b) => Some(b.to_vec()),
-                    _ => None,
-                }))
-            });
-            let sink = tx.with(|bytes: Vec<u8>| {
-                futures::future::ready(Ok::<_, tokio_tungstenite::tungstenite::Error>(
-                    Message::Binary(bytes.into()),
-                ))
-            });
-            Ok(samod::Transport::new(stream, sink))
-        })
-    }
 }
 
 impl RoguePeer {
@@ -116,14 +59,10 @@ impl RoguePeer {
             .with_peer_id(PeerId::from(peer_id.as_str()))
             .load()
             .await;
-        let url = url::Url::parse(&format!("{}/sync", base.replacen("http", "ws", 1))).unwrap();
         let dialer = repo
             .dial(
                 BackoffConfig::default(),
-                Arc::new(BearerDialer {
-                    url,
-                    token: token.clone(),
-                }),
+                Arc::new(BearerDialer::new(base, &token, false)),
             )
             .unwrap();
         match tokio::time::timeout(Duration::from_secs(5), dialer.established()).await {

@@ -25,29 +25,15 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
 
 use automerge::Automerge;
 use serde_json::{json, Value};
+use tests::bench::arg;
+use tests::process_watch::{cpu_seconds, Watched, Watcher};
 use tests::server::{plansync_binary, TestServer, PASSWORD};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
 fn main() {
-    if std::env::var_os("PLANSYNC_SERVER_BIN").is_none() {
-        let sibling = std::env::current_exe()
-            .unwrap()
-            .with_file_name("plansync-under-test");
-        std::env::set_var("PLANSYNC_SERVER_BIN", sibling);
-    }
+    tests::bench::use_sibling_server();
     let bench_dir = tests::repo::root().join("tests/js-bench");
     assert!(
         bench_dir
@@ -107,9 +93,9 @@ fn main() {
                     "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {:.2} | {load} |",
                     run.outcome(),
                     run.cpu_s,
-                    run.watch.reconnect_rss_kib as f64 / 1024.0,
+                    run.watch.marked_rss_kib as f64 / 1024.0,
                     run.watch.peak_rss_kib as f64 / 1024.0,
-                    run.watch.reconnect_threads,
+                    run.watch.marked_threads,
                     run.watch.max_threads,
                     run.driver_cpu_s,
                 );
@@ -368,13 +354,13 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
             Some("done" | "timeout") => {
                 let cpu = cpu_seconds(pid) - cpu_at_reconnect;
                 let driver_cpu = cpu_seconds(driver_pid) - driver_cpu_at_reconnect;
-                result = Some((message, cpu, driver_cpu, watcher.snapshot(pid)));
+                result = Some((message, cpu, driver_cpu, watcher.snapshot()));
             }
             _ => {}
         }
     }
     let _ = driver.wait();
-    let watched = watcher.stop(pid);
+    let watched = watcher.stop();
     if let Some(perf) = perf.as_mut() {
         let _ = Command::new("kill")
             .args(["-INT", &perf.id().to_string()])
@@ -401,126 +387,4 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         driver_cpu_s,
         watch,
     }
-}
-
-/// What the watcher saw of the server process.
-#[derive(Clone, Copy, Default)]
-struct Watched {
-    /// Peak RSS over the process's life (the kernel's `VmHWM`), KiB.
-    peak_rss_kib: u64,
-    /// The most threads seen over the run.
-    max_threads: u64,
-    /// The highest RSS (KiB) and most threads seen from the reconnect on.
-    reconnect_rss_kib: u64,
-    reconnect_threads: u64,
-}
-
-/// Samples a process's RSS and thread count every 20 ms.
-struct Watcher {
-    stop: Arc<AtomicBool>,
-    marked: Arc<AtomicBool>,
-    max_threads: Arc<AtomicU64>,
-    reconnect_rss: Arc<AtomicU64>,
-    reconnect_threads: Arc<AtomicU64>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Watcher {
-    fn start(pid: u32) -> Watcher {
-        let stop = Arc::new(AtomicBool::new(false));
-        let marked = Arc::new(AtomicBool::new(false));
-        let max_threads = Arc::new(AtomicU64::new(0));
-        let reconnect_rss = Arc::new(AtomicU64::new(0));
-        let reconnect_threads = Arc::new(AtomicU64::new(0));
-        let thread = std::thread::spawn({
-            let (stop, marked) = (stop.clone(), marked.clone());
-            let (max_threads, reconnect_rss, reconnect_threads) = (
-                max_threads.clone(),
-                reconnect_rss.clone(),
-                reconnect_threads.clone(),
-            );
-            move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let threads = status_field(pid, "Threads:");
-                    let rss = status_field(pid, "VmRSS:");
-                    if let Some(n) = threads {
-                        max_threads.fetch_max(n, Ordering::Relaxed);
-                    }
-                    if marked.load(Ordering::Relaxed) {
-                        if let Some(n) = threads {
-                            reconnect_threads.fetch_max(n, Ordering::Relaxed);
-                        }
-                        if let Some(kib) = rss {
-                            reconnect_rss.fetch_max(kib, Ordering::Relaxed);
-                        }
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-            }
-        });
-        Watcher {
-            stop,
-            marked,
-            max_threads,
-            reconnect_rss,
-            reconnect_threads,
-            thread,
-        }
-    }
-
-    /// From now on samples also count as the reconnect's.
-    fn mark(&self) {
-        self.marked.store(true, Ordering::Relaxed);
-    }
-
-    fn snapshot(&self, pid: u32) -> Watched {
-        Watched {
-            peak_rss_kib: status_field(pid, "VmHWM:").unwrap_or(0),
-            max_threads: self.max_threads.load(Ordering::Relaxed),
-            reconnect_rss_kib: self.reconnect_rss.load(Ordering::Relaxed),
-            reconnect_threads: self.reconnect_threads.load(Ordering::Relaxed),
-        }
-    }
-
-    fn stop(self, pid: u32) -> Watched {
-        let watched = self.snapshot(pid);
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap();
-        watched
-    }
-}
-
-fn status_field(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-}
-
-/// User + system CPU time of a process so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    let ticks: u64 =
-        fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
-    ticks as f64 / clock_ticks() as f64
-}
-
-fn clock_ticks() -> u64 {
-    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *TICKS.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-            .unwrap_or(100)
-    })
 }

@@ -19,17 +19,9 @@ use std::time::{Duration, Instant};
 
 use shared::documents::records::RecordEdit;
 use shared::plan::TaskId;
+use tests::bench::arg_or;
 use tests::laptop::Laptop;
 use tests::server::TestServer;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn client_at(address: IpAddr) -> reqwest::Client {
     reqwest::Client::builder()
@@ -39,15 +31,10 @@ fn client_at(address: IpAddr) -> reqwest::Client {
 }
 
 fn main() {
-    if std::env::var_os("PLANSYNC_SERVER_BIN").is_none() {
-        let sibling = std::env::current_exe()
-            .unwrap()
-            .with_file_name("plansync-under-test");
-        std::env::set_var("PLANSYNC_SERVER_BIN", sibling);
-    }
+    tests::bench::use_sibling_server();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let n_attempts = arg("--attempts", 300);
-    let n_rounds = arg("--rounds", 3);
+    let n_attempts = arg_or("--attempts", 300);
+    let n_rounds = arg_or("--rounds", 3);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

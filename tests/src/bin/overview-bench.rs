@@ -21,15 +21,7 @@ use shared::documents::review::{self, Verdict};
 use shared::documents::ChangeAuthor;
 use shared::overview::{indicators, reminder, section_summaries, unit_summaries, TaskFilter};
 use shared::report::{build, ReportRequest, Scope, UnitDocuments};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use tests::bench::arg_or;
 
 fn author(user: &str) -> ChangeAuthor {
     ChangeAuthor {
@@ -45,8 +37,8 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let n_units = arg("--units", 30);
-    let n_samples = arg("--samples", 20);
+    let n_units = arg_or("--units", 30);
+    let n_samples = arg_or("--samples", 20);
     let plan = server::publish::load_plan(&tests::repo::seed_plan()).expect("the seed plan");
     let period: PeriodId = "2026".parse().unwrap();
     let tasks: Vec<_> = plan.tasks().into_iter().map(|(_, t)| t.clone()).collect();

@@ -21,28 +21,15 @@ use shared::calendar::PeriodId;
 use shared::documents::records::{self, RecordEdit, TaskSkeleton};
 use shared::documents::ChangeAuthor;
 use shared::plan::TaskId;
+use tests::bench::arg_or;
 use tests::laptop::Laptop;
 use tests::server::TestServer;
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    if std::env::var_os("PLANSYNC_SERVER_BIN").is_none() {
-        let sibling = std::env::current_exe()
-            .unwrap()
-            .with_file_name("plansync-under-test");
-        std::env::set_var("PLANSYNC_SERVER_BIN", sibling);
-    }
-    let n_units = arg("--units", 30);
-    let n_edits = arg("--edits", 200);
-    let n_samples = arg("--samples", 200);
+    tests::bench::use_sibling_server();
+    let n_units = arg_or("--units", 30);
+    let n_edits = arg_or("--edits", 200);
+    let n_samples = arg_or("--samples", 200);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

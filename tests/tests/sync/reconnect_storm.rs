@@ -14,14 +14,12 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use automerge::{ChangeHash, ReadDoc};
-use futures::future::BoxFuture;
-use futures::{SinkExt, StreamExt, TryStreamExt};
-use samod::{BackoffConfig, DialError, DocHandle, DocumentId, PeerId, Repo};
+use futures::StreamExt;
+use samod::{BackoffConfig, DocHandle, DocumentId, PeerId, Repo};
 use serde_json::{json, Value};
 use server::access::Role;
 use server::registry::Registry;
@@ -29,11 +27,10 @@ use shared::calendar::PeriodId;
 use shared::documents::records::{self, RecordEdit};
 use shared::documents::ChangeAuthor;
 use shared::plan::TaskId;
+use tests::bearer_dialer::{BearerDialer, Refused};
+use tests::process_watch::{cpu_seconds, Watched, Watcher};
 use tests::repo;
-use tests::server::{plansync_binary, PASSWORD};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::{header::AUTHORIZATION, HeaderValue};
-use tokio_tungstenite::tungstenite::Message;
+use tests::server::{plansync_binary, proc_status_kib, PASSWORD};
 
 const UNITS: usize = 50;
 const LAPTOPS_PER_UNIT: usize = 4;
@@ -120,8 +117,9 @@ async fn two_hundred_laptops_reconnect_at_once() {
     }
 
     // All reconnect at once.
-    let rss_before = status_field(server.pid(), "VmRSS:").unwrap();
+    let rss_before = proc_status_kib(server.pid(), "VmRSS:").unwrap();
     let watcher = Watcher::start(server.pid());
+    watcher.mark();
     let cpu_before = (cpu_seconds(server.pid()), cpu_seconds(std::process::id()));
     let reconnect = Instant::now();
     for (peer, _, _) in &units {
@@ -145,7 +143,11 @@ async fn two_hundred_laptops_reconnect_at_once() {
         cpu_seconds(server.pid()) - cpu_before.0,
         cpu_seconds(std::process::id()) - cpu_before.1,
     );
-    let (max_rss, max_threads) = watcher.stop();
+    let Watched {
+        marked_rss_kib: max_rss,
+        marked_threads: max_threads,
+        ..
+    } = watcher.stop();
     let growth_mib = max_rss.saturating_sub(rss_before) / 1024;
     eprintln!(
         "{} laptops x {EDITS} edits converged in {converged:?} (CPU: server {:.1} s, laptops \
@@ -327,15 +329,11 @@ impl Peer {
     }
 
     fn dial(&self, base: &str) -> samod::DialerHandle<Refused> {
-        let url = url::Url::parse(&format!("{}/sync", base.replacen("http", "ws", 1))).unwrap();
         let dialer = self
             .repo
             .dial(
                 BackoffConfig::default(),
-                Arc::new(BearerDialer {
-                    url,
-                    token: self.token.clone(),
-                }),
+                Arc::new(BearerDialer::new(base, &self.token, true)),
             )
             .unwrap();
         *self.dialer.lock().unwrap() = Some(dialer.clone());
@@ -358,130 +356,4 @@ impl Peer {
             .unwrap()
             .unwrap_or_else(|| panic!("{doc_id} unavailable"))
     }
-}
-
-struct BearerDialer {
-    url: url::Url,
-    token: String,
-}
-
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl samod::Dialer for BearerDialer {
-    type Error = Refused;
-
-    fn url(&self) -> url::Url {
-        self.url.clone()
-    }
-
-    fn connect(&self) -> BoxFuture<'static, Result<samod::Transport, DialError<Refused>>> {
-        let url = self.url.clone();
-        let token = self.token.clone();
-        Box::pin(async move {
-            let mut request = url
-                .as_str()
-                .into_client_request()
-                .map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
-            request.headers_mut().insert(
-                AUTHORIZATION,
-                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-            );
-            let (socket, _) = tokio_tungstenite::connect_async(request)
-                .await
-                .map_err(|e| DialError::transient(Refused(e.to_string())))?;
-            let (tx, rx) = socket.split();
-            let stream = rx.try_filter_map(|m| {
-                futures::future::ready(Ok(match m {
-                    Message::Binary(b) => Some(b.to_vec()),
-                    _ => None,
-                }))
-            });
-            let sink = tx.with(|bytes: Vec<u8>| {
-                futures::future::ready(Ok::<_, tokio_tungstenite::tungstenite::Error>(
-                    Message::Binary(bytes.into()),
-                ))
-            });
-            Ok(samod::Transport::new(stream, sink))
-        })
-    }
-}
-
-/// Samples a process's RSS and thread count every 20 ms until stopped.
-struct Watcher {
-    stop: Arc<AtomicBool>,
-    max_rss: Arc<AtomicU64>,
-    max_threads: Arc<AtomicU64>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Watcher {
-    fn start(pid: u32) -> Watcher {
-        let stop = Arc::new(AtomicBool::new(false));
-        let max_rss = Arc::new(AtomicU64::new(0));
-        let max_threads = Arc::new(AtomicU64::new(0));
-        let thread = std::thread::spawn({
-            let (stop, max_rss, max_threads) = (stop.clone(), max_rss.clone(), max_threads.clone());
-            move || {
-                while !stop.load(Ordering::Relaxed) {
-                    if let Some(kib) = status_field(pid, "VmRSS:") {
-                        max_rss.fetch_max(kib, Ordering::Relaxed);
-                    }
-                    if let Some(n) = status_field(pid, "Threads:") {
-                        max_threads.fetch_max(n, Ordering::Relaxed);
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-            }
-        });
-        Watcher {
-            stop,
-            max_rss,
-            max_threads,
-            thread,
-        }
-    }
-
-    /// (highest RSS in KiB, most threads).
-    fn stop(self) -> (u64, u64) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap();
-        (
-            self.max_rss.load(Ordering::Relaxed),
-            self.max_threads.load(Ordering::Relaxed),
-        )
-    }
-}
-
-fn status_field(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-}
-
-/// User + system CPU seconds of a process so far (clock ticks of 1/100 s).
-fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (ticks(11) + ticks(12)) as f64 / 100.0
 }
