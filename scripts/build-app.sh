@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Yew frontend (trunk, offline) and the desktop app (debug, with the frontend embedded
-# through the default custom-protocol feature) into target/debug/plansync-app. Prints how long each step took.
+# through the default custom-protocol feature) into target/debug/plansync-app, together with the
+# workspace's other targets (see below why). Prints how long each step took.
 # scripts/run-app.sh and scripts/e2e.sh call it; run scripts/setup.sh once before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +19,10 @@ log "frontend (trunk build): $((SECONDS - start)) s"
 
 start=$SECONDS
 # The default feature custom-protocol embeds frontend/dist (without it the app would load devUrl).
-cargo build -p plansync-app
-log "app (cargo build -p plansync-app): $((SECONDS - start)) s"
+# Built with the whole workspace's targets selected, as `cargo test --workspace` selects them, so
+# every dependency resolves to the same features: the app, the tests and the package then share
+# one build of the dependency tree. `-p plansync-app` alone would resolve tokio, serde, hyper...
+# with fewer features and build a second tree (about 2 GB of target/ and a quarter of an hour on
+# two cores, and the disk of a small CI machine runs out).
+cargo build --workspace --all-targets --locked
+log "app (cargo build --workspace --all-targets): $((SECONDS - start)) s"

@@ -8,10 +8,15 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1m[package]\033[0m %s\n' "$*" >&2; }
 
 profile=${PLANSYNC_PACKAGE_PROFILE:-debug}
-flag=()
-[ "$profile" = debug ] && flag=(--debug)
 start=$SECONDS
-npx --no-install tauri build "${flag[@]}" --bundles deb >&2
+if [ "$profile" = debug ]; then
+  # The debug app is the one scripts/build-app.sh builds (sharing the tests' dependency build);
+  # `tauri build` would compile it again alone, with a second dependency tree.
+  scripts/build-app.sh
+  npx --no-install tauri bundle --debug --bundles deb >&2
+else
+  npx --no-install tauri build --bundles deb >&2
+fi
 deb=$(ls -t target/"$profile"/bundle/deb/*.deb | head -1)
 log "built $deb ($(du -h "$deb" | cut -f1)) in $((SECONDS - start)) s"
 

@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; step_start=$SECONDS; }
 done_step() { printf '\033[1m   (%s s)\033[0m\n' "$((SECONDS - step_start))" >&2; }
 total=$SECONDS
+# A full run compiles each crate once: incremental caches would only add about 2 GB to target/
+# (a small CI disk ran out with them). Set CARGO_INCREMENTAL=1 to keep them between local runs.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 step "set-up (scripts/setup.sh)"
 scripts/setup.sh
