@@ -7,6 +7,13 @@
 //! success clears the account's count. Keys untouched for a window are forgotten, and the table
 //! never holds more than a bound of keys (the oldest go first), so a flood of made-up names
 //! cannot grow memory. Time is a parameter: callers pass the clock.
+//!
+//! Attempts arriving together: an account's attempt counts as a failure as soon as it begins
+//! (its check is slow; one person logs in from one place at a time) and is taken back if it
+//! turns out right or is abandoned. An address's failures count once known, and the attempts it
+//! has in flight at once are bounded instead: a whole office behind one address logging in at
+//! the same moment is not slowed, a flood from one address is held to a few dozen checks at a
+//! time until its failures block it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -107,10 +114,14 @@ impl<K: std::hash::Hash + Eq + Clone> Table<K> {
         self.entries.remove(key);
     }
 
-    /// Takes back one failure (an attempt counted in advance that succeeded).
+    /// Takes back one failure (an attempt counted in advance that was abandoned); back within
+    /// the free tries, the wait it caused is lifted.
     fn refund(&mut self, key: &K) {
         if let Some(entry) = self.entries.get_mut(key) {
             entry.n_failures = entry.n_failures.saturating_sub(1);
+            if entry.n_failures <= self.limits.n_free {
+                entry.blocked_until_ms = 0;
+            }
         }
     }
 
@@ -128,11 +139,16 @@ impl<K: std::hash::Hash + Eq + Clone> Table<K> {
     }
 }
 
+/// The most login attempts one address may have in flight at once.
+pub const MAX_IN_FLIGHT_PER_ADDRESS: u32 = 32;
+
 /// Failed logins per account and per client address.
 #[derive(Debug)]
 pub struct LoginThrottle {
     accounts: Table<String>,
     addresses: Table<IpAddr>,
+    /// Attempts begun and not yet ended, per address.
+    in_flight: HashMap<IpAddr, u32>,
 }
 
 impl Default for LoginThrottle {
@@ -161,6 +177,7 @@ impl LoginThrottle {
         LoginThrottle {
             accounts: Table::new(account),
             addresses: Table::new(address),
+            in_flight: HashMap::new(),
         }
     }
 
@@ -180,20 +197,48 @@ impl LoginThrottle {
         self.addresses.fail(&address, now_ms);
     }
 
-    /// Checks an attempt and counts it as a failure in advance, so that many attempts arriving
-    /// together are throttled as they arrive rather than once their (slow) checks are done.
-    /// Call [`LoginThrottle::succeeded`] if it turns out right.
+    /// Checks an attempt and begins it: the account counts it as a failure in advance, so that
+    /// many attempts on one account arriving together are throttled as they arrive rather than
+    /// once their (slow) checks are done; the address counts it in flight. End it with
+    /// [`LoginThrottle::succeeded`], [`LoginThrottle::failed_attempt`] or
+    /// [`LoginThrottle::abandoned`].
     pub fn begin(&mut self, username: &str, address: IpAddr, now_ms: i64) -> Result<(), Throttled> {
         self.check(username, address, now_ms)?;
-        self.failed(username, address, now_ms);
+        let in_flight = self.in_flight.entry(address).or_default();
+        if *in_flight >= MAX_IN_FLIGHT_PER_ADDRESS {
+            return Err(Throttled::Address(Duration::from_secs(1)));
+        }
+        *in_flight += 1;
+        self.accounts.fail(&account_key(username), now_ms);
         Ok(())
     }
 
-    /// A login attempt begun with [`LoginThrottle::begin`] was right: the account's count starts
-    /// again and the address gets its attempt back.
+    /// A begun attempt was right: the account's count starts again.
     pub fn succeeded(&mut self, username: &str, address: IpAddr) {
         self.accounts.clear(&account_key(username));
-        self.addresses.refund(&address);
+        self.end(address);
+    }
+
+    /// A begun attempt was wrong: the address counts the failure (the account already has).
+    pub fn failed_attempt(&mut self, address: IpAddr, now_ms: i64) {
+        self.addresses.fail(&address, now_ms);
+        self.end(address);
+    }
+
+    /// A begun attempt was never decided (the server was busy, or failed): it counts for
+    /// nothing.
+    pub fn abandoned(&mut self, username: &str, address: IpAddr) {
+        self.accounts.refund(&account_key(username));
+        self.end(address);
+    }
+
+    fn end(&mut self, address: IpAddr) {
+        if let Some(n) = self.in_flight.get_mut(&address) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.in_flight.remove(&address);
+            }
+        }
     }
 
     /// Forgets failures older than their window.
@@ -203,7 +248,7 @@ impl LoginThrottle {
     }
 
     pub fn n_keys(&self) -> usize {
-        self.accounts.entries.len() + self.addresses.entries.len()
+        self.accounts.entries.len() + self.addresses.entries.len() + self.in_flight.len()
     }
 }
 
@@ -297,6 +342,65 @@ mod tests {
             assert_eq!(throttle.begin(&user, HOME, n), Ok(()), "login {n}");
             throttle.succeeded(&user, HOME);
         }
+    }
+
+    #[test]
+    fn an_office_logging_in_at_the_same_moment_behind_one_address_is_not_slowed() {
+        let mut throttle = LoginThrottle::default();
+        let users: Vec<String> = (0..MAX_IN_FLIGHT_PER_ADDRESS)
+            .map(|n| format!("staff{n}"))
+            .collect();
+        for user in &users {
+            assert_eq!(throttle.begin(user, HOME, 0), Ok(()), "{user} begins");
+        }
+        for user in &users {
+            throttle.succeeded(user, HOME);
+        }
+        assert_eq!(throttle.check("staff0", HOME, 0), Ok(()));
+        assert_eq!(throttle.n_keys(), 0, "nothing is left counted");
+    }
+
+    #[test]
+    fn attempts_in_flight_from_one_address_are_bounded_and_its_failures_block_it() {
+        let mut throttle = LoginThrottle::default();
+        let begun: Vec<bool> = (0..MAX_IN_FLIGHT_PER_ADDRESS + 8)
+            .map(|n| throttle.begin(&format!("user{n}"), HOME, 0).is_ok())
+            .collect();
+        assert_eq!(
+            begun.iter().filter(|ok| **ok).count() as u32,
+            MAX_IN_FLIGHT_PER_ADDRESS
+        );
+        assert_eq!(
+            throttle.begin("one-more", HOME, 0),
+            Err(Throttled::Address(Duration::from_secs(1)))
+        );
+        for _ in 0..MAX_IN_FLIGHT_PER_ADDRESS {
+            throttle.failed_attempt(HOME, 0);
+        }
+        assert!(
+            matches!(
+                throttle.check("anyone", HOME, 0),
+                Err(Throttled::Address(_))
+            ),
+            "{} failures block the address",
+            MAX_IN_FLIGHT_PER_ADDRESS
+        );
+    }
+
+    #[test]
+    fn an_abandoned_attempt_counts_for_nothing() {
+        let mut throttle = LoginThrottle::default();
+        for _ in 0..ACCOUNT_LIMITS.n_free + 1 {
+            assert_eq!(throttle.begin("lan", HOME, 0), Ok(()));
+        }
+        assert!(
+            throttle.check("lan", HOME, 0).is_err(),
+            "counted in advance"
+        );
+        for _ in 0..ACCOUNT_LIMITS.n_free + 1 {
+            throttle.abandoned("lan", HOME);
+        }
+        assert_eq!(throttle.check("lan", HOME, 0), Ok(()), "taken back");
     }
 
     #[test]

@@ -274,6 +274,13 @@ async fn login(
         )
         .with_retry_after(throttled.wait()));
     }
+    // Ends the attempt as abandoned unless it is decided below (busy, or an error on the way).
+    let mut attempt = BegunAttempt {
+        throttle: state.throttle.clone(),
+        username: request.username.clone(),
+        address,
+        decided: false,
+    };
     let registry = state.registry.clone();
     let name = request.username.clone();
     let candidate = blocking(move || registry.login_candidate(&name)).await?;
@@ -286,7 +293,9 @@ async fn login(
             AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", busy.to_string())
                 .with_retry_after(std::time::Duration::from_secs(1))
         })?;
+    attempt.decided = true;
     let Some(user) = user else {
+        lock(&state.throttle).failed_attempt(address, now_ms());
         tracing::warn!(user = ?request.username, %address, "failed login");
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
@@ -310,6 +319,22 @@ async fn login(
         },
     }))
     .into_response())
+}
+
+/// A login attempt begun in the throttle; dropped undecided, it is ended as abandoned.
+struct BegunAttempt {
+    throttle: std::sync::Arc<std::sync::Mutex<crate::login_throttle::LoginThrottle>>,
+    username: String,
+    address: std::net::IpAddr,
+    decided: bool,
+}
+
+impl Drop for BegunAttempt {
+    fn drop(&mut self) {
+        if !self.decided {
+            lock(&self.throttle).abandoned(&self.username, self.address);
+        }
+    }
 }
 
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
