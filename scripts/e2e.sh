@@ -13,11 +13,13 @@ command -v WebKitWebDriver >/dev/null 2>&1 || { log "WebKitWebDriver is missing 
 total=$SECONDS
 scripts/build-app.sh
 
+# --workspace (not -p tests): the same feature resolution as `cargo test --workspace` and
+# scripts/build-app.sh, so the test binary reuses their dependency build (see build-app.sh).
 start=$SECONDS
-cargo test -p tests --test e2e --no-run
+cargo test --workspace --test e2e --no-run
 log "e2e test binary (cargo test --no-run): $((SECONDS - start)) s"
 
 start=$SECONDS
-PLANSYNC_E2E=1 cargo test -p tests --test e2e -- --nocapture "$@"
+PLANSYNC_E2E=1 cargo test --workspace --test e2e -- --nocapture "$@"
 log "e2e tests: $((SECONDS - start)) s"
 log "total: $((SECONDS - total)) s"

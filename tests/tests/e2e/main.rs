@@ -70,6 +70,24 @@ where
     }
 }
 
+/// Clicks the first element `css` selects once it is there and takes the click: right after an
+/// action the page may still be redrawing, and an element found in the old page (stale) or not
+/// yet interactable is looked up and clicked again.
+async fn click_when_ready(client: &Client, css: &str) -> anyhow::Result<()> {
+    wait_for(
+        &format!("{css} to take a click"),
+        Duration::from_secs(30),
+        || async {
+            let Some(element) = client.find_all(Locator::Css(css)).await?.into_iter().next() else {
+                return Ok(None);
+            };
+            element.click().await?;
+            Ok(Some(()))
+        },
+    )
+    .await
+}
+
 /// What the sync bar says once every change is through ("Đã đồng bộ lúc HH:MM").
 const UP_TO_DATE: &str = "Đã đồng bộ lúc ";
 

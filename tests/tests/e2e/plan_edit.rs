@@ -12,7 +12,7 @@ use tests::laptop::{eventually, Laptop};
 use tests::server::TestServer;
 
 use crate::sync_bar::with_app;
-use crate::{save_screenshot, texts, wait_for};
+use crate::{click_when_ready, save_screenshot, texts, wait_for};
 
 const TITLE: &str = "Số hoá hồ sơ lưu trữ của Sở";
 const CONTENT: &str = "Tỷ lệ hồ sơ lưu trữ được số hoá đạt trên 90%";
@@ -43,33 +43,11 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
         "e2e-plan-edit-failure.png",
         |client| async move {
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
-            client
-                .find(Locator::Css("#tab-plan"))
-                .await?
-                .click()
-                .await?;
-            let section = wait_for("the plan's sections", Duration::from_secs(30), || async {
-                Ok(client
-                    .find_all(Locator::Css(
-                        ".appendix[data-index=\"PAR_INDEX\"] .section-item",
-                    ))
-                    .await?
-                    .into_iter()
-                    .next())
-            })
-            .await?;
-            section.click().await?;
-            client
-                .find(Locator::Css("#task-add"))
-                .await?
-                .click()
-                .await?;
+            click_when_ready(&client, "#tab-plan").await?;
+            click_when_ready(&client, ".appendix[data-index=\"PAR_INDEX\"] .section-item").await?;
+            click_when_ready(&client, "#task-add").await?;
             // Saving an empty form says what is missing.
-            client
-                .find(Locator::Css("#edit-save"))
-                .await?
-                .click()
-                .await?;
+            click_when_ready(&client, "#edit-save").await?;
             let missing = texts(&client, "#edit-error").await?;
             assert_eq!(
                 missing,
