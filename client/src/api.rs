@@ -113,8 +113,11 @@ impl ServerApi {
 
 /// An error before any HTTP status arrived: the server could not be reached (or did not answer
 /// in time).
-fn unreachable(err: reqwest::Error) -> ClientError {
-    ClientError::Unreachable(chain(&err))
+pub(crate) fn unreachable(err: reqwest::Error) -> ClientError {
+    match crate::tls::certificate_problem(&err) {
+        Some(problem) => ClientError::UntrustedCertificate(problem),
+        None => ClientError::Unreachable(chain(&err)),
+    }
 }
 
 fn bad_reply(err: reqwest::Error) -> ClientError {

@@ -39,6 +39,8 @@ pub(crate) struct Inner {
     /// The running session. Replaced only under `lifecycle`.
     workspace: RwLock<Option<Arc<Workspace>>>,
     lifecycle: tokio::sync::Mutex<()>,
+    /// The units' report parts, kept between reports (see [`Client::report`]).
+    pub(crate) report_parts: tokio::sync::Mutex<shared::report::PartCache>,
 }
 
 impl Client {
@@ -53,7 +55,7 @@ impl Client {
         crate::private_files::private_dir(&data_dir.join(crate::evidence::FILES_DIR))?;
         let db = Arc::new(LocalDb::open(&data_dir.join(CLIENT_DB))?);
         let device = db.device_id()?;
-        let tls = tls::client_config()?;
+        let tls = tls::client_config(config.extra_ca_file.as_deref())?;
         let api = ServerApi::new(tls.clone(), &config)?;
         let setup = Setup {
             data_dir: PathBuf::from(data_dir),
@@ -78,6 +80,7 @@ impl Client {
                 shut_down: AtomicBool::new(false),
                 workspace: RwLock::new(workspace),
                 lifecycle: tokio::sync::Mutex::new(()),
+                report_parts: tokio::sync::Mutex::default(),
             }),
         };
         tokio::spawn(retry_pending_logouts(Arc::downgrade(&client.inner)));

@@ -29,6 +29,9 @@ pub struct ClientConfig {
     /// How often a session logged out while the server could not be told is offered to the
     /// server again for revocation.
     pub logout_retry_every: Duration,
+    /// CA certificates (PEM) trusted besides the operating system's: a province's internal CA
+    /// that is not installed on the laptop.
+    pub extra_ca_file: Option<std::path::PathBuf>,
 }
 
 /// The client pings the server every `ping_every`; a connection on which nothing (not even a
@@ -64,6 +67,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(30),
             max_file_bytes: 50 * 1024 * 1024,
             logout_retry_every: Duration::from_secs(60),
+            extra_ca_file: None,
         }
     }
 }

@@ -42,7 +42,8 @@ pub(crate) enum DialRejected {
 /// line (samod's dialer events do not carry it).
 #[derive(Debug)]
 pub(crate) enum DialReport {
-    Failed(String),
+    /// The connect failed; `code` as [`crate::StatusError::code`].
+    Failed { code: &'static str, message: String },
 }
 
 pub(crate) struct BearerDialer {
@@ -84,7 +85,17 @@ impl samod::Dialer for BearerDialer {
                     tracing::info!(%url, "sync connection open");
                     return Ok(keepalive::transport(ws, keepalive));
                 }
-                Ok(Err(err)) => classify(err),
+                Ok(Err(err)) => {
+                    if let Some(problem) = crate::tls::certificate_problem(&err) {
+                        tracing::warn!(%url, "the server's certificate is not trusted: {err}");
+                        let _ = reports.unbounded_send(DialReport::Failed {
+                            code: "untrusted_certificate",
+                            message: problem,
+                        });
+                        return Err(DialError::transient(err));
+                    }
+                    classify(err)
+                }
                 Err(_) => DialError::transient(TimedOut(connect_timeout)),
             };
             match &outcome {
@@ -95,7 +106,10 @@ impl samod::Dialer for BearerDialer {
                 DialError::TransientFailure(err) => {
                     let message = chain(err.as_ref());
                     tracing::warn!(%url, "cannot open the sync connection: {message}");
-                    let _ = reports.unbounded_send(DialReport::Failed(message));
+                    let _ = reports.unbounded_send(DialReport::Failed {
+                        code: "server_unreachable",
+                        message: format!("cannot reach the server: {message}"),
+                    });
                 }
             }
             Err(outcome)

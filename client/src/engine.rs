@@ -434,13 +434,10 @@ impl Engine {
 
     fn on_dial_report(&mut self, report: DialReport) {
         match report {
-            DialReport::Failed(message) => {
+            DialReport::Failed { code, message } => {
                 // Late reports from a dialer already connected or stopped are stale.
                 if self.link == Link::Connecting {
-                    self.last_error = Some(StatusError {
-                        code: "server_unreachable",
-                        message: format!("cannot reach the server: {message}"),
-                    });
+                    self.last_error = Some(StatusError { code, message });
                     self.schedule_recompute();
                 }
             }

@@ -23,6 +23,11 @@ pub enum ClientError {
     },
     #[error("invalid server address {url}: {why}")]
     InvalidServerUrl { url: String, why: String },
+    #[error("the server address {url} is not encrypted (http://); use https://")]
+    InsecureServerUrl { url: String },
+    /// The server's certificate is not trusted; the text says why, in Vietnamese.
+    #[error("{0}")]
+    UntrustedCertificate(String),
     #[error("{username} is logged in on this device; log out first")]
     OtherUserLoggedIn { username: String },
     #[error("{n_unconfirmed} local changes have not reached the server yet")]
@@ -73,6 +78,8 @@ impl ClientError {
             ClientError::SessionExpired => "session_expired",
             ClientError::Server { .. } => "server_error",
             ClientError::InvalidServerUrl { .. } => "invalid_server_url",
+            ClientError::InsecureServerUrl { .. } => "insecure_server_url",
+            ClientError::UntrustedCertificate(_) => "untrusted_certificate",
             ClientError::OtherUserLoggedIn { .. } => "other_user_logged_in",
             ClientError::UnsyncedChanges { .. } => "unsynced_changes",
             ClientError::UnknownDocument { .. } => "unknown_document",

@@ -358,7 +358,7 @@ impl ServerApi {
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(chain(&e)))?;
+            .map_err(crate::api::unreachable)?;
         match response.status() {
             status if status.is_success() => Ok(Some(response.json().await.map_err(bad_json)?)),
             StatusCode::NOT_FOUND => Ok(None),
@@ -388,7 +388,7 @@ impl ServerApi {
             .body(bytes)
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(chain(&e)))?;
+            .map_err(crate::api::unreachable)?;
         match response.status() {
             status if status.is_success() => Ok(response.json().await.map_err(bad_json)?),
             StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
@@ -473,7 +473,7 @@ impl ServerApi {
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(chain(&e)))?;
+            .map_err(crate::api::unreachable)?;
         match response.status() {
             status if status.is_success() => {}
             StatusCode::UNAUTHORIZED => return Err(ClientError::SessionExpired),
@@ -481,11 +481,7 @@ impl ServerApi {
         }
         let (incoming, mut output) = Incoming::create(dir)?;
         let mut hasher = Sha256::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| ClientError::Unreachable(chain(&e)))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(crate::api::unreachable)? {
             hasher.update(&chunk);
             output
                 .write_all(&chunk)

@@ -24,6 +24,12 @@ impl ServerUrl {
         if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid("the address has no host"));
         }
+        // Passwords and tokens cross the link: in clear only within this machine.
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Err(ClientError::InsecureServerUrl {
+                url: text.trim().to_string(),
+            });
+        }
         url.set_query(None);
         url.set_fragment(None);
         if !url.path().ends_with('/') {
@@ -49,6 +55,16 @@ impl ServerUrl {
 
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+}
+
+/// Whether `url` names this machine (localhost, 127.0.0.0/8, ::1).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -95,6 +111,32 @@ mod tests {
                 base https://sxd.tuyenquang.gov.vn/plansync/
                 login https://sxd.tuyenquang.gov.vn/plansync/api/login
                 sync wss://sxd.tuyenquang.gov.vn/plansync/sync"#]],
+        );
+    }
+
+    #[test]
+    fn plain_http_is_refused_for_any_host_but_this_machine() {
+        check(
+            "http://sxd.tuyenquang.gov.vn:8080",
+            expect!["error insecure_server_url: the server address http://sxd.tuyenquang.gov.vn:8080 is not encrypted (http://); use https://"],
+        );
+        check(
+            "http://10.0.0.5:8080",
+            expect!["error insecure_server_url: the server address http://10.0.0.5:8080 is not encrypted (http://); use https://"],
+        );
+        check(
+            "http://localhost:8080",
+            expect![[r#"
+                base http://localhost:8080/
+                login http://localhost:8080/api/login
+                sync ws://localhost:8080/sync"#]],
+        );
+        check(
+            "http://[::1]:8080",
+            expect![[r#"
+                base http://[::1]:8080/
+                login http://[::1]:8080/api/login
+                sync ws://[::1]:8080/sync"#]],
         );
     }
 

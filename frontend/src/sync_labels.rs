@@ -61,6 +61,9 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::InvalidServerUrl => {
             "Địa chỉ máy chủ không hợp lệ (cần bắt đầu bằng http:// hoặc https://)"
         }
+        ErrorCode::InsecureServerUrl => {
+            "Địa chỉ http:// không được mã hoá, mật khẩu sẽ đi qua mạng ở dạng đọc được: với máy chủ ngoài máy này hãy dùng địa chỉ https://"
+        }
         ErrorCode::OtherUserLoggedIn => {
             "Máy này đang đăng nhập bằng tài khoản khác; hãy đăng xuất trước"
         }
@@ -101,6 +104,7 @@ pub fn error_label(error: &BackendError) -> String {
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed
         | ErrorCode::UnreadableRecords
+        | ErrorCode::UntrustedCertificate
         | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()
@@ -183,6 +187,15 @@ mod tests {
         assert_eq!(
             err(ErrorCode::FileMissing, "cannot read /x"),
             "Không tìm thấy tệp: hãy chọn tệp hoặc kiểm tra lại đường dẫn"
+        );
+        assert!(err(ErrorCode::InsecureServerUrl, "not encrypted").contains("https://"));
+        assert_eq!(
+            err(
+                ErrorCode::UntrustedCertificate,
+                "Không tin cậy được chứng chỉ bảo mật của máy chủ: chứng chỉ đã hết hạn"
+            ),
+            "Không tin cậy được chứng chỉ bảo mật của máy chủ: chứng chỉ đã hết hạn",
+            "the engine words why the certificate is refused"
         );
         assert_eq!(
             err(ErrorCode::Unknown, "something new"),

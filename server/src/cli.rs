@@ -93,6 +93,31 @@ pub enum Command {
             default_value_t = 90
         )]
         idle_timeout_secs: u64,
+        /// Serve HTTPS and WSS with this certificate chain (PEM); needs --tls-key. The files
+        /// are read again when they change (a renewed certificate needs no restart).
+        #[arg(
+            long,
+            value_name = "FILE",
+            env = "PLANSYNC_TLS_CERT",
+            requires = "tls_key"
+        )]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(
+            long,
+            value_name = "FILE",
+            env = "PLANSYNC_TLS_KEY",
+            requires = "tls_cert"
+        )]
+        tls_key: Option<std::path::PathBuf>,
+        /// How often the certificate files are looked at for a renewal, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            env = "PLANSYNC_TLS_RELOAD_SECS",
+            default_value_t = 10
+        )]
+        tls_reload_secs: u64,
     },
 }
 
@@ -328,6 +353,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             header_timeout_secs,
             ping_secs,
             idle_timeout_secs,
+            tls_cert,
+            tls_key,
+            tls_reload_secs,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
@@ -345,6 +373,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     ping_every: std::time::Duration::from_secs(ping_secs.max(1)),
                     idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(2)),
                 },
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| crate::sync::tls::TlsFiles { cert, key }),
+                tls_reload_every: std::time::Duration::from_secs(tls_reload_secs.max(1)),
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }

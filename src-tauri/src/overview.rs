@@ -1,39 +1,21 @@
 //! The overview screens' data: a period's report over the documents on this laptop (the own
-//! unit's for staff, every unit's for the office), built with [`shared::report::build`].
+//! unit's for staff, every unit's for the office), built by [`client::Client::report`] (which
+//! reads again only the units whose documents changed since the last report).
 //!
 //! Documents not downloaded yet are left out (the office sees the units that have arrived);
 //! the own unit's records are required for staff. A unit whose documents cannot be read is
 //! named in the report (the dashboard's banner) instead of failing the office's overview; the
 //! own unit's unreadable records are [`ErrorCode::UnreadableRecords`] for staff.
 
-use automerge::Automerge;
-use client::{Client, DocInfo};
+use client::{Client, DocInfo, ReportFailure};
 use shared::calendar::{CalendarConfig, Date, PeriodId, PeriodKind};
 use shared::documents::DocumentKind;
 use shared::overview::{Overview, PeriodChoice};
-use shared::report::{self, Report, ReportError, ReportRequest, Scope, UnitDocuments};
+use shared::report::{Report, ReportError, Scope};
 use shared::Plan;
 
 use crate::error::{CommandError, ErrorCode};
 use crate::records::today;
-
-/// One unit's documents, copied out of the sync engine.
-struct UnitCopy {
-    code: String,
-    name: String,
-    records: Automerge,
-    review: Option<Automerge>,
-}
-
-async fn copy_of(client: &Client, info: &DocInfo) -> Option<Automerge> {
-    match client.with_doc(&info.id, Automerge::clone).await {
-        Ok(doc) => Some(doc),
-        Err(err) => {
-            tracing::debug!("document {} left out of the overview: {err}", info.id);
-            None
-        }
-    }
-}
 
 /// The period's overview; `period` defaults to the next one due.
 pub async fn build(
@@ -72,70 +54,21 @@ pub async fn build_report(
     period: PeriodId,
     scope: Scope,
 ) -> Result<Report, CommandError> {
-    let calendar = plan.calendar();
-    let docs = client.documents();
-    let only = match &scope {
-        Scope::AllUnits => None,
-        Scope::Unit(code) => Some(code.clone()),
-    };
-    let mut units = Vec::new();
-    for info in docs.iter().filter(|d| {
-        d.kind == DocumentKind::Records
-            && d.year == Some(period.year)
-            && only
-                .as_ref()
-                .is_none_or(|code| d.unit.as_ref() == Some(code))
-    }) {
-        let Some(code) = info.unit.clone() else {
-            continue;
-        };
-        let Some(records) = copy_of(client, info).await else {
-            continue;
-        };
-        let review = match client.review_doc_for(&code, period.year) {
-            Some(review) => copy_of(client, &review).await,
-            None => None,
-        };
-        units.push(UnitCopy {
-            name: info.unit_name.clone().unwrap_or_else(|| code.clone()),
-            code,
-            records,
-            review,
-        });
-    }
-    if let (Some(code), true) = (&only, units.is_empty()) {
-        return Err(CommandError::new(
-            ErrorCode::NoRecords,
-            format!(
-                "no records of {code} for {} are on this laptop yet",
-                period.year
+    client
+        .report(plan, period, scope, today())
+        .await
+        .map_err(|err| match err {
+            ReportFailure::NoRecords { .. } => {
+                CommandError::new(ErrorCode::NoRecords, err.to_string())
+            }
+            ReportFailure::Report(ReportError::Unreadable(problem)) => CommandError::new(
+                ErrorCode::UnreadableRecords,
+                format!("{} (Chi tiết kỹ thuật: {})", problem.text(), problem.cause),
             ),
-        ));
-    }
-    let documents: Vec<UnitDocuments<'_>> = units
-        .iter()
-        .map(|u| UnitDocuments {
-            code: &u.code,
-            name: &u.name,
-            records: &u.records,
-            review: u.review.as_ref(),
+            ReportFailure::Report(other) => {
+                CommandError::new(ErrorCode::Storage, other.to_string())
+            }
         })
-        .collect();
-    report::build(&ReportRequest {
-        plan,
-        period,
-        calendar: &calendar,
-        today: today(),
-        units: &documents,
-        scope,
-    })
-    .map_err(|err| match err {
-        ReportError::Unreadable(problem) => CommandError::new(
-            ErrorCode::UnreadableRecords,
-            format!("{} (Chi tiết kỹ thuật: {})", problem.text(), problem.cause),
-        ),
-        other => CommandError::new(ErrorCode::Storage, other.to_string()),
-    })
 }
 
 /// The next period due, when its year has records; else the latest year with records (a plan

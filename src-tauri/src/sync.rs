@@ -5,7 +5,7 @@
 //! backoff, notices dead links after sleep, and keeps its session across restarts; this module
 //! only wires it to the app.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,6 +19,10 @@ use crate::launch::AutoLogin;
 
 /// The sync engine's directory inside the app's data directory.
 pub const SYNC_DIR: &str = "sync";
+/// Names a PEM file of CA certificates to trust besides the system's.
+pub const CA_FILE_VAR: &str = "PLANSYNC_CA_FILE";
+/// The same, kept in the app's data directory.
+pub const CA_FILE: &str = "ca-certificates.pem";
 /// The event carrying every new `client::SyncStatus`.
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
 /// The event carrying every new [`crate::app_state::SessionView`].
@@ -31,7 +35,11 @@ const AUTO_LOGIN_MAX_DELAY: Duration = Duration::from_secs(30);
 /// is stored, else after the next log in.
 pub async fn open_client(data_dir: &Path) -> anyhow::Result<Client> {
     let dir = data_dir.join(SYNC_DIR);
-    let client = Client::open_with(&dir, ClientConfig::default())
+    let config = ClientConfig {
+        extra_ca_file: extra_ca_file(data_dir),
+        ..ClientConfig::default()
+    };
+    let client = Client::open_with(&dir, config)
         .await
         .with_context(|| format!("opening the sync engine in {}", dir.display()))?;
     match client.session() {
@@ -42,6 +50,17 @@ pub async fn open_client(data_dir: &Path) -> anyhow::Result<Client> {
     }
     client.start_sync();
     Ok(client)
+}
+
+/// The file of CA certificates (PEM) the app trusts besides the operating system's, for a
+/// province's internal CA: [`CA_FILE_VAR`], else [`CA_FILE`] in the data directory when there.
+fn extra_ca_file(data_dir: &Path) -> Option<PathBuf> {
+    let named = std::env::var_os(CA_FILE_VAR).filter(|v| !v.is_empty());
+    let path = named
+        .map(PathBuf::from)
+        .or_else(|| Some(data_dir.join(CA_FILE)).filter(|p| p.exists()))?;
+    tracing::info!(file = %path.display(), "trusting the CA certificates of this file too");
+    Some(path)
 }
 
 /// Emits `event` to the webview with the current value of `values` and again after every change,

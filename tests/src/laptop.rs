@@ -34,8 +34,13 @@ pub fn test_config() -> ClientConfig {
 impl Laptop {
     /// Opens a fresh data directory and logs in as `username`; sync is started.
     pub async fn login(server_url: &str, username: &str) -> Laptop {
+        Laptop::login_with(server_url, username, test_config()).await
+    }
+
+    /// Like [`Laptop::login`], with the client settings given (e.g. a CA file to trust).
+    pub async fn login_with(server_url: &str, username: &str, config: ClientConfig) -> Laptop {
         let dir = tempfile::tempdir().expect("temp dir");
-        let client = Client::open_with(dir.path(), test_config())
+        let client = Client::open_with(dir.path(), config)
             .await
             .expect("client opens");
         client

@@ -9,6 +9,7 @@ pub mod process_watch;
 pub mod repo;
 pub mod rogue;
 pub mod server;
+pub mod test_ca;
 
 /// An HTTP client for tests (installs the ring TLS provider reqwest is built to expect).
 pub fn http_client() -> reqwest::Client {

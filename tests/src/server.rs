@@ -20,6 +20,8 @@ pub struct TestServer {
     env: Vec<(String, String)>,
     /// (kind, unit or "-", document id) as printed by `plan publish`.
     pub documents: Vec<(String, String, String)>,
+    /// "https" once the server said it serves TLS.
+    scheme: &'static str,
 }
 
 /// The server program: `PLANSYNC_SERVER_BIN` when set (e.g. a release build for benchmarks),
@@ -71,6 +73,7 @@ impl TestServer {
             child: None,
             env: Vec::new(),
             documents: Vec::new(),
+            scheme: "http",
         };
         if !units.iter().any(|(code, _, _)| *code == "VP") {
             server.cli(
@@ -204,8 +207,13 @@ impl TestServer {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut first_line)
             .unwrap();
+        self.scheme = if first_line.contains("https://") {
+            "https"
+        } else {
+            "http"
+        };
         let addr: SocketAddr = first_line
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|a| a.parse().ok())
@@ -229,8 +237,9 @@ impl TestServer {
         proc_status_kib(self.pid()?, "VmHWM:")
     }
 
+    /// `http://ADDR`, or `https://ADDR` when the server serves TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr.expect("started once"))
+        format!("{}://{}", self.scheme, self.addr.expect("started once"))
     }
 
     /// SIGKILL: no shutdown, no flushing.

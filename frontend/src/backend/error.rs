@@ -30,6 +30,11 @@ pub enum ErrorCode {
     SessionExpired,
     /// The server address is not an http(s) address.
     InvalidServerUrl,
+    /// A plain http:// address for a server other than this machine (passwords would cross
+    /// the network in clear).
+    InsecureServerUrl,
+    /// The server's certificate is not trusted (the message says why, in Vietnamese).
+    UntrustedCertificate,
     /// Another user is logged in on this machine.
     OtherUserLoggedIn,
     /// Logging out would lose local changes the server has not confirmed.

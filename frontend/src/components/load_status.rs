@@ -54,6 +54,8 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::ConnectionLost
         | ErrorCode::SessionExpired
         | ErrorCode::InvalidServerUrl
+        | ErrorCode::InsecureServerUrl
+        | ErrorCode::UntrustedCertificate
         | ErrorCode::OtherUserLoggedIn
         | ErrorCode::UnsyncedChanges
         | ErrorCode::NotLoggedIn

@@ -1,9 +1,11 @@
 //! Accepting HTTP connections: hyper with a timeout for reading request headers (a client that
 //! sends its headers slowly, or not at all, cannot hold a socket), HTTP/1.1 and HTTP/2,
-//! websocket upgrades, the client's address handed to handlers (`ConnectInfo`), and a graceful
-//! stop that lets requests in flight finish for a while.
+//! websocket upgrades, the client's address handed to handlers (`ConnectInfo`), TLS when the
+//! server has a certificate ([`super::tls`]), and a graceful stop that lets requests in flight
+//! finish for a while.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -13,6 +15,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tower::Service;
 
 /// Limits on HTTP connections.
@@ -33,11 +36,13 @@ impl Default for HttpLimits {
     }
 }
 
-/// Serves `app` on `listener` until `stop` resolves, then drains.
+/// Serves `app` on `listener` until `stop` resolves, then drains. With `tls`, every connection
+/// is a TLS one (HTTPS, WSS); its handshake must finish within the header timeout.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: HttpLimits,
+    tls: Option<TlsAcceptor>,
     stop: impl Future<Output = ()>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -49,6 +54,7 @@ pub async fn serve(
         .http2()
         .timer(TokioTimer::new())
         .keep_alive_interval(Some(Duration::from_secs(30)));
+    let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
     loop {
@@ -70,12 +76,34 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(address));
             app.clone().call(request)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(socket), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let (builder, watcher, tls) = (builder.clone(), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
-            if let Err(err) = connection.await {
+            let ended = match tls {
+                None => {
+                    let connection =
+                        builder.serve_connection_with_upgrades(TokioIo::new(socket), service);
+                    watcher.watch(connection.into_owned()).await
+                }
+                Some(tls) => {
+                    let stream =
+                        match tokio::time::timeout(limits.header_timeout, tls.accept(socket)).await
+                        {
+                            Ok(Ok(stream)) => stream,
+                            Ok(Err(err)) => {
+                                tracing::debug!(%address, "TLS handshake failed: {err}");
+                                return;
+                            }
+                            Err(_) => {
+                                tracing::debug!(%address, "TLS handshake timed out");
+                                return;
+                            }
+                        };
+                    let connection =
+                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    watcher.watch(connection.into_owned()).await
+                }
+            };
+            if let Err(err) = ended {
                 tracing::debug!(%address, "connection ended: {err}");
             }
         });

@@ -9,6 +9,7 @@ pub mod listener;
 pub mod period_lock;
 pub mod plan_reach;
 pub mod policy;
+pub mod tls;
 pub mod transport;
 
 use std::net::SocketAddr;
@@ -67,6 +68,10 @@ pub struct ServeOptions {
     pub http_limits: listener::HttpLimits,
     /// Pings on sync connections, and when a silent one is closed.
     pub keepalive: transport::ServerKeepalive,
+    /// The certificate and key to serve HTTPS and WSS with; plain HTTP without.
+    pub tls: Option<tls::TlsFiles>,
+    /// How often the certificate files are looked at for a renewal.
+    pub tls_reload_every: std::time::Duration,
 }
 
 impl Default for ServeOptions {
@@ -78,6 +83,8 @@ impl Default for ServeOptions {
             evidence_grace: crate::files::DEFAULT_EVIDENCE_GRACE,
             http_limits: listener::HttpLimits::default(),
             keepalive: transport::ServerKeepalive::default(),
+            tls: None,
+            tls_reload_every: tls::RELOAD_EVERY,
         }
     }
 }
@@ -112,6 +119,11 @@ pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo 
 pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Result<()> {
     // One writer per data directory, for as long as the server runs.
     let _lock = crate::data::DataDirLock::take(data, &format!("plansync serve on {listen}"))?;
+    // A certificate that does not load stops the start, before anything else is opened.
+    let tls = match &options.tls {
+        Some(files) => Some(tls::acceptor(files.clone())?),
+        None => None,
+    };
     let (registry, storage) = open_data(data)?;
     let files = FileStore::open(data, options.max_file_bytes, options.reserve_bytes)
         .with_context(|| format!("cannot create the file store in {}", data.display()))?;
@@ -152,10 +164,15 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let local = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     println!(
-        "PlanSync server listening on http://{local} (data: {})",
+        "PlanSync server listening on {scheme}://{local} (data: {})",
         data.display()
     );
+    let tls = tls.map(|(acceptor, cert)| {
+        tokio::spawn(tls::follow_renewals(cert, options.tls_reload_every));
+        acceptor
+    });
     tokio::spawn(connections::cut_revoked_users(state.clone()));
     tokio::spawn(prune_expired_sessions(state.registry.clone()));
     tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
@@ -176,7 +193,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
             _ = failure.wait_for(Option::is_some) => tracing::error!("stopping: the document storage failed"),
         }
     };
-    listener::serve(listener, app, options.http_limits, stop).await;
+    listener::serve(listener, app, options.http_limits, tls, stop).await;
     repo.stop().await;
     if let Some(why) = storage.failure() {
         anyhow::bail!("document storage failed: {why}");

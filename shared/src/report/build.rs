@@ -1,5 +1,7 @@
 //! Building a [`Report`] from the plan and the units' Automerge documents.
 
+use std::collections::HashMap;
+
 use automerge::Automerge;
 
 use super::model::{
@@ -65,39 +67,139 @@ pub enum ReportError {
     Unreadable(UnreadableDocument),
 }
 
+/// What every unit's part of a report is read against: the plan, the period, the reporting
+/// calendar and the day the report is made. Parts read against one context assemble into one
+/// report.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportContext<'a> {
+    pub plan: &'a Plan,
+    pub period: PeriodId,
+    pub calendar: &'a CalendarConfig,
+    pub today: Date,
+}
+
+impl<'a> ReportRequest<'a> {
+    pub fn context(&self) -> ReportContext<'a> {
+        ReportContext {
+            plan: self.plan,
+            period: self.period,
+            calendar: self.calendar,
+            today: self.today,
+        }
+    }
+}
+
+/// One unit's share of a report: its report on each task of the plan its records hold, or why
+/// its records cannot be read. Reading the documents is nearly all of a report's cost, so the
+/// app keeps parts between refreshes ([`super::PartCache`]) and reads again only the units whose
+/// documents changed; [`assemble`] puts parts together in the order units are listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitPart {
+    unit: ReportUnit,
+    /// Keyed by task and its deadline (a task id repeated in the plan under another inherited
+    /// time frame has its own entry).
+    tasks: Result<HashMap<(TaskId, Date), UnitReport>, UnreadableDocument>,
+    /// The review document is there but does not read as a whole.
+    review_problem: Option<UnreadableDocument>,
+}
+
+impl UnitPart {
+    /// The unit's code in the registry.
+    pub fn code(&self) -> &str {
+        &self.unit.code
+    }
+}
+
+/// Reads one unit's documents for the report of `context`.
+pub fn read_unit(context: &ReportContext<'_>, unit: &UnitDocuments<'_>) -> UnitPart {
+    let unit_ref = ReportUnit {
+        code: unit.code.to_string(),
+        name: unit.name.to_string(),
+    };
+    match UnitReader::new(unit, context.period.year) {
+        Ok((reader, review_problem)) => {
+            let mut tasks = HashMap::new();
+            for (task, schedule) in plan_tasks(context.plan) {
+                if !reader.tasks.contains(&task.id) {
+                    continue;
+                }
+                let deadline = context.calendar.task_deadline(schedule, context.period);
+                tasks
+                    .entry((task.id.clone(), deadline))
+                    .or_insert_with(|| unit_report(context, &reader, task, deadline));
+            }
+            UnitPart {
+                unit: unit_ref,
+                tasks: Ok(tasks),
+                review_problem,
+            }
+        }
+        Err(problem) => UnitPart {
+            unit: unit_ref,
+            tasks: Err(problem),
+            review_problem: None,
+        },
+    }
+}
+
 /// Builds the report described by `request`. A unit whose records cannot be read is left out
 /// of a consolidated report and named in [`Report::unreadable`]; its per-unit report is
 /// [`ReportError::Unreadable`].
 pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
-    let units: Vec<&UnitDocuments<'_>> = match &request.scope {
-        Scope::AllUnits => request.units.iter().collect(),
+    let context = request.context();
+    let in_scope = |unit: &&UnitDocuments<'_>| match &request.scope {
+        Scope::AllUnits => true,
+        Scope::Unit(code) => unit.code == code,
+    };
+    let parts: Vec<UnitPart> = request
+        .units
+        .iter()
+        .filter(in_scope)
+        .map(|unit| read_unit(&context, unit))
+        .collect();
+    let parts: Vec<&UnitPart> = parts.iter().collect();
+    assemble(&context, &parts, &request.scope)
+}
+
+/// Puts the units' parts (read against `context`, in the order units are listed) together into
+/// the report of `scope`; parts of units outside the scope are left out.
+pub fn assemble(
+    context: &ReportContext<'_>,
+    parts: &[&UnitPart],
+    scope: &Scope,
+) -> Result<Report, ReportError> {
+    let parts: Vec<&UnitPart> = match scope {
+        Scope::AllUnits => parts.to_vec(),
         Scope::Unit(code) => {
-            let unit = request
-                .units
+            let part = parts
                 .iter()
-                .find(|u| u.code == code)
+                .find(|p| p.unit.code == *code)
                 .ok_or_else(|| ReportError::UnknownUnit(code.clone()))?;
-            vec![unit]
+            vec![*part]
         }
     };
-    let mut readers = Vec::with_capacity(units.len());
+    let unit = match scope {
+        Scope::AllUnits => None,
+        Scope::Unit(_) => parts.first().map(|p| p.unit.clone()),
+    };
+    let mut readable = Vec::with_capacity(parts.len());
     let mut unreadable = Vec::new();
-    for unit in units {
-        match UnitReader::new(unit, request.period.year) {
-            Ok((reader, review_problem)) => {
-                readers.push(reader);
-                unreadable.extend(review_problem);
+    for part in parts {
+        match &part.tasks {
+            Ok(tasks) => {
+                readable.push(tasks);
+                unreadable.extend(part.review_problem.clone());
             }
-            Err(problem) if request.scope == Scope::AllUnits => unreadable.push(problem),
-            Err(problem) => return Err(ReportError::Unreadable(problem)),
+            Err(problem) if *scope == Scope::AllUnits => unreadable.push(problem.clone()),
+            Err(problem) => return Err(ReportError::Unreadable(problem.clone())),
         }
     }
     let builder = Builder {
-        request,
-        readers: &readers,
-        keep_empty_sections: request.scope == Scope::AllUnits,
+        context,
+        parts: &readable,
+        keep_empty_sections: *scope == Scope::AllUnits,
     };
-    let indexes: Vec<IndexReport> = request
+    let indexes: Vec<IndexReport> = context
         .plan
         .appendices
         .iter()
@@ -106,17 +208,14 @@ pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
     let completion = indexes
         .iter()
         .fold(Completion::default(), |sum, i| sum.plus(i.completion));
-    let plan = request.plan;
-    let today = request.today;
+    let plan = context.plan;
+    let today = context.today;
     Ok(Report {
-        period: request.period,
-        deadline: request.calendar.deadline(request.period),
+        period: context.period,
+        deadline: context.calendar.deadline(context.period),
         today,
         issuer: plan.issuer.to_uppercase(),
-        unit: match &request.scope {
-            Scope::AllUnits => None,
-            Scope::Unit(_) => readers.first().map(|r| r.unit_ref()),
-        },
+        unit,
         date_line: formal_date_line(
             &plan.place,
             today.year,
@@ -124,11 +223,56 @@ pub fn build(request: &ReportRequest<'_>) -> Result<Report, ReportError> {
             u32::from(today.day),
         ),
         title: "BÁO CÁO".to_string(),
-        subtitle: subtitle(plan, request.period),
+        subtitle: subtitle(plan, context.period),
         indexes,
         completion,
         unreadable,
     })
+}
+
+/// Every task of the plan, in printed order, with the time frame that applies to it (its own,
+/// else the one printed on the nearest heading above it).
+fn plan_tasks(plan: &Plan) -> Vec<(&Task, &Schedule)> {
+    fn section<'p>(
+        heading: &'p Section,
+        inherited: Option<&'p Schedule>,
+        out: &mut Vec<(&'p Task, &'p Schedule)>,
+    ) {
+        let schedule = heading
+            .timeframe
+            .as_ref()
+            .map(|t| &t.schedule)
+            .or(inherited);
+        tasks(&heading.tasks, schedule, out);
+        for sub in &heading.sections {
+            section(sub, schedule, out);
+        }
+    }
+    fn tasks<'p>(
+        tasks: &'p [Task],
+        inherited: Option<&'p Schedule>,
+        out: &mut Vec<(&'p Task, &'p Schedule)>,
+    ) {
+        for task in tasks {
+            out.push((task, effective_schedule(task, inherited)));
+        }
+    }
+    let mut out = Vec::new();
+    for appendix in &plan.appendices {
+        tasks(&appendix.tasks, None, &mut out);
+        for s in &appendix.sections {
+            section(s, None, &mut out);
+        }
+    }
+    out
+}
+
+/// A task's own time frame, or the heading's when it prints none.
+fn effective_schedule<'p>(task: &'p Task, inherited: Option<&'p Schedule>) -> &'p Schedule {
+    match (&task.timeframe.schedule, inherited) {
+        (Schedule::Unspecified, Some(inherited)) => inherited,
+        (own, _) => own,
+    }
 }
 
 /// "Kết quả thực hiện Kế hoạch số 12/KH-SXD duy trì, cải thiện ... – Quý III/2026".
@@ -216,18 +360,14 @@ impl<'a> UnitReader<'a> {
         };
         Ok((reader, review_problem))
     }
-
-    fn unit_ref(&self) -> ReportUnit {
-        ReportUnit {
-            code: self.unit.code.to_string(),
-            name: self.unit.name.to_string(),
-        }
-    }
 }
 
+/// The units' reports on each task, read once per unit ([`UnitPart`]).
+type UnitTasks = HashMap<(TaskId, Date), UnitReport>;
+
 struct Builder<'r> {
-    request: &'r ReportRequest<'r>,
-    readers: &'r [UnitReader<'r>],
+    context: &'r ReportContext<'r>,
+    parts: &'r [&'r UnitTasks],
     keep_empty_sections: bool,
 }
 
@@ -294,20 +434,17 @@ impl Builder<'_> {
     fn tasks(&self, tasks: &[Task], inherited: Option<&Schedule>) -> Vec<TaskReport> {
         let mut out = Vec::new();
         for task in tasks {
-            let schedule = match (&task.timeframe.schedule, inherited) {
-                (Schedule::Unspecified, Some(inherited)) => inherited,
-                (own, _) => own,
-            };
+            let schedule = effective_schedule(task, inherited);
             let deadline = self
-                .request
+                .context
                 .calendar
-                .task_deadline(schedule, self.request.period);
-            let mut units = Vec::new();
-            for reader in self.readers {
-                if reader.tasks.contains(&task.id) {
-                    units.push(self.unit(reader, task, deadline));
-                }
-            }
+                .task_deadline(schedule, self.context.period);
+            let key = (task.id.clone(), deadline);
+            let units: Vec<UnitReport> = self
+                .parts
+                .iter()
+                .filter_map(|part| part.get(&key).cloned())
+                .collect();
             if units.is_empty() && !self.keep_empty_sections {
                 continue;
             }
@@ -328,98 +465,103 @@ impl Builder<'_> {
         }
         out
     }
+}
 
-    /// The unit's report on the task; what cannot be read is left empty and named.
-    fn unit(&self, reader: &UnitReader<'_>, task: &Task, deadline: Date) -> UnitReport {
-        let unit = reader.unit;
-        let period = self.request.period;
-        let (record, mut unreadable) =
-            match records::read_period_checked(unit.records, &task.id, period) {
-                Ok(checked) => (checked.record, checked.unreadable),
-                // The header was checked and the task is listed: only a broken document gets here.
-                Err(_) => (
-                    TaskRecord {
-                        task_id: task.id.clone(),
-                        status: Versions::none(),
-                        progress: Versions::none(),
-                        periods: Vec::new(),
-                    },
-                    vec![RecordPart::Task],
-                ),
-            };
-        let recorded = record.status.current().copied();
-        let past_deadline = self.request.today > deadline;
-        let status = match recorded {
-            Some(TaskStatus::Done) => ReportStatus::Done,
-            Some(TaskStatus::NotApplicable) => ReportStatus::NotApplicable,
-            _ if past_deadline => ReportStatus::Overdue,
-            Some(TaskStatus::InProgress) => ReportStatus::InProgress,
-            Some(TaskStatus::NotStarted) | None => ReportStatus::NotStarted,
+/// The unit's report on the task; what cannot be read is left empty and named.
+fn unit_report(
+    context: &ReportContext<'_>,
+    reader: &UnitReader<'_>,
+    task: &Task,
+    deadline: Date,
+) -> UnitReport {
+    let unit = reader.unit;
+    let period = context.period;
+    let (record, mut unreadable) =
+        match records::read_period_checked(unit.records, &task.id, period) {
+            Ok(checked) => (checked.record, checked.unreadable),
+            // The header was checked and the task is listed: only a broken document gets here.
+            Err(_) => (
+                TaskRecord {
+                    task_id: task.id.clone(),
+                    status: Versions::none(),
+                    progress: Versions::none(),
+                    periods: Vec::new(),
+                },
+                vec![RecordPart::Task],
+            ),
         };
-        let period_record = record.periods.iter().find(|p| p.period == period);
-        let text = |f: fn(&records::PeriodRecord) -> &String| {
-            period_record.map(f).cloned().unwrap_or_default()
-        };
-        let actuals = task
-            .targets
-            .iter()
-            .enumerate()
-            .map(|(target_idx, target)| {
-                let versions = period_record
-                    .and_then(|p| p.actuals.iter().find(|(idx, _)| *idx == target_idx))
-                    .map(|(_, v)| v);
-                let actual = versions.and_then(|v| v.current()).copied();
-                ActualReport {
-                    target_idx,
-                    target: target.clone(),
-                    actual,
-                    met: actual.and_then(|a| target.is_met_by(a)),
-                    conflict: versions.is_some_and(|v| v.is_conflict()),
+    let recorded = record.status.current().copied();
+    let past_deadline = context.today > deadline;
+    let status = match recorded {
+        Some(TaskStatus::Done) => ReportStatus::Done,
+        Some(TaskStatus::NotApplicable) => ReportStatus::NotApplicable,
+        _ if past_deadline => ReportStatus::Overdue,
+        Some(TaskStatus::InProgress) => ReportStatus::InProgress,
+        Some(TaskStatus::NotStarted) | None => ReportStatus::NotStarted,
+    };
+    let period_record = record.periods.iter().find(|p| p.period == period);
+    let text = |f: fn(&records::PeriodRecord) -> &String| {
+        period_record.map(f).cloned().unwrap_or_default()
+    };
+    let actuals = task
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(target_idx, target)| {
+            let versions = period_record
+                .and_then(|p| p.actuals.iter().find(|(idx, _)| *idx == target_idx))
+                .map(|(_, v)| v);
+            let actual = versions.and_then(|v| v.current()).copied();
+            ActualReport {
+                target_idx,
+                target: target.clone(),
+                actual,
+                met: actual.and_then(|a| target.is_met_by(a)),
+                conflict: versions.is_some_and(|v| v.is_conflict()),
+            }
+        })
+        .collect();
+    let review = match reader.review {
+        Some(doc) => match review::read_checked(doc, &task.id, period) {
+            Ok(checked) => {
+                let review = ReviewReport {
+                    verdict: checked.entry.verdict.current().copied(),
+                    comment: checked.entry.comment,
+                    by: checked.entry.by,
+                    unreadable: checked
+                        .unreadable
+                        .iter()
+                        .any(|p| matches!(p, RecordPart::Review | RecordPart::Verdict)),
+                };
+                unreadable.extend(checked.unreadable);
+                review
+            }
+            // A task the office has not set up a review for is simply not appraised.
+            Err(DocumentError::Missing(_)) => ReviewReport::default(),
+            Err(_) => {
+                unreadable.push(RecordPart::Review);
+                ReviewReport {
+                    unreadable: true,
+                    ..ReviewReport::default()
                 }
-            })
-            .collect();
-        let review = match reader.review {
-            Some(doc) => match review::read_checked(doc, &task.id, period) {
-                Ok(checked) => {
-                    let review = ReviewReport {
-                        verdict: checked.entry.verdict.current().copied(),
-                        comment: checked.entry.comment,
-                        by: checked.entry.by,
-                        unreadable: checked
-                            .unreadable
-                            .iter()
-                            .any(|p| matches!(p, RecordPart::Review | RecordPart::Verdict)),
-                    };
-                    unreadable.extend(checked.unreadable);
-                    review
-                }
-                // A task the office has not set up a review for is simply not appraised.
-                Err(DocumentError::Missing(_)) => ReviewReport::default(),
-                Err(_) => {
-                    unreadable.push(RecordPart::Review);
-                    ReviewReport {
-                        unreadable: true,
-                        ..ReviewReport::default()
-                    }
-                }
-            },
-            None => ReviewReport {
-                unreadable: reader.review_unreadable,
-                ..ReviewReport::default()
-            },
-        };
-        UnitReport {
-            unit_code: unit.code.to_string(),
-            unit_name: unit.name.to_string(),
-            status,
-            status_conflict: record.status.is_conflict(),
-            progress: record.progress.current().copied(),
-            result: text(|p| &p.result),
-            difficulties: text(|p| &p.difficulties),
-            proposals: text(|p| &p.proposals),
-            actuals,
-            review,
-            unreadable,
-        }
+            }
+        },
+        None => ReviewReport {
+            unreadable: reader.review_unreadable,
+            ..ReviewReport::default()
+        },
+    };
+    UnitReport {
+        unit_code: unit.code.to_string(),
+        unit_name: unit.name.to_string(),
+        status,
+        status_conflict: record.status.is_conflict(),
+        progress: record.progress.current().copied(),
+        result: text(|p| &p.result),
+        difficulties: text(|p| &p.difficulties),
+        proposals: text(|p| &p.proposals),
+        actuals,
+        review,
+        unreadable,
     }
 }

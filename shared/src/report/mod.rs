@@ -16,6 +16,8 @@
 
 #[cfg(feature = "documents")]
 mod build;
+#[cfg(feature = "documents")]
+mod cache;
 mod model;
 mod notices;
 #[cfg(all(test, feature = "documents"))]
@@ -28,4 +30,9 @@ pub use model::{
 };
 
 #[cfg(feature = "documents")]
-pub use build::{build, ReportError, ReportRequest, Scope, UnitDocuments};
+pub use build::{
+    assemble, build, read_unit, ReportContext, ReportError, ReportRequest, Scope, UnitDocuments,
+    UnitPart,
+};
+#[cfg(feature = "documents")]
+pub use cache::{PartCache, PartKey};

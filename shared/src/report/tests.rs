@@ -3,7 +3,10 @@
 use automerge::Automerge;
 use expect_test::{expect, Expect};
 
-use super::{build, Report, ReportError, ReportRequest, ReportStatus, Scope, UnitDocuments};
+use super::{
+    build, read_unit, PartCache, PartKey, Report, ReportContext, ReportError, ReportRequest,
+    ReportStatus, Scope, UnitDocuments,
+};
 use crate::calendar::{CalendarConfig, Date, PeriodId};
 use crate::documents::records::{self, RecordEdit, TaskSkeleton, TaskStatus, TextField};
 use crate::documents::review::{self, Verdict};
@@ -1015,4 +1018,126 @@ fn put(
 fn delete(tx: &mut automerge::transaction::Transaction<'_>, obj: &automerge::ObjId, key: &str) {
     use automerge::transaction::Transactable;
     tx.delete(obj, key).unwrap();
+}
+
+/// How the app refreshes: the parts of units whose documents' heads are unchanged are taken
+/// from the cache, the others read again.
+fn refresh(
+    cache: &mut PartCache,
+    context: &ReportContext<'_>,
+    docs: &[(&'static str, &'static str, Automerge, Automerge)],
+    scope: &Scope,
+) -> (Report, Vec<String>) {
+    cache.use_context(context);
+    let mut read = Vec::new();
+    for unit in unit_documents(docs) {
+        let key = PartKey {
+            name: unit.name.to_string(),
+            records: unit.records.get_heads(),
+            review: unit.review.map(Automerge::get_heads),
+        };
+        if cache.get(unit.code, &key).is_none() {
+            cache.insert(key, read_unit(context, &unit));
+            read.push(unit.code.to_string());
+        }
+    }
+    let order: Vec<&str> = docs.iter().map(|(code, ..)| *code).collect();
+    (cache.assemble(context, &order, scope).unwrap(), read)
+}
+
+#[test]
+fn a_refresh_after_one_units_change_reads_only_that_unit_and_equals_a_full_build() {
+    let mut docs = documents();
+    let plan = plan();
+    let calendar = CalendarConfig::default();
+    let context = ReportContext {
+        plan: &plan,
+        period: q3(),
+        calendar: &calendar,
+        today: date(10, 9),
+    };
+    let full_build = |docs: &[(&'static str, &'static str, Automerge, Automerge)], scope| {
+        build(&ReportRequest {
+            plan: &plan,
+            period: q3(),
+            calendar: &calendar,
+            today: date(10, 9),
+            units: &unit_documents(docs),
+            scope,
+        })
+        .unwrap()
+    };
+    let mut cache = PartCache::default();
+    let (first, read) = refresh(&mut cache, &context, &docs, &Scope::AllUnits);
+    assert_eq!(read, ["QLHT", "KHTC"]);
+    assert_eq!(first, full_build(&docs, Scope::AllUnits));
+
+    let (again, read) = refresh(&mut cache, &context, &docs, &Scope::AllUnits);
+    assert!(
+        read.is_empty(),
+        "nothing changed, yet {read:?} were read again"
+    );
+    assert_eq!(again, first);
+
+    // KHTC finishes I/1: only KHTC is read again, and the report is the one a full build gives.
+    let khtc = TaskId("PAR_INDEX/I/1".into());
+    records::apply(
+        &mut docs[1].2,
+        &author("lan"),
+        4_000,
+        &khtc,
+        &status(TaskStatus::Done),
+    )
+    .unwrap();
+    let (after_edit, read) = refresh(&mut cache, &context, &docs, &Scope::AllUnits);
+    assert_eq!(read, ["KHTC"]);
+    assert_ne!(after_edit, first);
+    assert_eq!(after_edit, full_build(&docs, Scope::AllUnits));
+
+    // The office's verdict changes the review document: that unit again, and only it.
+    review::set_verdict(
+        &mut docs[0].3,
+        &author("thamdinh"),
+        5_000,
+        &khtc,
+        q3(),
+        Verdict::Returned,
+        "Chưa đủ minh chứng.",
+    )
+    .unwrap();
+    let (after_verdict, read) = refresh(&mut cache, &context, &docs, &Scope::AllUnits);
+    assert_eq!(read, ["QLHT"]);
+    assert_eq!(after_verdict, full_build(&docs, Scope::AllUnits));
+
+    // One unit's report from the same parts.
+    let scope = Scope::Unit("KHTC".into());
+    let (unit_report, read) = refresh(&mut cache, &context, &docs, &scope);
+    assert!(read.is_empty());
+    assert_eq!(unit_report, full_build(&docs, scope));
+}
+
+#[test]
+fn parts_read_for_another_day_or_period_are_not_reused() {
+    let docs = documents();
+    let plan = plan();
+    let calendar = CalendarConfig::default();
+    let on = |today| ReportContext {
+        plan: &plan,
+        period: q3(),
+        calendar: &calendar,
+        today,
+    };
+    let mut cache = PartCache::default();
+    let (before, _) = refresh(&mut cache, &on(date(10, 9)), &docs, &Scope::AllUnits);
+    // Past the deadline unfinished work turns overdue: every unit is read again.
+    let (after, read) = refresh(&mut cache, &on(date(20, 9)), &docs, &Scope::AllUnits);
+    assert_eq!(read, ["QLHT", "KHTC"]);
+    assert_ne!(after.completion.n_overdue, before.completion.n_overdue);
+    let year = ReportContext {
+        period: "2026".parse().unwrap(),
+        ..on(date(20, 9))
+    };
+    let (_, read) = refresh(&mut cache, &year, &docs, &Scope::AllUnits);
+    assert_eq!(read, ["QLHT", "KHTC"]);
+    assert_eq!(cache.len(), 2);
 }

@@ -16,3 +16,4 @@ mod plan_edits;
 mod reconnect_storm;
 mod schedules;
 mod sessions;
+mod tls;
