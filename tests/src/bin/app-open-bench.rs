@@ -2,13 +2,13 @@
 //!
 //! ```sh
 //! cargo build --release -p tests --bins
-//! target/release/app-open-bench [--units 30] [--years 5] [--samples 10]
+//! target/release/app-open-bench [--units 30] [--years 5] [--periods 4] [--samples 10]
 //! ```
 //!
 //! A real `plansync serve` with the seed plan published for `--years` years from 2026 and
 //! `--units` units; each unit's laptop writes a year of history into every year's records
-//! document (per task: status, progress, and for every period a result and an actual per
-//! target, each its own change), the office's reviewer appraises half of 2026's tasks, and the
+//! document (per task: status, progress, and for each of `--periods` periods a result and an
+//! actual per target, each its own change), the office's reviewer appraises half of 2026's tasks, and the
 //! office's laptop downloads everything. Then, with the server still up:
 //!
 //! 1. **Start**: the office laptop's client is opened on its data directory (offline, as at an
@@ -61,14 +61,16 @@ fn main() {
     let n_units = arg_or("--units", 30);
     let n_years = arg_or("--years", 5) as i32;
     let n_samples = arg_or("--samples", 10);
+    // Periods of each year with a result and actuals written (4: the whole year's history).
+    let n_periods = arg_or("--periods", 4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(run(n_units, n_years, n_samples));
+    runtime.block_on(run(n_units, n_years, n_periods, n_samples));
 }
 
-async fn run(n_units: usize, n_years: i32, n_samples: usize) {
+async fn run(n_units: usize, n_years: i32, n_periods: usize, n_samples: usize) {
     let started = Instant::now();
     let codes: Vec<String> = (1..=n_units).map(|i| format!("U{i:02}")).collect();
     let users: Vec<String> = (1..=n_units).map(|i| format!("u{i:02}")).collect();
@@ -120,7 +122,7 @@ async fn run(n_units: usize, n_years: i32, n_samples: usize) {
                         },
                         RecordEdit::Progress { percent: 40 },
                     ];
-                    for period in PeriodId::of_year(year) {
+                    for period in PeriodId::of_year(year).into_iter().take(n_periods) {
                         edits.push(RecordEdit::Text {
                             period,
                             field: TextField::Result,
@@ -161,6 +163,10 @@ async fn run(n_units: usize, n_years: i32, n_samples: usize) {
         n_edits += n;
         laptops.push(laptop);
     }
+    eprintln!(
+        "{n_edits} edits written and confirmed by the server after {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     let office = Laptop::login(&url, "thamdinh").await;
     office.wait_up_to_date(Duration::from_secs(600)).await;
     let period: PeriodId = "2026".parse().unwrap();
