@@ -118,6 +118,16 @@ pub enum Command {
             default_value_t = 10
         )]
         tls_reload_secs: u64,
+        /// A reverse proxy (nginx) in front of the server: requests from this address are
+        /// taken to come from the address its X-Forwarded-For header names (for the login
+        /// throttle and logs). Repeat for several; comma-separated in the environment.
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "IP",
+            env = "PLANSYNC_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
 }
 
@@ -356,6 +366,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             tls_cert,
             tls_key,
             tls_reload_secs,
+            trusted_proxies,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
@@ -377,6 +388,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     .zip(tls_key)
                     .map(|(cert, key)| crate::sync::tls::TlsFiles { cert, key }),
                 tls_reload_every: std::time::Duration::from_secs(tls_reload_secs.max(1)),
+                trusted_proxies,
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }

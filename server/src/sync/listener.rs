@@ -5,6 +5,7 @@
 //! finish for a while.
 
 use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,11 +39,14 @@ impl Default for HttpLimits {
 
 /// Serves `app` on `listener` until `stop` resolves, then drains. With `tls`, every connection
 /// is a TLS one (HTTPS, WSS); its handshake must finish within the header timeout.
+/// With `trusted_proxies`, a request arriving from one of them is taken to come from the
+/// address its `X-Forwarded-For` names (see [`client_address`]).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: HttpLimits,
     tls: Option<TlsAcceptor>,
+    trusted_proxies: Arc<[IpAddr]>,
     stop: impl Future<Output = ()>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -72,8 +76,17 @@ pub async fn serve(
         };
         let _ = socket.set_nodelay(true);
         let app = app.clone();
+        let trusted = trusted_proxies.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(address));
+            let forwarded_for = request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",");
+            let client = client_address(address, &forwarded_for, &trusted);
+            request.extensions_mut().insert(ConnectInfo(client));
             app.clone().call(request)
         });
         let (builder, watcher, tls) = (builder.clone(), graceful.watcher(), tls.clone());
@@ -114,5 +127,69 @@ pub async fn serve(
         () = tokio::time::sleep(limits.drain_timeout) => {
             tracing::info!("stopping with requests still running after {:?}", limits.drain_timeout);
         }
+    }
+}
+
+/// The address a request comes from: the socket's peer, unless that is a trusted reverse proxy
+/// (`--trusted-proxy`): then the last address in `X-Forwarded-For` that is not itself a trusted
+/// proxy (what the nearest proxy saw; earlier entries are whatever the client claimed).
+pub fn client_address(peer: SocketAddr, forwarded_for: &str, trusted: &[IpAddr]) -> SocketAddr {
+    if !trusted.contains(&peer.ip()) {
+        return peer;
+    }
+    forwarded_for
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| entry.parse::<IpAddr>().ok())
+        .find(|ip| ip.is_none_or(|ip| !trusted.contains(&ip)))
+        .flatten()
+        .map_or(peer, |ip| SocketAddr::new(ip, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> SocketAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_behind_a_trusted_proxy_is_the_last_address_the_proxies_did_not_add() {
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let trusted = [proxy];
+        let from_proxy = at("127.0.0.1:50000");
+        // Not a trusted proxy: its header is ignored.
+        assert_eq!(
+            client_address(at("203.0.113.9:4000"), "10.0.0.1", &trusted),
+            at("203.0.113.9:4000")
+        );
+        // Through the proxy: what it saw.
+        assert_eq!(
+            client_address(from_proxy, "198.51.100.7", &trusted).ip(),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        // A client claiming an address of its own cannot choose the one that counts.
+        assert_eq!(
+            client_address(from_proxy, "1.2.3.4, 198.51.100.7", &trusted).ip(),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        // Two proxies in a row, both trusted.
+        assert_eq!(
+            client_address(from_proxy, "198.51.100.7, 127.0.0.1", &trusted).ip(),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        // No header, or garbage where the nearest entry should be: the proxy itself.
+        assert_eq!(client_address(from_proxy, "", &trusted), from_proxy);
+        assert_eq!(
+            client_address(from_proxy, "198.51.100.7, not-an-ip", &trusted),
+            from_proxy
+        );
+        // IPv6.
+        assert_eq!(
+            client_address(from_proxy, "2001:db8::5", &trusted).ip(),
+            "2001:db8::5".parse::<IpAddr>().unwrap()
+        );
     }
 }

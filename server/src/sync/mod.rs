@@ -72,6 +72,9 @@ pub struct ServeOptions {
     pub tls: Option<tls::TlsFiles>,
     /// How often the certificate files are looked at for a renewal.
     pub tls_reload_every: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle and
+    /// logs).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServeOptions {
@@ -85,6 +88,7 @@ impl Default for ServeOptions {
             keepalive: transport::ServerKeepalive::default(),
             tls: None,
             tls_reload_every: tls::RELOAD_EVERY,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -193,7 +197,16 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
             _ = failure.wait_for(Option::is_some) => tracing::error!("stopping: the document storage failed"),
         }
     };
-    listener::serve(listener, app, options.http_limits, tls, stop).await;
+    let trusted_proxies = options.trusted_proxies.clone().into();
+    listener::serve(
+        listener,
+        app,
+        options.http_limits,
+        tls,
+        trusted_proxies,
+        stop,
+    )
+    .await;
     repo.stop().await;
     if let Some(why) = storage.failure() {
         anyhow::bail!("document storage failed: {why}");

@@ -14,6 +14,7 @@ mod login_flood;
 mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
+mod reverse_proxy;
 mod schedules;
 mod sessions;
 mod tls;

@@ -20,15 +20,16 @@ use tests::test_ca::{ServerCert, TestCa};
 
 const WAIT: Duration = Duration::from_secs(40);
 
-struct TlsSetup {
+pub(crate) struct TlsSetup {
     _dir: tempfile::TempDir,
-    ca: TestCa,
-    ca_file: std::path::PathBuf,
-    dir: std::path::PathBuf,
-    cert: ServerCert,
+    pub ca: TestCa,
+    pub ca_file: std::path::PathBuf,
+    pub dir: std::path::PathBuf,
+    pub cert: ServerCert,
 }
 
-fn tls_setup() -> TlsSetup {
+/// A test CA, its certificate file, and a server certificate for localhost and 127.0.0.1.
+pub(crate) fn tls_setup() -> TlsSetup {
     let dir = tempfile::tempdir().unwrap();
     let ca = TestCa::new("CA nội bộ tỉnh Tuyên Quang (thử nghiệm)");
     let ca_file = ca.write_cert(&dir.path().join("ca.pem"));
@@ -52,7 +53,8 @@ fn tls_server(setup: &TlsSetup, accounts: &[(&str, &str, &str)]) -> TestServer {
     server
 }
 
-fn trusting(ca_file: &std::path::Path) -> ClientConfig {
+/// Client settings trusting the CA of `ca_file` besides the system's.
+pub(crate) fn trusting(ca_file: &std::path::Path) -> ClientConfig {
     ClientConfig {
         extra_ca_file: Some(ca_file.to_path_buf()),
         ..test_config()
