@@ -128,6 +128,10 @@ pub enum Command {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Serve Prometheus metrics (`GET /metrics`) on this address, e.g. 127.0.0.1:9464;
+        /// never on the public port. Off when not given.
+        #[arg(long, value_name = "ADDR", env = "PLANSYNC_METRICS_LISTEN")]
+        metrics_listen: Option<std::net::SocketAddr>,
     },
 }
 
@@ -367,6 +371,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             tls_key,
             tls_reload_secs,
             trusted_proxies,
+            metrics_listen,
         } => {
             let data = data()?;
             let options = crate::sync::ServeOptions {
@@ -389,6 +394,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     .map(|(cert, key)| crate::sync::tls::TlsFiles { cert, key }),
                 tls_reload_every: std::time::Duration::from_secs(tls_reload_secs.max(1)),
                 trusted_proxies,
+                metrics_listen,
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }

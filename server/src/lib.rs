@@ -7,6 +7,7 @@ pub mod cli;
 pub mod data;
 pub mod files;
 pub mod login_throttle;
+pub mod metrics;
 pub mod password_pool;
 pub mod publish;
 pub mod registry;

@@ -16,6 +16,7 @@
 //!   and the app reports an edit saved only once it is in the index.
 
 mod durable;
+pub mod metrics;
 mod read_only;
 mod schema;
 mod writer;

@@ -168,8 +168,12 @@ fn run(mut conn: Connection, jobs: Receiver<Job>, shared: &Shared, stats: &Stats
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         match commit_with_retries(&mut conn, shared, &batch) {
             Ok(()) => {
+                metrics::histogram!(crate::metrics::COMMIT_SECONDS)
+                    .record(started.elapsed().as_secs_f64());
+                metrics::counter!(crate::metrics::COMMITTED_WRITES).increment(batch.len() as u64);
                 shared
                     .durable
                     .record_all(batch.iter().filter_map(|job| match &job.op {

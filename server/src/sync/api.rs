@@ -257,6 +257,7 @@ async fn login(
     // Throttled attempts are answered before any hashing; an attempt counts from now on.
     let throttled = lock(&state.throttle).begin(&request.username, address, now);
     if let Err(throttled) = throttled {
+        metrics::counter!(crate::metrics::LOGINS, "outcome" => "throttled").increment(1);
         // Debug: a flood would otherwise write a line per attempt (the failures that led here
         // were each logged). The name is quoted (`?`): it is whatever the client sent.
         tracing::debug!(user = ?request.username, %address, "login throttled: {throttled:?}");
@@ -290,12 +291,14 @@ async fn login(
         .run(move || check_password(candidate, &password))
         .await
         .map_err(|busy| {
+            metrics::counter!(crate::metrics::LOGINS, "outcome" => "busy").increment(1);
             AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", busy.to_string())
                 .with_retry_after(std::time::Duration::from_secs(1))
         })?;
     attempt.decided = true;
     let Some(user) = user else {
         lock(&state.throttle).failed_attempt(address, now_ms());
+        metrics::counter!(crate::metrics::LOGINS, "outcome" => "bad_credentials").increment(1);
         tracing::warn!(user = ?request.username, %address, "failed login");
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
@@ -304,6 +307,7 @@ async fn login(
         ));
     };
     lock(&state.throttle).succeeded(&request.username, address);
+    metrics::counter!(crate::metrics::LOGINS, "outcome" => "ok").increment(1);
     let registry = state.registry.clone();
     let device = request.device;
     let (token, session) =
@@ -713,7 +717,10 @@ async fn upload_file(
         .await;
     match uploaded {
         Ok(status) => {
+            let outcome = if status.complete { "complete" } else { "chunk" };
+            metrics::counter!(crate::metrics::UPLOADS, "outcome" => outcome).increment(1);
             if status.complete {
+                metrics::counter!(crate::metrics::EVIDENCE_BYTES_STORED).increment(status.received);
                 let registry = state.registry.clone();
                 let (unit, sha256) = (request.unit.clone(), request.sha256.clone());
                 let size = status.received;
@@ -723,6 +730,8 @@ async fn upload_file(
         }
         Err(err) => {
             let message = err.to_string();
+            metrics::counter!(crate::metrics::UPLOADS, "outcome" => upload_error_code(&err))
+                .increment(1);
             let (status, code) = match err {
                 UploadError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
                 UploadError::Busy => (StatusCode::CONFLICT, "upload_in_progress"),
@@ -742,6 +751,20 @@ async fn upload_file(
             };
             Err(AppError::new(status, code, message))
         }
+    }
+}
+
+/// The code an upload refusal is answered with (also its metrics outcome).
+fn upload_error_code(err: &UploadError) -> &'static str {
+    match err {
+        UploadError::TooLarge { .. } => "file_too_large",
+        UploadError::Busy => "upload_in_progress",
+        UploadError::OffsetMismatch { .. } => "offset_mismatch",
+        UploadError::BadRange(_) => "bad_request",
+        UploadError::HashMismatch => "hash_mismatch",
+        UploadError::BodyBroken { .. } => "upload_broken",
+        UploadError::StorageFull => "storage_full",
+        UploadError::Io(_) => "internal",
     }
 }
 

@@ -57,7 +57,9 @@ impl ConnectionGuard {
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
-        self.connections.entries().remove(&self.id);
+        let mut entries = self.connections.entries();
+        entries.remove(&self.id);
+        metrics::gauge!(crate::metrics::CONNECTED_CLIENTS).set(entries.len() as f64);
     }
 }
 
@@ -97,6 +99,7 @@ impl Connections {
                 kill: kill.clone(),
             },
         );
+        metrics::gauge!(crate::metrics::CONNECTED_CLIENTS).set(entries.len() as f64);
         Ok(ConnectionGuard {
             id,
             connections: self.clone(),

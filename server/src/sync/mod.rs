@@ -72,6 +72,8 @@ pub struct ServeOptions {
     pub tls: Option<tls::TlsFiles>,
     /// How often the certificate files are looked at for a renewal.
     pub tls_reload_every: std::time::Duration,
+    /// Where Prometheus metrics are served (`GET /metrics`); none when `None`.
+    pub metrics_listen: Option<SocketAddr>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle and
     /// logs).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -89,6 +91,7 @@ impl Default for ServeOptions {
             tls: None,
             tls_reload_every: tls::RELOAD_EVERY,
             trusted_proxies: Vec::new(),
+            metrics_listen: None,
         }
     }
 }
@@ -173,6 +176,19 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         "PlanSync server listening on {scheme}://{local} (data: {})",
         data.display()
     );
+    if let Some(address) = options.metrics_listen {
+        let handle = crate::metrics::install()?;
+        let metrics_listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen for metrics on {address}"))?;
+        // stderr: stdout carries only the "listening on" line (a reader may stop after it).
+        tracing::info!(
+            "metrics on http://{}/metrics",
+            metrics_listener.local_addr()?
+        );
+        tokio::spawn(crate::metrics::serve(metrics_listener, handle));
+        tokio::spawn(count_documents(state.registry.clone()));
+    }
     let tls = tls.map(|(acceptor, cert)| {
         tokio::spawn(tls::follow_renewals(cert, options.tls_reload_every));
         acceptor
@@ -250,6 +266,18 @@ async fn prune_expired_sessions(registry: Arc<Registry>) {
             }
             Ok(Err(err)) => tracing::warn!("cannot prune expired sessions: {err:#}"),
             Err(err) => tracing::warn!("pruning expired sessions failed: {err}"),
+        }
+    }
+}
+
+/// Keeps the registered-documents gauge up to date (every 30 s).
+async fn count_documents(registry: Arc<Registry>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        let registry = registry.clone();
+        if let Ok(Ok(documents)) = tokio::task::spawn_blocking(move || registry.documents()).await {
+            metrics::gauge!(crate::metrics::DOCUMENTS_REGISTERED).set(documents.len() as f64);
         }
     }
 }

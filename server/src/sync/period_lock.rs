@@ -279,6 +279,7 @@ impl Enforcer {
             .await
             .map_err(stopped)??;
         self.health_mut().n_restores += n_restored;
+        metrics::counter!(crate::metrics::LOCK_RESTORES).increment(n_restored);
         self.storage.durable().wait(&pair.records.id, &heads).await;
         let registry = self.registry.clone();
         let id = pair.records.id.clone();

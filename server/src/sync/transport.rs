@@ -118,8 +118,15 @@ pub fn durable_transport(
             let sender = sender.clone();
             async move {
                 match gate.admit(&sender, &bytes).await {
-                    Ok(()) => Ok(bytes),
+                    Ok(()) => {
+                        metrics::counter!(crate::metrics::SYNC_MESSAGES, "direction" => "in")
+                            .increment(1);
+                        metrics::counter!(crate::metrics::SYNC_BYTES, "direction" => "in")
+                            .increment(bytes.len() as u64);
+                        Ok(bytes)
+                    }
                     Err(refused) => {
+                        metrics::counter!(crate::metrics::CHANGES_REFUSED).increment(1);
                         tracing::warn!(
                             user = %sender.username,
                             device = %sender.device,
@@ -287,6 +294,7 @@ async fn wait_logged(storage: SqliteStorage, doc: String, heads: Vec<ChangeHash>
         );
         wait.await;
     }
+    metrics::histogram!(crate::metrics::DURABLE_WAIT).record(waited.elapsed().as_secs_f64());
 }
 
 /// Sends, in order, every held message that may go now (see [`durable_outgoing`]).
@@ -306,6 +314,9 @@ where
         };
         if may_go {
             let (_, entry) = held.remove(i).expect("in range");
+            metrics::counter!(crate::metrics::SYNC_MESSAGES, "direction" => "out").increment(1);
+            metrics::counter!(crate::metrics::SYNC_BYTES, "direction" => "out")
+                .increment(entry.bytes.len() as u64);
             socket.feed(Message::Binary(entry.bytes.into())).await?;
             sent_any = true;
             continue;

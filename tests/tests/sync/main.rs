@@ -11,6 +11,7 @@ mod js_interop;
 mod laptop_killed;
 mod laptops;
 mod login_flood;
+mod metrics;
 mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
