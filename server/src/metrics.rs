@@ -60,7 +60,7 @@ fn describe() {
     describe_histogram!(
         DURABLE_WAIT,
         Unit::Seconds,
-        "How long an outgoing sync message waited for its document's changes to be on disk."
+        "How long an outgoing sync message about a document waited for that document's changes to be on disk (0 when they already were)."
     );
     describe_histogram!(
         storage::metrics::COMMIT_SECONDS,

@@ -255,9 +255,17 @@ where
                         .is_none_or(|(doc, heads)| storage.durable().covers(doc, heads));
                     let id = next_id;
                     next_id += 1;
-                    if let (Some((doc, heads)), false) = (&doc, durable) {
-                        let (storage, doc, heads) = (storage.clone(), doc.clone(), heads.clone());
-                        waits.push(wait_logged(storage, doc, heads).map(move |()| id).boxed());
+                    match (&doc, durable) {
+                        (Some((doc, heads)), false) => {
+                            let (storage, doc, heads) =
+                                (storage.clone(), doc.clone(), heads.clone());
+                            waits.push(wait_logged(storage, doc, heads).map(move |()| id).boxed());
+                        }
+                        // Already on disk: this message waits for nothing.
+                        (Some(_), true) => {
+                            metrics::histogram!(crate::metrics::DURABLE_WAIT).record(0.0);
+                        }
+                        (None, _) => {}
                     }
                     held.push_back((id, Held { doc, durable, bytes }));
                 }
