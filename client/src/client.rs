@@ -55,13 +55,18 @@ impl Client {
         crate::private_files::private_dir(&data_dir.join(crate::evidence::FILES_DIR))?;
         let db = Arc::new(LocalDb::open(&data_dir.join(CLIENT_DB))?);
         let device = db.device_id()?;
-        let tls = tls::client_config(config.extra_ca_file.as_deref())?;
+        let extra_roots = match &config.extra_ca_file {
+            Some(path) => crate::ca_file::read(path)?.roots,
+            None => Vec::new(),
+        };
+        let (tls, trust) = tls::client_config(extra_roots)?;
         let api = ServerApi::new(tls.clone(), &config)?;
         let setup = Setup {
             data_dir: PathBuf::from(data_dir),
             db: db.clone(),
             api,
             tls: Arc::new(tls),
+            trust,
             config,
             status: Arc::new(watch::channel(SyncStatus::default()).0),
             uploads: Arc::new(crate::evidence::UploadMemory::load(
@@ -220,6 +225,34 @@ impl Client {
         if let Some(workspace) = self.inner.current() {
             workspace.command(EngineCommand::StopSync);
         }
+    }
+
+    /// Trusts the CA certificates of `files` (PEM, see [`crate::ca_file`]) besides the operating
+    /// system's, replacing the files trusted so far (at first [`ClientConfig::extra_ca_file`]);
+    /// an empty list trusts the operating system's alone. Every later connection is verified
+    /// so, and a running sync reconnects at once (a connection refused for its certificate is
+    /// tried again now, one open under the old trust is verified again). A file that cannot be
+    /// used is refused with [`ClientError::BadCaFile`] and nothing changes.
+    pub async fn set_extra_ca_files(&self, files: &[PathBuf]) -> Result<()> {
+        let _lifecycle = self.inner.lifecycle.lock().await;
+        self.inner.check_running()?;
+        let mut roots = Vec::new();
+        for file in files {
+            roots.extend(crate::ca_file::read(file)?.roots);
+        }
+        self.inner
+            .setup
+            .trust
+            .set_extra_roots(&roots)
+            .map_err(|e| ClientError::BadCaFile(format!("Không dùng được tệp chứng chỉ: {e}")))?;
+        tracing::info!(files = ?files, "trusting the operating system's CAs and these files");
+        if self.inner.sync_wanted.load(Ordering::SeqCst) {
+            if let Some(workspace) = self.inner.current() {
+                workspace.command(EngineCommand::StopSync);
+                workspace.command(EngineCommand::StartSync);
+            }
+        }
+        Ok(())
     }
 
     /// The cached document list (from the last successful fetch).

@@ -28,6 +28,10 @@ pub enum ClientError {
     /// The server's certificate is not trusted; the text says why, in Vietnamese.
     #[error("{0}")]
     UntrustedCertificate(String),
+    /// A CA certificate file that cannot be used; the text names the file and says why, in
+    /// Vietnamese.
+    #[error("{0}")]
+    BadCaFile(String),
     #[error("{username} is logged in on this device; log out first")]
     OtherUserLoggedIn { username: String },
     #[error("{n_unconfirmed} local changes have not reached the server yet")]
@@ -80,6 +84,7 @@ impl ClientError {
             ClientError::InvalidServerUrl { .. } => "invalid_server_url",
             ClientError::InsecureServerUrl { .. } => "insecure_server_url",
             ClientError::UntrustedCertificate(_) => "untrusted_certificate",
+            ClientError::BadCaFile(_) => "bad_ca_file",
             ClientError::OtherUserLoggedIn { .. } => "other_user_logged_in",
             ClientError::UnsyncedChanges { .. } => "unsynced_changes",
             ClientError::UnknownDocument { .. } => "unknown_document",

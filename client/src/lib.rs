@@ -21,6 +21,7 @@
 //! [`shared::documents`], which stays sans-IO.
 
 mod api;
+pub mod ca_file;
 mod client;
 mod clock;
 mod config;
@@ -44,6 +45,7 @@ mod tls;
 mod wire;
 mod workspace;
 
+pub use ca_file::CaCertificate;
 pub use client::Client;
 pub use clock::{Clock, SystemClock};
 pub use config::{ClientConfig, Keepalive};

@@ -29,6 +29,8 @@ pub(crate) struct Setup {
     pub db: Arc<LocalDb>,
     pub api: ServerApi,
     pub tls: Arc<rustls::ClientConfig>,
+    /// Which servers `tls` trusts; changed by [`crate::Client::set_extra_ca_files`].
+    pub trust: Arc<crate::tls::Trust>,
     pub config: ClientConfig,
     pub status: Arc<watch::Sender<SyncStatus>>,
     /// What is known of evidence uploads; outlives sessions (markers on disk).

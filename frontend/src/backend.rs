@@ -5,6 +5,7 @@
 //! the trait stays object safe and one context type holds either implementation. Events from the
 //! application (sync status, session) arrive through `watch_*` subscriptions.
 
+mod ca_wire;
 mod error;
 #[cfg(test)]
 mod fake_backend;
@@ -26,6 +27,7 @@ use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
+pub use ca_wire::{CaCertificate, CaFileView, CaSettings};
 pub use error::{BackendError, ErrorCode};
 #[cfg(test)]
 pub use fake_backend::FakeBackend;
@@ -101,6 +103,15 @@ pub trait Backend {
     /// with the system's default application when it is a document or image, else shows it in
     /// its folder.
     fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence>;
+    /// The CA certificate files trusted besides the operating system's.
+    fn ca_settings(&self) -> BackendFuture<CaSettings>;
+    /// Checks the CA file at `path`, keeps a copy and trusts it from the next connection on;
+    /// fails with [`ErrorCode::BadCaFile`] (nothing saved) when it is no usable CA file.
+    fn set_ca_file(&self, path: String) -> BackendFuture<CaSettings>;
+    /// Stops trusting the CA file chosen in the settings.
+    fn remove_ca_file(&self) -> BackendFuture<CaSettings>;
+    /// A CA certificate file chosen in the system's file dialog; `None` when cancelled.
+    fn pick_ca_file(&self) -> BackendFuture<Option<String>>;
     /// Calls `on_change` with every later sync status, until the subscription is dropped. The
     /// future resolves once the subscription is in place.
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription>;

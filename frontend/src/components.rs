@@ -2,6 +2,7 @@
 
 mod app;
 mod app_header;
+mod ca_settings_panel;
 mod completion_bars;
 mod dashboard;
 mod export_panel;
@@ -19,6 +20,7 @@ mod record_versions;
 mod reminder_banner;
 mod search_box;
 mod session_menu;
+mod settings_dialog;
 mod sync_bar;
 mod task_detail;
 mod task_edit_form;
@@ -32,6 +34,7 @@ mod view_tabs;
 
 pub use app::{App, AppProps};
 pub use app_header::{AppHeader, AppHeaderProps};
+pub use ca_settings_panel::{CaSettingsPanel, CaSettingsPanelProps};
 pub use completion_bars::{Bar, CompletionBars, CompletionBarsProps};
 pub use dashboard::{Dashboard, DashboardProps};
 pub use export_panel::{ExportPanel, ExportPanelProps};
@@ -49,6 +52,7 @@ pub use record_versions::{RecordVersions, RecordVersionsProps, VersionChoice};
 pub use reminder_banner::{ReminderBanner, ReminderBannerProps};
 pub use search_box::{SearchBox, SearchBoxProps};
 pub use session_menu::{SessionMenu, SessionMenuProps};
+pub use settings_dialog::{SettingsDialog, SettingsDialogProps};
 pub use sync_bar::{SyncBar, SyncBarProps};
 pub use task_detail::{TaskDetail, TaskDetailProps};
 pub use task_edit_form::{TaskEditForm, TaskEditFormProps};

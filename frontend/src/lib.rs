@@ -6,6 +6,8 @@
 //! and the pure view helpers are tested with a plain `cargo test -p frontend`.
 
 pub mod backend;
+pub mod ca_labels;
+pub mod ca_state;
 pub mod components;
 pub mod evidence_labels;
 pub mod evidence_state;

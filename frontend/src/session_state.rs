@@ -14,6 +14,8 @@ pub struct SessionState {
     pub sync: SyncStatus,
     pub login: LoginForm,
     pub logout: Logout,
+    /// The settings dialog is open.
+    pub settings_open: bool,
     /// Bumped whenever the plan may have changed under the screen: another user logged in or
     /// out, or syncing just finished. The plan is loaded again when it changes.
     pub n_plan_changes: u32,
@@ -57,6 +59,8 @@ pub enum SessionAction {
     LogoutConfirmed,
     LogoutCancelled,
     LogoutFailed(BackendError),
+    OpenSettings,
+    CloseSettings,
 }
 
 impl SessionState {
@@ -162,6 +166,8 @@ impl SessionState {
                     next.logout = Logout::Idle;
                 }
             }
+            SessionAction::OpenSettings => next.settings_open = true,
+            SessionAction::CloseSettings => next.settings_open = false,
             SessionAction::LogoutFailed(err) => {
                 next.logout = if err.code == ErrorCode::UnsyncedChanges {
                     // Changes the status had not counted yet: ask, as for counted ones.
@@ -349,6 +355,18 @@ mod tests {
                 LogoutConfirmed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Running { discard_unsynced: true } n_plan_changes=0
                 LogoutFailed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Failed(BackendError { code: Storage, message: "disk" }) n_plan_changes=0"#]],
         );
+    }
+
+    #[test]
+    fn the_settings_open_and_close_whoever_is_logged_in() {
+        let state = SessionState::default().apply(SessionAction::OpenSettings);
+        assert!(state.settings_open);
+        let state = state.apply(SessionAction::SessionChanged(logged_in("lan")));
+        assert!(
+            state.settings_open,
+            "logging in does not close the settings"
+        );
+        assert!(!state.apply(SessionAction::CloseSettings).settings_open);
     }
 
     #[test]

@@ -100,11 +100,18 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::ChangeTooLarge => {
             "Nội dung quá dài để gửi (tối đa khoảng 1 MB chữ); hãy đưa phần dài vào một tệp kiểm chứng"
         }
+        // The engine words why; its technical detail stays in the tooltip.
+        ErrorCode::UntrustedCertificate => {
+            return match error.message.split_once(" (Chi tiết kỹ thuật:") {
+                Some((words, _)) => words.to_string(),
+                None => error.message.clone(),
+            }
+        }
         ErrorCode::NoPlan
         | ErrorCode::SeedFailed
         | ErrorCode::ExportFailed
         | ErrorCode::UnreadableRecords
-        | ErrorCode::UntrustedCertificate
+        | ErrorCode::BadCaFile
         | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()
@@ -196,6 +203,14 @@ mod tests {
             ),
             "Không tin cậy được chứng chỉ bảo mật của máy chủ: chứng chỉ đã hết hạn",
             "the engine words why the certificate is refused"
+        );
+        assert_eq!(
+            err(
+                ErrorCode::UntrustedCertificate,
+                "Không tin cậy được chứng chỉ: hãy chọn tệp chứng chỉ CA. (Chi tiết kỹ thuật: UnknownIssuer)"
+            ),
+            "Không tin cậy được chứng chỉ: hãy chọn tệp chứng chỉ CA.",
+            "the technical detail is left to the tooltip"
         );
         assert_eq!(
             err(ErrorCode::Unknown, "something new"),

@@ -5,12 +5,16 @@ use serde::Serialize;
 use shared::Plan;
 use tokio::sync::watch;
 
+use crate::ca_settings::CaFiles;
 use crate::error::{CommandError, ErrorCode};
 use crate::store::Store;
 
 pub struct AppState {
     local: LocalPlan,
     client: Client,
+    /// The CA certificates trusted besides the system's (the settings' file and
+    /// `PLANSYNC_CA_FILE`).
+    ca_files: CaFiles,
     /// The server address the login form proposes (`PLANSYNC_SERVER`).
     default_server_url: Option<String>,
     /// Who is logged in, for the webview; changed by [`AppState::login`] and
@@ -65,7 +69,12 @@ impl LocalPlan {
 }
 
 impl AppState {
-    pub fn new(local: LocalPlan, client: Client, default_server_url: Option<String>) -> AppState {
+    pub fn new(
+        local: LocalPlan,
+        client: Client,
+        ca_files: CaFiles,
+        default_server_url: Option<String>,
+    ) -> AppState {
         let view = SessionView {
             user: client.session(),
             default_server_url: default_server_url.clone(),
@@ -73,6 +82,7 @@ impl AppState {
         AppState {
             local,
             client,
+            ca_files,
             default_server_url,
             session: watch::channel(view).0,
             edits: tokio::sync::Mutex::new(()),
@@ -81,6 +91,10 @@ impl AppState {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    pub fn ca_files(&self) -> &CaFiles {
+        &self.ca_files
     }
 
     /// The synced plan when logged in and downloaded; otherwise the seeded one, so the app shows
@@ -195,6 +209,7 @@ mod tests {
         let state = AppState::new(
             LocalPlan::new(Store::open_in_memory().unwrap(), None),
             client.clone(),
+            CaFiles::new(dir.path(), None),
             Some("http://127.0.0.1:9".into()),
         );
         assert_eq!(

@@ -4,7 +4,8 @@
 //! password}`, `logout {discard_unsynced}`, `record_units {task_id}`, `read_record {task_id,
 //! unit}`, `edit_record {task_id, edit}`, `pick_file`, `attach_evidence {task_id, period,
 //! path}`, `detach_evidence {task_id, period, sha256}`, `evidence_states {unit, year,
-//! sha256s}`, `open_evidence {unit, task_id, year, sha256, launch}`.
+//! sha256s}`, `open_evidence {unit, task_id, year, sha256, launch}`, `ca_settings`,
+//! `set_ca_file {path}`, `remove_ca_file`, `pick_ca_file`.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use shared::{Plan, TaskId};
 use tauri::State;
 
 use crate::app_state::{AppState, Credentials, SessionView};
+use crate::ca_settings::CaSettings;
 use crate::error::CommandError;
 use crate::evidence::OpenedEvidence;
 use crate::records::{RecordUnits, RecordView};
@@ -194,4 +196,36 @@ pub async fn open_evidence(
     launch: bool,
 ) -> Result<OpenedEvidence, CommandError> {
     crate::evidence::open(state.client(), &unit, &task_id, year, &sha256, launch).await
+}
+
+/// The CA certificate files trusted besides the system's, and what they hold.
+#[tauri::command]
+pub fn ca_settings(state: State<'_, AppState>) -> CaSettings {
+    state.ca_files().settings()
+}
+
+/// Checks the CA file at `path`, keeps a copy of it in the data directory and trusts it from
+/// the next connection on (the sync reconnects at once). A file that cannot be used is refused
+/// (`bad_ca_file`, a Vietnamese message) and nothing is saved.
+#[tauri::command]
+pub async fn set_ca_file(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<CaSettings, CommandError> {
+    state
+        .ca_files()
+        .choose(state.client(), std::path::Path::new(path.trim()))
+        .await
+}
+
+/// Stops trusting the CA file chosen in the settings (its copy is deleted).
+#[tauri::command]
+pub async fn remove_ca_file(state: State<'_, AppState>) -> Result<CaSettings, CommandError> {
+    state.ca_files().clear(state.client()).await
+}
+
+/// A CA certificate file chosen in the system's file dialog (`None` when cancelled).
+#[tauri::command]
+pub async fn pick_ca_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    crate::ca_settings::pick(app).await
 }

@@ -8,6 +8,7 @@
 //! engine is shut down (every write flushed) when the app exits.
 
 pub mod app_state;
+pub mod ca_settings;
 pub mod commands;
 pub mod desktop;
 pub mod error;
@@ -48,8 +49,9 @@ pub fn run() -> anyhow::Result<()> {
                     .context("finding the app data directory")?,
             };
             let local = open_local_plan(&data_dir, &launch)?;
-            let client = tauri::async_runtime::block_on(sync::open_client(&data_dir))?;
-            let state = AppState::new(local, client, launch.server_url.clone());
+            let ca_files = ca_settings::CaFiles::from_env(&data_dir);
+            let client = tauri::async_runtime::block_on(sync::open_client(&data_dir, &ca_files))?;
+            let state = AppState::new(local, client, ca_files, launch.server_url.clone());
             let handle = app.handle().clone();
             sync::forward(
                 handle.clone(),
@@ -81,6 +83,10 @@ pub fn run() -> anyhow::Result<()> {
             commands::detach_evidence,
             commands::evidence_states,
             commands::open_evidence,
+            commands::ca_settings,
+            commands::set_ca_file,
+            commands::remove_ca_file,
+            commands::pick_ca_file,
         ])
         .build(tauri::generate_context!())
         .context("building the Tauri application")?;

@@ -5,7 +5,7 @@
 //! backoff, notices dead links after sleep, and keeps its session across restarts; this module
 //! only wires it to the app.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,14 +15,11 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::watch;
 
 use crate::app_state::{AppState, Credentials};
+use crate::ca_settings::CaFiles;
 use crate::launch::AutoLogin;
 
 /// The sync engine's directory inside the app's data directory.
 pub const SYNC_DIR: &str = "sync";
-/// Names a PEM file of CA certificates to trust besides the system's.
-pub const CA_FILE_VAR: &str = "PLANSYNC_CA_FILE";
-/// The same, kept in the app's data directory.
-pub const CA_FILE: &str = "ca-certificates.pem";
 /// The event carrying every new `client::SyncStatus`.
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
 /// The event carrying every new [`crate::app_state::SessionView`].
@@ -31,17 +28,18 @@ pub const SESSION_EVENT: &str = "session-changed";
 /// The longest wait between two scripted log in attempts while the server is unreachable.
 const AUTO_LOGIN_MAX_DELAY: Duration = Duration::from_secs(30);
 
-/// Opens the sync engine in `data_dir`/[`SYNC_DIR`] and asks it to sync: at once when a session
-/// is stored, else after the next log in.
-pub async fn open_client(data_dir: &Path) -> anyhow::Result<Client> {
+/// Opens the sync engine in `data_dir`/[`SYNC_DIR`], trusting the CA files of `ca_files` that
+/// can be used besides the system's, and asks it to sync: at once when a session is stored,
+/// else after the next log in.
+pub async fn open_client(data_dir: &Path, ca_files: &CaFiles) -> anyhow::Result<Client> {
     let dir = data_dir.join(SYNC_DIR);
-    let config = ClientConfig {
-        extra_ca_file: extra_ca_file(data_dir),
-        ..ClientConfig::default()
-    };
-    let client = Client::open_with(&dir, config)
+    let client = Client::open_with(&dir, ClientConfig::default())
         .await
         .with_context(|| format!("opening the sync engine in {}", dir.display()))?;
+    if let Err(err) = client.set_extra_ca_files(&ca_files.usable()).await {
+        // Each file was read just now; only a file changed since can fail here.
+        tracing::error!("the CA certificate files are not used: {err}");
+    }
     match client.session() {
         Some(session) => {
             tracing::info!(user = %session.username, server = %session.server_url, "stored session, syncing")
@@ -50,17 +48,6 @@ pub async fn open_client(data_dir: &Path) -> anyhow::Result<Client> {
     }
     client.start_sync();
     Ok(client)
-}
-
-/// The file of CA certificates (PEM) the app trusts besides the operating system's, for a
-/// province's internal CA: [`CA_FILE_VAR`], else [`CA_FILE`] in the data directory when there.
-fn extra_ca_file(data_dir: &Path) -> Option<PathBuf> {
-    let named = std::env::var_os(CA_FILE_VAR).filter(|v| !v.is_empty());
-    let path = named
-        .map(PathBuf::from)
-        .or_else(|| Some(data_dir.join(CA_FILE)).filter(|p| p.exists()))?;
-    tracing::info!(file = %path.display(), "trusting the CA certificates of this file too");
-    Some(path)
 }
 
 /// Emits `event` to the webview with the current value of `values` and again after every change,

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     InsecureServerUrl,
     /// The server's certificate is not trusted (the message says why, in Vietnamese).
     UntrustedCertificate,
+    /// A CA certificate file that cannot be used (the message names it and says why, in
+    /// Vietnamese).
+    BadCaFile,
     /// Another user is logged in on this machine.
     OtherUserLoggedIn,
     /// Logging out would lose local changes the server has not confirmed.

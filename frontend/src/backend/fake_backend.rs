@@ -13,9 +13,10 @@ use yew::Callback;
 
 use super::ExportDone;
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, Evidence, LoginRequest, OpenEvidenceRequest,
-    OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest, SessionInfo,
-    SessionView, Subscription, SyncStatus, TextField, UploadState, VerdictRequest, Version,
+    Backend, BackendError, BackendFuture, CaCertificate, CaFileView, CaSettings, ErrorCode,
+    Evidence, LoginRequest, OpenEvidenceRequest, OpenedEvidence, RecordEdit, RecordUnits,
+    RecordView, ReportExportRequest, SessionInfo, SessionView, Subscription, SyncStatus, TextField,
+    UploadState, VerdictRequest, Version,
 };
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
@@ -34,6 +35,8 @@ pub struct FakeBackend {
     pub overview: Rc<RefCell<Result<Overview, BackendError>>>,
     /// Every verdict given, in order.
     pub verdicts: Rc<RefCell<Vec<VerdictRequest>>>,
+    /// The CA settings; [`Backend::set_ca_file`] takes a path ending in `.pem`.
+    pub ca: Rc<RefCell<CaSettings>>,
 }
 
 /// The unit of the user the fake logs in.
@@ -54,6 +57,7 @@ impl FakeBackend {
                 "no overview",
             )))),
             verdicts: Rc::default(),
+            ca: Rc::default(),
         }
     }
 
@@ -300,6 +304,42 @@ impl Backend for FakeBackend {
             refused: None,
             revealed: false,
         })))
+    }
+
+    fn ca_settings(&self) -> BackendFuture<CaSettings> {
+        Box::pin(ready(Ok(self.ca.borrow().clone())))
+    }
+
+    fn set_ca_file(&self, path: String) -> BackendFuture<CaSettings> {
+        let answer = if path.ends_with(".pem") {
+            self.ca.borrow_mut().chosen = Some(CaFileView {
+                path: "/data/ca-certificates.pem".into(),
+                certificates: vec![CaCertificate {
+                    subject: "CA nội bộ tỉnh".into(),
+                    issuer: "CA nội bộ tỉnh".into(),
+                    not_before_ms: 0,
+                    not_after_ms: 2_051_222_400_000,
+                    is_ca: true,
+                }],
+                problem: None,
+            });
+            Ok(self.ca.borrow().clone())
+        } else {
+            Err(BackendError::new(
+                ErrorCode::BadCaFile,
+                format!("Tệp {path} không chứa chứng chỉ nào"),
+            ))
+        };
+        Box::pin(ready(answer))
+    }
+
+    fn remove_ca_file(&self) -> BackendFuture<CaSettings> {
+        self.ca.borrow_mut().chosen = None;
+        Box::pin(ready(Ok(self.ca.borrow().clone())))
+    }
+
+    fn pick_ca_file(&self) -> BackendFuture<Option<String>> {
+        Box::pin(ready(Ok(None)))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

@@ -18,9 +18,9 @@ use shared::{Plan, TaskId};
 
 use super::ExportDone;
 use super::{
-    Backend, BackendError, BackendFuture, ErrorCode, Evidence, LoginRequest, OpenEvidenceRequest,
-    OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest, SessionView,
-    Subscription, SyncStatus, UploadState, VerdictRequest,
+    Backend, BackendError, BackendFuture, CaSettings, ErrorCode, Evidence, LoginRequest,
+    OpenEvidenceRequest, OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest,
+    SessionView, Subscription, SyncStatus, UploadState, VerdictRequest,
 };
 
 #[wasm_bindgen]
@@ -66,6 +66,11 @@ struct StatesArgs {
 
 #[derive(Serialize)]
 struct NoArgs {}
+
+#[derive(Serialize)]
+struct PathArgs {
+    path: String,
+}
 
 #[derive(Serialize)]
 struct LogoutArgs {
@@ -207,6 +212,22 @@ impl Backend for TauriBackend {
 
     fn open_evidence(&self, request: OpenEvidenceRequest) -> BackendFuture<OpenedEvidence> {
         Box::pin(call("open_evidence", request))
+    }
+
+    fn ca_settings(&self) -> BackendFuture<CaSettings> {
+        Box::pin(call("ca_settings", NoArgs {}))
+    }
+
+    fn set_ca_file(&self, path: String) -> BackendFuture<CaSettings> {
+        Box::pin(call("set_ca_file", PathArgs { path }))
+    }
+
+    fn remove_ca_file(&self) -> BackendFuture<CaSettings> {
+        Box::pin(call("remove_ca_file", NoArgs {}))
+    }
+
+    fn pick_ca_file(&self) -> BackendFuture<Option<String>> {
+        Box::pin(call("pick_ca_file", NoArgs {}))
     }
 
     fn watch_sync_status(&self, on_change: Callback<SyncStatus>) -> BackendFuture<Subscription> {

@@ -9,7 +9,8 @@ use yew::prelude::*;
 use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
 use crate::components::{
     AppHeader, Dashboard, ExportPanel, IndicatorsTable, LoadStatus, LoginDialog, LogoutDialog,
-    PlanNav, SessionMenu, SyncBar, TaskDetail, TaskEditForm, TaskList, UnitTasks, ViewTabs,
+    PlanNav, SessionMenu, SettingsDialog, SyncBar, TaskDetail, TaskEditForm, TaskList, UnitTasks,
+    ViewTabs,
 };
 use crate::keyboard::{shortcut, Shortcut};
 use crate::overview_state::{LoadGate, OverviewAction, OverviewLoad, OverviewState, View};
@@ -451,12 +452,17 @@ pub fn App(props: &AppProps) -> Html {
                         expired={session.session_expired()}
                         on_login={session_action(SessionAction::OpenLogin)}
                         on_logout={session_action(SessionAction::LogoutRequested)}
+                        on_settings={session_action(SessionAction::OpenSettings)}
                     />
                 </AppHeader>
                 { for tabs }
                 { body }
-                <SyncBar status={session.sync.clone()} logged_in={user.is_some()} />
+                <SyncBar status={session.sync.clone()} logged_in={user.is_some()}
+                    on_settings={session_action(SessionAction::OpenSettings)} />
                 { for login_dialog }
+                if session.settings_open {
+                    <SettingsDialog on_close={session_action(SessionAction::CloseSettings)} />
+                }
                 <LogoutDialog
                     n_unconfirmed={n_unconfirmed}
                     error={logout_error}

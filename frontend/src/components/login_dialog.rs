@@ -1,9 +1,13 @@
-//! The login form, in a dialog over the plan: server address, user name and password.
+//! The login form, in a dialog over the plan: server address, user name and password, and under
+//! them the section "Chứng chỉ của máy chủ (CA nội bộ)" (folded; unfolded when the server's
+//! certificate was refused).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::backend::{BackendError, LoginRequest};
+use crate::backend::{BackendError, ErrorCode, LoginRequest};
+use crate::ca_labels::SECTION_TITLE;
+use crate::components::CaSettingsPanel;
 use crate::sync_labels::error_label;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -75,6 +79,10 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
         ),
         None => (String::new(), String::new(), String::new()),
     };
+    let untrusted = props
+        .error
+        .as_ref()
+        .is_some_and(|err| err.code == ErrorCode::UntrustedCertificate);
     html! {
         <div class="dialog-backdrop">
             <form id="login-form" class="dialog login-form" {onsubmit}>
@@ -92,6 +100,10 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
                     data-error-code={error_code} title={error_detail}>
                     { error_text }
                 </p>
+                <details id="login-ca" class="login-ca" open={untrusted}>
+                    <summary>{ SECTION_TITLE }</summary>
+                    <CaSettingsPanel titled={false} />
+                </details>
                 <div class="dialog-buttons">
                     <button type="button" class="secondary" onclick={on_cancel} disabled={props.busy}>{ "Huỷ" }</button>
                     <button id="login-submit" type="submit" class="primary" disabled={props.busy}>

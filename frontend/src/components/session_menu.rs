@@ -1,4 +1,5 @@
-//! The header's account corner: the logged-in user and "Đăng xuất", or "Đăng nhập".
+//! The header's account corner: the logged-in user and "Đăng xuất", or "Đăng nhập"; and
+//! "Cài đặt".
 
 use yew::prelude::*;
 
@@ -12,6 +13,7 @@ pub struct SessionMenuProps {
     pub known: bool,
     pub on_login: Callback<()>,
     pub on_logout: Callback<()>,
+    pub on_settings: Callback<()>,
     /// A log out is on its way.
     pub busy: bool,
     /// The server refused the session: offer to log in again.
@@ -23,6 +25,12 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
     if !props.known {
         return html! { <div class="session-menu"></div> };
     }
+    let settings = html! {
+        <button id="settings-open" class="header-button" type="button" title="Cài đặt (chứng chỉ của máy chủ)"
+            onclick={props.on_settings.reform(|_: MouseEvent| ())}>
+            { "Cài đặt" }
+        </button>
+    };
     match &props.user {
         Some(user) => {
             let on_logout = props.on_logout.reform(|_: MouseEvent| ());
@@ -39,6 +47,7 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
                             { "Đăng nhập lại" }
                         </button>
                     }
+                    { settings }
                     <button id="logout" class="header-button" type="button" disabled={props.busy} onclick={on_logout}>
                         { "Đăng xuất" }
                     </button>
@@ -49,6 +58,7 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
             let on_login = props.on_login.reform(|_: MouseEvent| ());
             html! {
                 <div class="session-menu">
+                    { settings }
                     <button id="login-open" class="header-button" type="button" onclick={on_login}>
                         { "Đăng nhập" }
                     </button>

@@ -1,9 +1,10 @@
 //! The sync bar at the bottom of the window: the sync state, how many local changes the server
-//! has not confirmed, evidence files waiting for upload, and the last problem.
+//! has not confirmed, evidence files waiting for upload, and the last problem (with a way to the
+//! CA certificate setting when the server's certificate is not trusted).
 
 use yew::prelude::*;
 
-use crate::backend::{SyncState, SyncStatus};
+use crate::backend::{ErrorCode, SyncState, SyncStatus};
 use crate::local_time;
 use crate::sync_labels::{error_label, sync_state_label, unconfirmed_label, uploads_label};
 
@@ -12,6 +13,8 @@ pub struct SyncBarProps {
     pub status: SyncStatus,
     /// Whether anyone is logged in (offline without a session is said differently).
     pub logged_in: bool,
+    /// Opens the settings (offered when the server's certificate is not trusted).
+    pub on_settings: Callback<()>,
 }
 
 #[function_component]
@@ -31,6 +34,10 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
         .last_error
         .as_ref()
         .map(|err| (error_label(err), err.message.clone()));
+    let untrusted = status
+        .last_error
+        .as_ref()
+        .is_some_and(|err| err.code == ErrorCode::UntrustedCertificate);
     html! {
         <footer id="sync-bar" class={classes!("sync-bar", kind)} data-state={kind}>
             <span class="sync-dot" aria-hidden="true"></span>
@@ -46,6 +53,12 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
             }
             if let Some((words, detail)) = error {
                 <span id="sync-error" class="sync-error" title={detail}>{ words }</span>
+            }
+            if untrusted {
+                <button id="sync-ca-settings" type="button" class="sync-action"
+                    onclick={props.on_settings.reform(|_: MouseEvent| ())}>
+                    { "Chọn chứng chỉ CA…" }
+                </button>
             }
         </footer>
     }

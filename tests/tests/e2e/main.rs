@@ -5,6 +5,7 @@
 //! app and runs them.
 
 mod appraisal;
+mod ca_certificate;
 mod evidence;
 mod plan_edit;
 mod plan_view;
