@@ -10,7 +10,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev
   libsoup-3.0-dev pkg-config xvfb xauth webkit2gtk-driver imagemagick curl file
-  nginx
+  nginx systemd procps
 )
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0

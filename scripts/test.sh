@@ -56,4 +56,8 @@ step "package (deb: built, holds the app and its desktop entry; as root installe
 scripts/package.sh
 done_step
 
+step "server package (deb: built, contents, systemd-analyze verify; as root installed, init and serve as the service user, backup, removed and purged)"
+scripts/server-package-check.sh
+done_step
+
 printf '\n\033[1mall checks passed in %s s\033[0m\n' "$((SECONDS - total))" >&2

@@ -20,14 +20,54 @@ use crate::report::{ExportRequest, ReportFormat};
 #[command(name = "plansync", version, about = "PlanSync server and admin tools")]
 pub struct Cli {
     /// The server's data directory (registry and documents, SQLite).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", env = "PLANSYNC_DATA")]
     pub data: Option<PathBuf>,
+    /// A config file (TOML) whose keys are option names (`data`, `listen`, `tls-cert`, ...):
+    /// the command line beats the environment, which beats the file (docs/OPERATIONS.md).
+    #[arg(long, global = true, value_name = "FILE", env = crate::config_file::CONFIG_ENV)]
+    pub config: Option<PathBuf>,
+    /// How log lines (on stderr) look: `text` for people, `json` (one object a line) for log
+    /// shippers.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        env = "PLANSYNC_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// First setup of an empty data directory in one go: the office unit, the first admin
+    /// (password: one line on standard input) and, with --plan, the plan published.
+    Init {
+        /// The office's unit code, e.g. VP.
+        #[arg(long, value_name = "CODE")]
+        office_code: String,
+        /// The office's name, e.g. "Văn phòng Sở".
+        #[arg(long, value_name = "NAME")]
+        office_name: String,
+        /// The first admin's user name (role admin, in the office unit).
+        #[arg(long, value_name = "USERNAME")]
+        admin: String,
+        /// A plan file (text or DOCX) to publish, as `plan publish FILE` does.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// The plan's reporting year (default: the current year).
+        #[arg(long, requires = "plan")]
+        year: Option<i32>,
+    },
     /// Work with plan files.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -49,11 +89,16 @@ pub enum Command {
     /// Run the sync server.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8080.
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(
+            long,
+            value_name = "ADDR",
+            env = "PLANSYNC_LISTEN",
+            default_value = "127.0.0.1:8080"
+        )]
         listen: std::net::SocketAddr,
-        /// The largest evidence file accepted, in MiB (default 50, or `PLANSYNC_MAX_FILE_MB`).
-        #[arg(long, value_name = "MB")]
-        max_file_mb: Option<u64>,
+        /// The largest evidence file accepted, in MiB.
+        #[arg(long, value_name = "MB", env = "PLANSYNC_MAX_FILE_MB", default_value_t = crate::files::DEFAULT_MAX_FILE_MB)]
+        max_file_mb: u64,
         /// The evidence each unit may hold, in MiB.
         #[arg(long, value_name = "MB", env = "PLANSYNC_UNIT_QUOTA_MB", default_value_t = crate::files::DEFAULT_UNIT_QUOTA_MB)]
         unit_quota_mb: u64,
@@ -95,20 +140,12 @@ pub enum Command {
         idle_timeout_secs: u64,
         /// Serve HTTPS and WSS with this certificate chain (PEM); needs --tls-key. The files
         /// are read again when they change (a renewed certificate needs no restart).
-        #[arg(
-            long,
-            value_name = "FILE",
-            env = "PLANSYNC_TLS_CERT",
-            requires = "tls_key"
-        )]
+        // Not `requires`: clap would not see a key coming from the config file; `run` checks
+        // that both or neither are given.
+        #[arg(long, value_name = "FILE", env = "PLANSYNC_TLS_CERT")]
         tls_cert: Option<std::path::PathBuf>,
         /// The private key of --tls-cert (PEM).
-        #[arg(
-            long,
-            value_name = "FILE",
-            env = "PLANSYNC_TLS_KEY",
-            requires = "tls_cert"
-        )]
+        #[arg(long, value_name = "FILE", env = "PLANSYNC_TLS_KEY")]
         tls_key: Option<std::path::PathBuf>,
         /// How often the certificate files are looked at for a renewal, in seconds.
         #[arg(
@@ -226,14 +263,9 @@ pub enum PlanCommand {
 
 /// The `plansync` program: logging, arguments, one command, a one-line error on failure.
 pub fn main() -> std::process::ExitCode {
-    // Logs go to stderr so that stdout stays machine-readable (`plan import --json`).
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PLANSYNC_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,samod=warn,samod_core=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+    // The config file's values are the defaults of the options (`--config`, `PLANSYNC_CONFIG`).
+    let cli = crate::config_file::parse();
+    init_logging(cli.log_format);
     match run(cli, &mut std::io::stdout().lock()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
@@ -244,6 +276,22 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
+/// Logs go to stderr so that stdout stays machine-readable (`plan import --json`, serve's
+/// "listening on" line); journald records stderr as it records stdout.
+fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PLANSYNC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,samod=warn,samod_core=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        // No colour codes in the journal or a log file.
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let data = || {
         cli.data
@@ -251,6 +299,23 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             .context("this command needs --data DIR (the server's data directory)")
     };
     match cli.command {
+        Command::Init {
+            ref office_code,
+            ref office_name,
+            ref admin,
+            ref plan,
+            year,
+        } => {
+            let setup = crate::init::Setup {
+                office_code,
+                office_name,
+                admin,
+                plan: plan.as_deref(),
+                year,
+            };
+            let data = data()?;
+            crate::init::init(&data, &setup, &crate::init::read_password(admin)?, out)
+        }
         Command::Plan(PlanCommand::Import { file, json }) => import(&file, json, out),
         Command::Plan(PlanCommand::Publish {
             ref file,
@@ -265,17 +330,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             ref code,
             ref name,
             ref kind,
-        }) => {
-            if !matches!(
-                kind.as_str(),
-                "office" | "division" | "public-service" | "one-stop-desk" | "other"
-            ) {
-                anyhow::bail!("unknown unit kind \"{kind}\" (office, division, public-service, one-stop-desk, other)");
-            }
-            registry(&data()?)?.add_unit(code, name, kind)?;
-            writeln!(out, "added unit {code}")?;
-            Ok(())
-        }
+        }) => add_unit(&registry(&data()?)?, code, name, kind, out),
         Command::Unit(UnitCommand::List) => {
             for unit in registry(&data()?)?.units()? {
                 writeln!(out, "{}\t{}\t{}", unit.code, unit.kind, unit.name)?;
@@ -288,21 +343,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             ref role,
             ..
         }) => {
-            let role = Role::parse(role).with_context(|| {
-                format!("unknown role \"{role}\" (staff, reviewer, plan-editor, admin)")
-            })?;
-            let mut password = String::new();
-            std::io::stdin()
-                .read_line(&mut password)
-                .context("cannot read the password from standard input")?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            registry(&data()?)?.add_user(username, unit, role, password, now_ms())?;
-            writeln!(
-                out,
-                "added user {username} ({}, unit {unit})",
-                role.as_str()
-            )?;
-            Ok(())
+            let role = parse_role(role)?;
+            let password = read_password()?;
+            add_user(&registry(&data()?)?, username, unit, role, &password, out)
         }
         Command::User(UserCommand::List) => {
             for user in registry(&data()?)?.users()? {
@@ -389,9 +432,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     ping_every: std::time::Duration::from_secs(ping_secs.max(1)),
                     idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(2)),
                 },
-                tls: tls_cert
-                    .zip(tls_key)
-                    .map(|(cert, key)| crate::sync::tls::TlsFiles { cert, key }),
+                tls: match (tls_cert, tls_key) {
+                    (Some(cert), Some(key)) => Some(crate::sync::tls::TlsFiles { cert, key }),
+                    (None, None) => None,
+                    // Never serve plain HTTP when TLS was asked for by half.
+                    _ => anyhow::bail!(
+                        "--tls-cert and --tls-key go together (command line, environment or config file): give both or neither"
+                    ),
+                },
                 tls_reload_every: std::time::Duration::from_secs(tls_reload_secs.max(1)),
                 trusted_proxies,
                 metrics_listen,
@@ -401,18 +449,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// `--max-file-mb`, else `PLANSYNC_MAX_FILE_MB`, else the default; in bytes.
-fn max_file_bytes(flag: Option<u64>) -> Result<u64> {
-    let mb = match flag {
-        Some(mb) => mb,
-        None => match std::env::var("PLANSYNC_MAX_FILE_MB") {
-            Ok(text) => text
-                .trim()
-                .parse()
-                .with_context(|| format!("PLANSYNC_MAX_FILE_MB={text} is not a number of MiB"))?,
-            Err(_) => crate::files::DEFAULT_MAX_FILE_MB,
-        },
-    };
+/// `--max-file-mb` (or `PLANSYNC_MAX_FILE_MB`, or the config file) in bytes.
+fn max_file_bytes(mb: u64) -> Result<u64> {
     if mb == 0 {
         anyhow::bail!("the file size limit must be at least 1 MiB");
     }
@@ -420,14 +458,67 @@ fn max_file_bytes(flag: Option<u64>) -> Result<u64> {
         .context("the file size limit is too large")
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+/// `unit add`: checks the kind, adds the unit, says so.
+pub(crate) fn add_unit(
+    registry: &Registry,
+    code: &str,
+    name: &str,
+    kind: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !matches!(
+        kind,
+        "office" | "division" | "public-service" | "one-stop-desk" | "other"
+    ) {
+        anyhow::bail!(
+            "unknown unit kind \"{kind}\" (office, division, public-service, one-stop-desk, other)"
+        );
+    }
+    registry.add_unit(code, name, kind)?;
+    writeln!(out, "added unit {code}")?;
+    Ok(())
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    Role::parse(role)
+        .with_context(|| format!("unknown role \"{role}\" (staff, reviewer, plan-editor, admin)"))
+}
+
+/// A password from standard input: its first line, without the line end.
+pub(crate) fn read_password() -> Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    Ok(password.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// `user add`: adds the user, says so.
+pub(crate) fn add_user(
+    registry: &Registry,
+    username: &str,
+    unit: &str,
+    role: Role,
+    password: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    registry.add_user(username, unit, role, password, now_ms())?;
+    writeln!(
+        out,
+        "added user {username} ({}, unit {unit})",
+        role.as_str()
+    )?;
+    Ok(())
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
 }
 
-fn registry(data: &Path) -> Result<Registry> {
+pub(crate) fn registry(data: &Path) -> Result<Registry> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
     Registry::open(&crate::data::registry_path(data))
 }
@@ -551,13 +642,25 @@ async fn publish(
     if calendar.is_some() {
         plan.calendar = calendar;
     }
+    // Publishing writes documents: refused while a server runs on the directory.
+    let lock = crate::data::DataDirLock::take(data, "plansync plan publish")?;
+    publish_locked(data, &lock, &plan, year, out).await?;
+    Ok(())
+}
+
+/// Publishes `plan` into `data`, whose lock the caller holds, and prints what it did.
+pub(crate) async fn publish_locked(
+    data: &Path,
+    _lock: &crate::data::DataDirLock,
+    plan: &Plan,
+    year: Option<i32>,
+    out: &mut dyn Write,
+) -> Result<crate::publish::PublishReport> {
     let now = now_ms();
     let year = year.unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now).year);
-    // Publishing writes documents: refused while a server runs on the directory.
-    let _lock = crate::data::DataDirLock::take(data, "plansync plan publish")?;
     let (registry, storage) = crate::sync::open_data(data)?;
     let repo = crate::sync::open_repo(registry.clone(), storage.clone()).await;
-    let report = crate::publish::publish(registry, &repo, &plan, year, now).await;
+    let report = crate::publish::publish(registry, &repo, plan, year, now).await;
     // Stopping waits for every pending storage write.
     repo.stop().await;
     if let Some(why) = storage.failure() {
@@ -582,7 +685,7 @@ async fn publish(
             doc.entry.id
         )?;
     }
-    Ok(())
+    Ok(report)
 }
 
 /// Reads and imports a plan file; the error names the file.

@@ -4,8 +4,10 @@
 pub mod access;
 pub mod audit;
 pub mod cli;
+pub mod config_file;
 pub mod data;
 pub mod files;
+pub mod init;
 pub mod login_throttle;
 pub mod metrics;
 pub mod password_pool;
