@@ -43,6 +43,9 @@ pub struct AuditLog {
     reader: Arc<Mutex<Connection>>,
 }
 
+/// The schema version this program writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
 const MIGRATIONS: &[&str] = &["
 CREATE TABLE receipts (
     doc_id TEXT NOT NULL,

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod backup;
 pub mod cli;
 pub mod config_file;
 pub mod data;

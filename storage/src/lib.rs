@@ -23,6 +23,8 @@ mod writer;
 
 pub use durable::DurableIndex;
 pub use read_only::{ReadDocumentError, ReadOnlyDocuments};
+/// The schema version of the document store this program writes (`PRAGMA user_version`).
+pub use schema::VERSION as SCHEMA_VERSION;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -22,6 +22,8 @@ pub struct TestServer {
     pub documents: Vec<(String, String, String)>,
     /// "https" once the server said it serves TLS.
     scheme: &'static str,
+    /// A program the server is started through (e.g. `prlimit --nofile=256:`).
+    wrapper: Vec<String>,
 }
 
 /// The server program: `PLANSYNC_SERVER_BIN` when set (e.g. a release build for benchmarks),
@@ -74,6 +76,7 @@ impl TestServer {
             env: Vec::new(),
             documents: Vec::new(),
             scheme: "http",
+            wrapper: Vec::new(),
         };
         if !units.iter().any(|(code, _, _)| *code == "VP") {
             server.cli(
@@ -138,6 +141,26 @@ impl TestServer {
         server
     }
 
+    /// A server on a data directory that already holds data (a restored backup, an older
+    /// release's directory); nothing is added to it.
+    pub fn on_data_dir(data: tempfile::TempDir) -> TestServer {
+        TestServer {
+            data,
+            addr: None,
+            child: None,
+            env: Vec::new(),
+            documents: Vec::new(),
+            scheme: "http",
+            wrapper: Vec::new(),
+        }
+    }
+
+    /// Starts the server through `wrapper` (a program and its arguments, which then runs the
+    /// server), from the next start on.
+    pub fn set_wrapper(&mut self, wrapper: &[&str]) {
+        self.wrapper = wrapper.iter().map(|s| s.to_string()).collect();
+    }
+
     /// Sets an environment variable for the server process (from the next start on).
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.push((key.to_string(), value.to_string()));
@@ -190,7 +213,15 @@ impl TestServer {
         let listen = self
             .addr
             .map_or_else(|| "127.0.0.1:0".to_string(), |a| a.to_string());
-        let mut child = Command::new(plansync_binary())
+        let mut command = match self.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg(plansync_binary());
+                command
+            }
+            None => Command::new(plansync_binary()),
+        };
+        let mut child = command
             .args(["serve", "--listen", &listen, "--data"])
             .arg(self.data.path())
             // `PLANSYNC_TEST_SERVER_LOG` shows more of the server's log when a test is debugged.

@@ -3,6 +3,7 @@
 //! are random and stored only as SHA-256 hashes. Every function takes the current time.
 
 mod schema;
+pub use schema::VERSION as SCHEMA_VERSION;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -470,6 +471,22 @@ impl Registry {
                 now_ms
             ],
         )?;
+        Ok(())
+    }
+
+    /// Whether an upgrade left the step `step` for the server's start (see the schema).
+    pub fn upgrade_step_pending(&self, step: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM upgrade_steps WHERE step = ?1)",
+            [step],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records that the upgrade step `step` is done.
+    pub fn finish_upgrade_step(&self, step: &str) -> Result<()> {
+        self.conn()
+            .execute("DELETE FROM upgrade_steps WHERE step = ?1", [step])?;
         Ok(())
     }
 

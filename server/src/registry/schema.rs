@@ -60,9 +60,19 @@ CREATE TABLE evidence_owners (
 ) WITHOUT ROWID;
 CREATE INDEX evidence_owners_by_hash ON evidence_owners(sha256);
 ",
+    // Work an upgrade leaves for the server's next start (it needs the documents, which SQL
+    // cannot read). A registry from before `evidence_owners` (schema 3) has none: the units'
+    // evidence files already on the server must be given to the units listing them, or the
+    // evidence sweep would delete them as held by nobody.
+    "
+CREATE TABLE upgrade_steps (step TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+INSERT INTO upgrade_steps (step)
+    SELECT 'adopt_listed_evidence' WHERE NOT EXISTS (SELECT 1 FROM evidence_owners);
+",
 ];
 
-const VERSION: i64 = MIGRATIONS.len() as i64;
+/// The schema version this program writes (`PRAGMA user_version`).
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(crate) fn prepare(conn: &Connection, path: &Path) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;

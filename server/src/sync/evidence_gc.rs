@@ -41,6 +41,52 @@ pub async fn sweep_unlisted_evidence(state: ServerState, grace: Duration) {
     }
 }
 
+/// The upgrade step of a registry from before units held evidence files (schema 3): each file
+/// already stored is given to the units whose records documents list it, before the first
+/// sweep could take it for a file nobody holds. Runs once; an interrupted run runs again.
+pub async fn adopt_listed_evidence_after_upgrade(state: &ServerState) -> Result<usize> {
+    const STEP: &str = "adopt_listed_evidence";
+    let registry = state.registry.clone();
+    let (pending, documents) = tokio::task::spawn_blocking(move || {
+        anyhow::Ok((registry.upgrade_step_pending(STEP)?, registry.documents()?))
+    })
+    .await??;
+    if !pending {
+        return Ok(0);
+    }
+    let mut adopted = 0;
+    for doc in documents.iter().filter(|d| d.kind == DocumentKind::Records) {
+        let Some(unit) = doc.unit.clone() else {
+            continue;
+        };
+        let handle = crate::publish::find_registered(&state.repo, &doc.id).await?;
+        let listed = handle
+            .with_document_async(|d| records::all_evidence(d))
+            .await
+            .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+            .unwrap_or_default();
+        for attached in listed {
+            let sha256 = attached.evidence.sha256;
+            if let Some(size) = state.files.complete_len(&sha256).await? {
+                let registry = state.registry.clone();
+                let unit = unit.clone();
+                tokio::task::spawn_blocking(move || {
+                    registry.add_unit_file(&unit, &sha256, size, now_ms())
+                })
+                .await??;
+                adopted += 1;
+            }
+        }
+    }
+    let registry = state.registry.clone();
+    tokio::task::spawn_blocking(move || registry.finish_upgrade_step(STEP)).await??;
+    tracing::info!(
+        adopted,
+        "upgrade: the evidence files already stored are held by the units listing them"
+    );
+    Ok(adopted)
+}
+
 /// One sweep, now.
 pub async fn sweep_once(state: &ServerState, grace: Duration) -> Result<Swept> {
     let registry = state.registry.clone();

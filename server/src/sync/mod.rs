@@ -131,6 +131,20 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         Some(files) => Some(tls::acceptor(files.clone())?),
         None => None,
     };
+    // One socket per connected laptop: the soft limit of open files (often 1024) up to the
+    // hard limit (the package's unit sets 65536).
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open files limit"),
+        Err(err) => tracing::warn!("cannot raise the open files limit: {err}"),
+    }
+    // Older databases are migrated as they open; a backup of them as they were comes first.
+    if let Some((backup, older)) = crate::backup::before_upgrade(data)? {
+        tracing::info!(
+            backup = %backup.display(),
+            databases = %older.join(", "),
+            "data written by an older PlanSync: backed up before migrating"
+        );
+    }
     let (registry, storage) = open_data(data)?;
     let files = FileStore::open(data, options.max_file_bytes, options.reserve_bytes)
         .with_context(|| format!("cannot create the file store in {}", data.display()))?;
@@ -196,6 +210,10 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
     tokio::spawn(connections::cut_revoked_users(state.clone()));
     tokio::spawn(prune_expired_sessions(state.registry.clone()));
     tokio::spawn(sweep_abandoned_uploads(state.files.clone()));
+    // Before the first sweep, which would delete files nobody holds.
+    evidence_gc::adopt_listed_evidence_after_upgrade(&state)
+        .await
+        .context("cannot finish upgrading the evidence files' owners")?;
     tokio::spawn(evidence_gc::sweep_unlisted_evidence(
         state.clone(),
         options.evidence_grace,

@@ -209,3 +209,23 @@ async fn a_local_change_too_large_to_send_is_refused_clearly() {
     lan.wait_up_to_date(WAIT).await;
     lan.client.shutdown().await;
 }
+
+/// The server raises its open-files limit (one socket per laptop) to the hard limit at start,
+/// even when started with a low soft limit.
+#[test]
+fn the_server_raises_its_open_files_limit_to_the_hard_limit() {
+    let mut server = TestServer::with_accounts(&[]);
+    // Started through `prlimit` with a soft limit of 256 (the hard limit unchanged).
+    server.set_wrapper(&["prlimit", "--nofile=256:"]);
+    server.start();
+    let pid = server.pid().unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    let numbers: Vec<&str> = line.split_whitespace().skip(3).take(2).collect();
+    assert_eq!(numbers[0], numbers[1], "soft = hard: {line}");
+    assert_ne!(numbers[0], "256", "raised from the wrapper's 256: {line}");
+    server.stop();
+}

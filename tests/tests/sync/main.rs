@@ -3,6 +3,7 @@
 
 mod authorisation;
 mod authorship;
+mod backup;
 mod connection_limits;
 mod data_dir;
 mod durability;
@@ -19,3 +20,4 @@ mod reverse_proxy;
 mod schedules;
 mod sessions;
 mod tls;
+mod upgrade;
