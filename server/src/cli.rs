@@ -501,14 +501,14 @@ fn backup(
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     writeln!(
         out,
-        "backup written to {} ({}) in {:.1} s: {} documents, {} units, {} users, {} evidence files ({})",
+        "backup written to {} ({}) in {:.1} s: {}, {}, {}, {} ({})",
         path.display(),
         human_bytes(size),
         started.elapsed().as_secs_f64(),
-        manifest.documents,
-        manifest.units,
-        manifest.users,
-        manifest.evidence.len(),
+        counted(manifest.documents, "document"),
+        counted(manifest.units, "unit"),
+        counted(manifest.users, "user"),
+        counted(manifest.evidence.len(), "evidence file"),
         human_bytes(manifest.evidence_bytes()),
     )?;
     for old in removed {
@@ -533,13 +533,18 @@ fn verify_backup(file: &Path, out: &mut dyn Write) -> Result<()> {
         .context("a sound backup has a manifest")?;
     writeln!(
         out,
-        "{} is sound: made {} by PlanSync {} from {}; {} documents load, {} evidence files match their hashes ({})",
+        "{} is sound: made {} by PlanSync {} from {}; {} loaded, {} matching {} ({})",
         file.display(),
         manifest.created_at,
         manifest.plansync_version,
         manifest.source,
-        verification.documents_loaded,
-        verification.evidence_checked,
+        counted(verification.documents_loaded, "document"),
+        counted(verification.evidence_checked, "evidence file"),
+        if verification.evidence_checked == 1 {
+            "its hash"
+        } else {
+            "their hashes"
+        },
         human_bytes(manifest.evidence_bytes()),
     )?;
     Ok(())
@@ -553,17 +558,26 @@ fn restore_backup(data: &Path, file: &Path, out: &mut dyn Write) -> Result<()> {
         .context("a restored backup has a manifest")?;
     writeln!(
         out,
-        "restored {} (made {}) into {}: {} documents, {} units, {} users, {} evidence files; start the server on it with `plansync --data {} serve`",
+        "restored {} (made {}) into {}: {}, {}, {}, {}; start the server on it with `plansync --data {} serve`",
         file.display(),
         manifest.created_at,
         data.display(),
-        verification.documents_loaded,
-        manifest.units,
-        manifest.users,
-        verification.evidence_checked,
+        counted(verification.documents_loaded, "document"),
+        counted(manifest.units, "unit"),
+        counted(manifest.users, "user"),
+        counted(verification.evidence_checked, "evidence file"),
         data.display(),
     )?;
     Ok(())
+}
+
+/// "1 user", "2 users".
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn human_bytes(bytes: u64) -> String {

@@ -67,7 +67,8 @@ CREATE INDEX evidence_owners_by_hash ON evidence_owners(sha256);
     "
 CREATE TABLE upgrade_steps (step TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
 INSERT INTO upgrade_steps (step)
-    SELECT 'adopt_listed_evidence' WHERE NOT EXISTS (SELECT 1 FROM evidence_owners);
+    SELECT 'adopt_listed_evidence'
+    WHERE NOT EXISTS (SELECT 1 FROM evidence_owners) AND EXISTS (SELECT 1 FROM documents);
 ",
 ];
 

@@ -82,7 +82,7 @@ pub async fn adopt_listed_evidence_after_upgrade(state: &ServerState) -> Result<
     tokio::task::spawn_blocking(move || registry.finish_upgrade_step(STEP)).await??;
     tracing::info!(
         adopted,
-        "upgrade: the evidence files already stored are held by the units listing them"
+        "upgrade: each evidence file stored before units held files is now held by the units listing it"
     );
     Ok(adopted)
 }

@@ -139,7 +139,7 @@ async fn a_backup_taken_while_five_laptops_write_restores_every_confirmed_change
     );
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
-        printed.contains("1 evidence files"),
+        printed.contains("1 evidence file ("),
         "the backup says what it holds: {printed}"
     );
     {
