@@ -9,6 +9,7 @@ mod ca_certificate;
 mod evidence;
 mod plan_edit;
 mod plan_view;
+mod readme_screenshots;
 mod sync_bar;
 mod task_record;
 mod unreadable_unit;
