@@ -161,20 +161,12 @@ impl CaFiles {
 
 /// Runs the system's file dialog for a CA certificate file, off the main thread.
 pub async fn pick(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
-    use tauri_plugin_dialog::DialogExt;
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_title("Chọn tệp chứng chỉ CA của máy chủ")
-            .add_filter("Chứng chỉ (PEM: .pem, .crt, .cer)", &["pem", "crt", "cer"])
-            .add_filter("Tất cả các tệp", &["*"])
-            .blocking_pick_file()
-    })
+    crate::evidence::pick_one_file(
+        app,
+        "Chọn tệp chứng chỉ CA của máy chủ",
+        &[("Chứng chỉ (PEM: .pem, .crt, .cer)", &["pem", "crt", "cer"])],
+    )
     .await
-    .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))?;
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
 }
 
 fn view(path: &Path) -> CaFileView {

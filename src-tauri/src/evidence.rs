@@ -192,17 +192,33 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Asks for a file in the system's dialog, off the main thread; `None` when cancelled.
+/// Asks for an evidence file in the system's dialog; `None` when cancelled.
 pub async fn pick_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    pick_one_file(
+        app,
+        "Chọn tài liệu kiểm chứng",
+        &[(
+            "Tài liệu kiểm chứng (PDF, DOCX, XLSX, ảnh)",
+            &["pdf", "docx", "xlsx", "doc", "xls", "png", "jpg", "jpeg"],
+        )],
+    )
+    .await
+}
+
+/// Asks for one file in the system's dialog (titled `title`, offering `filters` and then every
+/// file), off the main thread; `None` when cancelled.
+pub async fn pick_one_file(
+    app: tauri::AppHandle,
+    title: &'static str,
+    filters: &'static [(&'static str, &'static [&'static str])],
+) -> Result<Option<String>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
     let picked = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_title("Chọn tài liệu kiểm chứng")
-            .add_filter(
-                "Tài liệu kiểm chứng (PDF, DOCX, XLSX, ảnh)",
-                &["pdf", "docx", "xlsx", "doc", "xls", "png", "jpg", "jpeg"],
-            )
+        let mut dialog = app.dialog().file().set_title(title);
+        for (name, extensions) in filters {
+            dialog = dialog.add_filter(*name, extensions);
+        }
+        dialog
             .add_filter("Tất cả các tệp", &["*"])
             .blocking_pick_file()
     })
