@@ -22,8 +22,8 @@ use crate::desktop::{Desktop, SystemDesktop};
 use crate::error::{CommandError, ErrorCode};
 use crate::records::records_doc_of;
 
-/// Where opened copies go, beside the engine's store: `opened/<sha256>/<file name>`, so the
-/// default application sees the file's own name and extension.
+/// Where opened copies go, beside the engine's store: `opened/<first 16 hex digits of the
+/// sha256>/<file name>`, so the default application sees the file's own name and extension.
 const OPENED_DIR: &str = "opened";
 
 pub use shared::evidence_open::OpenedEvidence;
@@ -314,28 +314,134 @@ fn megabytes(bytes: u64) -> String {
     }
 }
 
-/// A file name safe to create: no directories, no control characters, not empty.
-pub fn safe_file_name(name: &str) -> String {
+/// The longest path the system's default application is sure to open on Windows: `MAX_PATH`,
+/// 260 UTF-16 units with the terminating NUL. Rust's standard library handles longer paths
+/// itself; Word or Acrobat started through `ShellExecuteW` may not.
+const MAX_PATH_UNITS: usize = 259;
+/// The longest file name NTFS (255 UTF-16 units) and ext4 (255 bytes) both accept.
+const MAX_NAME_LEN: usize = 255;
+/// A name is never cut shorter than this, even in a very deep data directory (the path is then
+/// longer than [`MAX_PATH_UNITS`], which only some older applications mind).
+const MIN_NAME_UNITS: usize = 40;
+/// Hex digits of the file's SHA-256 in the folder of its opened copy: short enough to leave room
+/// for the name, long enough that two files of one data directory never share a folder.
+const OPENED_HASH_DIGITS: usize = 16;
+/// An extension longer than this (in characters) counts as part of the name when cutting.
+const MAX_EXTENSION_CHARS: usize = 10;
+
+/// A file name safe to create on Windows and Linux alike, at most `max_units` UTF-16 units (and
+/// at most [`MAX_NAME_LEN`] units and UTF-8 bytes): no directories, none of `< > : " | ? *` or
+/// control characters (each becomes `_`), no leading or trailing dots and spaces, not a name
+/// Windows reserves for a device (`CON`, `NUL`, `COM1`, ... with any extension: `_` goes in
+/// front), never empty. Letters, Vietnamese ones included, are kept as they are; a long name is
+/// cut before its extension, never between a letter and its combining marks.
+pub fn safe_file_name(name: &str, max_units: usize) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
+            let forbidden = matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*');
+            if forbidden || c.is_control() {
                 '_'
             } else {
                 c
             }
         })
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    let cleaned = trim_name(&cleaned);
     if cleaned.is_empty() {
-        "tai-lieu".to_string()
-    } else {
-        cleaned
+        return EMPTY_NAME.to_string();
     }
+    let named = if is_reserved_on_windows(cleaned) {
+        format!("_{cleaned}")
+    } else {
+        cleaned.to_string()
+    };
+    cut_to_length(&named, max_units.min(MAX_NAME_LEN))
 }
 
-/// `stored` (the engine's `files/<sha256>`) as `opened/<sha256>/<name>` beside the store: a
-/// hard link, else a copy.
+/// The name of a file whose own name has nothing left once cleaned.
+const EMPTY_NAME: &str = "tai-lieu";
+
+/// `name` without leading dots and white space (hidden files, `..`) and trailing ones (Windows
+/// drops them, so the file would not be found under its name).
+fn trim_name(name: &str) -> &str {
+    let dot_or_space = |c: char| c == '.' || c.is_whitespace();
+    name.trim_start_matches(dot_or_space)
+        .trim_end_matches(dot_or_space)
+}
+
+/// Whether Windows reserves `name` for a device: the part before its first dot, without trailing
+/// spaces, is one of these names in any case.
+fn is_reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    let upper = stem.to_uppercase();
+    if ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"].contains(&upper.as_str()) {
+        return true;
+    }
+    let Some(number) = upper
+        .strip_prefix("COM")
+        .or_else(|| upper.strip_prefix("LPT"))
+    else {
+        return false;
+    };
+    let mut digits = number.chars();
+    matches!(
+        (digits.next(), digits.next()),
+        (Some('0'..='9' | '¹' | '²' | '³'), None)
+    )
+}
+
+/// `name` cut to at most `max_units` UTF-16 units and [`MAX_NAME_LEN`] UTF-8 bytes, keeping a
+/// short extension and never separating a letter from the combining marks after it.
+fn cut_to_length(name: &str, max_units: usize) -> String {
+    let fits = |s: &str| s.encode_utf16().count() <= max_units && s.len() <= MAX_NAME_LEN;
+    if fits(name) {
+        return name.to_string();
+    }
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot)
+            if dot > 0
+                && name[dot + 1..].chars().count() <= MAX_EXTENSION_CHARS
+                && name[dot + 1..].chars().all(char::is_alphanumeric) =>
+        {
+            name.split_at(dot)
+        }
+        _ => (name, ""),
+    };
+    let chars: Vec<char> = stem.chars().collect();
+    // Keep the first `n_kept` characters: cut where a letter starts, never before a mark.
+    for n_kept in (1..chars.len().min(max_units + 1)).rev() {
+        if is_combining_mark(chars[n_kept]) {
+            continue;
+        }
+        let kept: String = chars[..n_kept].iter().collect();
+        let candidate = format!("{}{extension}", trim_name(&kept));
+        if fits(&candidate) {
+            return candidate;
+        }
+    }
+    format!("{EMPTY_NAME}{extension}")
+}
+
+/// Combining diacritical marks: NFD text (as some systems write file names) spells "ế" as "e"
+/// and two marks.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// UTF-16 units of `path` as Windows counts them.
+fn path_units(path: &Path) -> usize {
+    path.to_string_lossy().encode_utf16().count()
+}
+
+/// `stored` (the engine's `files/<sha256>`) as `opened/<first 16 hex digits>/<name>` beside the
+/// store, the name cut so that the whole path stays under Windows' `MAX_PATH`: a hard link, else
+/// a copy.
 fn named_copy(stored: &Path, sha256: &str, name: &str) -> Result<PathBuf, CommandError> {
     let io_error = |path: &Path, err: std::io::Error| {
         CommandError::new(
@@ -347,9 +453,14 @@ fn named_copy(stored: &Path, sha256: &str, name: &str) -> Result<PathBuf, Comman
         .parent()
         .and_then(Path::parent)
         .unwrap_or_else(|| Path::new("."));
-    let dir = base.join(OPENED_DIR).join(sha256);
+    let folder = sha256.get(..OPENED_HASH_DIGITS).unwrap_or(sha256);
+    let dir = base.join(OPENED_DIR).join(folder);
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-    let target = dir.join(safe_file_name(name));
+    // The name's room: what MAX_PATH leaves after the folder and its separator.
+    let room = MAX_PATH_UNITS
+        .saturating_sub(path_units(&dir) + 1)
+        .max(MIN_NAME_UNITS);
+    let target = dir.join(safe_file_name(name, room));
     if target.is_file() {
         return Ok(target);
     }
@@ -375,10 +486,80 @@ mod tests {
 
     #[test]
     fn opened_copies_keep_a_safe_name() {
-        assert_eq!(safe_file_name("Báo cáo quý III.pdf"), "Báo cáo quý III.pdf");
-        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(safe_file_name("a\nb.docx"), "a_b.docx");
-        assert_eq!(safe_file_name(" .. "), "tai-lieu");
+        let safe = |name: &str| safe_file_name(name, MAX_NAME_LEN);
+        assert_eq!(safe("Báo cáo quý III.pdf"), "Báo cáo quý III.pdf");
+        assert_eq!(safe("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe("a\nb.docx"), "a_b.docx");
+        assert_eq!(safe(" .. "), "tai-lieu");
+        assert_eq!(safe(""), "tai-lieu");
+        assert_eq!(
+            safe("Báo cáo: quý 1?.pdf"),
+            "Báo cáo_ quý 1_.pdf",
+            "Windows cannot create a name with : or ?"
+        );
+        assert_eq!(safe(r#"a<b>c"d|e*f\g.docx"#), "a_b_c_d_e_f_g.docx");
+        assert_eq!(
+            safe("Kế hoạch. . ."),
+            "Kế hoạch",
+            "Windows drops trailing dots and spaces"
+        );
+        assert_eq!(safe("\u{7f}\u{1b}x\u{9f}.pdf"), "__x_.pdf");
+    }
+
+    #[test]
+    fn names_windows_reserves_for_devices_get_a_prefix() {
+        let safe = |name: &str| safe_file_name(name, MAX_NAME_LEN);
+        for reserved in [
+            "CON",
+            "con.pdf",
+            "Prn.txt",
+            "aux",
+            "NUL.tar.gz",
+            "COM1.docx",
+            "com9",
+            "LPT1",
+            "lpt9.xlsx",
+            "COM¹.pdf",
+            "nul .txt",
+            "CONIN$",
+        ] {
+            assert_eq!(safe(reserved), format!("_{reserved}"), "{reserved}");
+        }
+        for allowed in [
+            "CONSOLE.pdf",
+            "COM10.txt",
+            "LPT.docx",
+            "Con cá.png",
+            "nulla.pdf",
+            "com1x",
+        ] {
+            assert_eq!(safe(allowed), allowed, "{allowed} is an ordinary name");
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_before_the_extension_and_between_letters() {
+        let long = format!("{}.docx", "Báo cáo kết quả thực hiện nhiệm vụ ".repeat(10));
+        let cut = safe_file_name(&long, 60);
+        assert!(cut.ends_with(".docx"), "{cut}");
+        assert!(cut.encode_utf16().count() <= 60, "{cut}");
+        assert!(long.starts_with(cut.trim_end_matches(".docx")), "{cut}");
+        assert!(
+            !cut.trim_end_matches(".docx").ends_with(' '),
+            "no space before the extension: {cut}"
+        );
+        // ext4 counts bytes: 200 Vietnamese letters are 400-600 bytes.
+        let cut = safe_file_name(&"ệ".repeat(200), MAX_NAME_LEN);
+        assert_eq!(cut, "ệ".repeat(85), "255 bytes hold 85 three-byte letters");
+        // NFD: "ế" as "e" + circumflex + acute; a cut never leaves "e" or "ê" alone.
+        let nfd = "e\u{302}\u{301}".repeat(30);
+        let cut = safe_file_name(&format!("{nfd}.pdf"), 45);
+        assert_eq!(cut, format!("{}.pdf", "e\u{302}\u{301}".repeat(13)));
+        assert_eq!(
+            safe_file_name("tên.một-phần-mở-rộng-rất-dài-không-phải-đuôi", 20),
+            "tên.một-phần-mở-rộng",
+            "a long suffix is no extension"
+        );
     }
 
     #[test]
@@ -462,9 +643,32 @@ mod tests {
         let opened = named_copy(&stored, &sha, "Kế hoạch.docx").unwrap();
         assert_eq!(
             opened,
-            dir.path().join("opened").join(&sha).join("Kế hoạch.docx")
+            dir.path()
+                .join("opened")
+                .join("aaaaaaaaaaaaaaaa")
+                .join("Kế hoạch.docx")
         );
         assert_eq!(std::fs::read(&opened).unwrap(), b"noi dung");
         assert_eq!(named_copy(&stored, &sha, "Kế hoạch.docx").unwrap(), opened);
+    }
+
+    #[test]
+    fn an_opened_copy_stays_under_max_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
+        let sha = "b".repeat(64);
+        let stored = files.join(&sha);
+        std::fs::write(&stored, b"%PDF").unwrap();
+        let name = format!("{}.pdf", "Kế hoạch cải cách hành chính năm 2026 ".repeat(8));
+        let opened = named_copy(&stored, &sha, &name).unwrap();
+        let units = path_units(&opened);
+        assert!(
+            units <= MAX_PATH_UNITS || path_units(dir.path()) > 150,
+            "{units} units: {}",
+            opened.display()
+        );
+        assert!(opened.to_string_lossy().ends_with(".pdf"));
+        assert_eq!(std::fs::read(&opened).unwrap(), b"%PDF");
     }
 }

@@ -4,7 +4,8 @@
 //! `--seed=FILE`) and, failing that, `PLANSYNC_SEED` name the seed plan. `PLANSYNC_SERVER` is
 //! the server address the login form proposes. For scripted demo runs and end-to-end tests,
 //! `PLANSYNC_USER` and `PLANSYNC_PASSWORD` (with `PLANSYNC_SERVER`) log in at start when no
-//! session is stored.
+//! session is stored. `PLANSYNC_NO_MESSAGE_BOX` (tests) says start-up problems on stderr only
+//! ([`crate::webview_runtime`]).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ pub const SEED_VAR: &str = "PLANSYNC_SEED";
 pub const SERVER_VAR: &str = "PLANSYNC_SERVER";
 pub const USER_VAR: &str = "PLANSYNC_USER";
 pub const PASSWORD_VAR: &str = "PLANSYNC_PASSWORD";
+pub use crate::webview_runtime::NO_MESSAGE_BOX_VAR;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Launch {
@@ -23,6 +25,8 @@ pub struct Launch {
     pub seed: Option<PathBuf>,
     /// The server address proposed in the login form (and used by [`Launch::auto_login`]).
     pub server_url: Option<String>,
+    /// Start-up problems go to stderr only, without a message box (tests without a display).
+    pub no_message_box: bool,
     username: Option<String>,
     password: Option<Password>,
 }
@@ -74,6 +78,8 @@ impl Launch {
                 launch.username = Some(value.to_string_lossy().into_owned());
             } else if name == PASSWORD_VAR {
                 launch.password = Some(Password(value.to_string_lossy().into_owned()));
+            } else if name == NO_MESSAGE_BOX_VAR {
+                launch.no_message_box = true;
             }
         }
         let mut args = args.into_iter();
@@ -120,6 +126,7 @@ mod tests {
                 ("PLANSYNC_DATA_DIR", "/d"),
                 ("PLANSYNC_SEED", "/s.txt"),
                 ("HOME", "/h"),
+                ("PLANSYNC_NO_MESSAGE_BOX", "1"),
             ],
             &[],
         )
@@ -129,6 +136,7 @@ mod tests {
             Launch {
                 data_dir: Some("/d".into()),
                 seed: Some("/s.txt".into()),
+                no_message_box: true,
                 ..Launch::default()
             }
         );

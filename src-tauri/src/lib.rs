@@ -1,7 +1,8 @@
 //! PlanSync's desktop app: a Tauri shell around the Yew frontend, with a local SQLite store and
 //! the sync engine.
 //!
-//! Start-up reads the [`launch::Launch`] options, opens the [`store::Store`] in the data
+//! Start-up reads the [`launch::Launch`] options, checks that the platform's web view is there
+//! ([`webview_runtime`]), finds the data directory ([`data_dir`]), opens the [`store::Store`] in the data
 //! directory, imports the seed plan when none is stored yet ([`seed::ensure_plan`]), opens the
 //! sync engine ([`sync::open_client`]) and hands an [`app_state::AppState`] to the Tauri
 //! [`commands`]. Sync status and session changes reach the webview as events ([`sync`]); the
@@ -10,6 +11,7 @@
 pub mod app_state;
 pub mod ca_settings;
 pub mod commands;
+pub mod data_dir;
 pub mod desktop;
 pub mod error;
 pub mod evidence;
@@ -20,7 +22,9 @@ pub mod report_export;
 pub mod seed;
 pub mod store;
 pub mod sync;
+pub mod webview_runtime;
 
+use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::Context;
@@ -33,20 +37,22 @@ use crate::store::Store;
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "plansync.sqlite3";
 
-/// Runs the app until its last window closes.
-pub fn run() -> anyhow::Result<()> {
+/// Runs the app until its last window closes; exits at once with
+/// [`webview_runtime::MISSING_EXIT_CODE`], after telling the user, when the web view is missing.
+pub fn run() -> anyhow::Result<ExitCode> {
     init_logging();
     let launch = Launch::from_env_and_args(std::env::vars_os(), std::env::args_os().skip(1))
         .context("reading the launch options")?;
+    if let Some(notice) = webview_runtime::notice_if_missing(webview_runtime::installed_version()) {
+        webview_runtime::tell(&notice, !launch.no_message_box);
+        return Ok(ExitCode::from(webview_runtime::MISSING_EXIT_CODE));
+    }
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
-                None => app
-                    .path()
-                    .app_data_dir()
-                    .context("finding the app data directory")?,
+                None => default_data_dir(app.path())?,
             };
             let local = open_local_plan(&data_dir, &launch)?;
             let ca_files = ca_settings::CaFiles::from_env(&data_dir);
@@ -98,7 +104,39 @@ pub fn run() -> anyhow::Result<()> {
             }
         }
     });
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The platform's local app data directory, with the data of earlier versions moved there from
+/// the (roaming, on Windows) app data directory first ([`data_dir::move_from_old_place`]).
+fn default_data_dir<R: tauri::Runtime>(
+    paths: &tauri::path::PathResolver<R>,
+) -> anyhow::Result<std::path::PathBuf> {
+    let dir = paths
+        .app_local_data_dir()
+        .context("finding the app's local data directory")?;
+    let old = paths
+        .app_data_dir()
+        .context("finding the app data directory")?;
+    let moved = data_dir::move_from_old_place(&old, &dir).with_context(|| {
+        format!(
+            "moving the app's data from {} to {}",
+            old.display(),
+            dir.display()
+        )
+    })?;
+    match moved {
+        data_dir::Move::Nothing => {}
+        data_dir::Move::Moved(entries) => {
+            tracing::info!(from = %old.display(), to = %dir.display(), ?entries, "data moved")
+        }
+        data_dir::Move::BothHaveData => tracing::warn!(
+            old = %old.display(),
+            used = %dir.display(),
+            "both places hold a database; the old one is left alone"
+        ),
+    }
+    Ok(dir)
 }
 
 /// Opens the store in `data_dir` and imports the seed plan if the store has none. A seed that
