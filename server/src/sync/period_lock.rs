@@ -15,7 +15,7 @@
 //!   arrives. The header (`schema`, `unit`, `year`) is put back as the registry has it if it ever
 //!   differs (clients cannot change it: the change gate refuses that).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,8 +23,10 @@ use anyhow::{Context, Result};
 use automerge::ChangeHash;
 use futures::{FutureExt, StreamExt};
 use samod::{DocHandle, Repo};
+use shared::calendar::PeriodId;
 use shared::documents::period_lock::{locked_periods, restore_header, restore_locked};
 use shared::documents::{records, DocumentKind};
+use shared::plan::TaskId;
 use storage::SqliteStorage;
 use tokio::sync::oneshot;
 
@@ -190,7 +192,10 @@ impl Enforcer {
         let mut records_changes = records.changes();
         let mut review_changes = review.changes();
         let baseline = self.baseline(&records, &pair.records.id).await?;
-        let mut judged = self.judge(pair, &records, &review, baseline).await?;
+        let mut locked = LockedPeriods::default();
+        let mut judged = self
+            .judge(pair, &records, &review, &mut locked, baseline)
+            .await?;
         if let Some(ready) = ready.take() {
             let _ = ready.send(());
         }
@@ -207,7 +212,9 @@ impl Enforcer {
             // Notifications that queued up meanwhile are covered by one pass.
             while records_changes.next().now_or_never().flatten().is_some() {}
             while review_changes.next().now_or_never().flatten().is_some() {}
-            judged = self.judge(pair, &records, &review, judged).await?;
+            judged = self
+                .judge(pair, &records, &review, &mut locked, judged)
+                .await?;
         }
     }
 
@@ -246,16 +253,28 @@ impl Enforcer {
         pair: &Pair,
         records: &DocHandle,
         review: &DocHandle,
+        locked: &mut LockedPeriods,
         judged: Vec<ChangeHash>,
     ) -> Result<Vec<ChangeHash>> {
         let stopped = |_| anyhow::anyhow!("the repository stopped");
         if let Some(delay) = judge_delay() {
             tokio::time::sleep(delay).await;
         }
-        let locked = review
-            .with_document_async(|doc| locked_periods(doc))
+        let known = locked.review_heads.clone();
+        let fresh = review
+            .with_document_async(move |doc| {
+                let heads = doc.get_heads();
+                (heads != known).then(|| (heads, locked_periods(doc)))
+            })
             .await
             .map_err(stopped)?;
+        if let Some((review_heads, periods)) = fresh {
+            *locked = LockedPeriods {
+                review_heads,
+                periods: Arc::new(periods),
+            };
+        }
+        let locked = locked.periods.clone();
         let doc_id = pair.records.id.clone();
         let unit = pair.records.unit.clone().unwrap_or_default();
         let year = pair.records.year.unwrap_or_default();
@@ -288,6 +307,14 @@ impl Enforcer {
             .await??;
         Ok(heads)
     }
+}
+
+/// The locked periods of a pair's review document as of its `review_heads`: read again only
+/// when the review document changed, not on every change of the records document.
+#[derive(Default)]
+struct LockedPeriods {
+    review_heads: Vec<ChangeHash>,
+    periods: Arc<BTreeSet<(TaskId, PeriodId)>>,
 }
 
 /// `PLANSYNC_TEST_LOCK_JUDGE_DELAY_MS`: tests hold judging back to play a crash between a

@@ -210,6 +210,30 @@ pub(crate) fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Result<ObjId> {
     }
 }
 
+/// The objects held in the map `obj`, with their keys and types, in one pass over the map
+/// (the value `get` would return for each key; scalar values are left out). Walking a document
+/// this way costs one scan per map instead of one lookup per key.
+pub(crate) fn child_objects(doc: &Automerge, obj: &ObjId) -> Vec<(String, ObjType, ObjId)> {
+    doc.map_range(obj, ..)
+        .filter_map(|item| match item.value {
+            automerge::ValueRef::Object(obj_type) => {
+                let id = item.id();
+                Some((item.key.into_owned(), obj_type, id))
+            }
+            automerge::ValueRef::Scalar(_) => None,
+        })
+        .collect()
+}
+
+/// The maps held in the map `obj`, with their keys (see [`child_objects`]).
+pub(crate) fn child_maps(doc: &Automerge, obj: &ObjId) -> Vec<(String, ObjId)> {
+    child_objects(doc, obj)
+        .into_iter()
+        .filter(|(_, obj_type, _)| *obj_type == ObjType::Map)
+        .map(|(key, _, id)| (key, id))
+        .collect()
+}
+
 pub(crate) fn text_at(doc: &Automerge, obj: &ObjId, key: &str) -> Result<String> {
     match doc.get(obj, key)? {
         Some((Value::Object(ObjType::Text), id)) => Ok(doc.text(&id)?),

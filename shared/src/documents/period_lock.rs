@@ -16,14 +16,23 @@ use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use super::records::TextField;
-use super::{change, ensure_map, review, ChangeAuthor, Result};
+use super::review::Verdict;
+use super::{
+    change, check_schema, child_maps, ensure_map, map_at, review, versions, ChangeAuthor, Result,
+};
 use crate::calendar::PeriodId;
 use crate::plan::TaskId;
 
-/// The (task, period) pairs a review document has accepted, i.e. the locked ones.
+/// The (task, period) pairs a review document has accepted, i.e. the locked ones: those of the
+/// document's year whose current verdict is [`Verdict::Accepted`] (what [`review::is_accepted`]
+/// says of each). Read in one pass over each map, since the server asks on every change.
 pub fn locked_periods(review_doc: &Automerge) -> BTreeSet<(TaskId, PeriodId)> {
-    let Ok(tasks) = review::task_ids(review_doc) else {
-        return BTreeSet::new();
+    let mut locked = BTreeSet::new();
+    if check_schema(review_doc, review::SCHEMA).is_err() {
+        return locked;
+    }
+    let Ok(tasks) = map_at(review_doc, &ROOT, "tasks") else {
+        return locked;
     };
     let year = review_doc
         .get(ROOT, "year")
@@ -32,13 +41,25 @@ pub fn locked_periods(review_doc: &Automerge) -> BTreeSet<(TaskId, PeriodId)> {
         .and_then(|(v, _)| v.as_i64())
         .and_then(|y| i32::try_from(y).ok());
     let Some(year) = year else {
-        return BTreeSet::new();
+        return locked;
     };
-    let mut locked = BTreeSet::new();
-    for task in tasks {
-        for period in PeriodId::of_year(year) {
-            if review::is_accepted(review_doc, &task, period) {
-                locked.insert((task.clone(), period));
+    let of_year: BTreeMap<String, PeriodId> = PeriodId::of_year(year)
+        .into_iter()
+        .map(|p| (p.to_string(), p))
+        .collect();
+    for (task_key, task) in child_maps(review_doc, &tasks) {
+        let Ok(periods) = map_at(review_doc, &task, "periods") else {
+            continue;
+        };
+        for (period_key, period_obj) in child_maps(review_doc, &periods) {
+            let Some(period) = of_year.get(&period_key) else {
+                continue;
+            };
+            let verdict = versions(review_doc, &period_obj, "verdict", |s| {
+                s.as_str().and_then(Verdict::parse)
+            });
+            if verdict.is_ok_and(|v| v.current() == Some(&Verdict::Accepted)) {
+                locked.insert((TaskId(task_key.clone()), *period));
             }
         }
     }

@@ -33,7 +33,7 @@ use automerge::{
 
 use super::records::{TaskStatus, TextField};
 use super::review::Verdict;
-use super::DocumentKind;
+use super::{child_maps, child_objects, DocumentKind};
 
 /// What a server-created object is, by where it sits in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +93,10 @@ fn obj_key(id: &ObjId) -> Option<ObjKey> {
 }
 
 impl Roles {
-    /// Walks `doc` (a document of `kind`) and names the role of every object PlanSync created.
+    /// Walks `doc` (a document of `kind`) and names the role of every object PlanSync created,
+    /// reading each map in one pass ([`child_objects`]): the server does this for every
+    /// document the first time a client sends it changes, so for all of them at once when
+    /// every laptop reconnects.
     pub fn read(doc: &Automerge, kind: DocumentKind) -> Roles {
         let mut roles = Roles::default();
         let map_at = |obj: &ObjId, key: &str| match doc.get(obj, key) {
@@ -111,11 +114,8 @@ impl Roles {
                     return roles;
                 };
                 roles.insert(&tasks, Role::Tasks);
-                for task_key in doc.keys(&tasks).collect::<Vec<_>>() {
-                    let Some(task) = map_at(&tasks, &task_key) else {
-                        continue;
-                    };
-                    let is_records = kind == DocumentKind::Records;
+                let is_records = kind == DocumentKind::Records;
+                for (_, task) in child_maps(doc, &tasks) {
                     roles.insert(
                         &task,
                         if is_records {
@@ -128,18 +128,15 @@ impl Roles {
                         continue;
                     };
                     roles.insert(&periods, Role::Periods);
-                    for period_key in doc.keys(&periods).collect::<Vec<_>>() {
-                        let Some(period) = map_at(&periods, &period_key) else {
-                            continue;
-                        };
+                    for (_, period) in child_maps(doc, &periods) {
                         if is_records {
                             roles.read_records_period(doc, &period);
                         } else {
                             roles.insert(&period, Role::ReviewPeriod);
-                            if let Ok(Some((Value::Object(ObjType::Text), id))) =
-                                doc.get(&period, "comment")
-                            {
-                                roles.insert(&id, Role::Text);
+                            for (key, obj_type, id) in child_objects(doc, &period) {
+                                if key == "comment" && obj_type == ObjType::Text {
+                                    roles.insert(&id, Role::Text);
+                                }
                             }
                         }
                     }
@@ -151,20 +148,19 @@ impl Roles {
 
     fn read_records_period(&mut self, doc: &Automerge, period: &ObjId) {
         self.insert(period, Role::RecordsPeriod);
-        for field in TextField::ALL {
-            if let Ok(Some((Value::Object(ObjType::Text), id))) = doc.get(period, field.key()) {
-                self.insert(&id, Role::Text);
-            }
-        }
-        if let Ok(Some((Value::Object(ObjType::Map), actuals))) = doc.get(period, "actuals") {
-            self.insert(&actuals, Role::Actuals);
-        }
-        if let Ok(Some((Value::Object(ObjType::Map), evidence))) = doc.get(period, "evidence") {
-            self.insert(&evidence, Role::Evidence);
-            for key in doc.keys(&evidence).collect::<Vec<_>>() {
-                if let Ok(Some((Value::Object(ObjType::Map), entry))) = doc.get(&evidence, &key) {
-                    self.insert(&entry, Role::EvidenceEntry);
+        for (key, obj_type, id) in child_objects(doc, period) {
+            match obj_type {
+                ObjType::Text if TextField::ALL.iter().any(|field| field.key() == key) => {
+                    self.insert(&id, Role::Text);
                 }
+                ObjType::Map if key == "actuals" => self.insert(&id, Role::Actuals),
+                ObjType::Map if key == "evidence" => {
+                    self.insert(&id, Role::Evidence);
+                    for (_, entry) in child_maps(doc, &id) {
+                        self.insert(&entry, Role::EvidenceEntry);
+                    }
+                }
+                _ => {}
             }
         }
     }

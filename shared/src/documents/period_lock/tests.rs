@@ -287,3 +287,85 @@ fn a_replaced_period_structure_is_rebuilt() {
     restore_locked(&mut doc, &server(), 9_000, &before, &locked_q1()).unwrap();
     assert!(summary(&doc).contains("2026-Q1: \"Đã duyệt\""));
 }
+
+/// `locked_periods` reads each map in one pass; it must say exactly what asking
+/// `review::is_accepted` of every task and period of the year says, also with competing
+/// verdicts, a verdict that is not one, a period of another year and a task that is no map.
+#[test]
+fn the_lock_set_is_what_is_accepted_says_of_every_period() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ROOT};
+    let tasks: Vec<TaskId> = (1..=6).map(|i| TaskId(format!("PAPI/{i}"))).collect();
+    let mut base = Automerge::new();
+    review::ensure_structure(&mut base, &server(), 1_000, "QLHT", 2026, &tasks).unwrap();
+    let periods = PeriodId::of_year(2026);
+    let reviewer = author("thamdinh", "office-pc");
+    let verdicts = [Verdict::Accepted, Verdict::Returned, Verdict::Pending];
+    for (i, task) in tasks.iter().enumerate() {
+        for (j, period) in periods.iter().enumerate() {
+            if (i + j) % 4 != 3 {
+                let verdict = verdicts[(i * 4 + j) % 3];
+                review::set_verdict(&mut base, &reviewer, 2_000, task, *period, verdict, "")
+                    .unwrap();
+            }
+        }
+    }
+    // Two offices appraise the same periods concurrently, differently.
+    let mut other = base.fork();
+    for period in &periods[..2] {
+        review::set_verdict(
+            &mut base,
+            &reviewer,
+            3_000,
+            &tasks[0],
+            *period,
+            Verdict::Accepted,
+            "",
+        )
+        .unwrap();
+        let second = author("vanphong", "office-2");
+        review::set_verdict(
+            &mut other,
+            &second,
+            3_000,
+            &tasks[0],
+            *period,
+            Verdict::Returned,
+            "",
+        )
+        .unwrap();
+    }
+    base.merge(&mut other).unwrap();
+    // A verdict that is no verdict, a period of another year, a task replaced by a value.
+    let mut tx = base.transaction();
+    let tasks_obj = match tx.get(ROOT, "tasks").unwrap() {
+        Some((_, id)) => id,
+        None => unreachable!(),
+    };
+    let task_obj = tx.get(&tasks_obj, &tasks[1].0).unwrap().unwrap().1;
+    let periods_obj = tx.get(&task_obj, "periods").unwrap().unwrap().1;
+    let q = tx
+        .get(&periods_obj, &periods[0].to_string())
+        .unwrap()
+        .unwrap()
+        .1;
+    tx.put(&q, "verdict", 42).unwrap();
+    let old = tx
+        .put_object(&periods_obj, "2025-Q1", automerge::ObjType::Map)
+        .unwrap();
+    tx.put(&old, "verdict", Verdict::Accepted.as_str()).unwrap();
+    tx.put(&tasks_obj, &tasks[2].0, "not a map").unwrap();
+    tx.commit();
+
+    let expected: BTreeSet<(TaskId, PeriodId)> = review::task_ids(&base)
+        .unwrap()
+        .into_iter()
+        .flat_map(|task| periods.iter().map(move |p| (task.clone(), *p)))
+        .filter(|(task, period)| review::is_accepted(&base, task, *period))
+        .collect();
+    assert!(
+        expected.len() >= 4,
+        "the case has accepted periods: {expected:?}"
+    );
+    assert_eq!(locked_periods(&base), expected);
+}
