@@ -345,7 +345,7 @@ fn the_lock_set_is_what_is_accepted_says_of_every_period() {
     let task_obj = tx.get(&tasks_obj, &tasks[1].0).unwrap().unwrap().1;
     let periods_obj = tx.get(&task_obj, "periods").unwrap().unwrap().1;
     let q = tx
-        .get(&periods_obj, &periods[0].to_string())
+        .get(&periods_obj, periods[0].to_string())
         .unwrap()
         .unwrap()
         .1;
