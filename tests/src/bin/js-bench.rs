@@ -28,7 +28,7 @@ use std::process::{Child, Command, Stdio};
 
 use automerge::Automerge;
 use serde_json::{json, Value};
-use tests::bench::arg;
+use tests::bench::{arg, load_average, node_version};
 use tests::process_watch::{cpu_seconds, Watched, Watcher};
 use tests::server::{plansync_binary, TestServer, PASSWORD};
 
@@ -122,26 +122,10 @@ fn main() {
     }
 }
 
-/// The 1-minute load average (other work on the machine skews the figures).
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn median(times: &[Option<f64>]) -> Option<f64> {
     let mut done: Vec<f64> = times.iter().copied().collect::<Option<Vec<_>>>()?;
     done.sort_by(f64::total_cmp);
     done.get(done.len() / 2).copied()
-}
-
-fn node_version() -> String {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .map(|o| format!("node {}", String::from_utf8_lossy(&o.stdout).trim()))
-        .unwrap_or_else(|_| "node missing".into())
 }
 
 struct Setup {
@@ -157,19 +141,20 @@ impl Setup {
     fn new(n_units: usize) -> Setup {
         let codes: Vec<String> = (1..=n_units).map(|i| format!("U{i:03}")).collect();
         let users: Vec<String> = (1..=n_units).map(|i| format!("u{i:03}")).collect();
-        let mut accounts: Vec<(&str, &str, &str)> = users
+        let mut accounts: Vec<(String, String, &str)> = users
             .iter()
             .zip(&codes)
-            .map(|(u, c)| (u.as_str(), c.as_str(), "staff"))
+            .map(|(u, c)| (u.clone(), c.clone(), "staff"))
             .collect();
-        accounts.push(("thamdinh", "VP", "reviewer"));
+        accounts.push(("thamdinh".into(), "VP".into(), "reviewer"));
         eprintln!("setting up {n_units} units");
-        let server = TestServer::with_units_and_accounts(
+        let server = tests::bench::server_with_units(
             &codes
                 .iter()
-                .map(|c| (c.as_str(), format!("Phòng Thử nghiệm {c}"), "division"))
+                .map(|c| (c.clone(), format!("Phòng Thử nghiệm {c}"), "division"))
                 .collect::<Vec<_>>(),
             &accounts,
+            3,
         );
         let units: Vec<(String, String)> = users
             .iter()
