@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project, exactly as CI does (.ci/run calls this script):
 # tool set-up, formatting, the sans-IO boundary of `shared`, clippy (native and wasm32), all
-# tests, then the end-to-end tests through the real app window under Xvfb.
+# tests, the end-to-end tests through the real app window under Xvfb, the Debian packages, then
+# the Windows builds (cross-built with mingw-w64, PE checks, installer) and their Wine tests.
 # Idempotent; on a machine that already has the tools it goes straight to the checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,9 @@ total=$SECONDS
 # (a small CI disk ran out with them). Set CARGO_INCREMENTAL=1 to keep them between local runs.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
-step "set-up (scripts/setup.sh)"
+step "set-up (scripts/setup.sh, scripts/windows/setup.sh)"
 scripts/setup.sh
+scripts/windows/setup.sh
 done_step
 
 step "cargo fmt --check"
@@ -58,6 +60,14 @@ done_step
 
 step "server package (deb: built, contents, systemd-analyze verify; as root installed, init and serve as the service user, backup, removed and purged)"
 scripts/server-package-check.sh
+done_step
+
+# Last: it needs the Linux `plansync` and `laptop-under-test` that `cargo test --workspace` built
+# in target/debug, and shares target/ (host build scripts and proc macros) with the native build.
+# The installer is compressed with zlib (several times faster than lzma; a release uses lzma).
+step "Windows (cross-build plansync.exe, laptop-under-test.exe, plansync-app.exe and the installer; PE checks; Wine tests)"
+NSIS_COMPRESSOR=zlib scripts/windows/build.sh
+tests/windows/wine-test.sh
 done_step
 
 printf '\n\033[1mall checks passed in %s s\033[0m\n' "$((SECONDS - total))" >&2

@@ -12,9 +12,13 @@
 #
 # Output: $CARGO_TARGET_DIR/x86_64-pc-windows-gnu/{debug,release}/ (CARGO_TARGET_DIR defaults to
 # the repository's target/); each .exe is then checked by scripts/windows/check-pe.sh.
-# Tools: scripts/windows/setup.sh. No file of the project is changed: the app's Windows icon
-# (tauri-build requires an .ico, the repository has only PNGs) is made from src-tauri/icons/icon.png
-# into the target directory and passed to tauri-build through TAURI_CONFIG.
+# Tools: scripts/windows/setup.sh. The app's Windows icon is src-tauri/icons/icon.ico (listed in
+# tauri.conf.json's bundle.icon; tauri-build requires an .ico for Windows).
+#
+# Debug builds carry no debug info (CARGO_PROFILE_DEV_DEBUG=0 unless set): it would triple the
+# size of the target directory (CI disks are small) and nothing here reads it. Set
+# CARGO_PROFILE_DEV_DEBUG=true for a debuggable build. Environment variables, not a profile:
+# the test command's native build keeps its own settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -26,7 +30,7 @@ for arg in "$@"; do
   case "$arg" in
     --release) profile=release ;;
     cli|laptop|app|installer) want+=("$arg") ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +47,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
 OUT=$TARGET_DIR/$TARGET/$profile
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+export CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-0}
 
 cargo_args=(build --locked --target "$TARGET")
 [ "$profile" = release ] && cargo_args+=(--release)
@@ -55,12 +60,6 @@ if has app; then
     echo "  (cd frontend && TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build)" >&2
     exit 1
   fi
-  icon=$TARGET_DIR/windows-assets/icon.ico
-  if [ ! -f "$icon" ] || [ src-tauri/icons/icon.png -nt "$icon" ]; then
-    mkdir -p "$(dirname "$icon")"
-    convert src-tauri/icons/icon.png -define icon:auto-resize=256,128,64,48,32,16 "$icon"
-  fi
-  export TAURI_CONFIG="{\"bundle\":{\"icon\":[\"$icon\"]}}"
   cargo_args+=(-p plansync-app --bin plansync-app)
 fi
 

@@ -142,8 +142,9 @@ Section "un.${PRODUCT}" UnSecApp
   DeleteRegKey HKCU "${UNINST_KEY}"
 SectionEnd
 
-; Off unless ticked (or /DELETEDATA): the plans, records and evidence on this laptop, the login
-; and the settings (%APPDATA%\<identifier>), and WebView2's cache (%LOCALAPPDATA%\<identifier>).
+; Off unless ticked (or /DELETEDATA): the plans, records and evidence on this laptop, the login,
+; the settings and WebView2's cache (%LOCALAPPDATA%\<identifier>), and any data an earlier version
+; left in the roaming profile (%APPDATA%\<identifier>; the app moves it to the local one at start).
 Section /o "un.Xoá cả dữ liệu của tôi trên máy này (kế hoạch, số liệu, minh chứng chưa đồng bộ sẽ mất)" UnSecData
   SetShellVarContext current
   RMDir /r "$APPDATA\${IDENTIFIER}"

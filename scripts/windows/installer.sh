@@ -19,9 +19,8 @@ mkdir -p "$dir/bundle"
 out=$dir/bundle/PlanSync-$version-setup.exe
 defines=(-DSRCDIR="$dir" -DVERSION="$version" -DOUTFILE="$out")
 [ -f "$dir/WebView2Loader.dll" ] && defines+=(-DWEBVIEW2LOADER)
-# The app's icon as made by build.sh (tauri-build needs it too), if there.
-icon=$(dirname "$(dirname "$dir")")/windows-assets/icon.ico
-[ -f "$icon" ] && defines+=(-DICON="$icon")
+# The app's icon (the one tauri-build puts into plansync-app.exe).
+defines+=(-DICON="$PWD/src-tauri/icons/icon.ico")
 [ -n "${NSIS_COMPRESSOR:-}" ] && defines+=(-DCOMPRESSOR="$NSIS_COMPRESSOR")
 
 start=$SECONDS

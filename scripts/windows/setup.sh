@@ -7,16 +7,17 @@
 #                          (binutils-mingw-w64-x86-64 comes with it: x86_64-w64-mingw32-objdump)
 #   wine wine64            runs the .exe files (64-bit only: no i386 multiarch is needed)
 #   nsis                   makensis, for the per-user installer
-#   xvfb xauth             a display for wine when a test wants one (the CLI does not)
+#   xvfb xauth             a display for wine when a test wants one (the app's message box)
+#   x11-utils              xwininfo: the Wine test finds the app's message box by its title
 #   sqlite3                the Wine tests check the laptop's SQLite files
-#   imagemagick            build.sh makes the app's Windows icon (.ico) from its PNG
+#   imagemagick            import: the Wine test's screenshot of the message box (SHOTS_DIR)
 #   python3                a free port for the test server, the version for the installer
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 log() { printf '\033[1m[windows-setup]\033[0m %s\n' "$*" >&2; }
 
-APT_PACKAGES=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 nsis xvfb xauth sqlite3 imagemagick python3)
+APT_PACKAGES=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 nsis xvfb xauth x11-utils sqlite3 imagemagick python3)
 TARGET=x86_64-pc-windows-gnu
 
 missing=()

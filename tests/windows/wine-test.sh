@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Runs the Windows builds under Debian's Wine 8 (issue #11), as far as Wine goes:
 #
-#   tests/windows/wine-test.sh [cli] [laptop] [installer]      (none: all three)
+#   tests/windows/wine-test.sh [cli] [laptop] [app] [installer]      (none: all four)
 #
 #   cli        plansync.exe imports the seed plan (text and DOCX, and from a Vietnamese file name
 #              given as a Windows path) and prints byte for byte what the Linux build prints
 #   laptop     laptop-under-test.exe logs in to the Linux server on loopback, edits, is killed
 #              (SIGKILL) three times mid-stream, reopens its SQLite files and edits offline;
-#              the files pass SQLite's integrity check and reopen in the Linux build
+#              the files pass SQLite's integrity check and reopen in the Linux build; then
+#              tests/tests/sync/laptop_killed.rs with this .exe (PLANSYNC_WINE_LAPTOP) checks the
+#              values after each kill through the Linux client (WINE_RUST_TEST=0 skips it)
+#   app        plansync-app.exe without WebView2 (Wine has none): it says so in Vietnamese with
+#              Microsoft's link, in a message box (seen under Xvfb when xvfb-run is there) and on
+#              stderr, and exits with code 3 without creating anything, instead of panicking
 #   installer  the NSIS installer installs silently per user (files, Start-menu entry, HKCU
 #              uninstall entry); the uninstaller keeps the user's data, or deletes it with /DELETEDATA
 #
-# Needs scripts/windows/build.sh's output (debug) and the Linux debug builds of `plansync` and
-# `laptop-under-test` (cargo build -p server --bin plansync -p tests --bin laptop-under-test):
+# Needs scripts/windows/build.sh's output (debug) and the Linux debug builds of `plansync`,
+# `laptop-under-test` and the `sync` test (`cargo test --workspace` builds them all):
 #   WIN_DIR      default $CARGO_TARGET_DIR/x86_64-pc-windows-gnu/debug
 #   LINUX_DIR    default $CARGO_TARGET_DIR/debug (the same target dir as the Windows builds)
 #   WINEPREFIX   default $CARGO_TARGET_DIR/windows-test/wineprefix (private; created when missing)
@@ -20,12 +25,13 @@
 # Wine 8 lacks bcryptprimitives.dll, which every Rust .exe imports (ProcessPrng); a TEST-ONLY
 # stand-in (tests/windows/bcryptprimitives.c) goes into the prefix's system32, as on real Windows.
 # Not testable under Wine: the app's WebView2 window (docs/WINDOWS.md, manual check).
+# SHOTS_DIR: where the app test saves its screenshot of the message box (default: none kept).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
 want=("$@")
-((${#want[@]})) || want=(cli laptop installer)
+((${#want[@]})) || want=(cli laptop app installer)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
 WIN_DIR=${WIN_DIR:-$TARGET_DIR/x86_64-pc-windows-gnu/debug}
@@ -33,6 +39,8 @@ LINUX_DIR=${LINUX_DIR:-$TARGET_DIR/debug}
 TEST_DIR=$TARGET_DIR/windows-test
 export WINEPREFIX=${WINEPREFIX:-$TEST_DIR/wineprefix}
 export WINEDEBUG=${WINEDEBUG:--all}
+# As scripts/test.sh builds the tests (the laptop step runs one of them).
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 # No Mono or Gecko (their installers would try to download); no window is needed by these tests.
 export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-mscoree=;mshtml=}
 unset DISPLAY
@@ -63,6 +71,12 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   mkdir -p "$WINEPREFIX"
   wineboot -i >/dev/null 2>&1 || true
   wineserver -w
+  # Debian's Wine ships its DLLs with debug sections, and wineboot copies them into the prefix
+  # (630 MB); without them it is about 210 MB (CI disks are small). /usr/lib is left as it is.
+  find "$WINEPREFIX/drive_c/windows" -type f -size +64k \( -iname '*.dll' -o -iname '*.exe' \
+    -o -iname '*.drv' -o -iname '*.sys' -o -iname '*.ocx' -o -iname '*.cpl' -o -iname '*.acm' \) \
+    -print0 | xargs -0 -r x86_64-w64-mingw32-strip --strip-debug 2>/dev/null || true
+  log "  prefix: $(du -sm "$WINEPREFIX" | cut -f1) MB"
 fi
 # Only where Wine lacks the DLL (newer Wine releases have their own; Debian 12's Wine 8 does not).
 if [ -f /usr/lib/x86_64-linux-gnu/wine/x86_64-windows/bcryptprimitives.dll ]; then
@@ -176,6 +190,66 @@ run_laptop() {
   else
     log "  ($linux_laptop missing: reopening in the Linux build skipped)"
   fi
+  # The values after each kill, read back through the Linux client: tests/tests/sync/laptop_killed.rs
+  # with the Windows build. It runs the test binary `cargo test --workspace` built (same target
+  # dir, same workspace-wide feature set: nothing is compiled again).
+  if [ "${WINE_RUST_TEST:-1}" = 1 ]; then
+    log "  laptop_killed.rs with laptop-under-test.exe under Wine"
+    PLANSYNC_WINE_LAPTOP=$win CARGO_TARGET_DIR=$(dirname "$LINUX_DIR") \
+      cargo test --workspace --locked --test sync laptop_killed -- --nocapture >"$work/rust-test.out" 2>&1 \
+      || fail "laptop_killed.rs under Wine: $(grep -v '^wine\|^0[0-9a-f]*:' "$work/rust-test.out" | tail -30)"
+    grep -q 'test laptop_killed::killing_the_app_loses_nothing_reported_saved ... ok' "$work/rust-test.out" \
+      || fail "laptop_killed.rs did not run: $(tail -20 "$work/rust-test.out")"
+  fi
+  took
+}
+
+# --- app ---------------------------------------------------------------------------------------
+run_app() {
+  log "app: plansync-app.exe without WebView2 says so and exits"
+  local win=$WIN_DIR/plansync-app.exe
+  [ -f "$win" ] || fail "$win missing (scripts/windows/build.sh app)"
+  local user_dir local_data
+  user_dir=$(winepath -u "$(wine cmd /c 'echo %USERPROFILE%' 2>/dev/null | tr -d '\r')")
+  local_data="$user_dir/AppData/Local/vn.gov.tuyenquang.sxd.plansync"
+  rm -rf "$local_data"
+  # No display here: the message goes to stderr only (PLANSYNC_NO_MESSAGE_BOX; without it the box
+  # fails at once for want of a display, with the same result).
+  local rc=0
+  PLANSYNC_NO_MESSAGE_BOX=1 timeout 60 wine "$win" >"$work/app.out" 2>"$work/app.err" || rc=$?
+  [ "$rc" = 3 ] || fail "plansync-app.exe exited with $rc, not 3 (WebView2 missing): $(tail -5 "$work/app.err")"
+  grep -q 'PlanSync không mở được vì máy này chưa có Microsoft Edge WebView2 Runtime' "$work/app.err" \
+    || fail "no Vietnamese message on stderr: $(head -5 "$work/app.err")"
+  grep -qF 'https://go.microsoft.com/fwlink/p/?LinkId=2124703' "$work/app.err" || fail "no download link on stderr"
+  if grep -q panicked "$work/app.err"; then fail "the app panicked: $(cat "$work/app.err")"; fi
+  [ ! -e "$local_data" ] || fail "the app created $local_data before finding WebView2 missing"
+  # With a display (Xvfb): the message box, found by its title among the X windows; closed by
+  # ending the app, as a user's click would.
+  if command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
+    # A new wineserver, with this display (the one still running has none).
+    wineserver -k 2>/dev/null || true
+    cat >"$work/box.sh" <<'BOX'
+wine "$1" >/dev/null 2>&1 &
+app=$!
+shown=""
+for _ in $(seq 120); do
+  if xwininfo -root -tree 2>/dev/null | grep -qF '"PlanSync — thiếu Microsoft Edge WebView2 Runtime"'; then shown=1; break; fi
+  kill -0 "$app" 2>/dev/null || break
+  sleep 0.25
+done
+[ -n "$shown" ] && [ -n "${2:-}" ] && import -window root "$2" 2>/dev/null
+kill "$app" 2>/dev/null
+wineserver -k 2>/dev/null
+[ -n "$shown" ]
+BOX
+    local shot=""
+    [ -n "${SHOTS_DIR:-}" ] && mkdir -p "$SHOTS_DIR" && shot=$SHOTS_DIR/windows-webview2-missing.png
+    timeout 120 xvfb-run -a -s "-screen 0 1024x768x24" bash "$work/box.sh" "$win" "$shot" \
+      || fail "no message box titled 'PlanSync — thiếu Microsoft Edge WebView2 Runtime' under Xvfb"
+    [ -z "$shot" ] || log "  screenshot: $shot"
+  else
+    log "  (xvfb-run or xwininfo missing: the message box itself is not checked)"
+  fi
   took
 }
 
@@ -200,13 +274,16 @@ run_installer() {
   [ -f "$menu" ] || fail "no Start-menu entry"
   wine reg query "$key" /v UninstallString >/dev/null 2>&1 || fail "no uninstall entry in HKCU"
 
+  # The app's data (local), WebView2's cache, and data an earlier version left in the roaming place.
   mkdir -p "$roaming" "$local_data/EBWebView"
+  echo kept >"$local_data/plansync.sqlite3"
   echo kept >"$roaming/plansync.sqlite3"
   wine "$uninstaller" /S; wineserver -w
   [ ! -e "$programs" ] || fail "the uninstaller left $programs"
   [ ! -e "$menu" ] || fail "the uninstaller left the Start-menu entry"
   ! wine reg query "$key" >/dev/null 2>&1 || fail "the uninstaller left the uninstall entry"
-  [ "$(cat "$roaming/plansync.sqlite3")" = kept ] || fail "the uninstaller deleted the user's data"
+  [ "$(cat "$local_data/plansync.sqlite3")" = kept ] || fail "the uninstaller deleted the user's data"
+  [ "$(cat "$roaming/plansync.sqlite3")" = kept ] || fail "the uninstaller deleted the user's old data"
 
   wine "$setup" /S; wineserver -w
   wine "$uninstaller" /S /DELETEDATA; wineserver -w
@@ -218,6 +295,7 @@ for w in "${want[@]}"; do
   case "$w" in
     cli) run_cli ;;
     laptop) run_laptop ;;
+    app) run_app ;;
     installer) run_installer ;;
     *) fail "unknown test $w" ;;
   esac

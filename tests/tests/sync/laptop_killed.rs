@@ -1,8 +1,13 @@
 //! The app killed (SIGKILL) at an arbitrary moment loses nothing it reported saved: a laptop
 //! process makes edits, printing each once `edit_record` returned, and is killed mid-stream;
 //! reopening its data directory shows every edit it reported.
+//!
+//! With `PLANSYNC_WINE_LAPTOP=FILE.exe` the laptop is the Windows build of `laptop-under-test`
+//! run under Wine (`tests/windows/wine-test.sh` sets it, with the Wine prefix it prepared): the
+//! Windows process is killed, and the Linux client reopens the files it wrote.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -13,8 +18,26 @@ use tests::laptop::test_config;
 use tests::repo;
 use tests::server::{TestServer, PASSWORD};
 
-fn laptop_binary() -> std::path::PathBuf {
-    repo::target_dir().join("debug").join("laptop-under-test")
+/// Names the Windows build of `laptop-under-test` to run under Wine instead of the Linux one.
+const WINE_LAPTOP_VAR: &str = "PLANSYNC_WINE_LAPTOP";
+
+/// The laptop process with its data directory: the Linux build, or the Windows build under Wine
+/// (given the directory as a Windows path; Wine's drive Z: is the Linux root).
+fn laptop_command(data_dir: &Path) -> Command {
+    match std::env::var_os(WINE_LAPTOP_VAR).filter(|exe| !exe.is_empty()) {
+        Some(exe) => {
+            let mut command = Command::new("wine");
+            let windows_dir = format!("Z:{}", data_dir.display()).replace('/', "\\");
+            command.arg(exe).arg(windows_dir);
+            command
+        }
+        None => {
+            let mut command =
+                Command::new(repo::target_dir().join("debug").join("laptop-under-test"));
+            command.arg(data_dir);
+            command
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -24,8 +47,7 @@ async fn killing_the_app_loses_nothing_reported_saved() {
     let dir = tempfile::tempdir().unwrap();
     // Recorded kill points (edits reported before the kill), so a failure can be replayed.
     for kill_after in [3usize, 17, 41] {
-        let mut child = Command::new(laptop_binary())
-            .arg(dir.path())
+        let mut child = laptop_command(dir.path())
             .args([&server.url(), "lan", PASSWORD, "QLHT", "1000"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
