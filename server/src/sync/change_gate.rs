@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use automerge::Change;
+use automerge::{Change, ChangeHash};
 use samod::{DocHandle, DocumentId, Repo};
 use shared::documents::write_rules::{self, Roles};
 use shared::documents::DocumentKind;
@@ -147,21 +147,27 @@ impl ChangeGate {
             return Ok(());
         };
         let joined: Vec<u8> = sync.changes.iter().flatten().copied().collect();
-        let changes = read_changes(&joined)?;
+        // The server's heads, so that of a whole document sent again only what is new to the
+        // server is decoded into changes.
+        let heads = handle
+            .with_document_async(|doc| doc.get_heads())
+            .await
+            .map_err(|_| Refused::Unavailable("the repository stopped".into()))?;
+        let changes = read_changes(&joined, &heads)?;
         let doc_id = message.document_id.clone();
         let known_roles = lock(&self.roles).get(&doc_id).cloned();
-        // The changes the server does not have yet, and the document's roles (read afresh
-        // when a change touches an object they do not name).
+        // The changes the server does not have yet, and the roles of the objects they write to
+        // (those not named before are named by their paths in the document).
         let (new, roles) = handle
             .with_document_async(move |doc| {
                 let new: Vec<Change> = changes
                     .into_iter()
                     .filter(|c| doc.get_change_meta_by_hash(&c.hash()).is_none())
                     .collect();
-                let roles = match known_roles {
-                    Some(roles) if !new.iter().any(|c| roles.misses_objects_of(c)) => roles,
-                    _ => Roles::read(doc, kind),
-                };
+                let mut roles = known_roles.unwrap_or_default();
+                for change in &new {
+                    roles.name_objects_of(doc, kind, change);
+                }
                 (new, roles)
             })
             .await
@@ -195,8 +201,8 @@ impl ChangeGate {
 
 /// Reads the changes of a message; a panic inside automerge on hostile bytes is a refusal, not a
 /// crash.
-fn read_changes(joined: &[u8]) -> Result<Vec<Change>, Refused> {
-    std::panic::catch_unwind(|| write_rules::changes_in(joined))
+fn read_changes(joined: &[u8], known: &[ChangeHash]) -> Result<Vec<Change>, Refused> {
+    std::panic::catch_unwind(|| write_rules::changes_in(joined, known))
         .map_err(|_| Refused::Malformed("changes that cannot be decoded"))?
         .map_err(Refused::from)
 }

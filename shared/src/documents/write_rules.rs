@@ -14,9 +14,11 @@
 //! - plan: an entry of the `edits` map (a JSON string per task).
 //!
 //! Anything else (a write at the root, replacing or deleting a map or a text the server created,
-//! a value of the wrong type, a counter, a list, a mark) is refused with the reason. Roles of the
-//! server's objects are found by walking the document by path ([`Roles::read`]); since no client
-//! can replace them, the roles never change once created.
+//! a value of the wrong type, a counter, a list, a mark) is refused with the reason. An object's
+//! role follows from its path in the document: the server names the objects a change writes to
+//! by their paths ([`Roles::name_objects_of`], what walking the whole document with
+//! [`Roles::read`] would give them); since no client can replace them, the roles never change
+//! once created.
 //!
 //! A change may reach the server before a change it depends on (Automerge queues it until the
 //! dependency arrives). An operation on an object the server does not know yet can then only be
@@ -28,7 +30,7 @@ use std::collections::HashMap;
 
 use automerge::legacy::{Key, ObjectId, OpType};
 use automerge::{
-    ActorId, Automerge, Change, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT,
+    ActorId, Automerge, Change, ChangeHash, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT,
 };
 
 use super::records::{TaskStatus, TextField};
@@ -165,6 +167,26 @@ impl Roles {
         }
     }
 
+    /// Names the objects `change` writes to that these roles do not know yet, each by its path
+    /// in `doc` (the role [`Roles::read`] would give it; none when it has none there): the
+    /// cost is that of the change, not of the document, so a laptop's first change after the
+    /// server started does not make the server walk the whole document.
+    pub fn name_objects_of(&mut self, doc: &Automerge, kind: DocumentKind, change: &Change) {
+        let expanded = change.decode();
+        for op in &expanded.operations {
+            let ObjectId::Id(id) = &op.obj else {
+                continue;
+            };
+            let key = (id.counter(), id.actor().clone());
+            if self.by_object.contains_key(&key) {
+                continue;
+            }
+            if let Some(role) = role_by_path(doc, kind, id.counter(), id.actor()) {
+                self.by_object.insert(key, role);
+            }
+        }
+    }
+
     fn insert(&mut self, id: &ObjId, role: Role) {
         if let Some(key) = obj_key(id) {
             self.by_object.insert(key, role);
@@ -180,28 +202,57 @@ impl Roles {
                 .copied(),
         }
     }
-
-    /// Whether some operation of `change` is on an object these roles do not know (so the
-    /// caller may read the roles afresh before judging).
-    pub fn misses_objects_of(&self, change: &Change) -> bool {
-        let expanded = change.decode();
-        let created = created_objects(&expanded);
-        expanded.operations.iter().any(|op| {
-            self.role(&op.obj).is_none()
-                && !matches!(&op.obj, ObjectId::Id(id) if created.contains(&(id.counter(), id.actor().clone())))
-        })
-    }
 }
 
-/// The objects a change creates itself.
-fn created_objects(change: &automerge::ExpandedChange) -> Vec<ObjKey> {
-    change
-        .operations
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| matches!(op.action, OpType::Make(_)))
-        .map(|(idx, _)| (change.start_op.get() + idx as u64, change.actor_id.clone()))
-        .collect()
+/// The role of the object `counter@actor` from its path in `doc`: the same as [`Roles::read`]
+/// gives it (every step of the path the visible value of its key, every map a map), or none.
+fn role_by_path(
+    doc: &Automerge,
+    kind: DocumentKind,
+    counter: u64,
+    actor: &ActorId,
+) -> Option<Role> {
+    let (obj, obj_type) = doc
+        .import(&format!("{counter}@{}", actor.to_hex_string()))
+        .ok()?;
+    // The path from the root: each key with the type of the object under it.
+    let mut steps: Vec<(String, ObjType)> = Vec::new();
+    let mut child_type = obj_type;
+    for parent in doc.parents(&obj).ok()? {
+        let (true, Prop::Map(key)) = (parent.visible, parent.prop) else {
+            return None;
+        };
+        steps.push((key, child_type));
+        child_type = parent.typ;
+    }
+    steps.reverse();
+    let steps: Vec<(&str, ObjType)> = steps.iter().map(|(k, t)| (k.as_str(), *t)).collect();
+    const MAP: ObjType = ObjType::Map;
+    const TEXT: ObjType = ObjType::Text;
+    let is_records = kind == DocumentKind::Records;
+    match (kind, steps.as_slice()) {
+        (DocumentKind::Plan, [("edits", MAP)]) => Some(Role::PlanEdits),
+        (DocumentKind::Plan, _) => None,
+        (_, [("tasks", MAP)]) => Some(Role::Tasks),
+        (_, [("tasks", MAP), (_, MAP)]) if is_records => Some(Role::RecordsTask),
+        (_, [("tasks", MAP), (_, MAP)]) => Some(Role::ReviewTask),
+        (_, [("tasks", MAP), (_, MAP), ("periods", MAP)]) => Some(Role::Periods),
+        (_, [("tasks", MAP), (_, MAP), ("periods", MAP), (_, MAP), rest @ ..]) => {
+            match (is_records, rest) {
+                (true, []) => Some(Role::RecordsPeriod),
+                (false, []) => Some(Role::ReviewPeriod),
+                (true, [(key, TEXT)]) if TextField::ALL.iter().any(|f| f.key() == *key) => {
+                    Some(Role::Text)
+                }
+                (true, [("actuals", MAP)]) => Some(Role::Actuals),
+                (true, [("evidence", MAP)]) => Some(Role::Evidence),
+                (true, [("evidence", MAP), (_, MAP)]) => Some(Role::EvidenceEntry),
+                (false, [("comment", TEXT)]) => Some(Role::Text),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Judges one change from a client for a document of `kind` whose objects have `roles`.
@@ -343,7 +394,12 @@ fn judge_op(kind: DocumentKind, role: Role, op: &automerge::legacy::Op) -> Resul
 /// Every change carried by `bytes`, the `changes` of a sync message (what
 /// `Automerge::load_incremental` would apply): a sequence of chunks, each a change (plain or
 /// compressed), a bundle of changes or a whole document.
-pub fn changes_in(bytes: &[u8]) -> Result<Vec<Change>, UnreadableChanges> {
+///
+/// `known`: heads of the reader's copy of the document. Of a whole-document chunk (which a
+/// client may send with its entire history), the changes that are ancestors of those of
+/// `known` it holds are left out: the reader has them. Every change the reader lacks is still
+/// returned; `&[]` returns them all.
+pub fn changes_in(bytes: &[u8], known: &[ChangeHash]) -> Result<Vec<Change>, UnreadableChanges> {
     const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
     let bad = |why: &str| UnreadableChanges(why.to_string());
     let mut changes = Vec::new();
@@ -366,7 +422,12 @@ pub fn changes_in(bytes: &[u8]) -> Result<Vec<Change>, UnreadableChanges> {
             0 => {
                 let doc =
                     Automerge::load(chunk).map_err(|e| bad(&format!("document chunk: {e}")))?;
-                changes.extend(doc.get_changes(&[]));
+                let common: Vec<ChangeHash> = known
+                    .iter()
+                    .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+                    .copied()
+                    .collect();
+                changes.extend(doc.get_changes(&common));
             }
             // A change, plain or compressed.
             1 | 2 => changes

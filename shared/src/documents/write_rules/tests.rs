@@ -72,15 +72,24 @@ fn check(
     let mut fork = server.fork();
     fork.set_actor(automerge::ActorId::from(b"rogue-laptop".as_slice()));
     client(&mut fork);
-    let roles = Roles::read(server, kind);
-    let lines: Vec<String> = fork
-        .get_changes(&server.get_heads())
-        .iter()
-        .map(|change| match judge(kind, &roles, change) {
-            Ok(()) => "allowed".to_string(),
-            Err(refusal) => format!("refused: {}", refusal.reason),
-        })
-        .collect();
+    let changes = fork.get_changes(&server.get_heads());
+    let verdicts = |roles: &Roles| -> Vec<String> {
+        changes
+            .iter()
+            .map(|change| match judge(kind, roles, change) {
+                Ok(()) => "allowed".to_string(),
+                Err(refusal) => format!("refused: {}", refusal.reason),
+            })
+            .collect()
+    };
+    // The server names only the objects the changes write to, by their paths; the judgment
+    // must be the one the roles of the whole document give.
+    let mut named = Roles::default();
+    for change in &changes {
+        named.name_objects_of(server, kind, change);
+    }
+    let lines = verdicts(&Roles::read(server, kind));
+    assert_eq!(verdicts(&named), lines, "roles named by path differ");
     expect.assert_eq(&lines.join("\n"));
 }
 
@@ -372,18 +381,44 @@ fn the_changes_of_a_sync_message_are_read_whatever_their_chunk() {
     for change in &new {
         joined.extend_from_slice(change.raw_bytes());
     }
-    let read = changes_in(&joined).unwrap();
+    let read = changes_in(&joined, &[]).unwrap();
     assert_eq!(
         read.iter().map(|c| c.hash()).collect::<Vec<_>>(),
         new.iter().map(|c| c.hash()).collect::<Vec<_>>(),
         "concatenated change chunks are read one by one"
     );
     // A whole document, as a sync message carries when it sends everything.
-    let whole = changes_in(&client.save()).unwrap();
+    let whole = changes_in(&client.save(), &[]).unwrap();
     assert_eq!(whole.len(), client.get_changes(&[]).len());
-    assert!(changes_in(b"not automerge at all").is_err());
+    // Of a whole document, a reader that has the server's copy gets what it lacks, also when
+    // it holds a change the client has not seen.
+    let hashes = |changes: &[automerge::Change]| {
+        let mut hashes: Vec<_> = changes.iter().map(|c| c.hash()).collect();
+        hashes.sort();
+        hashes
+    };
+    let since = changes_in(&client.save(), &server.get_heads()).unwrap();
+    assert_eq!(hashes(&since), hashes(&new));
+    let mut ahead = server.fork();
+    apply(
+        &mut ahead,
+        RecordEdit::Status {
+            status: TaskStatus::Done,
+        },
+    );
+    let since = changes_in(&client.save(), &ahead.get_heads()).unwrap();
+    let lacking: Vec<automerge::Change> = client
+        .get_changes(&[])
+        .into_iter()
+        .filter(|c| ahead.get_change_by_hash(&c.hash()).is_none())
+        .collect();
+    assert_eq!(hashes(&lacking), hashes(&new));
+    assert!(lacking
+        .iter()
+        .all(|c| since.iter().any(|s| s.hash() == c.hash())));
+    assert!(changes_in(b"not automerge at all", &[]).is_err());
     assert!(
-        changes_in(&joined[..joined.len() - 3]).is_err(),
+        changes_in(&joined[..joined.len() - 3], &[]).is_err(),
         "a cut chunk"
     );
     // Values survive reading: the second change sets progress to 50.
@@ -445,4 +480,114 @@ fn choosing_one_of_two_competing_values_is_allowed() {
             );
         }
     }
+}
+
+/// Every object ever made in a records and a review document (also ones no longer visible: a
+/// replaced period map, the losing side of a conflict) gets from its path the role the walk of
+/// the whole document gives it, or none when the walk names none.
+#[test]
+fn a_role_by_path_is_the_role_the_whole_document_gives() {
+    let mut records = records_doc();
+    apply(
+        &mut records,
+        RecordEdit::AttachEvidence {
+            period: q1(),
+            name: "Biên bản.pdf".into(),
+            size: 12,
+            sha256: SHA.into(),
+            mime: Some("application/pdf".into()),
+        },
+    );
+    // Two laptops create the same evidence entry concurrently: one of the maps loses.
+    let mut other = records.fork();
+    other.set_actor(automerge::ActorId::from(b"other-laptop".as_slice()));
+    for doc in [&mut records, &mut other] {
+        let mut tx = doc.transaction();
+        let tasks = tx.get(ROOT, "tasks").unwrap().unwrap().1;
+        let task_obj = tx.get(&tasks, &task().0).unwrap().unwrap().1;
+        let periods = tx.get(&task_obj, "periods").unwrap().unwrap().1;
+        let period = tx.get(&periods, q1().to_string()).unwrap().unwrap().1;
+        let evidence = tx.get(&period, "evidence").unwrap().unwrap().1;
+        tx.put_object(&evidence, "same-key", ObjType::Map).unwrap();
+        tx.commit();
+    }
+    records.merge(&mut other).unwrap();
+    // A replaced period map, a text where a map belongs, and a map outside the structure.
+    let mut tx = records.transaction();
+    let tasks = tx.get(ROOT, "tasks").unwrap().unwrap().1;
+    let task_obj = tx.get(&tasks, &task().0).unwrap().unwrap().1;
+    let periods = tx.get(&task_obj, "periods").unwrap().unwrap().1;
+    let q2 = tx.put_object(&periods, "2026-Q2", ObjType::Map).unwrap();
+    tx.put_object(&q2, "actuals", ObjType::Text).unwrap();
+    tx.put_object(&q2, "result", ObjType::Map).unwrap();
+    tx.put_object(ROOT, "elsewhere", ObjType::Map).unwrap();
+    tx.commit();
+
+    let mut review = review_doc();
+    review::set_verdict(
+        &mut review,
+        &author("thamdinh", "office-pc"),
+        2_000,
+        &task(),
+        q1(),
+        Verdict::Returned,
+        "Bổ sung",
+    )
+    .unwrap();
+    let plan = plan_doc_with_edits();
+
+    let mut n_named = 0;
+    for (kind, doc) in [
+        (DocumentKind::Records, &records),
+        (DocumentKind::Review, &review),
+        (DocumentKind::Plan, &plan),
+    ] {
+        let whole = Roles::read(doc, kind);
+        let mut n_objects = 0;
+        for change in doc.get_changes(&[]) {
+            let expanded = change.decode();
+            for (idx, op) in expanded.operations.iter().enumerate() {
+                if !matches!(op.action, automerge::legacy::OpType::Make(_)) {
+                    continue;
+                }
+                let key = (
+                    expanded.start_op.get() + idx as u64,
+                    expanded.actor_id.clone(),
+                );
+                let by_path = super::role_by_path(doc, kind, key.0, &key.1);
+                assert_eq!(
+                    by_path,
+                    whole.by_object.get(&key).copied(),
+                    "{kind:?} object {key:?}"
+                );
+                n_objects += 1;
+                n_named += usize::from(by_path.is_some());
+            }
+        }
+        assert!(n_objects >= 1, "{kind:?}: {n_objects} objects");
+    }
+    assert!(n_named > 10, "{n_named} objects named");
+}
+
+/// The seed plan's document with one recorded edit (its `edits` map and an entry in it).
+fn plan_doc_with_edits() -> Automerge {
+    let mut plan = Automerge::new();
+    let seed = crate::import::import_bytes(include_bytes!(
+        "../../../../fixtures/plans/tuyen-quang-sxd-2026.txt"
+    ))
+    .unwrap()
+    .plan;
+    plan_doc::write(&mut plan, &author("plansync", "server-1"), 1_000, &seed).unwrap();
+    let first = seed.tasks()[0].1.clone();
+    plan_doc::record_edit(
+        &mut plan,
+        &author("bientap", "vp-laptop"),
+        9_000,
+        &crate::plan_edit::PlanEdit::EditTask {
+            task_id: first.id.clone(),
+            draft: crate::plan_edit::TaskDraft::from_task(&first),
+        },
+    )
+    .unwrap();
+    plan
 }
