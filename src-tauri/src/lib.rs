@@ -2,8 +2,8 @@
 //! the sync engine.
 //!
 //! Start-up reads the [`launch::Launch`] options, checks that the platform's web view is there
-//! ([`webview_runtime`]), finds the data directory ([`data_dir`]), opens the [`store::Store`] in the data
-//! directory, imports the seed plan when none is stored yet ([`seed::ensure_plan`]), opens the
+//! ([`webview_runtime`]), finds the data directory ([`data_dir`]), opens the [`store::Store`] in
+//! it, imports the seed plan when none is stored yet ([`seed::ensure_plan`]), opens the
 //! sync engine ([`sync::open_client`]) and hands an [`app_state::AppState`] to the Tauri
 //! [`commands`]. Sync status and session changes reach the webview as events ([`sync`]); the
 //! engine is shut down (every write flushed) when the app exits.
