@@ -196,13 +196,7 @@ fn a_reviewer_s_verdict_and_a_plan_editor_s_edit_are_allowed() {
         },
         expect!["allowed"],
     );
-    let mut plan = Automerge::new();
-    let seed = crate::import::import_bytes(include_bytes!(
-        "../../../../fixtures/plans/tuyen-quang-sxd-2026.txt"
-    ))
-    .unwrap()
-    .plan;
-    plan_doc::write(&mut plan, &author("plansync", "server-1"), 1_000, &seed).unwrap();
+    let (plan, seed) = seed_plan_doc();
     let first = seed.tasks()[0].1.clone();
     check(
         DocumentKind::Plan,
@@ -571,13 +565,7 @@ fn a_role_by_path_is_the_role_the_whole_document_gives() {
 
 /// The seed plan's document with one recorded edit (its `edits` map and an entry in it).
 fn plan_doc_with_edits() -> Automerge {
-    let mut plan = Automerge::new();
-    let seed = crate::import::import_bytes(include_bytes!(
-        "../../../../fixtures/plans/tuyen-quang-sxd-2026.txt"
-    ))
-    .unwrap()
-    .plan;
-    plan_doc::write(&mut plan, &author("plansync", "server-1"), 1_000, &seed).unwrap();
+    let (mut plan, seed) = seed_plan_doc();
     let first = seed.tasks()[0].1.clone();
     plan_doc::record_edit(
         &mut plan,
@@ -590,4 +578,16 @@ fn plan_doc_with_edits() -> Automerge {
     )
     .unwrap();
     plan
+}
+
+/// The seed plan's document as the server publishes it, with the plan it holds.
+fn seed_plan_doc() -> (Automerge, crate::plan::Plan) {
+    let mut plan = Automerge::new();
+    let seed = crate::import::import_bytes(include_bytes!(
+        "../../../../fixtures/plans/tuyen-quang-sxd-2026.txt"
+    ))
+    .unwrap()
+    .plan;
+    plan_doc::write(&mut plan, &author("plansync", "server-1"), 1_000, &seed).unwrap();
+    (plan, seed)
 }
