@@ -71,6 +71,10 @@ pub enum Command {
     /// Work with plan files.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Reporting years: a running server opens each year by itself when its first data window
+    /// starts (15/12 of the year before, by default); this does it by hand.
+    #[command(subcommand)]
+    Year(YearCommand),
     /// Manage the units of the Sở.
     #[command(subcommand)]
     Unit(UnitCommand),
@@ -194,6 +198,22 @@ pub enum Command {
         /// never on the public port. Off when not given.
         #[arg(long, value_name = "ADDR", env = "PLANSYNC_METRICS_LISTEN")]
         metrics_listen: Option<std::net::SocketAddr>,
+        /// The date to take as today when opening reporting years, dd/mm/yyyy (to rehearse a
+        /// date such as 15/12, when next year's first data window opens). Default: the date in
+        /// Vietnam, day by day.
+        #[arg(long, value_name = "DATE", env = "PLANSYNC_TODAY")]
+        today: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum YearCommand {
+    /// Open a reporting year: every unit that reports on a task in that year gets its records
+    /// and review documents (idempotent; refused while a server runs on the directory, which
+    /// opens years itself).
+    Open {
+        /// The year, e.g. 2027.
+        year: i32,
     },
 }
 
@@ -351,6 +371,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let calendar = calendar.as_deref().map(read_calendar).transpose()?;
             runtime()?.block_on(publish(&data, file, year, calendar, out))
         }
+        Command::Year(YearCommand::Open { year }) => {
+            let data = data()?;
+            runtime()?.block_on(open_year(&data, year, out))
+        }
         Command::Unit(UnitCommand::Add {
             ref code,
             ref name,
@@ -447,8 +471,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             tls_reload_secs,
             trusted_proxies,
             metrics_listen,
+            ref today,
         } => {
             let data = data()?;
+            let today = match today {
+                Some(date) => crate::data::Today::fixed(crate::report::parse_date(date)?),
+                None => crate::data::Today::default(),
+            };
             let options = crate::sync::ServeOptions {
                 max_file_bytes: max_file_bytes(max_file_mb)?,
                 unit_quota_bytes: unit_quota_mb.saturating_mul(1024 * 1024),
@@ -475,6 +504,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 tls_reload_every: std::time::Duration::from_secs(tls_reload_secs.max(1)),
                 trusted_proxies,
                 metrics_listen,
+                today,
             };
             runtime()?.block_on(crate::sync::serve(&data, listen, options))
         }
@@ -814,7 +844,34 @@ pub(crate) async fn publish_locked(
             unit.code, unit.kind, unit.name
         )?;
     }
-    for doc in &report.documents {
+    print_documents(&report.documents, out)?;
+    Ok(report)
+}
+
+/// `year open`: opens `year` for every unit and prints each document as `plan publish` does.
+async fn open_year(data: &Path, year: i32, out: &mut dyn Write) -> Result<()> {
+    let _lock = crate::data::DataDirLock::take(data, "plansync year open")?;
+    let (registry, storage) = crate::sync::open_data(data)?;
+    let repo = crate::sync::open_repo(registry.clone(), storage.clone()).await;
+    let documents = crate::publish::open_year(&registry, &repo, year, now_ms()).await;
+    // Stopping waits for every pending storage write.
+    repo.stop().await;
+    if let Some(why) = storage.failure() {
+        anyhow::bail!("document storage failed: {why}");
+    }
+    let documents = documents?;
+    anyhow::ensure!(
+        !documents.is_empty(),
+        "no unit reports on any task in {year}: nothing to open"
+    );
+    print_documents(&documents, out)
+}
+
+fn print_documents(
+    documents: &[crate::publish::PublishedDocument],
+    out: &mut dyn Write,
+) -> Result<()> {
+    for doc in documents {
         let what = if doc.created { "created" } else { "updated" };
         let unit = doc.entry.unit.as_deref().unwrap_or("-");
         let year = doc.entry.year.map_or("-".to_string(), |y| y.to_string());
@@ -825,7 +882,7 @@ pub(crate) async fn publish_locked(
             doc.entry.id
         )?;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Reads and imports a plan file; the error names the file.

@@ -31,6 +31,24 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The date the server takes as today: the date in Vietnam, or a fixed one (`serve --today`,
+/// for rehearsing a date such as the opening of next year's first data window, and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Today {
+    fixed: Option<shared::calendar::Date>,
+}
+
+impl Today {
+    pub fn fixed(date: shared::calendar::Date) -> Today {
+        Today { fixed: Some(date) }
+    }
+
+    pub fn date(self) -> shared::calendar::Date {
+        self.fixed
+            .unwrap_or_else(|| shared::calendar::Date::from_unix_millis_vietnam(now_ms()))
+    }
+}
+
 /// The author of this process's own changes (publishing, lock restores, new task maps). Its
 /// device, and so its Automerge actor id, is `server-` and 16 random hex digits, new in every
 /// process: two processes never write changes with the same (actor, sequence number).

@@ -186,6 +186,78 @@ pub fn tasks_of(assignments: &[(TaskId, Vec<String>)], unit: &str) -> Vec<TaskId
         .collect()
 }
 
+/// The tasks `unit` reports on in `year`, the plan being first published for `first`: those
+/// of [`tasks_of`] whose time frames reach that year ([`shared::plan::Task::reported_in`]).
+pub fn tasks_in_year(
+    plan: &Plan,
+    assignments: &[(TaskId, Vec<String>)],
+    unit: &str,
+    year: i32,
+    first: i32,
+) -> Vec<TaskId> {
+    tasks_of(assignments, unit)
+        .into_iter()
+        .filter(|id| plan.task(id).is_some_and(|t| t.reported_in(year, first)))
+        .collect()
+}
+
+/// The first year the plan was published for: the earliest year any unit has records of.
+pub fn first_published_year(registry: &Registry) -> Result<Option<i32>> {
+    Ok(registry
+        .documents()?
+        .into_iter()
+        .filter(|d| d.kind == DocumentKind::Records)
+        .filter_map(|d| d.year)
+        .min())
+}
+
+/// The plan document as the registry names it, read from the repo's storage.
+pub async fn registered_plan(registry: &Registry, repo: &Repo) -> Result<Option<Plan>> {
+    let Some(entry) = registry.find_document(DocumentKind::Plan, None, None)? else {
+        return Ok(None);
+    };
+    let handle = find_registered(repo, &entry.id).await?;
+    let plan = handle
+        .with_document_async(|doc| plan_doc::read(doc))
+        .await
+        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .context("reading the plan document")?;
+    Ok(Some(plan))
+}
+
+/// Opens reporting `year` by hand (`plansync year open`): every unit that reports on a task in
+/// that year gets its records and review documents with those tasks (idempotent: existing
+/// documents are only brought up to date).
+pub async fn open_year(
+    registry: &Registry,
+    repo: &Repo,
+    year: i32,
+    now_ms: i64,
+) -> Result<Vec<PublishedDocument>> {
+    let plan = registered_plan(registry, repo)
+        .await?
+        .context("no plan is published yet: publish one first (`plansync plan publish FILE`)")?;
+    if let Some(period) = plan.period {
+        anyhow::ensure!(
+            (period.from..=period.to).contains(&year),
+            "the plan covers {}-{}: {year} is not one of its years",
+            period.from,
+            period.to
+        );
+    }
+    let first = first_published_year(registry)?.map_or(year, |first| first.min(year));
+    let units = registry.units()?;
+    let assignments = reporting_units(&plan, &units);
+    let mut documents = Vec::new();
+    for unit in &units {
+        let tasks = tasks_in_year(&plan, &assignments, &unit.code, year, first);
+        documents.extend(
+            ensure_unit_documents(registry, repo, &plan, &unit.code, &tasks, year, now_ms).await?,
+        );
+    }
+    Ok(documents)
+}
+
 /// Makes sure `unit` has its records and review documents for `year`, each with the maps of
 /// every task in `tasks`: creates and registers a missing document, brings an existing one up
 /// to date (idempotent). Writes nothing when `tasks` is empty.

@@ -321,6 +321,25 @@ impl CalendarConfig {
         }
     }
 
+    /// The day `year`'s first data window opens (15/12 of the year before, by default): from
+    /// then on units record results of `year`.
+    pub fn year_opens(&self, year: i32) -> Date {
+        self.windows
+            .iter()
+            .map(|(start, _)| resolve(year, *start))
+            .min()
+            .expect("a calendar has four windows")
+    }
+
+    /// The latest reporting year whose first data window has opened by `today` (2027 from
+    /// 15/12/2026 on, by default).
+    pub fn latest_open_year(&self, today: Date) -> i32 {
+        (today.year - 1..=today.year + 1)
+            .rev()
+            .find(|year| self.year_opens(*year) <= today)
+            .unwrap_or(today.year - 1)
+    }
+
     /// The first period whose deadline is on or after `today` (next year's Q1 after December).
     pub fn next_due(&self, today: Date) -> PeriodId {
         PeriodId::of_year(today.year)
@@ -390,6 +409,33 @@ mod tests {
                 .to_string(),
             "10/09/2026"
         );
+    }
+
+    #[test]
+    fn a_year_opens_with_its_first_data_window() {
+        let calendar = CalendarConfig::default();
+        assert_eq!(calendar.year_opens(2027), date("15/12/2026"));
+        assert_eq!(calendar.latest_open_year(date("14/12/2026")), 2026);
+        assert_eq!(calendar.latest_open_year(date("15/12/2026")), 2027);
+        assert_eq!(calendar.latest_open_year(date("01/01/2027")), 2027);
+        assert_eq!(calendar.latest_open_year(date("31/12/2027")), 2028);
+        // A calendar whose windows are the calendar year's own.
+        let day = |day, month| DayOfYear {
+            day,
+            month,
+            previous_year: false,
+        };
+        let in_year = CalendarConfig {
+            windows: [
+                (day(1, 1), day(31, 3)),
+                (day(1, 1), day(30, 6)),
+                (day(1, 7), day(30, 9)),
+                (day(1, 1), day(31, 12)),
+            ],
+            deadline_day: 10,
+        };
+        assert_eq!(in_year.latest_open_year(date("31/12/2026")), 2026);
+        assert_eq!(in_year.latest_open_year(date("01/01/2027")), 2027);
     }
 
     #[test]

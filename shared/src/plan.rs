@@ -208,6 +208,34 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The reporting years that are open on `today`: from `first` (the first year the plan was
+    /// published for) to the latest year whose first data window has opened, but not past the
+    /// years the plan covers when it states them ("giai đoạn 2026-2030").
+    pub fn open_years(&self, first: i32, today: crate::calendar::Date) -> Vec<i32> {
+        let latest = self.calendar().latest_open_year(today);
+        let last = self.period.map_or(latest, |p| latest.min(p.to));
+        (first..=last).collect()
+    }
+}
+
+impl Task {
+    /// Whether the unit reports on this task in `year`, the plan being first published for
+    /// `first`: a task due by a dated deadline ("Trước 15/12/2026") is not reported after that
+    /// year, one already done when the plan was issued not after the first year; every other
+    /// task every year.
+    pub fn reported_in(&self, year: i32, first: i32) -> bool {
+        use crate::timeframe::Schedule;
+        match self.timeframe.schedule {
+            Schedule::BeforeDate {
+                year: Some(due), ..
+            } => year <= due.max(first),
+            Schedule::AlreadyDone => year <= first,
+            _ => true,
+        }
+    }
+}
+
 impl Appendix {
     pub fn n_tasks(&self) -> usize {
         self.tasks.len() + self.sections.iter().map(Section::n_tasks).sum::<usize>()
@@ -225,5 +253,75 @@ impl Section {
         for section in &self.sections {
             section.visit_tasks(f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Date;
+
+    fn task(timeframe: &str) -> Task {
+        Task {
+            id: TaskId("PAR_INDEX/I/1".into()),
+            code: "1".into(),
+            title: "Nhiệm vụ".into(),
+            content: String::new(),
+            lead: Vec::new(),
+            support: Vec::new(),
+            lead_text: String::new(),
+            support_text: String::new(),
+            timeframe: Timeframe::parse(timeframe),
+            products: Vec::new(),
+            products_text: String::new(),
+            notes: String::new(),
+            targets: Vec::new(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_dated_or_finished_task_is_not_reported_in_later_years() {
+        assert!(task("Hàng năm").reported_in(2030, 2026));
+        assert!(task("Quý III và năm").reported_in(2027, 2026));
+        let dated = task("Trước 15/12/2026");
+        assert!(dated.reported_in(2026, 2026));
+        assert!(!dated.reported_in(2027, 2026));
+        // Dated before the plan's first year: still reported in that year.
+        assert!(task("Trước 15/11/2025").reported_in(2026, 2026));
+        assert!(!task("Trước 15/11/2025").reported_in(2027, 2026));
+        let done = task("Kế hoạch đã hoàn thành");
+        assert!(done.reported_in(2026, 2026));
+        assert!(!done.reported_in(2027, 2026));
+    }
+
+    #[test]
+    fn the_open_years_follow_the_first_window_and_stop_at_the_plan_s_end() {
+        let plan = crate::import::import_text(include_str!(
+            "../../fixtures/plans/tuyen-quang-sxd-2026.txt"
+        ))
+        .expect("the seed plan imports")
+        .plan;
+        assert_eq!(
+            plan.period,
+            Some(PlanPeriod {
+                from: 2026,
+                to: 2030
+            })
+        );
+        let day = |d, m, y| Date::new(y, m, d).unwrap();
+        assert_eq!(plan.open_years(2026, day(14, 12, 2026)), [2026]);
+        assert_eq!(plan.open_years(2026, day(15, 12, 2026)), [2026, 2027]);
+        assert_eq!(
+            plan.open_years(2026, day(20, 12, 2030)),
+            [2026, 2027, 2028, 2029, 2030],
+            "never past the plan's last year"
+        );
+        let mut open_ended = plan.clone();
+        open_ended.period = None;
+        assert_eq!(
+            open_ended.open_years(2026, day(20, 12, 2030)).last(),
+            Some(&2031)
+        );
     }
 }

@@ -77,6 +77,8 @@ pub struct ServeOptions {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle and
     /// logs).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The date taken as today for opening reporting years.
+    pub today: crate::data::Today,
 }
 
 impl Default for ServeOptions {
@@ -92,6 +94,7 @@ impl Default for ServeOptions {
             tls_reload_every: tls::RELOAD_EVERY,
             trusted_proxies: Vec::new(),
             metrics_listen: None,
+            today: crate::data::Today::default(),
         }
     }
 }
@@ -221,6 +224,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
     tokio::spawn(plan_reach::follow_plan(
         state.repo.clone(),
         state.registry.clone(),
+        options.today,
     ));
     let mut failure = storage.watch_failure();
     tokio::spawn(prune_login_failures(state.throttle.clone()));

@@ -1,8 +1,11 @@
-//! Plan edits reach every unit: when the plan document changes (a plan editor's edit arrives
-//! through sync), every unit that reports on a task gets that task's maps in its records and
-//! review documents, for every year the server has records documents for; a unit with no
-//! documents for such a year gets them created and registered. The work is `publish`'s own
-//! ([`crate::publish::ensure_unit_documents`]); this module only decides when to run it.
+//! Plan edits and new reporting years reach every unit: every unit that reports on a task gets
+//! that task's maps in its records and review documents, for every year the server has records
+//! documents for and every reporting year that has opened (its first data window has started:
+//! 2027 on 15/12/2026 by default, up to the plan's last year); a unit with no documents for such
+//! a year gets them created and registered. This runs when the plan document changes (a plan
+//! editor's edit arrives through sync) and every [`CHECK_EVERY`] (a new year, a unit registered
+//! later). The work is `publish`'s own ([`crate::publish::ensure_unit_documents`]); this module
+//! only decides when to run it.
 //!
 //! The structure is only ever added, never removed: a unit that no longer reports on a task
 //! keeps what it recorded.
@@ -17,11 +20,18 @@ use samod::{DocHandle, Repo};
 use shared::documents::{plan_doc, records, review, DocumentKind};
 use shared::plan::TaskId;
 
-use crate::publish::{author, ensure_unit_documents, find_registered, reporting_units, tasks_of};
+use crate::data::Today;
+use crate::publish::{
+    author, ensure_unit_documents, find_registered, first_published_year, reporting_units,
+    tasks_in_year,
+};
 use crate::registry::Registry;
 
 /// How often to look for a plan document while none is registered.
 const WAIT_FOR_PLAN: Duration = Duration::from_secs(2);
+
+/// How often to look for a year that has opened or a unit registered since.
+const CHECK_EVERY: Duration = Duration::from_secs(15);
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -29,8 +39,11 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Follows the plan document until the repo stops.
-pub async fn follow_plan(repo: Repo, registry: Arc<Registry>) {
+/// What units' documents were last brought up to: each task's reporting units, and the years.
+type Reached = (Vec<(TaskId, Vec<String>)>, Vec<i32>);
+
+/// Follows the plan document, the calendar and the registry's units until the repo stops.
+pub async fn follow_plan(repo: Repo, registry: Arc<Registry>, today: Today) {
     let handle = loop {
         match registry.find_document(DocumentKind::Plan, None, None) {
             Ok(Some(entry)) => match find_registered(&repo, &entry.id).await {
@@ -54,25 +67,33 @@ pub async fn follow_plan(repo: Repo, registry: Arc<Registry>) {
         Ok(Ok(())) => {}
     }
     let mut changes = handle.changes();
-    let mut reached: Option<Vec<(TaskId, Vec<String>)>> = None;
+    let mut check = tokio::time::interval(CHECK_EVERY);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reached: Option<Reached> = None;
     loop {
-        if let Err(err) = reach_units(&repo, &registry, &handle, &mut reached).await {
+        if let Err(err) = reach_units(&repo, &registry, &handle, today, &mut reached).await {
             tracing::warn!("plan edits: cannot bring units' documents up to date: {err:#}");
         }
-        if changes.next().await.is_none() {
-            return;
+        tokio::select! {
+            change = changes.next() => {
+                if change.is_none() {
+                    return;
+                }
+                while changes.next().now_or_never().flatten().is_some() {}
+            }
+            _ = check.tick() => {}
         }
-        while changes.next().now_or_never().flatten().is_some() {}
     }
 }
 
-/// Brings every unit's documents up to the plan's assignments, unless they are the ones
-/// `reached` last time.
+/// Brings every unit's documents up to the plan's assignments and the open years, unless they
+/// are the ones `reached` last time.
 async fn reach_units(
     repo: &Repo,
     registry: &Registry,
     plan_handle: &DocHandle,
-    reached: &mut Option<Vec<(TaskId, Vec<String>)>>,
+    today: Today,
+    reached: &mut Option<Reached>,
 ) -> Result<()> {
     let plan = plan_handle
         .with_document_async(|doc| plan_doc::read(doc))
@@ -81,18 +102,27 @@ async fn reach_units(
         .context("reading the plan document")?;
     let units = registry.units()?;
     let assignments = reporting_units(&plan, &units);
-    if reached.as_ref() == Some(&assignments) {
+    // Nothing published for any unit yet: `plan publish` decides the first year.
+    let Some(first) = first_published_year(registry)? else {
         return Ok(());
-    }
-    let years: BTreeSet<i32> = registry
+    };
+    let mut years: BTreeSet<i32> = registry
         .documents()?
         .into_iter()
         .filter(|d| d.kind == DocumentKind::Records)
         .filter_map(|d| d.year)
         .collect();
+    let published = years.clone();
+    years.extend(plan.open_years(first, today.date()));
+    let key = (assignments, years.iter().copied().collect::<Vec<i32>>());
+    if reached.as_ref() == Some(&key) {
+        return Ok(());
+    }
+    let (assignments, _) = &key;
     for year in years {
+        let opening = !published.contains(&year);
         for unit in &units {
-            let tasks = tasks_of(&assignments, &unit.code);
+            let tasks = tasks_in_year(&plan, assignments, &unit.code, year, first);
             if tasks.is_empty() || has_tasks(repo, registry, &unit.code, year, &tasks).await? {
                 continue;
             }
@@ -101,7 +131,12 @@ async fn reach_units(
                     .await?
             {
                 tracing::info!(
-                    "plan edits: {} document of {} for {year} {}",
+                    "{}: {} document of {} for {year} {}",
+                    if opening {
+                        "reporting year opened"
+                    } else {
+                        "plan edits"
+                    },
                     document.entry.kind.as_str(),
                     unit.code,
                     if document.created {
@@ -113,7 +148,7 @@ async fn reach_units(
             }
         }
     }
-    *reached = Some(assignments);
+    *reached = Some(key);
     Ok(())
 }
 

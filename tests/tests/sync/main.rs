@@ -21,3 +21,4 @@ mod schedules;
 mod sessions;
 mod tls;
 mod upgrade;
+mod year_rollover;
