@@ -62,10 +62,22 @@ pub trait Backend {
     fn logout(&self, discard_unsynced: bool) -> BackendFuture<SessionView>;
     /// The units whose record of `task_id` this user may see (own unit first).
     fn record_units(&self, task_id: TaskId) -> BackendFuture<RecordUnits>;
-    /// `unit`'s record of `task_id` for the year, with the office's verdicts and the history.
-    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView>;
-    /// One edit of the own unit's record; resolves once it is saved on this machine.
-    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()>;
+    /// `unit`'s record of `task_id` for `year` (`None`: the reporting year), with the office's
+    /// verdicts and the history.
+    fn read_record(
+        &self,
+        task_id: TaskId,
+        unit: String,
+        year: Option<i32>,
+    ) -> BackendFuture<RecordView>;
+    /// One edit of the own unit's record of `year` (`None`: the reporting year); resolves once
+    /// it is saved on this machine.
+    fn edit_record(
+        &self,
+        task_id: TaskId,
+        year: Option<i32>,
+        edit: RecordEdit,
+    ) -> BackendFuture<()>;
     /// The period's overview (`None`: the next period due): the own unit's tasks for staff,
     /// every unit's for the office.
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;

@@ -288,16 +288,36 @@ impl RecordState {
                         }
                     }
                 }
-                if period.is_some() {
-                    next.chosen_period = period;
+                if let Some(period) = period {
+                    next.chosen_period = Some(period);
+                    // Another year than the one shown: that year's record is read.
+                    let other_year = self.view().is_some_and(|v| v.year != period.year);
+                    if other_year && next.load == self.load {
+                        next.drafts.clear();
+                        next.invalid.clear();
+                        next.load = RecordLoad::Loading;
+                        next.n_loads += 1;
+                    }
                 }
             }
-            RecordAction::SelectPeriod(period) => {
-                if self.view().is_some_and(|v| v.year == period.year) {
+            RecordAction::SelectPeriod(period) => match self.view() {
+                Some(view) if view.year == period.year => {
                     next.chosen_period = Some(period);
                     next.verdict = VerdictSending::Idle;
                 }
-            }
+                // Another year's period: that year's record is read (drafts belong to the
+                // shown year).
+                Some(view) if view.shown_years().contains(&period.year) => {
+                    next.chosen_period = Some(period);
+                    next.verdict = VerdictSending::Idle;
+                    next.verdict_comment.clear();
+                    next.drafts.clear();
+                    next.invalid.clear();
+                    next.load = RecordLoad::Loading;
+                    next.n_loads += 1;
+                }
+                _ => {}
+            },
             RecordAction::Draft(field, text) => {
                 next.invalid.retain(|f| *f != field);
                 next.drafts.insert(field, text);
@@ -372,6 +392,7 @@ mod tests {
         RecordView {
             unit: unit.into(),
             year: 2026,
+            years: vec![2026],
             writable: unit == "QLHT",
             today: Date::new(2026, 7, 20).unwrap(),
             record: TaskRecord {
@@ -437,6 +458,48 @@ mod tests {
             state.n_unit_loads,
             state.n_loads,
         )
+    }
+
+    /// `view` for `year`, with the unit's records of 2026 and 2027 on the laptop.
+    fn view_of_year(year: i32, result: &str) -> RecordView {
+        let mut view = view("QLHT", result);
+        view.year = year;
+        view.years = vec![2026, 2027];
+        for (record, period) in view.record.periods.iter_mut().zip(PeriodId::of_year(year)) {
+            record.period = period;
+        }
+        view
+    }
+
+    #[test]
+    fn choosing_another_year_s_period_reads_that_year_s_record() {
+        check(
+            vec![
+                RecordAction::Open(task()),
+                RecordAction::UnitsLoaded(units(&["QLHT"])),
+                RecordAction::Loaded(view_of_year(2026, "năm 2026")),
+                RecordAction::Draft(Field::Progress, "40".into()),
+                RecordAction::SelectPeriod("2027-Q1".parse().unwrap()),
+                RecordAction::Loaded(view_of_year(2027, "quý I/2027")),
+                RecordAction::SelectPeriod("2028-Q1".parse().unwrap()),
+                RecordAction::Focus {
+                    unit: None,
+                    period: Some("2026".parse().unwrap()),
+                },
+                RecordAction::Loaded(view_of_year(2026, "năm 2026")),
+            ],
+            0,
+            expect![[r#"
+                Open: unit=- load=idle period=- editable=(false, false) drafts=[] invalid=[] save=None loads=1/0
+                UnitsLoaded: unit=QLHT load=loading period=- editable=(false, false) drafts=[] invalid=[] save=None loads=1/1
+                Loaded: unit=QLHT load=QLHT:Some("năm 2026") period=2026-Q3 editable=(true, true) drafts=[] invalid=[] save=None loads=1/1
+                Draft: unit=QLHT load=QLHT:Some("năm 2026") period=2026-Q3 editable=(true, true) drafts=[Progress="40"] invalid=[] save=None loads=1/1
+                SelectPeriod: unit=QLHT load=loading period=- editable=(false, false) drafts=[] invalid=[] save=None loads=1/2
+                Loaded: unit=QLHT load=QLHT:Some("quý I/2027") period=2027-Q1 editable=(true, true) drafts=[] invalid=[] save=None loads=1/2
+                SelectPeriod: unit=QLHT load=QLHT:Some("quý I/2027") period=2027-Q1 editable=(true, true) drafts=[] invalid=[] save=None loads=1/2
+                Focus: unit=QLHT load=loading period=- editable=(false, false) drafts=[] invalid=[] save=None loads=1/3
+                Loaded: unit=QLHT load=QLHT:Some("năm 2026") period=2026 editable=(true, true) drafts=[] invalid=[] save=None loads=1/3"#]],
+        );
     }
 
     #[test]

@@ -370,6 +370,10 @@ impl<T> Default for Versions<T> {
 pub struct RecordView {
     pub unit: String,
     pub year: i32,
+    /// The years of the unit's records on this laptop, oldest first (the task page's year
+    /// choice).
+    #[serde(default)]
+    pub years: Vec<i32>,
     /// Whether this user may edit it (their own unit, and the server lets them write).
     pub writable: bool,
     /// Today in Vietnam, for the default reporting period.
@@ -386,6 +390,17 @@ pub struct RecordView {
 }
 
 impl RecordView {
+    /// The years whose periods the task page offers: those of the unit's records here, and
+    /// always the shown one.
+    pub fn shown_years(&self) -> Vec<i32> {
+        let mut years = self.years.clone();
+        if !years.contains(&self.year) {
+            years.push(self.year);
+            years.sort_unstable();
+        }
+        years
+    }
+
     pub fn period(&self, period: PeriodId) -> Option<&PeriodRecord> {
         self.record.periods.iter().find(|p| p.period == period)
     }

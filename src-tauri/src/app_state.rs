@@ -143,14 +143,25 @@ impl AppState {
         Ok(self.publish_session())
     }
 
-    /// Applies one edit to the own unit's record of `task_id`, after any edit still running.
+    /// Applies one edit to the own unit's record of `task_id` in `year` (the reporting year's
+    /// when `None`), after any edit still running.
     pub async fn edit_record(
         &self,
         task_id: &shared::TaskId,
+        year: Option<i32>,
         edit: shared::documents::records::RecordEdit,
     ) -> Result<(), CommandError> {
+        let calendar = self.calendar().await;
         let _one_at_a_time = self.edits.lock().await;
-        crate::records::edit(&self.client, task_id, edit).await
+        crate::records::edit(&self.client, &calendar, task_id, year, edit).await
+    }
+
+    /// The plan's reporting calendar (the default one while no plan can be read).
+    pub async fn calendar(&self) -> shared::calendar::CalendarConfig {
+        self.load_plan()
+            .await
+            .map(|plan| plan.calendar())
+            .unwrap_or_default()
     }
 
     /// Waits for the edits still running; edits (evidence included) go one at a time.

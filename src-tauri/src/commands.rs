@@ -78,14 +78,17 @@ pub async fn record_units(
     crate::records::units_for(state.client(), &task_id).await
 }
 
-/// `unit`'s record of the task for the year, with the office's verdicts and the history.
+/// `unit`'s record of the task for `year` (default: the reporting year), with the office's
+/// verdicts and the history.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn read_record(
     state: State<'_, AppState>,
     task_id: TaskId,
     unit: String,
+    year: Option<i32>,
 ) -> Result<RecordView, CommandError> {
-    crate::records::read(state.client(), &task_id, &unit).await
+    let calendar = state.calendar().await;
+    crate::records::read(state.client(), &calendar, &task_id, &unit, year).await
 }
 
 /// The period's overview (the own unit's tasks for staff, every unit's for the office);
@@ -132,14 +135,16 @@ pub async fn set_verdict(
     crate::records::review(state.client(), &task_id, &unit, period, verdict, &comment).await
 }
 
-/// One edit of the logged-in user's own unit's record; returns once saved on this laptop.
+/// One edit of the logged-in user's own unit's record of `year` (default: the reporting
+/// year); returns once saved on this laptop.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn edit_record(
     state: State<'_, AppState>,
     task_id: TaskId,
+    year: Option<i32>,
     edit: RecordEdit,
 ) -> Result<(), CommandError> {
-    state.edit_record(&task_id, edit).await
+    state.edit_record(&task_id, year, edit).await
 }
 
 /// A file chosen in the system's file dialog (`None` when cancelled).

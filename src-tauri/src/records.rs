@@ -7,7 +7,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use client::{Client, DocInfo, DocumentId};
-use shared::calendar::{Date, PeriodId};
+use shared::calendar::{CalendarConfig, Date, PeriodId};
 use shared::documents::history::HistoryEntry;
 use shared::documents::records::{self, RecordEdit};
 use shared::documents::DocumentKind;
@@ -26,8 +26,26 @@ pub fn today() -> Date {
     Date::from_unix_millis_vietnam(ms)
 }
 
-/// The year whose records of `unit` the task page shows: the current one when listed, else the
-/// latest listed.
+/// The reporting year on `today`: the year of the next period due (2027 from 15/12/2026 on,
+/// with the default calendar, when 2027-Q1's data window opens).
+pub fn reporting_year(calendar: &CalendarConfig, today: Date) -> i32 {
+    calendar.next_due(today).year
+}
+
+/// The years of `unit`'s records listed on this laptop, oldest first.
+pub fn record_years(docs: &[DocInfo], unit: &str) -> Vec<i32> {
+    let mut years: Vec<i32> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Records && d.unit.as_deref() == Some(unit))
+        .filter_map(|d| d.year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The year whose records of `unit` the task page shows by default: the current one when
+/// listed, else the latest listed.
 pub fn pick_year(docs: &[DocInfo], unit: &str, current: i32) -> Option<i32> {
     let years = docs
         .iter()
@@ -79,11 +97,10 @@ async fn holds_task(client: &Client, doc: &DocumentId, task_id: &TaskId) -> bool
         .unwrap_or(false)
 }
 
-/// The units whose record of `task_id` this user can read.
+/// The units whose record of `task_id` this user can read (in any year listed here).
 pub async fn units_for(client: &Client, task_id: &TaskId) -> Result<RecordUnits, CommandError> {
     let session = client.session().ok_or_else(not_logged_in)?;
     let docs = client.documents();
-    let current = today().year;
     let mut codes: Vec<String> = docs
         .iter()
         .filter(|d| d.kind == DocumentKind::Records)
@@ -93,14 +110,14 @@ pub async fn units_for(client: &Client, task_id: &TaskId) -> Result<RecordUnits,
     codes.dedup();
     let mut units = Vec::new();
     for code in codes {
-        let Some(year) = pick_year(&docs, &code, current) else {
-            continue;
-        };
-        let Some(info) = client.records_doc_for(&code, year) else {
-            continue;
-        };
-        if holds_task(client, &info.id, task_id).await {
-            units.push(code);
+        for year in record_years(&docs, &code).into_iter().rev() {
+            let Some(info) = client.records_doc_for(&code, year) else {
+                continue;
+            };
+            if holds_task(client, &info.id, task_id).await {
+                units.push(code);
+                break;
+            }
         }
     }
     if let Some(own) = units.iter().position(|u| *u == session.unit) {
@@ -114,15 +131,29 @@ pub async fn units_for(client: &Client, task_id: &TaskId) -> Result<RecordUnits,
     })
 }
 
-/// `unit`'s record of `task_id` for the year, with verdicts and history.
+/// `unit`'s record of `task_id` for a year, with verdicts and history: `requested` when the
+/// unit's records of that year hold the task, else the reporting year's (see [`pick_year`]).
 pub async fn read(
     client: &Client,
+    calendar: &CalendarConfig,
     task_id: &TaskId,
     unit: &str,
+    requested: Option<i32>,
 ) -> Result<RecordView, CommandError> {
     let session = client.session().ok_or_else(not_logged_in)?;
     let today = today();
-    let year = pick_year(&client.documents(), unit, today.year).ok_or_else(|| no_records(unit))?;
+    let docs = client.documents();
+    let default =
+        pick_year(&docs, unit, reporting_year(calendar, today)).ok_or_else(|| no_records(unit))?;
+    let mut year = default;
+    if let Some(info) = requested
+        .filter(|y| *y != default)
+        .and_then(|y| client.records_doc_for(unit, y))
+    {
+        if holds_task(client, &info.id, task_id).await {
+            year = info.year.unwrap_or(default);
+        }
+    }
     let info = client
         .records_doc_for(unit, year)
         .ok_or_else(|| no_records(unit))?;
@@ -152,6 +183,7 @@ pub async fn read(
     Ok(RecordView {
         unit: unit.to_string(),
         year,
+        years: record_years(&docs, unit),
         writable: info.is_writable() && unit == session.unit,
         today,
         record,
@@ -175,11 +207,25 @@ pub fn history_of(entries: Vec<HistoryEntry>, task_id: &TaskId) -> (Vec<HistoryE
     }
 }
 
-/// Applies `edit` to the logged-in user's own unit's record of `task_id`.
-pub async fn edit(client: &Client, task_id: &TaskId, edit: RecordEdit) -> Result<(), CommandError> {
+/// Applies `edit` to the logged-in user's own unit's record of `task_id` in `year` (the
+/// reporting year's records when `None`).
+pub async fn edit(
+    client: &Client,
+    calendar: &CalendarConfig,
+    task_id: &TaskId,
+    year: Option<i32>,
+    edit: RecordEdit,
+) -> Result<(), CommandError> {
     let session = client.session().ok_or_else(not_logged_in)?;
-    let year = pick_year(&client.documents(), &session.unit, today().year)
-        .ok_or_else(|| no_records(&session.unit))?;
+    let year = match year {
+        Some(year) => year,
+        None => pick_year(
+            &client.documents(),
+            &session.unit,
+            reporting_year(calendar, today()),
+        )
+        .ok_or_else(|| no_records(&session.unit))?,
+    };
     let info = client
         .records_doc_for(&session.unit, year)
         .ok_or_else(|| no_records(&session.unit))?;
@@ -253,6 +299,27 @@ mod tests {
         assert_eq!(pick_year(&docs, "QLHT", 2027), Some(2026));
         assert_eq!(pick_year(&docs, "VP", 2026), Some(2024));
         assert_eq!(pick_year(&docs, "KHTC", 2026), None);
+    }
+
+    #[test]
+    fn the_reporting_year_turns_when_next_year_s_first_window_opens() {
+        let calendar = CalendarConfig::default();
+        let day = |d, m, y| Date::new(y, m, d).unwrap();
+        assert_eq!(reporting_year(&calendar, day(14, 12, 2026)), 2026);
+        assert_eq!(reporting_year(&calendar, day(15, 12, 2026)), 2027);
+        let docs = vec![
+            doc(DocumentKind::Records, "QLHT", 2027),
+            doc(DocumentKind::Records, "QLHT", 2026),
+            doc(DocumentKind::Review, "QLHT", 2028),
+        ];
+        assert_eq!(record_years(&docs, "QLHT"), [2026, 2027]);
+        let current = reporting_year(&calendar, day(15, 12, 2026));
+        assert_eq!(pick_year(&docs, "QLHT", current), Some(2027));
+        assert_eq!(
+            pick_year(&docs[1..], "QLHT", current),
+            Some(2026),
+            "2027 not opened yet: the year before"
+        );
     }
 
     #[test]

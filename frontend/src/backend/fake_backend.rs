@@ -145,7 +145,12 @@ impl Backend for FakeBackend {
         })))
     }
 
-    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView> {
+    fn read_record(
+        &self,
+        task_id: TaskId,
+        unit: String,
+        _year: Option<i32>,
+    ) -> BackendFuture<RecordView> {
         let found = self
             .records
             .borrow()
@@ -156,7 +161,12 @@ impl Backend for FakeBackend {
         Box::pin(ready(found))
     }
 
-    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()> {
+    fn edit_record(
+        &self,
+        task_id: TaskId,
+        _year: Option<i32>,
+        edit: RecordEdit,
+    ) -> BackendFuture<()> {
         let mut records = self.records.borrow_mut();
         let Some(view) = records
             .iter_mut()

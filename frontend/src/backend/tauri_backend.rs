@@ -86,6 +86,7 @@ struct TaskArgs {
 struct ReadRecordArgs {
     task_id: TaskId,
     unit: String,
+    year: Option<i32>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +107,7 @@ struct OverviewArgs {
 #[derive(Serialize)]
 struct EditRecordArgs {
     task_id: TaskId,
+    year: Option<i32>,
     edit: RecordEdit,
 }
 
@@ -134,12 +136,36 @@ impl Backend for TauriBackend {
         Box::pin(call("record_units", TaskArgs { task_id }))
     }
 
-    fn read_record(&self, task_id: TaskId, unit: String) -> BackendFuture<RecordView> {
-        Box::pin(call("read_record", ReadRecordArgs { task_id, unit }))
+    fn read_record(
+        &self,
+        task_id: TaskId,
+        unit: String,
+        year: Option<i32>,
+    ) -> BackendFuture<RecordView> {
+        Box::pin(call(
+            "read_record",
+            ReadRecordArgs {
+                task_id,
+                unit,
+                year,
+            },
+        ))
     }
 
-    fn edit_record(&self, task_id: TaskId, edit: RecordEdit) -> BackendFuture<()> {
-        Box::pin(call("edit_record", EditRecordArgs { task_id, edit }))
+    fn edit_record(
+        &self,
+        task_id: TaskId,
+        year: Option<i32>,
+        edit: RecordEdit,
+    ) -> BackendFuture<()> {
+        Box::pin(call(
+            "edit_record",
+            EditRecordArgs {
+                task_id,
+                year,
+                edit,
+            },
+        ))
     }
 
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview> {

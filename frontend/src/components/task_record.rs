@@ -141,12 +141,13 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         let backend = backend.clone();
+        let year = state.chosen_period.map(|p| p.year);
         use_effect_with(
             (state.task.clone(), state.unit.clone(), state.n_loads),
             move |(task, unit, n_loads)| {
                 if let (Some(task), Some(unit), true) = (task.clone(), unit.clone(), *n_loads > 0) {
                     yew::platform::spawn_local(async move {
-                        let action = match backend.backend().read_record(task, unit).await {
+                        let action = match backend.backend().read_record(task, unit, year).await {
                             Ok(view) => RecordAction::Loaded(view),
                             Err(err) => RecordAction::LoadFailed(err),
                         };
@@ -170,6 +171,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
         let dispatcher = state.dispatcher();
         let backend = backend.clone();
         let task = props.task_id.clone();
+        let year = state.view().map(|v| v.year);
         Callback::from(
             move |(edit, draft): (RecordEdit, Option<(Field, String)>)| {
                 dispatcher.dispatch(RecordAction::SaveStarted);
@@ -177,7 +179,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 let backend = backend.clone();
                 let task = task.clone();
                 yew::platform::spawn_local(async move {
-                    let action = match backend.backend().edit_record(task, edit).await {
+                    let action = match backend.backend().edit_record(task, year, edit).await {
                         Ok(()) => RecordAction::Saved(draft),
                         Err(err) => RecordAction::SaveFailed(err),
                     };
@@ -532,7 +534,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 <label class="record-period">
                     { "Kỳ báo cáo" }
                     <select id="record-period" onchange={on_period}>
-                        { for PeriodId::of_year(view.year).into_iter().map(|p| html! {
+                        { for view.shown_years().into_iter().flat_map(PeriodId::of_year).map(|p| html! {
                             <option value={p.to_string()} selected={p == period}>{ period_option(&state.calendar, p) }</option>
                         }) }
                     </select>
