@@ -12,6 +12,11 @@ use crate::repo;
 /// The password every test account gets.
 pub const PASSWORD: &str = "mật khẩu thử nghiệm";
 
+/// The date test servers take as today (`PLANSYNC_TODAY`) unless a test sets another: inside
+/// 2026, the year the fixture is published for, so a server opens no later reporting year by
+/// itself whatever the real date is.
+pub const SERVER_TODAY: &str = "01/07/2026";
+
 pub struct TestServer {
     data: tempfile::TempDir,
     addr: Option<SocketAddr>,
@@ -229,6 +234,7 @@ impl TestServer {
                 "PLANSYNC_LOG",
                 std::env::var("PLANSYNC_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
             )
+            .env("PLANSYNC_TODAY", SERVER_TODAY)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

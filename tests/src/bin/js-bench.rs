@@ -223,6 +223,7 @@ impl Setup {
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .env("PLANSYNC_LOG", "warn")
+            .env("PLANSYNC_TODAY", tests::server::SERVER_TODAY)
             // Each unit's ticket is taken before its offline edits; 200 units take over a
             // minute to edit, longer than a ticket lives by default.
             .env("PLANSYNC_TICKET_TTL_MS", "900000")

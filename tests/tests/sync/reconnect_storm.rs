@@ -243,6 +243,7 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .env("PLANSYNC_LOG", "warn")
+            .env("PLANSYNC_TODAY", tests::server::SERVER_TODAY)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
