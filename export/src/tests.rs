@@ -30,6 +30,8 @@ fn unit(code: &str, name: &str, status: ReportStatus) -> UnitReport {
         proposals: String::new(),
         actuals: Vec::new(),
         review: ReviewReport::default(),
+        submission: Default::default(),
+        sent_at: None,
         unreadable: Vec::new(),
     }
 }

@@ -78,6 +78,9 @@ pub trait Backend {
         year: Option<i32>,
         edit: RecordEdit,
     ) -> BackendFuture<()>;
+    /// Sends the own unit's report of `task_id` for `period` to the office; resolves with its
+    /// new state once saved on this machine.
+    fn send_report(&self, task_id: TaskId, period: PeriodId) -> BackendFuture<ReportState>;
     /// The period's overview (`None`: the next period due): the own unit's tasks for staff,
     /// every unit's for the office.
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;
@@ -167,6 +170,7 @@ pub struct OpenEvidenceRequest {
 
 /// An evidence file made local, and opened or only shown in its folder.
 pub use shared::evidence_open::OpenedEvidence;
+pub use shared::submission::ReportState;
 
 /// A report written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -387,6 +387,7 @@ mod tests {
                 notes: String::new(),
                 actuals: Vec::new(),
                 evidence: Vec::new(),
+                sent: None,
             })
             .collect();
         RecordView {

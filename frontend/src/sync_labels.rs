@@ -78,6 +78,7 @@ pub fn error_label(error: &BackendError) -> String {
         ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy",
         ErrorCode::Ipc => "Không liên lạc được với ứng dụng",
         ErrorCode::CommentRequired => "Cần ghi nhận xét khi trả lại báo cáo",
+        ErrorCode::ReportIncomplete => return error.message.clone(),
         ErrorCode::PlanReadOnly => "Chỉ cán bộ phụ trách kế hoạch được sửa kế hoạch",
         ErrorCode::FileMissing => "Không tìm thấy tệp: hãy chọn tệp hoặc kiểm tra lại đường dẫn",
         ErrorCode::LocalFile => "Không đọc hoặc ghi được tệp trên máy này",

@@ -164,6 +164,8 @@ pub fn sample_overview() -> shared::overview::Overview {
             by: verdict.map(|_| "thamdinh".into()),
             unreadable: false,
         },
+        submission: Default::default(),
+        sent_at: None,
         unreadable: Vec::new(),
     };
     let task = TaskReport {

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod plan_edit;
 pub mod record;
 pub mod report;
+pub mod submission;
 pub mod target;
 pub mod timeframe;
 pub mod unit;

@@ -147,6 +147,14 @@ pub enum RecordEdit {
         period: PeriodId,
         sha256: String,
     },
+    /// Sends the period's report to the office ("Gửi Văn phòng thẩm định"): `digest` is
+    /// [`crate::submission::digest`] of the report as sent, `answers` the time of the returned
+    /// verdict it answers (0 for a first sending).
+    Send {
+        period: PeriodId,
+        digest: String,
+        answers: i64,
+    },
 }
 
 impl RecordEdit {
@@ -160,6 +168,7 @@ impl RecordEdit {
             RecordEdit::AttachEvidence { period, sha256, .. } => {
                 format!("evidence+ {} {period}", short_hash(sha256))
             }
+            RecordEdit::Send { period, .. } => format!("sent {period}"),
             RecordEdit::DetachEvidence { period, sha256 } => {
                 format!("evidence- {} {period}", short_hash(sha256))
             }
@@ -173,7 +182,8 @@ impl RecordEdit {
             RecordEdit::Text { period, .. }
             | RecordEdit::Actual { period, .. }
             | RecordEdit::AttachEvidence { period, .. }
-            | RecordEdit::DetachEvidence { period, .. } => Some(*period),
+            | RecordEdit::DetachEvidence { period, .. }
+            | RecordEdit::Send { period, .. } => Some(*period),
         }
     }
 }
@@ -232,6 +242,9 @@ pub struct PeriodRecord {
     /// Evidence files, oldest first.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// The unit's last sending of the report to the office, if it sent it.
+    #[serde(default)]
+    pub sent: Option<crate::submission::Sending>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

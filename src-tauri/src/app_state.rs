@@ -156,6 +156,18 @@ impl AppState {
         crate::records::edit(&self.client, &calendar, task_id, year, edit).await
     }
 
+    /// Sends the own unit's report of `task_id` for `period` to the office, after any edit
+    /// still running.
+    pub async fn send_report(
+        &self,
+        task_id: &shared::TaskId,
+        period: shared::calendar::PeriodId,
+    ) -> Result<shared::submission::ReportState, CommandError> {
+        let plan = self.load_plan().await?;
+        let _one_at_a_time = self.edits.lock().await;
+        crate::records::send(&self.client, &plan, task_id, period).await
+    }
+
     /// The plan's reporting calendar (the default one while no plan can be read).
     pub async fn calendar(&self) -> shared::calendar::CalendarConfig {
         self.load_plan()

@@ -147,6 +147,17 @@ pub async fn edit_record(
     state.edit_record(&task_id, year, edit).await
 }
 
+/// Sends the own unit's report of the task for `period` to the office (on this laptop first);
+/// returns its new state.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn send_report(
+    state: State<'_, AppState>,
+    task_id: TaskId,
+    period: PeriodId,
+) -> Result<shared::submission::ReportState, CommandError> {
+    state.send_report(&task_id, period).await
+}
+
 /// A file chosen in the system's file dialog (`None` when cancelled).
 #[tauri::command]
 pub async fn pick_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {

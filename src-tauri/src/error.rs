@@ -20,6 +20,9 @@ pub enum ErrorCode {
     NotAssigned,
     /// A returned report needs a comment saying what to fix.
     CommentRequired,
+    /// A report lacks what the plan asks for before it can be sent; the message names each
+    /// missing item, in Vietnamese.
+    ReportIncomplete,
     /// A report could not be written; the message says why, in Vietnamese.
     ExportFailed,
     /// The path given to attach is empty or not a readable file.

@@ -80,6 +80,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             commands::record_units,
             commands::read_record,
             commands::edit_record,
+            commands::send_report,
             commands::overview,
             commands::set_verdict,
             commands::export_report,

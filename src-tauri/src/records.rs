@@ -11,7 +11,8 @@ use shared::calendar::{CalendarConfig, Date, PeriodId};
 use shared::documents::history::HistoryEntry;
 use shared::documents::records::{self, RecordEdit};
 use shared::documents::DocumentKind;
-use shared::record::Verdict;
+use shared::record::{ReviewEntry, Verdict};
+use shared::submission::{digest, missing_for_sending, report_state, MissingItem, ReportState};
 use shared::TaskId;
 
 use crate::error::{CommandError, ErrorCode};
@@ -231,6 +232,65 @@ pub async fn edit(
         .ok_or_else(|| no_records(&session.unit))?;
     client.edit_record(&info.id, task_id, edit).await?;
     Ok(())
+}
+
+/// Sends the own unit's report of `task_id` for `period` to the office ("Gửi Văn phòng thẩm
+/// định"), on this laptop first (it reaches the server when a link exists). Refused with
+/// [`ErrorCode::ReportIncomplete`] naming what the plan asks for and the report lacks, and
+/// while the office has accepted it. Returns the report's new state.
+pub async fn send(
+    client: &Client,
+    plan: &shared::Plan,
+    task_id: &TaskId,
+    period: PeriodId,
+) -> Result<ReportState, CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let info = records_doc_of(client, &session.unit, period.year)?;
+    let task = plan
+        .task(task_id)
+        .ok_or_else(|| not_assigned(&session.unit, task_id))?;
+    let record = client.read_record(&info.id, task_id).await?;
+    let report = record
+        .periods
+        .into_iter()
+        .find(|p| p.period == period)
+        .ok_or_else(|| not_assigned(&session.unit, task_id))?;
+    let missing = missing_for_sending(&task.targets, &report);
+    if !missing.is_empty() {
+        let items: Vec<String> = missing.iter().map(MissingItem::label).collect();
+        return Err(CommandError::new(
+            ErrorCode::ReportIncomplete,
+            format!("Chưa gửi được: {}.", items.join("; ")),
+        ));
+    }
+    let review = match client.review_doc_for(&session.unit, period.year) {
+        Some(review) => client.read_review(&review.id, task_id, period).await.ok(),
+        None => None,
+    };
+    let state = report_state(&report, review.as_ref().and_then(ReviewEntry::given));
+    if !state.can_send() {
+        return Err(CommandError::new(
+            ErrorCode::Sync("period_locked"),
+            format!("Văn phòng đã chấp nhận báo cáo {}", period.label()),
+        ));
+    }
+    let answers = match (state, &review) {
+        (ReportState::Returned | ReportState::Resent { .. }, Some(review)) => {
+            review.at.unwrap_or_default()
+        }
+        _ => 0,
+    };
+    let edit = RecordEdit::Send {
+        period,
+        digest: digest(&report),
+        answers,
+    };
+    client.edit_record(&info.id, task_id, edit).await?;
+    Ok(if answers == 0 {
+        ReportState::Sent { changed: false }
+    } else {
+        ReportState::Resent { changed: false }
+    })
 }
 
 /// The office's verdict on `unit`'s report of `task_id` for `period`, with a comment (a

@@ -58,6 +58,9 @@ pub enum ErrorCode {
     PlanReadOnly,
     /// A returned report needs a comment.
     CommentRequired,
+    /// A report lacks what the plan asks for before it can be sent (the message names each
+    /// missing item, in Vietnamese).
+    ReportIncomplete,
     /// A report could not be written (the message says why, in Vietnamese).
     ExportFailed,
     /// The server answered with an error of its own.

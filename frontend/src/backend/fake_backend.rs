@@ -11,13 +11,13 @@ use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
-use super::ExportDone;
 use super::{
     Backend, BackendError, BackendFuture, CaCertificate, CaFileView, CaSettings, ErrorCode,
     Evidence, LoginRequest, OpenEvidenceRequest, OpenedEvidence, RecordEdit, RecordUnits,
     RecordView, ReportExportRequest, SessionInfo, SessionView, Subscription, SyncStatus, TextField,
     UploadState, VerdictRequest, Version,
 };
+use super::{ExportDone, ReportState};
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
 #[derive(Clone)]
@@ -205,11 +205,49 @@ impl Backend for FakeBackend {
                     } = text;
                 }
             }
+            RecordEdit::Send {
+                period,
+                digest,
+                answers,
+            } => {
+                if let Some(p) = view.record.periods.iter_mut().find(|p| p.period == period) {
+                    p.sent = Some(shared::submission::Sending {
+                        at: 0,
+                        by: "lan".into(),
+                        digest,
+                        answers,
+                    });
+                }
+            }
             RecordEdit::Actual { .. }
             | RecordEdit::AttachEvidence { .. }
             | RecordEdit::DetachEvidence { .. } => {}
         }
         Box::pin(ready(Ok(())))
+    }
+
+    fn send_report(&self, task_id: TaskId, period: PeriodId) -> BackendFuture<ReportState> {
+        let digest = self
+            .records
+            .borrow()
+            .iter()
+            .find(|r| r.record.task_id == task_id && r.unit == FAKE_UNIT)
+            .and_then(|r| r.period(period))
+            .map(shared::submission::digest)
+            .unwrap_or_default();
+        let sent = self.edit_record(
+            task_id,
+            Some(period.year),
+            RecordEdit::Send {
+                period,
+                digest,
+                answers: 0,
+            },
+        );
+        Box::pin(async move {
+            sent.await?;
+            Ok(ReportState::Sent { changed: false })
+        })
     }
 
     fn overview(&self, _period: Option<PeriodId>) -> BackendFuture<Overview> {

@@ -16,12 +16,12 @@ use shared::overview::Overview;
 use shared::plan_edit::PlanEdit;
 use shared::{Plan, TaskId};
 
-use super::ExportDone;
 use super::{
     Backend, BackendError, BackendFuture, CaSettings, ErrorCode, Evidence, LoginRequest,
     OpenEvidenceRequest, OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest,
     SessionView, Subscription, SyncStatus, UploadState, VerdictRequest,
 };
+use super::{ExportDone, ReportState};
 
 #[wasm_bindgen]
 extern "C" {
@@ -105,6 +105,12 @@ struct OverviewArgs {
 }
 
 #[derive(Serialize)]
+struct SendReportArgs {
+    task_id: TaskId,
+    period: PeriodId,
+}
+
+#[derive(Serialize)]
 struct EditRecordArgs {
     task_id: TaskId,
     year: Option<i32>,
@@ -166,6 +172,10 @@ impl Backend for TauriBackend {
                 edit,
             },
         ))
+    }
+
+    fn send_report(&self, task_id: TaskId, period: PeriodId) -> BackendFuture<ReportState> {
+        Box::pin(call("send_report", SendReportArgs { task_id, period }))
     }
 
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview> {

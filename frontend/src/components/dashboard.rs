@@ -88,6 +88,13 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         .copied()
         .filter(|(_, u)| !is_reported(u))
         .collect();
+    // The office's queue: reports sent (or sent again) and not appraised since, oldest first.
+    let mut awaiting: Vec<_> = pairs
+        .iter()
+        .copied()
+        .filter(|(_, u)| u.submission.awaits_appraisal())
+        .collect();
+    awaiting.sort_by_key(|(_, u)| u.sent_at.unwrap_or(i64::MAX));
     let n_accepted: usize = units.iter().map(|u| u.n_accepted).sum();
     let n_returned: usize = units.iter().map(|u| u.n_returned).sum();
     let index_bars: Vec<Bar> = report
@@ -117,6 +124,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
             <div class="cards">
+                { card("card-awaiting", "báo cáo chờ thẩm định", awaiting.len().to_string(), "awaiting") }
                 { card("card-completion", "nhiệm vụ hoàn thành", format!("{}/{} ({}%)", report.completion.n_done, report.completion.n_tasks, percent(report.completion)), "completion") }
                 { card("card-overdue", "nhiệm vụ quá hạn", report.completion.n_overdue.to_string(), "overdue") }
                 { card("card-missing", "báo cáo chưa có kết quả", missing.len().to_string(), "missing") }
@@ -133,6 +141,14 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <CompletionBars id="chart-units" caption="Tỷ lệ nhiệm vụ hoàn thành theo đơn vị" bars={unit_bars} />
                 </section>
             </div>
+            <section class="panel" id="queue">
+                <h2>{ format!("Chờ thẩm định ({}) — gửi sớm nhất trước", awaiting.len()) }</h2>
+                if awaiting.is_empty() {
+                    <p class="hint">{ "Không có báo cáo nào đang chờ thẩm định." }</p>
+                } else {
+                    { pairs_table("table-awaiting", &awaiting, report.period, &props.on_open) }
+                }
+            </section>
             <section class="panel">
                 <h2>{ "Theo đơn vị" }</h2>
                 <table class="data-table" id="table-units">

@@ -47,6 +47,7 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
         | ErrorCode::ServerStorageFull
         | ErrorCode::ChangeTooLarge
         | ErrorCode::CommentRequired
+        | ErrorCode::ReportIncomplete
         | ErrorCode::PlanReadOnly
         | ErrorCode::ExportFailed
         | ErrorCode::UnreadableRecords

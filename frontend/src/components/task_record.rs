@@ -4,6 +4,8 @@
 //! saved at once (text after a pause in typing); the indicator says when the server has it.
 
 use shared::calendar::{CalendarConfig, PeriodId};
+use shared::record::PeriodReview;
+use shared::submission::{missing_for_sending, report_state, ReportState};
 use shared::{Target, TaskId};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -13,8 +15,8 @@ use crate::backend::{
     UploadSummary, Verdict, VerdictRequest, Versions,
 };
 use crate::components::{
-    RecordEvidence, RecordHistory, RecordTextField, RecordVerdict, RecordVersions, VerdictForm,
-    VersionChoice,
+    RecordEvidence, RecordHistory, RecordSubmission, RecordTextField, RecordVerdict,
+    RecordVersions, SendProgress, VerdictForm, VersionChoice,
 };
 use crate::labels::target_label;
 use crate::record_labels::{format_number, parse_number, parse_percent, save_label};
@@ -82,7 +84,7 @@ fn choices<T>(
 /// A period in the selector: "Quý I (hạn 14/03/2026)".
 fn period_option(calendar: &CalendarConfig, period: PeriodId) -> String {
     let deadline = calendar.deadline(period);
-    format!("{} (hạn {deadline})", period.kind.label())
+    format!("{} (hạn {deadline})", period.label())
 }
 
 #[function_component]
@@ -90,6 +92,19 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     let state = use_reducer(RecordState::default);
     let backend = use_context::<BackendHandle>().expect("the app provides the backend");
     let username = props.user.as_ref().map(|u| u.username.clone());
+    let send_progress = use_state(|| SendProgress::Idle);
+    {
+        // A failed sending belongs to the report it was for.
+        let progress = send_progress.clone();
+        use_effect_with(
+            (
+                props.task_id.clone(),
+                state.chosen_period,
+                state.unit.clone(),
+            ),
+            move |_| progress.set(SendProgress::Idle),
+        );
+    }
 
     {
         let dispatcher = state.dispatcher();
@@ -310,6 +325,46 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     });
     let record = &view.record;
     let period_record = view.period(period);
+
+    // The report's state and sending it.
+    let review = view.review(period);
+    let state_now = period_record.map_or(ReportState::NotEntered, |p| {
+        report_state(p, review.and_then(PeriodReview::given))
+    });
+    let on_send = {
+        let backend = backend.clone();
+        let dispatcher = state.dispatcher();
+        let progress = send_progress.clone();
+        let task_id = props.task_id.clone();
+        Callback::from(move |()| {
+            progress.set(SendProgress::Sending);
+            let backend = backend.clone();
+            let dispatcher = dispatcher.clone();
+            let progress = progress.clone();
+            let task_id = task_id.clone();
+            yew::platform::spawn_local(async move {
+                match backend.backend().send_report(task_id, period).await {
+                    Ok(_) => {
+                        progress.set(SendProgress::Idle);
+                        dispatcher.dispatch(RecordAction::Refresh);
+                    }
+                    Err(err) => progress.set(SendProgress::Failed(err)),
+                }
+            });
+        })
+    };
+    let submission = html! {
+        <RecordSubmission
+            {period}
+            state={state_now}
+            sent={period_record.and_then(|p| p.sent.clone())}
+            returned_comment={review.map(|r| r.comment.clone())}
+            missing={period_record.map(|p| missing_for_sending(&props.targets, p)).unwrap_or_default()}
+            can_send={period_writable}
+            progress={(*send_progress).clone()}
+            {on_send}
+        />
+    };
     let on_evidence_changed = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(RecordAction::Refresh))
@@ -508,6 +563,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     html! {
         <section id="task-record" class="task-record" data-unit={view.unit.clone()} data-writable={writable.to_string()}>
             { header }
+            { submission }
             { for readonly_note }
             <div class="record-row">
                 <label class="record-status">

@@ -7,12 +7,11 @@ use std::rc::Rc;
 use shared::calendar::PeriodId;
 use shared::overview::{is_reported, reminder, Overview, TaskFilter};
 use shared::plan::TaskId;
-use shared::record::Verdict;
 use shared::report::{Report, TaskReport, UnitReport};
 use yew::prelude::*;
 
 use crate::components::{PeriodPicker, ReminderBanner, TaskFilters, UnreadableBanner};
-use crate::overview_labels::{deadline_text, status_class};
+use crate::overview_labels::{deadline_text, status_class, submission_class};
 use crate::overview_state::OverviewAction;
 use crate::state::RecordFocus;
 
@@ -27,9 +26,9 @@ pub struct UnitTasksProps {
     pub on_period: Callback<PeriodId>,
 }
 
-/// One unit's line in a task row: status, progress, result written, verdict.
+/// One unit's line in a task row: status, progress, result written, where the report stands
+/// (sent, returned, accepted…).
 fn unit_line(unit: &UnitReport, office: bool) -> Html {
-    let verdict = unit.review.verdict.filter(|v| *v != Verdict::Pending);
     let reported = is_reported(unit);
     html! {
         <span class="unit-line" data-unit={unit.unit_code.clone()}>
@@ -46,9 +45,8 @@ fn unit_line(unit: &UnitReport, office: bool) -> Html {
             <span class={classes!("report-state", if reported { "reported" } else { "missing" })}>
                 { if reported { "Đã có kết quả" } else { "Chưa có kết quả" } }
             </span>
-            if let Some(verdict) = verdict {
-                <span class={classes!("verdict-badge", verdict.as_str())}>{ verdict.label() }</span>
-            }
+            <span class={classes!("submission-state", submission_class(unit.submission))}>{ unit.submission.label() }</span>
+
         </span>
     }
 }

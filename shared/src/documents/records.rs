@@ -23,6 +23,8 @@ use crate::unreadable::RecordPart;
 
 pub const SCHEMA: &str = "plansync/records@1";
 
+pub use crate::submission::Sending;
+
 pub use crate::record::{
     is_sha256_hex, AttachedEvidence, Evidence, PeriodRecord, RecordEdit, TaskRecord, TaskSkeleton,
     TaskStatus, TextField,
@@ -166,6 +168,15 @@ pub fn apply(
                 tx.put(&entry, "by", author.user.as_str())?;
                 tx.put(&entry, "at", time_ms)?;
             }
+            RecordEdit::Send {
+                digest, answers, ..
+            } => {
+                let period = period.as_ref().expect("looked up above");
+                tx.put(period, SENT_AT, time_ms)?;
+                tx.put(period, SENT_BY, author.user.as_str())?;
+                tx.put(period, SENT_DIGEST, digest.as_str())?;
+                tx.put(period, SENT_ANSWERS, *answers)?;
+            }
             RecordEdit::DetachEvidence { sha256, .. } => {
                 let period = period.as_ref().expect("looked up above");
                 if let Some((_, evidence)) = tx.get(period, EVIDENCE)? {
@@ -180,6 +191,29 @@ pub fn apply(
 }
 
 const EVIDENCE: &str = "evidence";
+
+/// The keys of a period's sending (see [`crate::submission`]).
+pub const SENT_AT: &str = "sent_at";
+pub const SENT_BY: &str = "sent_by";
+pub const SENT_DIGEST: &str = "sent_digest";
+pub const SENT_ANSWERS: &str = "sent_answers";
+
+/// The period's sending, when the unit sent it (a sending without its time or digest reads as
+/// none).
+fn read_sending(doc: &Automerge, period: &ObjId) -> Result<Option<Sending>> {
+    let (Some(at), Some(digest)) = (
+        int_at(doc, period, SENT_AT)?,
+        str_at(doc, period, SENT_DIGEST)?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Sending {
+        at,
+        by: str_at(doc, period, SENT_BY)?.unwrap_or_default(),
+        digest,
+        answers: int_at(doc, period, SENT_ANSWERS)?.unwrap_or_default(),
+    }))
+}
 
 fn read_evidence(doc: &Automerge, period: &ObjId) -> Result<Vec<Evidence>> {
     let Ok(evidence_obj) = map_at(doc, period, EVIDENCE) else {
@@ -373,6 +407,7 @@ fn read_parts(
             notes: text(TextField::Notes)?,
             actuals,
             evidence: read_evidence(doc, &obj)?,
+            sent: read_sending(doc, &obj).unwrap_or_default(),
         });
     }
     if let Some(only) = only {

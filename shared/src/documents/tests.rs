@@ -346,3 +346,45 @@ fn review_verdicts() {
     .unwrap();
     assert!(review::is_accepted(&doc, &task(), period));
 }
+
+#[test]
+fn a_sent_report_reads_as_sent_and_as_changed_once_edited() {
+    use crate::submission::{digest, report_state, ReportState};
+    let period: PeriodId = "2026-Q1".parse().unwrap();
+    let mut doc = records_doc();
+    let lan = author("lan", "lan-laptop");
+    let text = |text: &str| RecordEdit::Text {
+        period,
+        field: TextField::Result,
+        text: text.into(),
+    };
+    let read_period = |doc: &Automerge| {
+        records::read(doc, &task())
+            .unwrap()
+            .periods
+            .into_iter()
+            .find(|p| p.period == period)
+            .unwrap()
+    };
+    records::apply(&mut doc, &lan, 2_000, &task(), &text("Đã rà soát")).unwrap();
+    let written = read_period(&doc);
+    assert_eq!(report_state(&written, None), ReportState::Entering);
+    let send = RecordEdit::Send {
+        period,
+        digest: digest(&written),
+        answers: 0,
+    };
+    records::apply(&mut doc, &lan, 3_000, &task(), &send).unwrap();
+    let sent = read_period(&doc);
+    let sending = sent.sent.clone().expect("the sending is read back");
+    assert_eq!((sending.at, sending.by.as_str()), (3_000, "lan"));
+    assert_eq!(
+        report_state(&sent, None),
+        ReportState::Sent { changed: false }
+    );
+    records::apply(&mut doc, &lan, 4_000, &task(), &text("Đã rà soát 12 xã")).unwrap();
+    assert_eq!(
+        report_state(&read_period(&doc), None),
+        ReportState::Sent { changed: true }
+    );
+}

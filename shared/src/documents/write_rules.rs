@@ -9,7 +9,8 @@
 //! - records: a task's `status` (a known status) and `progress` (0 to 100); editing the text of a
 //!   period's `result`, `difficulties`, `proposals` and `notes`; an actual (a number keyed by the
 //!   target's index); an evidence entry (a map keyed by the file's SHA-256, with `name`, `size`,
-//!   `sha256`, `mime`, `by`, `at`) added or removed;
+//!   `sha256`, `mime`, `by`, `at`) added or removed; a period's sending (`sent_at`, `sent_by`,
+//!   `sent_digest`, `sent_answers`);
 //! - review: a period's `verdict`, `by` and `at`, and the text of its `comment`;
 //! - plan: an entry of the `edits` map (a JSON string per task).
 //!
@@ -33,7 +34,7 @@ use automerge::{
     ActorId, Automerge, Change, ChangeHash, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT,
 };
 
-use super::records::{TaskStatus, TextField};
+use super::records::{TaskStatus, TextField, SENT_ANSWERS, SENT_AT, SENT_BY, SENT_DIGEST};
 use super::review::Verdict;
 use super::{child_maps, child_objects, DocumentKind};
 
@@ -293,7 +294,23 @@ fn judge_op(kind: DocumentKind, role: Role, op: &automerge::legacy::Op) -> Resul
         Role::Tasks | Role::Periods | Role::ReviewTask => {
             refused("changes the document's structure, which only the server writes")
         }
-        Role::RecordsPeriod => refused("replaces or deletes a period's texts, actuals or evidence"),
+        // The unit's sending of the period's report (see `crate::submission`).
+        Role::RecordsPeriod => {
+            let key = map_key(op)?;
+            match (key, &op.action) {
+                (SENT_AT | SENT_ANSWERS, Put(v)) if is_number(v) => Ok(()),
+                (SENT_BY, Put(ScalarValue::Str(_))) => Ok(()),
+                (SENT_DIGEST, Put(ScalarValue::Str(s)))
+                    if s.len() == 16 && s.chars().all(|c| c.is_ascii_hexdigit()) =>
+                {
+                    Ok(())
+                }
+                (SENT_AT | SENT_ANSWERS | SENT_BY | SENT_DIGEST, _) => refused(
+                    "a sending is a time, a name, a 16-digit fingerprint and the time it answers",
+                ),
+                _ => refused("replaces or deletes a period's texts, actuals or evidence"),
+            }
+        }
         Role::RecordsTask => {
             let key = map_key(op)?;
             match (key, &op.action) {

@@ -21,6 +21,8 @@ fn unit(code: &str, status: ReportStatus, result: &str) -> UnitReport {
         proposals: String::new(),
         actuals: Vec::new(),
         review: ReviewReport::default(),
+        submission: Default::default(),
+        sent_at: None,
         unreadable: Vec::new(),
     }
 }

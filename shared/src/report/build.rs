@@ -521,9 +521,11 @@ fn unit_report(
             }
         })
         .collect();
+    let mut given = None;
     let review = match reader.review {
         Some(doc) => match review::read_checked(doc, &task.id, period) {
             Ok(checked) => {
+                given = checked.entry.given();
                 let review = ReviewReport {
                     verdict: checked.entry.verdict.current().copied(),
                     comment: checked.entry.comment,
@@ -562,6 +564,10 @@ fn unit_report(
         proposals: text(|p| &p.proposals),
         actuals,
         review,
+        submission: period_record.map_or(crate::submission::ReportState::NotEntered, |p| {
+            crate::submission::report_state(p, given)
+        }),
+        sent_at: period_record.and_then(|p| p.sent.as_ref()).map(|s| s.at),
         unreadable,
     }
 }

@@ -130,6 +130,13 @@ pub struct UnitReport {
     /// One per target of the task, in the task's order.
     pub actuals: Vec<ActualReport>,
     pub review: ReviewReport,
+    /// Where the report stands between the unit and the office (sent, returned, accepted…).
+    #[serde(default)]
+    pub submission: crate::submission::ReportState,
+    /// When the unit last sent it (Unix milliseconds), if it did: the office's queue is oldest
+    /// first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<i64>,
     /// Parts of the unit's record or appraisal of the task that could not be read (a value of
     /// the wrong type, a map replaced by a value): they are shown empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

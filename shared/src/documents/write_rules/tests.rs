@@ -161,8 +161,17 @@ fn every_edit_a_staff_client_makes_is_allowed() {
                     sha256: SHA.into(),
                 },
             );
+            apply(
+                doc,
+                RecordEdit::Send {
+                    period: q1(),
+                    digest: "0123456789abcdef".into(),
+                    answers: 0,
+                },
+            );
         },
         expect![[r#"
+            allowed
             allowed
             allowed
             allowed
@@ -326,6 +335,18 @@ fn values_of_the_wrong_shape_are_refused() {
                 tx.insert_object(&text, 0, ObjType::Map).unwrap();
             });
             raw(doc, |tx| tx.splice_text(&text, 0, 0, "ok").unwrap());
+            // A sending of the wrong shape, and a unit marking its own report accepted.
+            let period_obj = path(doc, &period);
+            raw(doc, |tx| {
+                tx.put(&period_obj, "sent_digest", "not hex").unwrap()
+            });
+            raw(doc, |tx| {
+                tx.put(&period_obj, "sent_at", "yesterday").unwrap()
+            });
+            raw(doc, |tx| {
+                tx.put(&period_obj, "verdict", "accepted").unwrap()
+            });
+            raw(doc, |tx| tx.delete(&period_obj, "sent_at").unwrap());
         },
         expect![[r#"
             refused: a task's status must be one of the known statuses
@@ -340,7 +361,11 @@ fn values_of_the_wrong_shape_are_refused() {
             refused: an evidence entry must be a map
             refused: writes "nested" in an evidence entry (name, size, sha256, mime, by, at)
             refused: only characters may be inserted into or deleted from a text
-            allowed"#]],
+            allowed
+            refused: a sending is a time, a name, a 16-digit fingerprint and the time it answers
+            refused: a sending is a time, a name, a 16-digit fingerprint and the time it answers
+            refused: replaces or deletes a period's texts, actuals or evidence
+            refused: a sending is a time, a name, a 16-digit fingerprint and the time it answers"#]],
     );
 }
 
