@@ -19,6 +19,7 @@ mod reconnect_storm;
 mod reverse_proxy;
 mod schedules;
 mod sessions;
+mod submission;
 mod tls;
 mod upgrade;
 mod year_rollover;
