@@ -10,6 +10,7 @@ mod evidence;
 mod plan_edit;
 mod plan_view;
 mod readme_screenshots;
+mod submission;
 mod sync_bar;
 mod task_record;
 mod unreadable_unit;

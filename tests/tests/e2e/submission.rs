@@ -1,0 +1,247 @@
+//! Scenario through the real app windows against one real server: the workflow of a report.
+//! 1. A unit's staff member (QLHT) opens a task: the page says what is missing before it can
+//!    be sent. With the server down they write the result and press "Gửi Văn phòng thẩm
+//!    định": the report reads "Đã gửi" on the laptop and reaches the server when it is back.
+//! 2. The office's reviewer opens the app: the dashboard leads with one report awaiting
+//!    appraisal; its row opens the unit's report, which the reviewer returns with a comment.
+//! 3. The staff member sees the office's comment in a banner at the top of the task page, fixes
+//!    the report and sends it again ("Đã sửa, gửi lại"); the office accepts it and the page
+//!    says "Chấp nhận".
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context;
+use fantoccini::{Client, Locator};
+use shared::calendar::PeriodId;
+use shared::documents::review::Verdict;
+use shared::submission::{report_state, ReportState};
+use shared::TaskId;
+use tests::laptop::{eventually, Laptop};
+use tests::server::TestServer;
+
+use crate::sync_bar::with_app;
+use crate::{save_screenshot, texts, wait_for};
+
+const RESULT: &str = "Đã rà soát, cập nhật quy trình nội bộ giải quyết thủ tục hành chính";
+const FIXED: &str = "; kèm danh sách 14 quy trình đã cập nhật";
+const COMMENT: &str = "Bổ sung danh sách quy trình đã cập nhật";
+
+/// The report's state label on the task page, once it reads `label`.
+async fn wait_state(client: &Client, label: &str) -> anyhow::Result<()> {
+    wait_for(
+        &format!("the report to read \"{label}\""),
+        Duration::from_secs(60),
+        || async {
+            Ok(texts(client, "#record-state")
+                .await?
+                .into_iter()
+                .any(|t| t == label)
+                .then_some(()))
+        },
+    )
+    .await
+}
+
+#[test]
+fn a_report_is_sent_offline_returned_fixed_and_accepted() {
+    let Some(app) = crate::e2e_app("a_report_is_sent_offline_returned_fixed_and_accepted") else {
+        return;
+    };
+    let mut server =
+        TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thu", "VP", "reviewer")]);
+    server.start();
+    let url = server.url();
+    let staff_dir = tempfile::tempdir().expect("a temporary data directory");
+    let office_dir = tempfile::tempdir().expect("a temporary data directory");
+    let chosen: Mutex<Option<(TaskId, PeriodId)>> = Mutex::new(None);
+
+    // 1. Staff: the missing result is named; written and sent offline.
+    let live = &mut server;
+    let url_ref = &url;
+    let chosen_ref = &chosen;
+    with_app(
+        &app,
+        &crate::app_env(staff_dir.path(), &url, "lan"),
+        "e2e-submission-staff-failure.png",
+        |client| async move {
+            let office = Laptop::login(url_ref, "thu").await;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            // A task of QLHT that asks for a result and no figure.
+            let task = office
+                .unit_tasks("QLHT")
+                .await?
+                .into_iter()
+                .find(|t| t.targets.iter().all(|target| target.value.is_none()))
+                .context("QLHT reports on a task without a figure")?;
+            crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
+            crate::task_record::open_task(&client, &task.id).await?;
+            let period = crate::shown_period(&client).await?;
+            wait_state(&client, "Chưa nhập").await?;
+            let missing = texts(&client, "#record-missing li").await?;
+            assert_eq!(missing, ["Chưa ghi kết quả thực hiện"]);
+            let send = client.find(Locator::Css("#record-send")).await?;
+            assert!(
+                send.attr("disabled").await?.is_some(),
+                "nothing to send yet"
+            );
+
+            live.kill();
+            crate::wait_server_gone(&client).await?;
+            crate::scroll_to(&client, "record-result", "center").await?;
+            client
+                .find(Locator::Css("#record-result"))
+                .await?
+                .send_keys(RESULT)
+                .await?;
+            crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
+                .await?;
+            wait_state(&client, "Đang nhập").await?;
+            crate::scroll_to(&client, "record-submission", "center").await?;
+            let label = texts(&client, "#record-send").await?;
+            assert_eq!(label, ["Gửi Văn phòng thẩm định"]);
+            crate::click_when_ready(&client, "#record-send").await?;
+            wait_state(&client, "Đã gửi").await?;
+            save_screenshot(&client, "e2e-submission-sent-offline.png").await?;
+            live.start();
+            crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
+            *chosen_ref.lock().unwrap() = Some((task.id.clone(), period));
+            Ok(())
+        },
+    );
+    let (task_id, period) = chosen.lock().unwrap().clone().expect("step 1 chose a task");
+    let task_ref = &task_id;
+
+    // 2. Office: the queue leads the dashboard; its row opens the report, returned.
+    with_app(
+        &app,
+        &crate::app_env(office_dir.path(), &url, "thu"),
+        "e2e-submission-office-failure.png",
+        |client| async move {
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
+            let awaiting = wait_for(
+                "one report awaiting appraisal",
+                Duration::from_secs(60),
+                || async {
+                    let value = texts(&client, "#card-awaiting .card-value").await?;
+                    Ok((value == ["1"]).then_some(value))
+                },
+            )
+            .await?;
+            eprintln!("awaiting: {awaiting:?}");
+            let cards = texts(&client, ".cards .card-label").await?;
+            assert_eq!(
+                cards.first().map(String::as_str),
+                Some("báo cáo chờ thẩm định"),
+                "the queue leads: {cards:?}"
+            );
+            let row = format!(
+                "#table-awaiting tr[data-task-id=\"{}\"][data-unit=\"QLHT\"]",
+                task_ref.0
+            );
+            crate::scroll_to(&client, "queue", "start").await?;
+            save_screenshot(&client, "e2e-office-queue.png").await?;
+            crate::click_when_ready(&client, &format!("{row} td.wrap")).await?;
+            let shown = wait_for("QLHT's sent report", Duration::from_secs(30), || async {
+                let fields = client
+                    .find_all(Locator::Css(
+                        "#task-record[data-unit=\"QLHT\"] #record-result",
+                    ))
+                    .await?;
+                match fields.first() {
+                    Some(field) => Ok(field.prop("value").await?.filter(|v| v == RESULT)),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+            assert_eq!(shown, RESULT);
+            wait_state(&client, "Đã gửi").await?;
+            assert_eq!(crate::shown_period(&client).await?, period);
+            crate::scroll_to(&client, "record-verdict", "center").await?;
+            client
+                .find(Locator::Css("#verdict-comment"))
+                .await?
+                .send_keys(COMMENT)
+                .await?;
+            client
+                .find(Locator::Css("#verdict-return"))
+                .await?
+                .click()
+                .await?;
+            wait_state(&client, "Trả lại").await?;
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
+            Ok(())
+        },
+    );
+
+    // 3. Staff: the comment leads the page; fixed, sent again; accepted by the office.
+    with_app(
+        &app,
+        &crate::app_env(staff_dir.path(), &url, "lan"),
+        "e2e-submission-staff-again-failure.png",
+        |client| async move {
+            crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
+            crate::task_record::open_task(&client, task_ref).await?;
+            let banner = wait_for(
+                "the office's comment at the top",
+                Duration::from_secs(60),
+                || async { Ok(texts(&client, "#record-returned").await?.into_iter().next()) },
+            )
+            .await?;
+            assert!(banner.contains(COMMENT), "{banner}");
+            wait_state(&client, "Trả lại").await?;
+            save_screenshot(&client, "e2e-submission-returned.png").await?;
+            crate::scroll_to(&client, "record-result", "center").await?;
+            client
+                .find(Locator::Css("#record-result"))
+                .await?
+                .send_keys(FIXED)
+                .await?;
+            crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
+            crate::scroll_to(&client, "record-submission", "center").await?;
+            wait_for("the resend button", Duration::from_secs(30), || async {
+                Ok(texts(&client, "#record-send")
+                    .await?
+                    .into_iter()
+                    .find(|t| t == "Gửi lại Văn phòng"))
+            })
+            .await?;
+            crate::click_when_ready(&client, "#record-send").await?;
+            wait_state(&client, "Đã sửa, gửi lại").await?;
+            crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
+
+            // The office sees it sent again, and accepts it.
+            let office = Laptop::login(url_ref, "thu").await;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            let records = office.doc("records", "QLHT");
+            let review = office.doc("review", "QLHT");
+            eventually(
+                Duration::from_secs(60),
+                "the office to read the report sent again",
+                || async {
+                    let office = &office;
+                    let report = office.period_record(&records, task_ref, period).await?;
+                    let verdict = office
+                        .client
+                        .read_review(&review, task_ref, period)
+                        .await
+                        .ok()?
+                        .given();
+                    (report_state(&report, verdict) == ReportState::Resent { changed: false })
+                        .then_some(())
+                },
+            )
+            .await;
+            office
+                .client
+                .set_verdict(&review, task_ref, period, Verdict::Accepted, "")
+                .await?;
+            office.wait_up_to_date(Duration::from_secs(30)).await;
+            wait_state(&client, "Chấp nhận").await?;
+            let buttons = client.find_all(Locator::Css("#record-send")).await?;
+            assert!(buttons.is_empty(), "an accepted report is not sent again");
+            save_screenshot(&client, "e2e-submission-accepted.png").await?;
+            Ok(())
+        },
+    );
+}
