@@ -43,7 +43,7 @@ pub struct ExportState {
     pub format: ExportFormat,
     /// A unit's report; `None` for the consolidated one (office) or the own unit's (staff).
     pub unit: Option<String>,
-    /// The folder typed; empty for the Downloads folder.
+    /// The folder typed; empty for the Documents folder.
     pub folder: String,
     pub exporting: Exporting,
 }

@@ -102,7 +102,8 @@ pub async fn overview(
     crate::overview::build(state.client(), &plan, period).await
 }
 
-/// Writes a period's report (DOCX or XLSX) into a folder (default: Downloads).
+/// Writes a period's report (DOCX or XLSX) into a folder (default: the user's Documents
+/// folder, else Downloads).
 #[tauri::command]
 pub async fn export_report(
     app: tauri::AppHandle,
@@ -111,8 +112,13 @@ pub async fn export_report(
 ) -> Result<ExportDone, CommandError> {
     use tauri::Manager;
     let plan = state.load_plan().await?;
-    let downloads = app.path().download_dir().ok();
-    crate::report_export::export_report(state.client(), &plan, request, downloads).await
+    let default_folder = app
+        .path()
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| app.path().download_dir().ok());
+    crate::report_export::export_report(state.client(), &plan, request, default_folder).await
 }
 
 /// A plan editor's change of the plan (a task edited or added); returns the task's id once

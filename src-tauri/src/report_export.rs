@@ -2,7 +2,7 @@
 //! server's `plansync report export` (the `export` crate), over the documents on this laptop.
 //!
 //! Staff export their own unit's report; the office exports the consolidated report or any
-//! unit's. The file goes to the chosen folder (default: the user's Downloads folder) under a
+//! unit's. The file goes to the chosen folder (default: the user's Documents folder) under a
 //! name like "bao-cao-2026-Q3-tong-hop.docx", written atomically.
 
 use std::path::{Path, PathBuf};

@@ -187,7 +187,7 @@ pub fn CaSettingsPanel(props: &CaSettingsPanelProps) -> Html {
             </div>
             <div class="ca-controls">
                 <input id="ca-path" type="text" autocomplete="off" spellcheck="false"
-                    placeholder="hoặc nhập đường dẫn, ví dụ /home/ten/ca-tinh.pem"
+                    placeholder="hoặc dán đường dẫn đầy đủ của tệp chứng chỉ (.pem)"
                     value={state.path.clone()} oninput={on_path} onkeydown={on_key} />
                 <button type="button" id="ca-use" class="secondary" disabled={!can_use_path} onclick={on_use}>
                     { if saving { "Đang kiểm tra…" } else { "Dùng tệp này" } }

@@ -1,6 +1,6 @@
 //! "Báo cáo": exporting a period's report, the consolidated one (office) or a unit's, as DOCX
 //! (with the national heading block and date line) or XLSX (a sheet per index and the
-//! indicators), into a folder (the Downloads folder unless another is typed).
+//! indicators), into a folder (the Documents folder unless another is typed).
 
 use std::rc::Rc;
 
@@ -131,7 +131,7 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                 <label class="field-row">
                     <span>{ "Lưu vào thư mục" }</span>
                     <input id="export-folder" type="text" value={state.folder.clone()} oninput={on_folder}
-                        placeholder="Để trống: thư mục Tải về (Downloads)" />
+                        placeholder="Để trống: thư mục Tài liệu (Documents)" />
                 </label>
                 <div>
                     <button type="button" id="export-run" class="primary" disabled={busy} onclick={on_export}>{ "Xuất báo cáo" }</button>

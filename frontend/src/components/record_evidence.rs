@@ -230,7 +230,7 @@ pub fn RecordEvidence(props: &RecordEvidenceProps) -> Html {
                     { if picking { "Đang chọn…" } else { "Chọn tệp…" } }
                 </button>
                 <input id="evidence-path" type="text" autocomplete="off"
-                    placeholder="hoặc dán đường dẫn tệp, ví dụ /home/ten/Bao-cao.pdf"
+                    placeholder="hoặc dán đường dẫn đầy đủ của tệp"
                     value={state.path.clone()} oninput={on_path} />
                 <button type="button" id="evidence-attach" disabled={!state.can_attach()} onclick={on_attach}>
                     { if attaching { "Đang đính kèm…" } else { "Đính kèm" } }

@@ -152,7 +152,6 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                     { field("Ghi chú", "detail-notes", text_or_dash(&task.notes)) }
                 }
             </dl>
-            <p class="source">{ format!("Mã nhiệm vụ: {} · Nguồn: {}", task.id, task.source) }</p>
             <TaskRecord
                 task_id={task.id.clone()}
                 targets={task.targets.clone()}

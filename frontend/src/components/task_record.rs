@@ -384,11 +384,16 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     let on_status = {
         let save = save.clone();
         let conflict = record.status.is_conflict();
+        let progress_now = record.progress.current().copied();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             if let Some(status) = TaskStatus::parse(&select.value()) {
                 if conflict || Some(status) != status_now {
                     save.emit((RecordEdit::Status { status }, None));
+                }
+                // A finished task is 100% done.
+                if status == TaskStatus::Done && progress_now != Some(100) {
+                    save.emit((RecordEdit::Progress { percent: 100 }, None));
                 }
             }
         })
