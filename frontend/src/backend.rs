@@ -81,6 +81,9 @@ pub trait Backend {
     /// Sends the own unit's report of `task_id` for `period` to the office; resolves with its
     /// new state once saved on this machine.
     fn send_report(&self, task_id: TaskId, period: PeriodId) -> BackendFuture<ReportState>;
+    /// Sends every report of the own unit for `period` that is complete and changed since it
+    /// was last sent.
+    fn send_ready_reports(&self, period: PeriodId) -> BackendFuture<SentReports>;
     /// The period's overview (`None`: the next period due): the own unit's tasks for staff,
     /// every unit's for the office.
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview>;
@@ -170,7 +173,7 @@ pub struct OpenEvidenceRequest {
 
 /// An evidence file made local, and opened or only shown in its folder.
 pub use shared::evidence_open::OpenedEvidence;
-pub use shared::submission::ReportState;
+pub use shared::submission::{ReportState, SentReports};
 
 /// A report written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -229,6 +229,14 @@ pub fn missing_for_sending(targets: &[Target], period: &PeriodRecord) -> Vec<Mis
     missing
 }
 
+/// What "send all ready reports of this period" did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentReports {
+    pub n_sent: usize,
+    /// Reports written but lacking a result or a figure.
+    pub n_incomplete: usize,
+}
+
 /// How many of `states` await appraisal, were returned, or are not sent yet: the counts the
 /// unit's list and the office's queue lead with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -168,6 +168,16 @@ impl AppState {
         crate::records::send(&self.client, &plan, task_id, period).await
     }
 
+    /// Sends every ready report of the own unit for `period`, after any edit still running.
+    pub async fn send_ready_reports(
+        &self,
+        period: shared::calendar::PeriodId,
+    ) -> Result<shared::submission::SentReports, CommandError> {
+        let plan = self.load_plan().await?;
+        let _one_at_a_time = self.edits.lock().await;
+        crate::records::send_ready(&self.client, &plan, period).await
+    }
+
     /// The plan's reporting calendar (the default one while no plan can be read).
     pub async fn calendar(&self) -> shared::calendar::CalendarConfig {
         self.load_plan()

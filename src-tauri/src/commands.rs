@@ -164,6 +164,16 @@ pub async fn send_report(
     state.send_report(&task_id, period).await
 }
 
+/// Sends every report of the own unit for `period` that is complete and changed since it was
+/// last sent.
+#[tauri::command]
+pub async fn send_ready_reports(
+    state: State<'_, AppState>,
+    period: PeriodId,
+) -> Result<shared::submission::SentReports, CommandError> {
+    state.send_ready_reports(period).await
+}
+
 /// A file chosen in the system's file dialog (`None` when cancelled).
 #[tauri::command]
 pub async fn pick_file(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {

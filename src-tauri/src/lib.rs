@@ -81,6 +81,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             commands::read_record,
             commands::edit_record,
             commands::send_report,
+            commands::send_ready_reports,
             commands::overview,
             commands::set_verdict,
             commands::export_report,

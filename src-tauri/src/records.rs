@@ -12,7 +12,9 @@ use shared::documents::history::HistoryEntry;
 use shared::documents::records::{self, RecordEdit};
 use shared::documents::DocumentKind;
 use shared::record::{ReviewEntry, Verdict};
-use shared::submission::{digest, missing_for_sending, report_state, MissingItem, ReportState};
+use shared::submission::{
+    digest, missing_for_sending, report_state, MissingItem, ReportState, SentReports,
+};
 use shared::TaskId;
 
 use crate::error::{CommandError, ErrorCode};
@@ -291,6 +293,50 @@ pub async fn send(
     } else {
         ReportState::Resent { changed: false }
     })
+}
+
+/// Sends every report of the own unit for `period` that is ready: nothing missing, not
+/// accepted, and changed since it was last sent (or never sent). Returns how many were sent
+/// and how many still lack something.
+pub async fn send_ready(
+    client: &Client,
+    plan: &shared::Plan,
+    period: PeriodId,
+) -> Result<SentReports, CommandError> {
+    let session = client.session().ok_or_else(not_logged_in)?;
+    let info = records_doc_of(client, &session.unit, period.year)?;
+    let task_ids = client
+        .with_doc(&info.id, records::task_ids)
+        .await?
+        .map_err(|err| CommandError::new(ErrorCode::UnreadableRecords, err.to_string()))?;
+    let mut done = SentReports::default();
+    for task_id in task_ids {
+        let Some(task) = plan.task(&task_id) else {
+            continue;
+        };
+        let record = client.read_record(&info.id, &task_id).await?;
+        let Some(report) = record.periods.into_iter().find(|p| p.period == period) else {
+            continue;
+        };
+        let unchanged = report
+            .sent
+            .as_ref()
+            .is_some_and(|s| s.digest == digest(&report));
+        if unchanged || !shared::submission::has_content(&report) {
+            continue;
+        }
+        if !missing_for_sending(&task.targets, &report).is_empty() {
+            done.n_incomplete += 1;
+            continue;
+        }
+        match send(client, plan, &task_id, period).await {
+            Ok(_) => done.n_sent += 1,
+            // Accepted meanwhile: nothing to send.
+            Err(err) if err.code == ErrorCode::Sync("period_locked") => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(done)
 }
 
 /// The office's verdict on `unit`'s report of `task_id` for `period`, with a comment (a

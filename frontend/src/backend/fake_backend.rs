@@ -17,7 +17,7 @@ use super::{
     RecordView, ReportExportRequest, SessionInfo, SessionView, Subscription, SyncStatus, TextField,
     UploadState, VerdictRequest, Version,
 };
-use super::{ExportDone, ReportState};
+use super::{ExportDone, ReportState, SentReports};
 
 /// Answers every call with the values it holds; [`FakeBackend::emit_sync_status`] plays an event.
 #[derive(Clone)]
@@ -248,6 +248,10 @@ impl Backend for FakeBackend {
             sent.await?;
             Ok(ReportState::Sent { changed: false })
         })
+    }
+
+    fn send_ready_reports(&self, _period: PeriodId) -> BackendFuture<SentReports> {
+        Box::pin(ready(Ok(SentReports::default())))
     }
 
     fn overview(&self, _period: Option<PeriodId>) -> BackendFuture<Overview> {

@@ -21,7 +21,7 @@ use super::{
     OpenEvidenceRequest, OpenedEvidence, RecordEdit, RecordUnits, RecordView, ReportExportRequest,
     SessionView, Subscription, SyncStatus, UploadState, VerdictRequest,
 };
-use super::{ExportDone, ReportState};
+use super::{ExportDone, ReportState, SentReports};
 
 #[wasm_bindgen]
 extern "C" {
@@ -176,6 +176,15 @@ impl Backend for TauriBackend {
 
     fn send_report(&self, task_id: TaskId, period: PeriodId) -> BackendFuture<ReportState> {
         Box::pin(call("send_report", SendReportArgs { task_id, period }))
+    }
+
+    fn send_ready_reports(&self, period: PeriodId) -> BackendFuture<SentReports> {
+        Box::pin(call(
+            "send_ready_reports",
+            OverviewArgs {
+                period: Some(period),
+            },
+        ))
     }
 
     fn overview(&self, period: Option<PeriodId>) -> BackendFuture<Overview> {

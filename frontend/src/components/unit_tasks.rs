@@ -1,19 +1,24 @@
 //! "Nhiệm vụ của đơn vị": the tasks the unit reports on (every unit's for the office), grouped
-//! by index and section, each with its status, progress, whether the period's result is written,
-//! the office's verdict and the period's deadline; filters and the header's search narrow it.
+//! by index and section, each with its status, progress, where the period's report stands
+//! (Chưa nhập … Chấp nhận) and the period's deadline; filters and the header's search narrow it.
+//! For the unit's own staff it leads with what is left: a summary of the period's reports, the
+//! returned ones pinned with the office's comment, and "send all ready reports".
 
 use std::rc::Rc;
 
 use shared::calendar::PeriodId;
-use shared::overview::{is_reported, reminder, Overview, TaskFilter};
+use shared::overview::{reminder, Overview, TaskFilter};
 use shared::plan::TaskId;
 use shared::report::{Report, TaskReport, UnitReport};
 use yew::prelude::*;
 
+use crate::backend::{BackendError, BackendHandle, ReportState, SentReports};
 use crate::components::{PeriodPicker, ReminderBanner, TaskFilters, UnreadableBanner};
 use crate::overview_labels::{deadline_text, status_class, submission_class};
 use crate::overview_state::OverviewAction;
 use crate::state::RecordFocus;
+use crate::sync_labels::error_label;
+use shared::submission::StateCounts;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct UnitTasksProps {
@@ -29,7 +34,6 @@ pub struct UnitTasksProps {
 /// One unit's line in a task row: status, progress, result written, where the report stands
 /// (sent, returned, accepted…).
 fn unit_line(unit: &UnitReport, office: bool) -> Html {
-    let reported = is_reported(unit);
     html! {
         <span class="unit-line" data-unit={unit.unit_code.clone()}>
             if office {
@@ -42,9 +46,6 @@ fn unit_line(unit: &UnitReport, office: bool) -> Html {
                     <span class="progress-text">{ format!("{progress}%") }</span>
                 </span>
             }
-            <span class={classes!("report-state", if reported { "reported" } else { "missing" })}>
-                { if reported { "Đã có kết quả" } else { "Chưa có kết quả" } }
-            </span>
             <span class={classes!("submission-state", submission_class(unit.submission))}>{ unit.submission.label() }</span>
 
         </span>
@@ -87,8 +88,110 @@ fn task_row(report: &Report, task: &TaskReport, props: &UnitTasksProps) -> Html 
     }
 }
 
+/// Where the unit's reports of the period stand, for its own staff: "còn N ngày · 12 chưa nhập ·
+/// 3 đang nhập · 2 bị trả lại · 5 chờ thẩm định · 1 đã chấp nhận"; the returned reports pinned
+/// with the office's comment; "send all ready reports".
+fn unit_work(
+    report: &Report,
+    props: &UnitTasksProps,
+    backend: Option<BackendHandle>,
+    sending: &UseStateHandle<SendAll>,
+) -> Html {
+    let mut counts = StateCounts::default();
+    let mut returned: Vec<(&TaskReport, &UnitReport)> = Vec::new();
+    for section in report.indexes.iter().flat_map(|i| &i.sections) {
+        for task in &section.tasks {
+            for unit in &task.units {
+                counts.add(unit.submission);
+                if unit.submission == ReportState::Returned {
+                    returned.push((task, unit));
+                }
+            }
+        }
+    }
+    let mut parts = vec![format!(
+        "Hạn {}",
+        deadline_text(report.today, report.deadline)
+    )];
+    for (n, what) in [
+        (counts.n_not_entered, "chưa nhập"),
+        (counts.n_entering, "đang nhập, chưa gửi"),
+        (counts.n_returned, "bị trả lại"),
+        (counts.n_awaiting, "chờ thẩm định"),
+        (counts.n_accepted, "đã chấp nhận"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let on_send_all = {
+        let sending = sending.clone();
+        let period = report.period;
+        Callback::from(move |_: MouseEvent| {
+            let Some(backend) = backend.clone() else {
+                return;
+            };
+            sending.set(SendAll::Sending);
+            let sending = sending.clone();
+            yew::platform::spawn_local(async move {
+                sending.set(match backend.backend().send_ready_reports(period).await {
+                    Ok(done) => SendAll::Done(done),
+                    Err(err) => SendAll::Failed(err),
+                });
+            });
+        })
+    };
+    let outcome = match &**sending {
+        SendAll::Idle | SendAll::Sending => None,
+        SendAll::Done(done) => Some(match (done.n_sent, done.n_incomplete) {
+            (0, 0) => "Không có báo cáo mới nào cần gửi.".to_string(),
+            (n, 0) => format!("Đã gửi {n} báo cáo (sẽ đến Văn phòng khi có mạng)."),
+            (n, m) => format!("Đã gửi {n} báo cáo; {m} báo cáo còn thiếu kết quả hoặc số liệu."),
+        }),
+        SendAll::Failed(err) => Some(error_label(err)),
+    };
+    html! {
+        <section id="unit-work" class="unit-work">
+            <p id="unit-work-summary" class="unit-work-summary">{ parts.join(" · ") }</p>
+            <button id="send-ready" class="primary" type="button"
+                disabled={**sending == SendAll::Sending || counts.n_entering + counts.n_returned == 0 && counts.n_awaiting == 0}
+                onclick={on_send_all}>
+                { if **sending == SendAll::Sending { "Đang gửi…" } else { "Gửi tất cả báo cáo đã đủ" } }
+            </button>
+            if let Some(outcome) = outcome {
+                <span id="send-ready-outcome" class="record-sent-note" role="status">{ outcome }</span>
+            }
+            if !returned.is_empty() {
+                <ul id="returned-reports" class="returned-reports">
+                    { for returned.iter().map(|(task, unit)| {
+                        let open = (task.task_id.clone(), RecordFocus { unit: Some(unit.unit_code.clone()), period: Some(report.period) });
+                        let onclick = props.on_open.reform(move |_: MouseEvent| open.clone());
+                        html! {
+                            <li class="returned-banner clickable" data-task-id={task.task_id.0.clone()} {onclick}>
+                                <strong>{ format!("Trả lại — {} {}: ", task.code, task.title) }</strong>
+                                <span class="returned-comment">{ &unit.review.comment }</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+/// Where "send all ready reports" stands.
+#[derive(Debug, Clone, PartialEq)]
+enum SendAll {
+    Idle,
+    Sending,
+    Done(SentReports),
+    Failed(BackendError),
+}
+
 #[function_component]
 pub fn UnitTasks(props: &UnitTasksProps) -> Html {
+    let sending = use_state(|| SendAll::Idle);
+    let backend = use_context::<BackendHandle>();
     let overview = &props.overview;
     let report = &overview.report;
     let sections = props.filter.apply(report);
@@ -125,6 +228,9 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
             </div>
             <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
+            if !overview.all_units {
+                { unit_work(report, props, backend, &sending) }
+            }
             <TaskFilters filter={props.filter.clone()} indexes={indexes} on_change={props.on_filter.clone()} />
             if sections.is_empty() {
                 <div class="empty"><p>{ "Không có nhiệm vụ nào khớp với bộ lọc." }</p></div>

@@ -294,7 +294,15 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .await?
                 .click()
                 .await?;
-            let refusal = texts(&client, "#record-verdict .field-error").await?;
+            let refusal = wait_for(
+                "the refusal of a return without a comment",
+                Duration::from_secs(10),
+                || async {
+                    let shown = texts(&client, "#record-verdict .field-error").await?;
+                    Ok((!shown.is_empty()).then_some(shown))
+                },
+            )
+            .await?;
             assert_eq!(refusal, ["Ghi rõ lý do trả lại để đơn vị biết cần sửa gì."]);
             client
                 .find(Locator::Css("#verdict-comment"))

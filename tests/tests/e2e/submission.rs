@@ -4,8 +4,8 @@
 //!    định": the report reads "Đã gửi" on the laptop and reaches the server when it is back.
 //! 2. The office's reviewer opens the app: the dashboard leads with one report awaiting
 //!    appraisal; its row opens the unit's report, which the reviewer returns with a comment.
-//! 3. The staff member sees the office's comment in a banner at the top of the task page, fixes
-//!    the report and sends it again ("Đã sửa, gửi lại"); the office accepts it and the page
+//! 3. The staff member finds the returned report pinned on the unit's list with the office's
+//!    comment, which also leads the task page; fixes the report and sends it again ("Đã sửa, gửi lại"); the office accepts it and the page
 //!    says "Chấp nhận".
 
 use std::sync::Mutex;
@@ -181,7 +181,21 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
         "e2e-submission-staff-again-failure.png",
         |client| async move {
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
-            crate::task_record::open_task(&client, task_ref).await?;
+            // The unit's list pins the returned report with the office's comment; it opens
+            // the task page.
+            let pinned = format!("#returned-reports li[data-task-id=\"{}\"]", task_ref.0);
+            let pinned_text = wait_for(
+                "the returned report pinned on the unit's list",
+                Duration::from_secs(60),
+                || async { Ok(texts(&client, &pinned).await?.into_iter().next()) },
+            )
+            .await?;
+            assert!(pinned_text.contains(COMMENT), "{pinned_text}");
+            let summary = texts(&client, "#unit-work-summary").await?.join(" ");
+            assert!(summary.contains("1 bị trả lại"), "{summary}");
+            save_screenshot(&client, "e2e-unit-list-returned.png").await?;
+            crate::click_when_ready(&client, &pinned).await?;
+            crate::wait_record(&client).await?;
             let banner = wait_for(
                 "the office's comment at the top",
                 Duration::from_secs(60),
