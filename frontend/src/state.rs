@@ -55,6 +55,17 @@ pub struct RecordFocus {
     pub period: Option<PeriodId>,
 }
 
+/// A report in the office's queue, as "next report to appraise" offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub task_id: TaskId,
+    /// "2 — Thực hiện chế độ báo cáo CCHC định kỳ".
+    pub task_label: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: PeriodId,
+}
+
 /// What a plan editor's form changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanEditing {

@@ -137,6 +137,16 @@ pub fn unit_reports(report: &Report) -> impl Iterator<Item = (&TaskReport, &Unit
         .flat_map(|t| t.units.iter().map(move |u| (t, u)))
 }
 
+/// The office's queue: the (task, unit) reports sent, or sent again, and not appraised since,
+/// the oldest sending first.
+pub fn appraisal_queue(report: &Report) -> Vec<(&TaskReport, &UnitReport)> {
+    let mut queue: Vec<_> = unit_reports(report)
+        .filter(|(_, u)| u.submission.awaits_appraisal())
+        .collect();
+    queue.sort_by_key(|(_, u)| u.sent_at.unwrap_or(i64::MAX));
+    queue
+}
+
 /// One unit's totals for the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitSummary {

@@ -16,7 +16,7 @@ use crate::keyboard::{shortcut, Shortcut};
 use crate::overview_state::{LoadGate, OverviewAction, OverviewLoad, OverviewState, View};
 use crate::scope::Scope;
 use crate::session_state::{Logout, SessionAction, SessionState};
-use crate::state::{Action, Load, PlanEditing, PlanState, RecordFocus};
+use crate::state::{Action, Load, PlanEditing, PlanState, QueueEntry, RecordFocus};
 use crate::sync_labels::error_label;
 use shared::calendar::PeriodId;
 use shared::overview::TaskFilter;
@@ -284,6 +284,22 @@ pub fn App(props: &AppProps) -> Html {
 
     let office = role.as_deref().is_some_and(|r| r != "staff");
     let user_info = session.view.as_ref().and_then(|view| view.user.clone());
+    // The office's queue, for "next report to appraise" on the task page.
+    let queue: Vec<QueueEntry> = match &overview.load {
+        OverviewLoad::Loaded(data) if data.can_review => {
+            shared::overview::appraisal_queue(&data.report)
+                .into_iter()
+                .map(|(task, unit)| QueueEntry {
+                    task_id: task.task_id.clone(),
+                    task_label: format!("{} — {}", task.code, task.title),
+                    unit: unit.unit_code.clone(),
+                    unit_name: unit.unit_name.clone(),
+                    period: data.report.period,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let body = match &state.load {
         Load::Loading => html! { <LoadStatus error={None} on_retry={on_retry} /> },
         Load::Failed(err) => html! { <LoadStatus error={Some(err.clone())} on_retry={on_retry} /> },
@@ -340,6 +356,8 @@ pub fn App(props: &AppProps) -> Html {
                             n_plan_changes={session.n_plan_changes}
                             n_doc_changes={session.sync.n_doc_changes}
                             focus={state.focus.clone()}
+                            queue={queue.clone()}
+                            on_open={Some(on_open.clone())}
                         />
                     }
                 })

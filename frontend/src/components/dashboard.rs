@@ -88,13 +88,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         .copied()
         .filter(|(_, u)| !is_reported(u))
         .collect();
-    // The office's queue: reports sent (or sent again) and not appraised since, oldest first.
-    let mut awaiting: Vec<_> = pairs
-        .iter()
-        .copied()
-        .filter(|(_, u)| u.submission.awaits_appraisal())
-        .collect();
-    awaiting.sort_by_key(|(_, u)| u.sent_at.unwrap_or(i64::MAX));
+    let awaiting = shared::overview::appraisal_queue(report);
     let n_accepted: usize = units.iter().map(|u| u.n_accepted).sum();
     let n_returned: usize = units.iter().map(|u| u.n_returned).sum();
     let index_bars: Vec<Bar> = report

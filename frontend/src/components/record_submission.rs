@@ -52,7 +52,9 @@ pub fn record_submission(props: &RecordSubmissionProps) -> Html {
                 <div id="record-returned" class="returned-banner" role="alert">
                     <strong>{ format!("Văn phòng trả lại báo cáo {}: ", props.period.label()) }</strong>
                     <span class="returned-comment">{ comment.clone() }</span>
-                    <p class="returned-hint">{ "Sửa theo nhận xét rồi bấm “Gửi lại Văn phòng”." }</p>
+                    if props.can_send {
+                        <p class="returned-hint">{ "Sửa theo nhận xét rồi bấm “Gửi lại Văn phòng”." }</p>
+                    }
                 </div>
             }
         });

@@ -10,7 +10,7 @@ use crate::backend::SessionInfo;
 use crate::components::TaskRecord;
 use crate::labels::{schedule_label, target_label};
 use crate::scope::{find_task, section_heading};
-use crate::state::RecordFocus;
+use crate::state::{QueueEntry, RecordFocus};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct TaskDetailProps {
@@ -38,6 +38,12 @@ pub struct TaskDetailProps {
     /// Present for plan editors: opens the task's edit form.
     #[prop_or_default]
     pub on_edit: Option<Callback<TaskId>>,
+    /// The office's queue (reviewers): after a verdict the page offers the next report.
+    #[prop_or_default]
+    pub queue: Vec<QueueEntry>,
+    /// Opens a task on a unit and period (the next report to appraise).
+    #[prop_or_default]
+    pub on_open: Option<Callback<(TaskId, RecordFocus)>>,
 }
 
 /// One labelled field; an empty value shows a dash so every task has the same outline.
@@ -162,6 +168,8 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 n_doc_changes={props.n_doc_changes}
                 focus={props.focus.clone()}
                 calendar={props.plan.calendar()}
+                queue={props.queue.clone()}
+                on_open={props.on_open.clone()}
             />
         </aside>
     }

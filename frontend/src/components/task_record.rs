@@ -23,7 +23,7 @@ use crate::record_labels::{format_number, parse_number, parse_percent, save_labe
 use crate::record_state::{
     Field, RecordAction, RecordLoad, RecordState, SaveIndicator, VerdictSending,
 };
-use crate::state::RecordFocus;
+use crate::state::{QueueEntry, RecordFocus};
 use crate::sync_labels::error_label;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -48,6 +48,12 @@ pub struct TaskRecordProps {
     /// The plan's reporting calendar.
     #[prop_or_default]
     pub calendar: CalendarConfig,
+    /// The office's queue (reviewers): after a verdict the page offers the next report.
+    #[prop_or_default]
+    pub queue: Vec<QueueEntry>,
+    /// Opens a task on a unit and period (the next report to appraise).
+    #[prop_or_default]
+    pub on_open: Option<Callback<(TaskId, RecordFocus)>>,
 }
 
 /// Who wrote a version: the last user of that device in the history, and the device.
@@ -325,6 +331,31 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     });
     let record = &view.record;
     let period_record = view.period(period);
+
+    // After a verdict, the next report the office has to appraise.
+    let next_in_queue = (matches!(state.verdict, VerdictSending::Saved(_)))
+        .then(|| {
+            props.queue.iter().find(|entry| {
+                !(entry.task_id == props.task_id && entry.unit == view.unit && entry.period == period)
+            })
+        })
+        .flatten()
+        .zip(props.on_open.clone())
+        .map(|(entry, on_open)| {
+            let open = (
+                entry.task_id.clone(),
+                RecordFocus {
+                    unit: Some(entry.unit.clone()),
+                    period: Some(entry.period),
+                },
+            );
+            let onclick = on_open.reform(move |_: MouseEvent| open.clone());
+            html! {
+                <button id="next-in-queue" class="secondary" type="button" {onclick}>
+                    { format!("Báo cáo tiếp theo cần thẩm định: {} · {} →", entry.task_label, entry.unit_name) }
+                </button>
+            }
+        });
 
     // The report's state and sending it.
     let review = view.review(period);
@@ -608,6 +639,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 review={view.review(period).cloned()}
                 form={verdict_form}
             />
+            { for next_in_queue }
             <div class="record-texts">{ for text_fields }</div>
             if !props.targets.is_empty() {
                 <fieldset class="record-actuals">

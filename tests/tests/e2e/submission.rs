@@ -2,8 +2,10 @@
 //! 1. A unit's staff member (QLHT) opens a task: the page says what is missing before it can
 //!    be sent. With the server down they write the result and press "Gửi Văn phòng thẩm
 //!    định": the report reads "Đã gửi" on the laptop and reaches the server when it is back.
-//! 2. The office's reviewer opens the app: the dashboard leads with one report awaiting
-//!    appraisal; its row opens the unit's report, which the reviewer returns with a comment.
+//! 2. A colleague's laptop sends another report later. The office's reviewer opens the app: the
+//!    dashboard leads with the two reports awaiting appraisal, oldest first; a row opens the
+//!    unit's report, which the reviewer returns with a comment; the page then offers the next
+//!    report to appraise, which opens.
 //! 3. The staff member finds the returned report pinned on the unit's list with the office's
 //!    comment, which also leads the task page; fixes the report and sends it again ("Đã sửa, gửi lại"); the office accepts it and the page
 //!    says "Chấp nhận".
@@ -14,8 +16,9 @@ use std::time::Duration;
 use anyhow::Context;
 use fantoccini::{Client, Locator};
 use shared::calendar::PeriodId;
+use shared::documents::records::{RecordEdit, TextField};
 use shared::documents::review::Verdict;
-use shared::submission::{report_state, ReportState};
+use shared::submission::{digest, report_state, ReportState};
 use shared::TaskId;
 use tests::laptop::{eventually, Laptop};
 use tests::server::TestServer;
@@ -26,6 +29,7 @@ use crate::{save_screenshot, texts, wait_for};
 const RESULT: &str = "Đã rà soát, cập nhật quy trình nội bộ giải quyết thủ tục hành chính";
 const FIXED: &str = "; kèm danh sách 14 quy trình đã cập nhật";
 const COMMENT: &str = "Bổ sung danh sách quy trình đã cập nhật";
+const OTHER_RESULT: &str = "Đã tổ chức 2 hội nghị đối thoại với doanh nghiệp";
 
 /// The report's state label on the task page, once it reads `label`.
 async fn wait_state(client: &Client, label: &str) -> anyhow::Result<()> {
@@ -105,6 +109,45 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             save_screenshot(&client, "e2e-submission-sent-offline.png").await?;
             live.start();
             crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
+            // A colleague's laptop sends another task's report of the period, later.
+            let colleague = Laptop::login(url_ref, "lan").await;
+            colleague.wait_up_to_date(Duration::from_secs(60)).await;
+            let records = colleague.doc("records", "QLHT");
+            let other = colleague
+                .unit_tasks("QLHT")
+                .await?
+                .into_iter()
+                .find(|t| t.id != task.id && t.targets.iter().all(|target| target.value.is_none()))
+                .context("QLHT has a second task without a figure")?;
+            colleague
+                .client
+                .edit_record(
+                    &records,
+                    &other.id,
+                    RecordEdit::Text {
+                        period,
+                        field: TextField::Result,
+                        text: OTHER_RESULT.into(),
+                    },
+                )
+                .await?;
+            let report = colleague
+                .period_record(&records, &other.id, period)
+                .await
+                .context("the colleague's report")?;
+            colleague
+                .client
+                .edit_record(
+                    &records,
+                    &other.id,
+                    RecordEdit::Send {
+                        period,
+                        digest: digest(&report),
+                        answers: 0,
+                    },
+                )
+                .await?;
+            colleague.wait_up_to_date(Duration::from_secs(60)).await;
             *chosen_ref.lock().unwrap() = Some((task.id.clone(), period));
             Ok(())
         },
@@ -120,14 +163,24 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
         |client| async move {
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             let awaiting = wait_for(
-                "one report awaiting appraisal",
+                "two reports awaiting appraisal",
                 Duration::from_secs(60),
                 || async {
                     let value = texts(&client, "#card-awaiting .card-value").await?;
-                    Ok((value == ["1"]).then_some(value))
+                    Ok((value == ["2"]).then_some(value))
                 },
             )
             .await?;
+            let first = client
+                .find(Locator::Css("#table-awaiting tbody tr"))
+                .await?
+                .attr("data-task-id")
+                .await?;
+            assert_eq!(
+                first.as_deref(),
+                Some(task_ref.0.as_str()),
+                "the oldest sending first"
+            );
             eprintln!("awaiting: {awaiting:?}");
             let cards = texts(&client, ".cards .card-label").await?;
             assert_eq!(
@@ -169,6 +222,35 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
                 .click()
                 .await?;
             wait_state(&client, "Trả lại").await?;
+            // The next report to appraise is offered, and opens.
+            let next = wait_for(
+                "the next report to appraise",
+                Duration::from_secs(30),
+                || async { Ok(texts(&client, "#next-in-queue").await?.into_iter().next()) },
+            )
+            .await?;
+            assert!(
+                next.starts_with("Báo cáo tiếp theo cần thẩm định"),
+                "{next}"
+            );
+            save_screenshot(&client, "e2e-appraisal-next.png").await?;
+            crate::click_when_ready(&client, "#next-in-queue").await?;
+            wait_for(
+                "the colleague's report",
+                Duration::from_secs(30),
+                || async {
+                    let fields = client
+                        .find_all(Locator::Css(
+                            "#task-record[data-unit=\"QLHT\"] #record-result",
+                        ))
+                        .await?;
+                    match fields.first() {
+                        Some(field) => Ok(field.prop("value").await?.filter(|v| v == OTHER_RESULT)),
+                        None => Ok(None),
+                    }
+                },
+            )
+            .await?;
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             Ok(())
         },
