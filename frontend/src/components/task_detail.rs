@@ -64,6 +64,15 @@ fn text_or_dash(text: &str) -> Html {
     }
 }
 
+/// The text, or a dash when it is empty.
+fn text_or(text: &str) -> String {
+    if text.trim().is_empty() {
+        "—".to_string()
+    } else {
+        text.trim().to_string()
+    }
+}
+
 /// Unit names as chips; falls back to the cell as printed when no name was recognised.
 fn units(names: &[String], printed: &str) -> Html {
     if names.is_empty() {
@@ -78,6 +87,16 @@ fn units(names: &[String], printed: &str) -> Html {
 
 #[function_component]
 pub fn TaskDetail(props: &TaskDetailProps) -> Html {
+    // Another task opens at its top, whatever was scrolled before.
+    let aside = use_node_ref();
+    {
+        let aside = aside.clone();
+        use_effect_with(props.selected.clone(), move |_| {
+            if let Some(element) = aside.cast::<web_sys::Element>() {
+                element.set_scroll_top(0);
+            }
+        });
+    }
     let place = props
         .selected
         .as_ref()
@@ -132,7 +151,8 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
     };
 
     html! {
-        <aside id="task-detail" data-task-id={task.id.0.clone()}>
+        <aside id="task-detail" data-task-id={task.id.0.clone()} ref={aside}>
+            <div class="detail-top">
             <div class="detail-header">
                 <div class="breadcrumb">{ breadcrumb.join(" › ") }</div>
                 if let Some(on_edit) = &props.on_edit {
@@ -147,6 +167,15 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                 <span class="detail-code">{ &task.code }</span>
                 <span class="detail-title-text">{ &task.title }</span>
             </h2>
+            </div>
+            // Signed in, the unit's record is what the page is for: the plan's details fold to
+            // two lines (always open to browse the plan without an account).
+            <details class="plan-details" open={props.user.is_none()}>
+            <summary>
+                <span class="plan-details-line">{ format!("Chủ trì: {}", text_or(&task.lead_text)) }</span>
+                <span class="plan-details-line">{ format!("Thời gian: {}", text_or(&timeframe.text)) }</span>
+                <span class="plan-details-more">{ "Xem chi tiết" }</span>
+            </summary>
             <dl class="fields">
                 { field("Nội dung, nhiệm vụ và giải pháp", "detail-content", text_or_dash(&task.content)) }
                 { field("Chủ trì", "detail-lead", units(&task.lead, &task.lead_text)) }
@@ -158,6 +187,7 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
                     { field("Ghi chú", "detail-notes", text_or_dash(&task.notes)) }
                 }
             </dl>
+            </details>
             <TaskRecord
                 task_id={task.id.clone()}
                 targets={task.targets.clone()}

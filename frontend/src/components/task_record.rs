@@ -56,18 +56,18 @@ pub struct TaskRecordProps {
     pub on_open: Option<Callback<(TaskId, RecordFocus)>>,
 }
 
-/// Who wrote a version: the last user of that device in the history, and the device.
+/// Who wrote a version: the last user of that device in the history, and when they last
+/// changed the record there ("máy này" for this laptop); never the device's id.
 fn written_by(device: &str, history: &[HistoryEntry], this_device: Option<&str>) -> String {
-    let user = history
-        .iter()
-        .rev()
-        .find(|e| e.device == device)
-        .map_or("?", |e| e.user.as_str());
-    let short: String = device.chars().take(12).collect();
-    if this_device == Some(device) {
-        format!("{user} · máy này")
-    } else {
-        format!("{user} · máy {short}")
+    let last = history.iter().rev().find(|e| e.device == device);
+    let user = last.map_or("?", |e| e.user.as_str());
+    match (this_device == Some(device), last) {
+        (true, _) => format!("{user} · máy này"),
+        (false, Some(entry)) => format!(
+            "{user} · {}",
+            crate::local_time::date_time(entry.time * 1000)
+        ),
+        (false, None) => user.to_string(),
     }
 }
 
