@@ -157,6 +157,9 @@ pub struct UnitSummary {
     pub n_pending: usize,
     pub n_accepted: usize,
     pub n_returned: usize,
+    /// Reports sent (or sent again) and not appraised since.
+    #[serde(default)]
+    pub n_awaiting: usize,
 }
 
 /// Totals per unit, in the order units first appear in the report (the registry's order).
@@ -175,6 +178,7 @@ pub fn unit_summaries(report: &Report) -> Vec<UnitSummary> {
                     n_pending: 0,
                     n_accepted: 0,
                     n_returned: 0,
+                    n_awaiting: 0,
                 });
                 out.len() - 1
             }
@@ -188,6 +192,7 @@ pub fn unit_summaries(report: &Report) -> Vec<UnitSummary> {
             });
         }
         summary.n_pending += usize::from(!is_reported(unit));
+        summary.n_awaiting += usize::from(unit.submission.awaits_appraisal());
         match unit.review.verdict {
             Some(Verdict::Accepted) => summary.n_accepted += 1,
             Some(Verdict::Returned) => summary.n_returned += 1,

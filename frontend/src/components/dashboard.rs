@@ -36,6 +36,11 @@ fn card(id: &'static str, label: &str, value: String, class: &'static str) -> Ht
     }
 }
 
+/// A count; a zero in grey, so what needs attention stands out.
+fn count_cell(n: usize) -> Html {
+    html! { <td class={classes!("num", (n == 0).then_some("zero"))}>{ n }</td> }
+}
+
 fn completion_cell(c: Completion) -> Html {
     html! { <td class="num">{ format!("{}/{} ({}%)", c.n_done, c.n_tasks, percent(c)) }</td> }
 }
@@ -89,6 +94,9 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         .filter(|(_, u)| !is_reported(u))
         .collect();
     let awaiting = shared::overview::appraisal_queue(report);
+    // The units table leads with the units that are late, then those with most missing.
+    let mut units_by_need: Vec<_> = units.iter().collect();
+    units_by_need.sort_by_key(|u| std::cmp::Reverse((u.completion.n_overdue, u.n_pending)));
     let n_accepted: usize = units.iter().map(|u| u.n_accepted).sum();
     let n_returned: usize = units.iter().map(|u| u.n_returned).sum();
     let index_bars: Vec<Bar> = report
@@ -148,23 +156,24 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 <table class="data-table" id="table-units">
                     <thead><tr>
                         <th>{ "Đơn vị" }</th><th>{ "Hoàn thành" }</th><th>{ "Quá hạn" }</th>
-                        <th>{ "Chưa có kết quả" }</th><th>{ "Chấp nhận" }</th><th>{ "Trả lại" }</th>
+                        <th>{ "Chưa có kết quả" }</th><th>{ "Chờ thẩm định" }</th><th>{ "Chấp nhận" }</th><th>{ "Trả lại" }</th>
                     </tr></thead>
                     <tbody>
-                        { for units.iter().map(|u| html! {
+                        { for units_by_need.iter().map(|u| html! {
                             <tr data-unit={u.unit.code.clone()}>
                                 <td title={u.unit.code.clone()}>{ &u.unit.name }</td>
                                 { completion_cell(u.completion) }
-                                <td class="num">{ u.completion.n_overdue }</td>
-                                <td class="num">{ u.n_pending }</td>
-                                <td class="num">{ u.n_accepted }</td>
-                                <td class="num">{ u.n_returned }</td>
+                                { count_cell(u.completion.n_overdue) }
+                                { count_cell(u.n_pending) }
+                                { count_cell(u.n_awaiting) }
+                                { count_cell(u.n_accepted) }
+                                { count_cell(u.n_returned) }
                             </tr>
                         }) }
                         { for report.unreadable.iter().filter(|d| d.role == UnreadableRole::Records).map(|d| html! {
                             <tr class="unreadable" data-unit={d.unit.code.clone()}>
                                 <td title={d.unit.code.clone()}>{ &d.unit.name }</td>
-                                <td colspan="5">{ "Không đọc được dữ liệu (xem thông báo ở đầu trang)" }</td>
+                                <td colspan="6">{ "Không đọc được dữ liệu (xem thông báo ở đầu trang)" }</td>
                             </tr>
                         }) }
                     </tbody>
