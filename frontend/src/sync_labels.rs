@@ -14,6 +14,19 @@ pub fn sync_state_label(state: SyncState, time: impl Fn(i64) -> String) -> Strin
     }
 }
 
+/// While the server cannot be reached: "Không có mạng – thay đổi vẫn lưu trên máy này. Đồng bộ
+/// lần cuối 04:53" (without the last part before the first sync).
+pub fn offline_label(last_synced_ms: Option<i64>) -> String {
+    let mut text = "Không có mạng – thay đổi vẫn lưu trên máy này.".to_string();
+    if let Some(ms) = last_synced_ms {
+        text.push_str(&format!(
+            " Đồng bộ lần cuối {}",
+            crate::local_time::hh_mm(ms)
+        ));
+    }
+    text
+}
+
 /// "N thay đổi chưa được máy chủ xác nhận", or nothing when every change is confirmed.
 pub fn unconfirmed_label(status: &SyncStatus) -> Option<String> {
     (status.n_unconfirmed > 0).then(|| {
@@ -124,6 +137,16 @@ mod tests {
 
     fn time(ms: i64) -> String {
         format!("<{ms}>")
+    }
+
+    #[test]
+    fn without_a_link_changes_are_said_to_stay_here() {
+        assert_eq!(
+            offline_label(None),
+            "Không có mạng – thay đổi vẫn lưu trên máy này."
+        );
+        assert!(offline_label(Some(0))
+            .starts_with("Không có mạng – thay đổi vẫn lưu trên máy này. Đồng bộ lần cuối "));
     }
 
     #[test]

@@ -6,7 +6,9 @@ use yew::prelude::*;
 
 use crate::backend::{ErrorCode, SyncState, SyncStatus};
 use crate::local_time;
-use crate::sync_labels::{error_label, sync_state_label, unconfirmed_label, uploads_label};
+use crate::sync_labels::{
+    error_label, offline_label, sync_state_label, unconfirmed_label, uploads_label,
+};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SyncBarProps {
@@ -20,6 +22,20 @@ pub struct SyncBarProps {
 #[function_component]
 pub fn SyncBar(props: &SyncBarProps) -> Html {
     let status = &props.status;
+    // When the app was last up to date, for the message while there is no link.
+    let last_synced = use_mut_ref(|| None::<i64>);
+    if let SyncState::UpToDate { since_ms } = status.state {
+        *last_synced.borrow_mut() = Some(since_ms);
+    }
+    let no_link = props.logged_in
+        && matches!(status.state, SyncState::Connecting | SyncState::Offline)
+        && status.last_error.as_ref().is_some_and(|err| {
+            matches!(
+                err.code,
+                ErrorCode::ServerUnreachable | ErrorCode::ConnectionLost
+            )
+        });
+    let offline_note = no_link.then(|| offline_label(*last_synced.borrow()));
     let kind = match status.state {
         SyncState::Offline => "offline",
         SyncState::Connecting => "connecting",
@@ -39,9 +55,12 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
         .as_ref()
         .is_some_and(|err| err.code == ErrorCode::UntrustedCertificate);
     html! {
-        <footer id="sync-bar" class={classes!("sync-bar", kind)} data-state={kind}>
+        <footer id="sync-bar" class={classes!("sync-bar", kind, no_link.then_some("no-link"))} data-state={kind}>
             <span class="sync-dot" aria-hidden="true"></span>
             <span id="sync-state" class="sync-state">{ label }</span>
+            if let Some(offline_note) = offline_note {
+                <span id="sync-offline" class="sync-offline">{ offline_note }</span>
+            }
             if let Some(note) = note {
                 <span class="sync-note">{ note }</span>
             }

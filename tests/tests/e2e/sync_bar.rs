@@ -96,6 +96,11 @@ fn sync_bar_follows_the_server() {
         )
         .await?;
         eprintln!("sync bar error: {error:?}");
+        let offline = texts(&client, "#sync-offline").await?.join(" ");
+        assert!(
+            offline.starts_with("Không có mạng – thay đổi vẫn lưu trên máy này. Đồng bộ lần cuối "),
+            "the bar says changes stay here and when it last synced: {offline:?}"
+        );
         assert!(
             texts(&client, ".section-title").await?.len() == titles.len(),
             "the plan stays on screen offline"
