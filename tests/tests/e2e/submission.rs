@@ -7,7 +7,8 @@
 //!    unit's report, which the reviewer returns with a comment; the page then offers the next
 //!    report to appraise, which opens.
 //! 3. The staff member finds the returned report pinned on the unit's list with the office's
-//!    comment, which also leads the task page; fixes the report and sends it again ("Đã sửa, gửi lại"); the office accepts it and the page
+//!    comment, which also leads the task page; fixes the report and sends it again with "Gửi
+//!    tất cả báo cáo đã đủ" ("Đã sửa, gửi lại"); the office accepts it and the page
 //!    says "Chấp nhận".
 
 use std::sync::Mutex;
@@ -302,7 +303,18 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
                     .find(|t| t == "Gửi lại Văn phòng"))
             })
             .await?;
-            crate::click_when_ready(&client, "#record-send").await?;
+            // Sent from the list with "send all ready reports": only the fixed one goes (the
+            // colleague's is unchanged since sent, the rest are empty).
+            crate::scroll_to(&client, "send-ready", "center").await?;
+            crate::click_when_ready(&client, "#send-ready").await?;
+            let outcome = wait_for("what was sent", Duration::from_secs(30), || async {
+                Ok(texts(&client, "#send-ready-outcome")
+                    .await?
+                    .into_iter()
+                    .next())
+            })
+            .await?;
+            assert_eq!(outcome, "Đã gửi 1 báo cáo (sẽ đến Văn phòng khi có mạng).");
             wait_state(&client, "Đã sửa, gửi lại").await?;
             crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
 
