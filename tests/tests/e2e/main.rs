@@ -14,6 +14,7 @@ mod submission;
 mod sync_bar;
 mod task_record;
 mod unreadable_unit;
+mod year_rollover;
 
 use std::future::Future;
 use std::path::PathBuf;
