@@ -83,7 +83,8 @@ pub fn RecordVerdict(props: &RecordVerdictProps) -> Html {
         <section id="record-verdict" class={classes!("record-verdict", class)} data-verdict={class}>
             <h4>{ format!("Thẩm định của Văn phòng — {}", props.period_label) }</h4>
             <p class="verdict-line">
-                <span class="verdict-label">{ verdict.label() }</span>
+                // No verdict yet: the report's own state (above) says whether it was sent.
+                <span class="verdict-label">{ if verdict == Verdict::Pending { "Chưa có ý kiến của Văn phòng" } else { verdict.label() } }</span>
                 if let Some(by) = by {
                     <span class="verdict-by">{ format!(" · {by}") }</span>
                 }
