@@ -373,6 +373,7 @@ mod tests {
             own_unit: "QLHT".into(),
             role: "staff".into(),
             units: list.iter().map(|u| u.to_string()).collect(),
+            unit_names: Default::default(),
         }
     }
 

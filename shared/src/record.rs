@@ -461,4 +461,14 @@ pub struct RecordUnits {
     pub role: String,
     /// Units (codes) with a records document holding the task, own unit first, then by code.
     pub units: Vec<String>,
+    /// The units' names by code, where the server gave them ("Phòng Quản lý hạ tầng").
+    #[serde(default)]
+    pub unit_names: std::collections::BTreeMap<String, String>,
+}
+
+impl RecordUnits {
+    /// The unit's name, else its code.
+    pub fn name_of<'a>(&'a self, code: &'a str) -> &'a str {
+        self.unit_names.get(code).map_or(code, String::as_str)
+    }
 }

@@ -127,10 +127,16 @@ pub async fn units_for(client: &Client, task_id: &TaskId) -> Result<RecordUnits,
         let own = units.remove(own);
         units.insert(0, own);
     }
+    let unit_names = docs
+        .iter()
+        .filter_map(|d| Some((d.unit.clone()?, d.unit_name.clone()?)))
+        .filter(|(code, _)| units.contains(code))
+        .collect();
     Ok(RecordUnits {
         own_unit: session.unit,
         role: session.role,
         units,
+        unit_names,
     })
 }
 

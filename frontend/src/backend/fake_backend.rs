@@ -142,6 +142,7 @@ impl Backend for FakeBackend {
             own_unit: FAKE_UNIT.into(),
             role: "staff".into(),
             units,
+            unit_names: Default::default(),
         })))
     }
 

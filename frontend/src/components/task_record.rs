@@ -233,14 +233,14 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                     <select id="record-unit" {onchange}>
                         { for units.units.iter().map(|u| html! {
                             <option value={u.clone()} selected={state.unit.as_ref() == Some(u)}>
-                                { if *u == units.own_unit { format!("{u} (đơn vị của bạn)") } else { u.clone() } }
+                                { if *u == units.own_unit { format!("{} (đơn vị của bạn)", units.name_of(u)) } else { units.name_of(u).to_string() } }
                             </option>
                         }) }
                     </select>
                 </label>
             }
         } else {
-            html! { <span id="record-unit-name" class="record-unit-name">{ format!("Đơn vị: {}", units.units[0]) }</span> }
+            html! { <span id="record-unit-name" class="record-unit-name">{ format!("Đơn vị: {}", units.name_of(&units.units[0])) }</span> }
         }
     };
     let indicator = state.save_indicator(props.n_unconfirmed).map(|i| {

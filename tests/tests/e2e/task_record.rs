@@ -56,7 +56,11 @@ fn staff_edit_offline_reaches_the_office() {
             open_task(&client, &task_id).await?;
             let period = crate::shown_period(&client).await?;
             let unit = texts(&client, "#record-unit-name").await?;
-            assert_eq!(unit, ["Đơn vị: QLHT"], "staff see their own unit's record");
+            assert_eq!(
+                unit,
+                ["Đơn vị: Phòng Quản lý hạ tầng"],
+                "staff see their own unit's record, by its name"
+            );
             save_screenshot(&client, "e2e-task-record.png").await?;
 
             live.kill();
