@@ -270,23 +270,8 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .await?
                 .select_by_value("QLHT")
                 .await?;
-            let shown = wait_for(
-                "QLHT's result written offline",
-                Duration::from_secs(30),
-                || async {
-                    let fields = client
-                        .find_all(Locator::Css(
-                            "#task-record[data-unit=\"QLHT\"] #record-result",
-                        ))
-                        .await?;
-                    match fields.first() {
-                        Some(field) => Ok(field.prop("value").await?.filter(|v| v == RESULT)),
-                        None => Ok(None),
-                    }
-                },
-            )
-            .await?;
-            assert_eq!(shown, RESULT, "the office app shows the staff's edit");
+            // The office app shows the staff's edit.
+            crate::wait_result_of(&client, "QLHT", RESULT).await?;
             crate::scroll_to(&client, "record-verdict", "center").await?;
             // Returning without a comment is refused in plain words.
             client

@@ -131,6 +131,27 @@ async fn wait_save_label(client: &Client, label: &str, within: Duration) -> anyh
     .await
 }
 
+/// Waits until the task page shows `unit`'s record with `result` in its result field.
+async fn wait_result_of(client: &Client, unit: &str, result: &str) -> anyhow::Result<()> {
+    let css = format!("#task-record[data-unit=\"{unit}\"] #record-result");
+    wait_for(
+        &format!("{unit}'s result \"{result}\""),
+        Duration::from_secs(30),
+        || async {
+            let fields = client.find_all(Locator::Css(&css)).await?;
+            match fields.first() {
+                Some(field) => Ok(field
+                    .prop("value")
+                    .await?
+                    .filter(|v| v == result)
+                    .map(|_| ())),
+                None => Ok(None),
+            }
+        },
+    )
+    .await
+}
+
 /// Waits until the task page shows the unit's record (its result field).
 async fn wait_record(client: &Client) -> anyhow::Result<()> {
     wait_for("the task's record", Duration::from_secs(30), || async {

@@ -196,19 +196,7 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             crate::scroll_to(&client, "queue", "start").await?;
             save_screenshot(&client, "e2e-office-queue.png").await?;
             crate::click_when_ready(&client, &format!("{row} td.wrap")).await?;
-            let shown = wait_for("QLHT's sent report", Duration::from_secs(30), || async {
-                let fields = client
-                    .find_all(Locator::Css(
-                        "#task-record[data-unit=\"QLHT\"] #record-result",
-                    ))
-                    .await?;
-                match fields.first() {
-                    Some(field) => Ok(field.prop("value").await?.filter(|v| v == RESULT)),
-                    None => Ok(None),
-                }
-            })
-            .await?;
-            assert_eq!(shown, RESULT);
+            crate::wait_result_of(&client, "QLHT", RESULT).await?;
             wait_state(&client, "Đã gửi").await?;
             assert_eq!(crate::shown_period(&client).await?, period);
             crate::scroll_to(&client, "record-verdict", "center").await?;
@@ -236,22 +224,7 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             );
             save_screenshot(&client, "e2e-appraisal-next.png").await?;
             crate::click_when_ready(&client, "#next-in-queue").await?;
-            wait_for(
-                "the colleague's report",
-                Duration::from_secs(30),
-                || async {
-                    let fields = client
-                        .find_all(Locator::Css(
-                            "#task-record[data-unit=\"QLHT\"] #record-result",
-                        ))
-                        .await?;
-                    match fields.first() {
-                        Some(field) => Ok(field.prop("value").await?.filter(|v| v == OTHER_RESULT)),
-                        None => Ok(None),
-                    }
-                },
-            )
-            .await?;
+            crate::wait_result_of(&client, "QLHT", OTHER_RESULT).await?;
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             Ok(())
         },

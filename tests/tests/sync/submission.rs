@@ -61,6 +61,24 @@ async fn send(
         .unwrap();
 }
 
+/// Writes `verdict: accepted` into the period's map of `task`, as a rogue would.
+fn mark_accepted(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    task: &TaskId,
+    period: PeriodId,
+) {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    let map = |tx: &automerge::transaction::Transaction<'_>, obj: &automerge::ObjId, key: &str| {
+        tx.get(obj, key).unwrap().map(|(_, id)| id).unwrap()
+    };
+    let tasks = map(tx, &automerge::ROOT, "tasks");
+    let task = map(tx, &tasks, &task.0);
+    let periods = map(tx, &task, "periods");
+    let period = map(tx, &periods, &period.to_string());
+    tx.put(&period, "verdict", "accepted").unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_is_sent_returned_fixed_resent_and_accepted() {
     let mut server =
@@ -148,56 +166,19 @@ async fn a_report_is_sent_returned_fixed_resent_and_accepted() {
     })
     .await;
 
-    // A rogue client of the unit marks its own report accepted: refused by the server.
-    let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue").await;
-    let review_key = review.to_string();
-    let handle = rogue
-        .fetch(&review_key)
-        .await
-        .expect("staff read their unit's review");
-    {
-        let task_key = task.0.clone();
+    // A rogue client of the unit marks its own report accepted, in the review document and in
+    // its records: refused by the server.
+    for (doc, device) in [(&review, "rogue"), (&records, "rogue-2")] {
+        let rogue = RoguePeer::connect(&url, "lan", PASSWORD, device).await;
+        let handle = rogue
+            .fetch(&doc.to_string())
+            .await
+            .expect("staff read their unit's documents");
         rogue
-            .write_raw(&handle, |tx| {
-                use automerge::transaction::Transactable;
-                use automerge::ReadDoc;
-                let map = |tx: &automerge::transaction::Transaction<'_>,
-                           obj: &automerge::ObjId,
-                           key: &str| {
-                    tx.get(obj, key).unwrap().map(|(_, id)| id).unwrap()
-                };
-                let tasks = map(tx, &automerge::ROOT, "tasks");
-                let task = map(tx, &tasks, &task_key);
-                let periods = map(tx, &task, "periods");
-                let period = map(tx, &periods, &period.to_string());
-                tx.put(&period, "verdict", "accepted").unwrap();
-            })
+            .write_raw(&handle, |tx| mark_accepted(tx, &task, period))
             .await;
+        rogue.stop().await;
     }
-    rogue.stop().await;
-    let rogue = RoguePeer::connect(&url, "lan", PASSWORD, "rogue-2").await;
-    let handle = rogue
-        .fetch(&records.to_string())
-        .await
-        .expect("own records");
-    let task_key = task.0.clone();
-    rogue
-        .write_raw(&handle, |tx| {
-            use automerge::transaction::Transactable;
-            use automerge::ReadDoc;
-            let map = |tx: &automerge::transaction::Transaction<'_>,
-                       obj: &automerge::ObjId,
-                       key: &str| {
-                tx.get(obj, key).unwrap().map(|(_, id)| id).unwrap()
-            };
-            let tasks = map(tx, &automerge::ROOT, "tasks");
-            let task = map(tx, &tasks, &task_key);
-            let periods = map(tx, &task, "periods");
-            let period = map(tx, &periods, &period.to_string());
-            tx.put(&period, "verdict", "accepted").unwrap();
-        })
-        .await;
-    rogue.stop().await;
     let fresh = Laptop::login(&url, "thamdinh").await;
     fresh.wait_up_to_date(WAIT).await;
     let (state, _) = eventually(WAIT, "a fresh office laptop to read the report", || async {
