@@ -32,6 +32,7 @@ fn unit(code: &str, name: &str, status: ReportStatus) -> UnitReport {
         review: ReviewReport::default(),
         submission: Default::default(),
         sent_at: None,
+        n_evidence: 0,
         unreadable: Vec::new(),
     }
 }

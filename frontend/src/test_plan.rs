@@ -138,6 +138,7 @@ pub fn sample_overview() -> shared::overview::Overview {
     use shared::target::{Target, TargetOperator};
 
     let unit = |code: &str, status, result: &str, verdict| UnitReport {
+        n_evidence: 0,
         unit_code: code.into(),
         unit_name: format!("Phòng {code}"),
         status,

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Date, PeriodId};
 use crate::plan::{IndexKind, TaskId};
-use crate::record::Verdict;
 use crate::report::{
     ActualReport, Completion, Report, ReportStatus, ReportUnit, SectionReport, TaskReport,
     UnitReport,
@@ -191,13 +190,12 @@ pub fn unit_summaries(report: &Report) -> Vec<UnitSummary> {
                 n_overdue: usize::from(unit.status == ReportStatus::Overdue),
             });
         }
-        summary.n_pending += usize::from(!is_reported(unit));
-        summary.n_awaiting += usize::from(unit.submission.awaits_appraisal());
-        match unit.review.verdict {
-            Some(Verdict::Accepted) => summary.n_accepted += 1,
-            Some(Verdict::Returned) => summary.n_returned += 1,
-            Some(Verdict::Pending) | None => {}
-        }
+        // The same predicates as the task list's filters, so a count opens what it counts.
+        let count = |filter: ReportFilter| usize::from(filter.matches(unit));
+        summary.n_pending += count(ReportFilter::NoResult);
+        summary.n_awaiting += count(ReportFilter::Awaiting);
+        summary.n_accepted += count(ReportFilter::Accepted);
+        summary.n_returned += count(ReportFilter::Returned);
     }
     out
 }
@@ -243,6 +241,102 @@ pub fn section_summaries(report: &Report) -> Vec<SectionSummary> {
     out
 }
 
+/// Where a unit's report of the period stands, as the unit's summary line counts it and its
+/// filters choose: one predicate for both, so a count always matches the list it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFilter {
+    /// Nothing written yet.
+    NotEntered,
+    /// Written, not sent to the office.
+    NotSent,
+    /// Returned by the office, not sent again.
+    Returned,
+    /// Sent (or sent again), waiting for the office's verdict.
+    Awaiting,
+    /// Accepted by the office.
+    Accepted,
+    /// Something written but no evidence file attached.
+    MissingEvidence,
+    /// Two laptops set different statuses offline and nobody has picked one.
+    Conflict,
+    /// No result written yet, and the task is not marked not applicable (the office's "chưa có
+    /// kết quả").
+    NoResult,
+}
+
+impl ReportFilter {
+    /// The unit's summary line, in its order ([`ReportFilter::NoResult`] is the office's).
+    pub const ALL: [ReportFilter; 7] = [
+        ReportFilter::NotEntered,
+        ReportFilter::NotSent,
+        ReportFilter::Returned,
+        ReportFilter::Awaiting,
+        ReportFilter::MissingEvidence,
+        ReportFilter::Conflict,
+        ReportFilter::Accepted,
+    ];
+
+    pub fn matches(self, unit: &UnitReport) -> bool {
+        use crate::submission::ReportState as S;
+        match self {
+            ReportFilter::NotEntered => unit.submission == S::NotEntered,
+            ReportFilter::NotSent => unit.submission == S::Entering,
+            ReportFilter::Returned => unit.submission == S::Returned,
+            ReportFilter::Awaiting => {
+                matches!(unit.submission, S::Sent { .. } | S::Resent { .. })
+            }
+            ReportFilter::Accepted => unit.submission == S::Accepted,
+            ReportFilter::MissingEvidence => {
+                unit.submission != S::NotEntered && unit.n_evidence == 0
+            }
+            ReportFilter::Conflict => unit.status_conflict,
+            ReportFilter::NoResult => !is_reported(unit),
+        }
+    }
+
+    /// The words after the count in the summary line: "3 chưa nhập".
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportFilter::NotEntered => "chưa nhập",
+            ReportFilter::NotSent => "đang nhập, chưa gửi",
+            ReportFilter::Returned => "bị trả lại",
+            ReportFilter::Awaiting => "chờ thẩm định",
+            ReportFilter::Accepted => "đã chấp nhận",
+            ReportFilter::MissingEvidence => "chưa có minh chứng",
+            ReportFilter::Conflict => "có xung đột",
+            ReportFilter::NoResult => "chưa có kết quả",
+        }
+    }
+
+    /// A stable id for tests and styles: "not-entered".
+    pub fn id(self) -> &'static str {
+        match self {
+            ReportFilter::NotEntered => "not-entered",
+            ReportFilter::NotSent => "not-sent",
+            ReportFilter::Returned => "returned",
+            ReportFilter::Awaiting => "awaiting",
+            ReportFilter::Accepted => "accepted",
+            ReportFilter::MissingEvidence => "missing-evidence",
+            ReportFilter::Conflict => "conflict",
+            ReportFilter::NoResult => "no-result",
+        }
+    }
+
+    /// How many reports of `report` (of `unit` when given) are in this state.
+    pub fn count(self, report: &Report, unit: Option<&str>) -> usize {
+        report
+            .indexes
+            .iter()
+            .flat_map(|i| &i.sections)
+            .flat_map(|s| &s.tasks)
+            .flat_map(|t| &t.units)
+            .filter(|u| unit.is_none_or(|code| code == u.unit_code))
+            .filter(|u| self.matches(u))
+            .count()
+    }
+}
+
 /// The filters of the task list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFilter {
@@ -256,6 +350,13 @@ pub struct TaskFilter {
     pub due_within_days: Option<i64>,
     /// Words of the code, title or content, diacritics ignored.
     pub query: String,
+    /// Only tasks where some unit in view has a report in this state (an item of the unit's
+    /// summary line, or a count of the dashboard).
+    #[serde(default)]
+    pub report: Option<ReportFilter>,
+    /// Only this unit's reports (a row of the dashboard's units table).
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 impl TaskFilter {
@@ -267,6 +368,15 @@ impl TaskFilter {
     pub fn matches(&self, report: &Report, index: IndexKind, task: &TaskReport) -> bool {
         if self.index.is_some_and(|i| i != index) {
             return false;
+        }
+        let in_view = |u: &&UnitReport| self.unit.as_ref().is_none_or(|code| *code == u.unit_code);
+        if !task.units.iter().any(|u| in_view(&u)) {
+            return false;
+        }
+        if let Some(wanted) = self.report {
+            if !task.units.iter().filter(in_view).any(|u| wanted.matches(u)) {
+                return false;
+            }
         }
         if let Some(status) = self.status {
             if !task.units.iter().any(|u| u.status == status) {

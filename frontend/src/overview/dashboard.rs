@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use shared::calendar::PeriodId;
 use shared::overview::{
-    is_reported, reminder, section_summaries, unit_reports, unit_summaries, Overview,
+    is_reported, reminder, section_summaries, unit_reports, unit_summaries, Overview, ReportFilter,
+    TaskFilter,
 };
 use shared::plan::TaskId;
 use shared::report::{Completion, ReportStatus, TaskReport, UnitReport, UnreadableRole};
@@ -16,6 +17,7 @@ use yew::prelude::*;
 use super::completion_bars::Bar;
 use super::completion_bars::CompletionBars;
 use super::overview_labels::{deadline_text, percent, status_class};
+use super::overview_state::OverviewAction;
 use super::reminder_banner::ReminderBanner;
 use super::unreadable_banner::UnreadableBanner;
 use crate::app::RecordFocus;
@@ -25,24 +27,59 @@ use crate::ui::PeriodPicker;
 pub struct DashboardProps {
     pub overview: Rc<Overview>,
     pub on_open: Callback<(TaskId, RecordFocus)>,
+    /// A count was clicked: the task list with the filter that shows what it counts.
+    pub on_filter: Callback<OverviewAction>,
     pub on_period: Callback<PeriodId>,
 }
 
 /// At most this many rows in the overdue and missing lists.
 const MAX_ROWS: usize = 200;
 
-fn card(id: &'static str, label: &str, value: String, class: &'static str) -> Html {
+/// A summary card; clicking it opens what it counts.
+fn card(
+    id: &'static str,
+    label: &str,
+    value: String,
+    class: &'static str,
+    onclick: Callback<MouseEvent>,
+) -> Html {
     html! {
-        <div id={id} class={classes!("card", class)}>
+        <button type="button" id={id} class={classes!("card", "clickable", class)} title="Xem danh sách" {onclick}>
             <span class="card-value">{ value }</span>
             <span class="card-label">{ label }</span>
-        </div>
+        </button>
     }
 }
 
-/// A count; a zero in grey, so what needs attention stands out.
-fn count_cell(n: usize) -> Html {
-    html! { <td class={classes!("num", (n == 0).then_some("zero"))}>{ n }</td> }
+/// The task list filtered as `filter` says, opened by a click.
+fn show(on_filter: &Callback<OverviewAction>, filter: TaskFilter) -> Callback<MouseEvent> {
+    on_filter.reform(move |_: MouseEvent| OverviewAction::ShowFiltered(filter.clone()))
+}
+
+/// A unit's count of reports in `filter`'s state: a zero in grey, so what needs attention
+/// stands out; any other number opens those reports.
+fn count_cell(
+    n: usize,
+    unit: &str,
+    filter: ReportFilter,
+    on_filter: &Callback<OverviewAction>,
+) -> Html {
+    if n == 0 {
+        return html! { <td class="num zero">{ n }</td> };
+    }
+    let onclick = show(
+        on_filter,
+        TaskFilter {
+            report: Some(filter),
+            unit: Some(unit.to_string()),
+            ..TaskFilter::default()
+        },
+    );
+    html! {
+        <td class="num">
+            <button type="button" class="count-link" data-filter={filter.id()} {onclick}>{ n }</button>
+        </td>
+    }
 }
 
 fn completion_cell(c: Completion) -> Html {
@@ -130,12 +167,20 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
             <div class="cards">
-                { card("card-awaiting", "báo cáo chờ thẩm định", awaiting.len().to_string(), "awaiting") }
-                { card("card-completion", "nhiệm vụ hoàn thành", format!("{}/{} ({}%)", report.completion.n_done, report.completion.n_tasks, percent(report.completion)), "completion") }
-                { card("card-overdue", "nhiệm vụ quá hạn", report.completion.n_overdue.to_string(), "overdue") }
-                { card("card-missing", "báo cáo chưa có kết quả", missing.len().to_string(), "missing") }
-                { card("card-accepted", "báo cáo đã chấp nhận", n_accepted.to_string(), "accepted") }
-                { card("card-returned", "báo cáo trả lại", n_returned.to_string(), "returned") }
+                <a id="card-awaiting" class="card clickable awaiting" href="#queue" title="Xem danh sách chờ thẩm định">
+                    <span class="card-value">{ awaiting.len() }</span>
+                    <span class="card-label">{ "báo cáo chờ thẩm định" }</span>
+                </a>
+                { card("card-completion", "nhiệm vụ hoàn thành", format!("{}/{} ({}%)", report.completion.n_done, report.completion.n_tasks, percent(report.completion)), "completion",
+                    show(&props.on_filter, TaskFilter { status: Some(ReportStatus::Done), ..TaskFilter::default() })) }
+                { card("card-overdue", "nhiệm vụ quá hạn", report.completion.n_overdue.to_string(), "overdue",
+                    show(&props.on_filter, TaskFilter { overdue_only: true, ..TaskFilter::default() })) }
+                { card("card-missing", "báo cáo chưa có kết quả", missing.len().to_string(), "missing",
+                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::NoResult), ..TaskFilter::default() })) }
+                { card("card-accepted", "báo cáo đã chấp nhận", n_accepted.to_string(), "accepted",
+                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::Accepted), ..TaskFilter::default() })) }
+                { card("card-returned", "báo cáo trả lại, chưa gửi lại", n_returned.to_string(), "returned",
+                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::Returned), ..TaskFilter::default() })) }
             </div>
             <div class="charts">
                 <section class="chart-panel">
@@ -163,16 +208,26 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         <th>{ "Chưa có kết quả" }</th><th>{ "Chờ thẩm định" }</th><th>{ "Chấp nhận" }</th><th>{ "Trả lại" }</th>
                     </tr></thead>
                     <tbody>
-                        { for units_by_need.iter().map(|u| html! {
-                            <tr data-unit={u.unit.code.clone()}>
-                                <td title={u.unit.code.clone()}>{ &u.unit.name }</td>
-                                { completion_cell(u.completion) }
-                                { count_cell(u.completion.n_overdue) }
-                                { count_cell(u.n_pending) }
-                                { count_cell(u.n_awaiting) }
-                                { count_cell(u.n_accepted) }
-                                { count_cell(u.n_returned) }
-                            </tr>
+                        { for units_by_need.iter().map(|u| {
+                            let code = u.unit.code.as_str();
+                            let on_unit = show(&props.on_filter, TaskFilter { unit: Some(code.to_string()), ..TaskFilter::default() });
+                            let overdue = if u.completion.n_overdue == 0 {
+                                html! { <td class="num zero">{ 0 }</td> }
+                            } else {
+                                let onclick = show(&props.on_filter, TaskFilter { unit: Some(code.to_string()), overdue_only: true, ..TaskFilter::default() });
+                                html! { <td class="num"><button type="button" class="count-link" data-filter="overdue" {onclick}>{ u.completion.n_overdue }</button></td> }
+                            };
+                            html! {
+                                <tr data-unit={code.to_string()}>
+                                    <td><button type="button" class="count-link unit-link" onclick={on_unit}>{ &u.unit.name }</button></td>
+                                    { completion_cell(u.completion) }
+                                    { overdue }
+                                    { count_cell(u.n_pending, code, ReportFilter::NoResult, &props.on_filter) }
+                                    { count_cell(u.n_awaiting, code, ReportFilter::Awaiting, &props.on_filter) }
+                                    { count_cell(u.n_accepted, code, ReportFilter::Accepted, &props.on_filter) }
+                                    { count_cell(u.n_returned, code, ReportFilter::Returned, &props.on_filter) }
+                                </tr>
+                            }
                         }) }
                         { for report.unreadable.iter().filter(|d| d.role == UnreadableRole::Records).map(|d| html! {
                             <tr class="unreadable" data-unit={d.unit.code.clone()}>

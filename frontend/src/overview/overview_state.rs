@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use shared::calendar::PeriodId;
-use shared::overview::{Overview, TaskFilter};
+use shared::overview::{Overview, ReportFilter, TaskFilter};
 use shared::plan::IndexKind;
 use shared::report::ReportStatus;
 use yew::Reducible;
@@ -119,7 +119,13 @@ pub enum OverviewAction {
     FilterIndex(Option<IndexKind>),
     FilterOverdue(bool),
     FilterDueWithin(Option<i64>),
+    /// Only reports in this state (an item of the unit's summary line).
+    FilterReport(Option<ReportFilter>),
+    /// Only this unit's reports.
+    FilterUnit(Option<String>),
     ClearFilters,
+    /// Open the task list with exactly these filters (a count on the dashboard).
+    ShowFiltered(TaskFilter),
     /// Someone logged in or out: their screens and data start afresh.
     SessionChanged,
 }
@@ -173,7 +179,13 @@ impl OverviewState {
             OverviewAction::FilterIndex(index) => next.filter.index = index,
             OverviewAction::FilterOverdue(on) => next.filter.overdue_only = on,
             OverviewAction::FilterDueWithin(days) => next.filter.due_within_days = days,
+            OverviewAction::FilterReport(report) => next.filter.report = report,
+            OverviewAction::FilterUnit(unit) => next.filter.unit = unit,
             OverviewAction::ClearFilters => next.filter = TaskFilter::default(),
+            OverviewAction::ShowFiltered(filter) => {
+                next.chosen_view = Some(View::UnitTasks);
+                next.filter = filter;
+            }
             OverviewAction::SessionChanged => {
                 next = OverviewState {
                     n_loads: self.n_loads + 1,
@@ -327,7 +339,9 @@ mod tests {
             .apply(OverviewAction::FilterStatus(Some(ReportStatus::Overdue)))
             .apply(OverviewAction::FilterIndex(Some(IndexKind::Papi)))
             .apply(OverviewAction::FilterOverdue(true))
-            .apply(OverviewAction::FilterDueWithin(Some(7)));
+            .apply(OverviewAction::FilterDueWithin(Some(7)))
+            .apply(OverviewAction::FilterReport(Some(ReportFilter::Returned)))
+            .apply(OverviewAction::FilterUnit(Some("QLHT".into())));
         assert_eq!(
             state.filter,
             TaskFilter {
@@ -336,9 +350,30 @@ mod tests {
                 overdue_only: true,
                 due_within_days: Some(7),
                 query: String::new(),
+                report: Some(ReportFilter::Returned),
+                unit: Some("QLHT".into()),
             }
         );
+        assert_eq!(
+            state.apply(OverviewAction::FilterUnit(None)).filter.unit,
+            None
+        );
         assert!(state.apply(OverviewAction::ClearFilters).filter.is_empty());
+    }
+
+    #[test]
+    fn a_dashboard_count_opens_the_task_list_with_its_filter_alone() {
+        let filter = TaskFilter {
+            report: Some(ReportFilter::Awaiting),
+            unit: Some("KHTC".into()),
+            ..TaskFilter::default()
+        };
+        let state = OverviewState::default()
+            .apply(OverviewAction::ShowView(View::Dashboard))
+            .apply(OverviewAction::FilterOverdue(true))
+            .apply(OverviewAction::ShowFiltered(filter.clone()));
+        assert_eq!(state.view(Some("reviewer")), View::UnitTasks);
+        assert_eq!(state.filter, filter, "earlier filters are replaced");
     }
 
     #[test]

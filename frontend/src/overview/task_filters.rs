@@ -1,6 +1,7 @@
-//! The task list's filters: status, index, overdue only, due within N days.
+//! The task list's filters: status, where the reports stand, index, due within N days, overdue
+//! only, and the unit a dashboard count chose.
 
-use shared::overview::TaskFilter;
+use shared::overview::{ReportFilter, TaskFilter};
 use shared::plan::IndexKind;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -14,6 +15,8 @@ pub struct TaskFiltersProps {
     /// The indexes the plan has.
     pub indexes: Vec<IndexKind>,
     pub on_change: Callback<OverviewAction>,
+    /// The name of the unit [`TaskFilter::unit`] names.
+    pub unit_name: Option<String>,
 }
 
 /// The "due within" choices, in days.
@@ -22,6 +25,15 @@ const DUE_WITHIN: [i64; 5] = [1, 3, 7, 14, 30];
 fn select_value(event: &Event) -> String {
     let select: HtmlSelectElement = event.target_unchecked_into();
     select.value()
+}
+
+/// "chưa nhập" → "Chưa nhập".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[function_component]
@@ -41,6 +53,13 @@ pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
     let on_due = props
         .on_change
         .reform(|e: Event| OverviewAction::FilterDueWithin(select_value(&e).parse().ok()));
+    let on_report = props.on_change.reform(|e: Event| {
+        let value = select_value(&e);
+        OverviewAction::FilterReport(ReportFilter::ALL.into_iter().find(|f| f.id() == value))
+    });
+    let on_all_units = props
+        .on_change
+        .reform(|_: MouseEvent| OverviewAction::FilterUnit(None));
     let on_clear = props
         .on_change
         .reform(|_: MouseEvent| OverviewAction::ClearFilters);
@@ -57,6 +76,15 @@ pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
                     <option value="" selected={filter.status.is_none()}>{ "Tất cả" }</option>
                     { for STATUSES.iter().map(|s| html! {
                         <option value={status_value(*s)} selected={filter.status == Some(*s)}>{ s.label() }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                <span>{ "Báo cáo" }</span>
+                <select id="filter-report" onchange={on_report}>
+                    <option value="" selected={filter.report.is_none()}>{ "Tất cả" }</option>
+                    { for ReportFilter::ALL.iter().chain(filter.report.iter().filter(|f| !ReportFilter::ALL.contains(f))).map(|f| html! {
+                        <option value={f.id()} selected={filter.report == Some(*f)}>{ capitalised(f.label()) }</option>
                     }) }
                 </select>
             </label>
@@ -82,6 +110,12 @@ pub fn TaskFilters(props: &TaskFiltersProps) -> Html {
                 <input id="filter-overdue" type="checkbox" checked={filter.overdue_only} onchange={on_overdue} />
                 <span>{ "Chỉ nhiệm vụ quá hạn" }</span>
             </label>
+            if let Some(unit) = &filter.unit {
+                <span id="filter-unit" class="filter-chip">
+                    { format!("Đơn vị: {}", props.unit_name.clone().unwrap_or_else(|| unit.clone())) }
+                    <button type="button" class="link" title="Mọi đơn vị" aria-label="Bỏ lọc theo đơn vị" onclick={on_all_units}>{ "✕" }</button>
+                </span>
+            }
             if active {
                 <button type="button" class="link" id="filter-clear" onclick={on_clear}>{ "Bỏ lọc" }</button>
             }

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use shared::calendar::PeriodId;
-use shared::overview::{reminder, Overview, TaskFilter};
+use shared::overview::{reminder, Overview, ReportFilter, TaskFilter};
 use shared::plan::TaskId;
 use shared::report::{Report, TaskReport, UnitReport};
 use yew::prelude::*;
@@ -21,7 +21,6 @@ use crate::app::RecordFocus;
 use crate::backend::{BackendError, BackendHandle, ReportState, SentReports};
 use crate::ui::error_label;
 use crate::ui::PeriodPicker;
-use shared::submission::StateCounts;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct UnitTasksProps {
@@ -50,8 +49,21 @@ fn unit_line(unit: &UnitReport, office: bool) -> Html {
                 </span>
             }
             <span class={classes!("submission-state", submission_class(unit.submission))}>{ unit.submission.label() }</span>
+            { evidence_note(unit) }
 
         </span>
+    }
+}
+
+/// The evidence files of the report: "2 tệp minh chứng", or "Chưa có minh chứng" for a report
+/// written without one; nothing for a report not started.
+fn evidence_note(unit: &UnitReport) -> Html {
+    if ReportFilter::MissingEvidence.matches(unit) {
+        html! { <span class="evidence-count missing">{ "Chưa có minh chứng" }</span> }
+    } else if unit.n_evidence > 0 {
+        html! { <span class="evidence-count">{ format!("{} tệp minh chứng", unit.n_evidence) }</span> }
+    } else {
+        html! {}
     }
 }
 
@@ -100,33 +112,35 @@ fn unit_work(
     backend: Option<BackendHandle>,
     sending: &UseStateHandle<SendAll>,
 ) -> Html {
-    let mut counts = StateCounts::default();
-    let mut returned: Vec<(&TaskReport, &UnitReport)> = Vec::new();
-    for section in report.indexes.iter().flat_map(|i| &i.sections) {
-        for task in &section.tasks {
-            for unit in &task.units {
-                counts.add(unit.submission);
-                if unit.submission == ReportState::Returned {
-                    returned.push((task, unit));
-                }
+    let returned: Vec<(&TaskReport, &UnitReport)> = report
+        .indexes
+        .iter()
+        .flat_map(|i| &i.sections)
+        .flat_map(|s| &s.tasks)
+        .flat_map(|t| t.units.iter().map(move |u| (t, u)))
+        .filter(|(_, u)| u.submission == ReportState::Returned)
+        .collect();
+    let count = |f: ReportFilter| f.count(report, None);
+    let n_ready = count(ReportFilter::NotSent) + count(ReportFilter::Returned);
+    let chosen = props.filter.report;
+    let counts = ReportFilter::ALL.into_iter().filter_map(|f| {
+        let n = count(f);
+        (n > 0 || chosen == Some(f)).then(|| {
+            let pressed = chosen == Some(f);
+            let onclick = props
+                .on_filter
+                .reform(move |_: MouseEvent| OverviewAction::FilterReport((!pressed).then_some(f)));
+            html! {
+                <button type="button" id={format!("summary-{}", f.id())}
+                    class={classes!("summary-count", pressed.then_some("active"))}
+                    aria-pressed={pressed.to_string()}
+                    title={if pressed { "Bỏ lọc" } else { "Chỉ hiện những báo cáo này" }}
+                    {onclick}>
+                    { format!("{n} {}", f.label()) }
+                </button>
             }
-        }
-    }
-    let mut parts = vec![format!(
-        "Hạn {}",
-        deadline_text(report.today, report.deadline)
-    )];
-    for (n, what) in [
-        (counts.n_not_entered, "chưa nhập"),
-        (counts.n_entering, "đang nhập, chưa gửi"),
-        (counts.n_returned, "bị trả lại"),
-        (counts.n_awaiting, "chờ thẩm định"),
-        (counts.n_accepted, "đã chấp nhận"),
-    ] {
-        if n > 0 {
-            parts.push(format!("{n} {what}"));
-        }
-    }
+        })
+    });
     let on_send_all = {
         let sending = sending.clone();
         let period = report.period;
@@ -155,9 +169,12 @@ fn unit_work(
     };
     html! {
         <section id="unit-work" class="unit-work">
-            <p id="unit-work-summary" class="unit-work-summary">{ parts.join(" · ") }</p>
+            <p id="unit-work-summary" class="unit-work-summary">
+                <span class="summary-deadline">{ format!("Hạn {}", deadline_text(report.today, report.deadline)) }</span>
+                { for counts }
+            </p>
             <button id="send-ready" class="primary" type="button"
-                disabled={**sending == SendAll::Sending || counts.n_entering + counts.n_returned == 0 && counts.n_awaiting == 0}
+                disabled={**sending == SendAll::Sending || n_ready == 0 && count(ReportFilter::Awaiting) == 0}
                 onclick={on_send_all}>
                 { if **sending == SendAll::Sending { "Đang gửi…" } else { "Gửi tất cả báo cáo đã đủ" } }
             </button>
@@ -221,6 +238,11 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
         format!("{n_shown}/{n_total} nhiệm vụ khớp bộ lọc")
     };
     let indexes = report.indexes.iter().map(|i| i.index).collect::<Vec<_>>();
+    let unit_name = props.filter.unit.as_ref().and_then(|code| {
+        shared::overview::unit_reports(report)
+            .find(|(_, u)| u.unit_code == *code)
+            .map(|(_, u)| u.unit_name.clone())
+    });
     let mut last_index = None;
     html! {
         <main id="unit-tasks" class="overview-main">
@@ -234,7 +256,7 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
             if !overview.all_units {
                 { unit_work(report, props, backend, &sending) }
             }
-            <TaskFilters filter={props.filter.clone()} indexes={indexes} on_change={props.on_filter.clone()} />
+            <TaskFilters filter={props.filter.clone()} indexes={indexes} on_change={props.on_filter.clone()} unit_name={unit_name} />
             if sections.is_empty() {
                 <div class="empty"><p>{ "Không có nhiệm vụ nào khớp với bộ lọc." }</p></div>
             }

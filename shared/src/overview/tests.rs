@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::calendar::PeriodKind;
+use crate::record::Verdict;
 use crate::report::{IndexReport, ReviewReport};
 use crate::target::{Target, TargetOperator};
 
@@ -23,6 +24,7 @@ fn unit(code: &str, status: ReportStatus, result: &str) -> UnitReport {
         review: ReviewReport::default(),
         submission: Default::default(),
         sent_at: None,
+        n_evidence: 0,
         unreadable: Vec::new(),
     }
 }
@@ -70,6 +72,7 @@ fn report(today: Date) -> Report {
         by: Some("thamdinh".into()),
         unreadable: false,
     };
+    accepted.submission = crate::submission::ReportState::Accepted;
     let mut with_actual = unit("QLHT", ReportStatus::InProgress, "");
     with_actual.actuals.push(ActualReport {
         target_idx: 0,
@@ -294,6 +297,80 @@ fn filters_combine() {
         ..TaskFilter::default()
     })
     .is_empty());
+}
+
+#[test]
+fn a_summary_count_opens_exactly_the_reports_it_counts() {
+    use crate::submission::ReportState;
+    let mut report = report(date(2026, 12, 10));
+    // KHTC accepted with a file; QLHT: not entered (I/1), written without a file (I/1/2),
+    // sent with a file and a status conflict (SIPAS).
+    let states = [
+        (ReportState::Accepted, 1, false),
+        (ReportState::NotEntered, 0, false),
+        (ReportState::Entering, 0, false),
+        (ReportState::Sent { changed: false }, 2, true),
+    ];
+    let units = report
+        .indexes
+        .iter_mut()
+        .flat_map(|i| &mut i.sections)
+        .flat_map(|s| &mut s.tasks)
+        .flat_map(|t| &mut t.units);
+    for (unit, (state, n_evidence, conflict)) in units.zip(states) {
+        unit.submission = state;
+        unit.n_evidence = n_evidence;
+        unit.status_conflict = conflict;
+    }
+    let count = |f: ReportFilter, unit: Option<&str>| f.count(&report, unit);
+    assert_eq!(count(ReportFilter::Accepted, None), 1);
+    assert_eq!(count(ReportFilter::NotEntered, None), 1);
+    assert_eq!(count(ReportFilter::NotSent, None), 1);
+    assert_eq!(count(ReportFilter::Awaiting, None), 1);
+    assert_eq!(
+        count(ReportFilter::MissingEvidence, None),
+        1,
+        "written, no file"
+    );
+    assert_eq!(count(ReportFilter::Conflict, None), 1);
+    assert_eq!(count(ReportFilter::Returned, None), 0);
+    assert_eq!(count(ReportFilter::Accepted, Some("QLHT")), 0);
+    let ids = |filter: TaskFilter| -> Vec<String> {
+        filter
+            .apply(&report)
+            .iter()
+            .flat_map(|(_, s)| s.tasks.iter().map(|t| t.task_id.0.clone()))
+            .collect()
+    };
+    for wanted in ReportFilter::ALL {
+        let filter = TaskFilter {
+            report: Some(wanted),
+            ..TaskFilter::default()
+        };
+        let n_units: usize = filter
+            .apply(&report)
+            .iter()
+            .flat_map(|(_, s)| &s.tasks)
+            .map(|t| t.units.iter().filter(|u| wanted.matches(u)).count())
+            .sum();
+        assert_eq!(n_units, count(wanted, None), "{wanted:?}");
+    }
+    assert_eq!(
+        ids(TaskFilter {
+            report: Some(ReportFilter::Accepted),
+            unit: Some("QLHT".into()),
+            ..TaskFilter::default()
+        }),
+        Vec::<String>::new(),
+        "KHTC's accepted report does not count for QLHT"
+    );
+    assert_eq!(
+        ids(TaskFilter {
+            unit: Some("KHTC".into()),
+            ..TaskFilter::default()
+        }),
+        vec!["PAR_INDEX/I/1"]
+    );
 }
 
 #[test]

@@ -568,6 +568,7 @@ fn unit_report(
             crate::submission::report_state(p, given)
         }),
         sent_at: period_record.and_then(|p| p.sent.as_ref()).map(|s| s.at),
+        n_evidence: period_record.map_or(0, |p| p.evidence.len()),
         unreadable,
     }
 }

@@ -137,6 +137,9 @@ pub struct UnitReport {
     /// first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<i64>,
+    /// How many evidence files the unit attached to the period's report.
+    #[serde(default)]
+    pub n_evidence: usize,
     /// Parts of the unit's record or appraisal of the task that could not be read (a value of
     /// the wrong type, a map replaced by a value): they are shown empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -322,12 +322,12 @@ pub fn App(props: &AppProps) -> Html {
                         filter={TaskFilter { query: state.query.clone(), ..overview.filter.clone() }}
                         selected={state.selected.clone()}
                         on_open={on_open.clone()}
-                        on_filter={on_filter}
+                        on_filter={on_filter.clone()}
                         on_period={on_period.clone()}
                     />
                 },
                 (OverviewLoad::Loaded(data), View::Dashboard) => html! {
-                    <Dashboard overview={data.clone()} on_open={on_open.clone()} on_period={on_period.clone()} />
+                    <Dashboard overview={data.clone()} on_open={on_open.clone()} on_filter={on_filter.clone()} on_period={on_period.clone()} />
                 },
                 (OverviewLoad::Loaded(data), View::Export) => html! {
                     <ExportPanel overview={data.clone()} on_period={on_period.clone()} />
