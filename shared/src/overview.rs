@@ -337,6 +337,68 @@ impl ReportFilter {
     }
 }
 
+/// The one state a task row shows for a unit's report, derived from the data: where the
+/// report stands between the unit and the office first (returned, sent, accepted), then whether
+/// it is late, then whether anything is written. How far the work is goes beside it as the
+/// progress bar, and in the badge's tooltip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    NotApplicable,
+    Overdue,
+    NotEntered,
+    Entering,
+    Sent { changed: bool },
+    Returned,
+    Resent { changed: bool },
+    Accepted,
+}
+
+impl RowState {
+    pub fn of(unit: &UnitReport) -> RowState {
+        use crate::submission::ReportState as S;
+        match unit.submission {
+            S::Accepted => RowState::Accepted,
+            S::Returned => RowState::Returned,
+            S::Sent { changed } => RowState::Sent { changed },
+            S::Resent { changed } => RowState::Resent { changed },
+            _ if unit.status == ReportStatus::NotApplicable => RowState::NotApplicable,
+            _ if unit.status == ReportStatus::Overdue => RowState::Overdue,
+            S::Entering => RowState::Entering,
+            S::NotEntered => RowState::NotEntered,
+        }
+    }
+
+    /// "Chấp nhận", "Trả lại", "Đã gửi (sửa sau khi gửi)", "Quá hạn", "Đang nhập, chưa gửi"…
+    pub fn label(self) -> &'static str {
+        match self {
+            RowState::NotApplicable => "Không áp dụng",
+            RowState::Overdue => "Quá hạn",
+            RowState::NotEntered => "Chưa nhập",
+            RowState::Entering => "Đang nhập, chưa gửi",
+            RowState::Sent { changed: false } => "Đã gửi",
+            RowState::Sent { changed: true } => "Đã gửi (sửa sau khi gửi)",
+            RowState::Returned => "Trả lại",
+            RowState::Resent { changed: false } => "Đã sửa, gửi lại",
+            RowState::Resent { changed: true } => "Đã gửi lại (sửa sau khi gửi)",
+            RowState::Accepted => "Chấp nhận",
+        }
+    }
+
+    /// A stable id for styles and tests: "returned".
+    pub fn id(self) -> &'static str {
+        match self {
+            RowState::NotApplicable => "not-applicable",
+            RowState::Overdue => "overdue",
+            RowState::NotEntered => "not-entered",
+            RowState::Entering => "entering",
+            RowState::Sent { .. } | RowState::Resent { .. } => "sent",
+            RowState::Returned => "returned",
+            RowState::Accepted => "accepted",
+        }
+    }
+}
+
 /// The filters of the task list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFilter {

@@ -3,7 +3,6 @@
 use shared::calendar::Date;
 use shared::overview::ReminderLevel;
 use shared::report::{Completion, ReadNotice, ReportStatus};
-use shared::submission::ReportState;
 
 /// The CSS class of a status badge.
 pub fn status_class(status: ReportStatus) -> &'static str {
@@ -26,17 +25,6 @@ pub const STATUSES: [ReportStatus; 5] = [
 ];
 
 /// The value a `<select>` option carries for a status.
-/// The class of a report's state badge (its colour).
-pub fn submission_class(state: ReportState) -> &'static str {
-    match state {
-        ReportState::NotEntered => "state-not-entered",
-        ReportState::Entering => "state-entering",
-        ReportState::Sent { .. } | ReportState::Resent { .. } => "state-sent",
-        ReportState::Returned => "state-returned",
-        ReportState::Accepted => "state-accepted",
-    }
-}
-
 pub fn status_value(status: ReportStatus) -> &'static str {
     status_class(status)
 }

@@ -7,12 +7,12 @@
 use std::rc::Rc;
 
 use shared::calendar::PeriodId;
-use shared::overview::{reminder, Overview, ReportFilter, TaskFilter};
+use shared::overview::{reminder, Overview, ReportFilter, RowState, TaskFilter};
 use shared::plan::TaskId;
 use shared::report::{Report, TaskReport, UnitReport};
 use yew::prelude::*;
 
-use super::overview_labels::{deadline_text, status_class, submission_class};
+use super::overview_labels::deadline_text;
 use super::overview_state::OverviewAction;
 use super::reminder_banner::ReminderBanner;
 use super::task_filters::TaskFilters;
@@ -36,19 +36,20 @@ pub struct UnitTasksProps {
 /// One unit's line in a task row: status, progress, result written, where the report stands
 /// (sent, returned, accepted…).
 fn unit_line(unit: &UnitReport, office: bool) -> Html {
+    let state = RowState::of(unit);
     html! {
         <span class="unit-line" data-unit={unit.unit_code.clone()}>
             if office {
-                <span class="unit-code" title={unit.unit_name.clone()}>{ &unit.unit_code }</span>
+                <span class="unit-code">{ &unit.unit_name }</span>
             }
-            <span class={classes!("status-badge", status_class(unit.status))}>{ unit.status.label() }</span>
+            <span class={classes!("row-state", format!("row-{}", state.id()))}
+                title={format!("Tình hình thực hiện: {}", unit.status.label())}>{ state.label() }</span>
             if let Some(progress) = unit.progress {
                 <span class="progress" title="Tiến độ">
                     <span class="progress-bar"><span class="progress-fill" style={format!("width: {progress}%")}></span></span>
                     <span class="progress-text">{ format!("{progress}%") }</span>
                 </span>
             }
-            <span class={classes!("submission-state", submission_class(unit.submission))}>{ unit.submission.label() }</span>
             { evidence_note(unit) }
 
         </span>
@@ -69,8 +70,20 @@ fn evidence_note(unit: &UnitReport) -> Html {
 
 fn task_row(report: &Report, task: &TaskReport, props: &UnitTasksProps) -> Html {
     let office = props.overview.all_units;
+    // With a unit chosen (a dashboard count), only that unit's line, and its record opens.
+    let units: Vec<&UnitReport> = task
+        .units
+        .iter()
+        .filter(|u| {
+            props
+                .filter
+                .unit
+                .as_ref()
+                .is_none_or(|code| *code == u.unit_code)
+        })
+        .collect();
     let focus = RecordFocus {
-        unit: task.units.first().map(|u| u.unit_code.clone()),
+        unit: units.first().map(|u| u.unit_code.clone()),
         period: Some(report.period),
     };
     let id = task.task_id.clone();
@@ -94,7 +107,7 @@ fn task_row(report: &Report, task: &TaskReport, props: &UnitTasksProps) -> Html 
                 <span class="unit-task-main">
                     <span class="task-title">{ &task.title }</span>
                     <span class="unit-lines">
-                        { for task.units.iter().map(|u| unit_line(u, office)) }
+                        { for units.iter().map(|u| unit_line(u, office)) }
                     </span>
                 </span>
                 <span class="unit-task-deadline">{ deadline_text(report.today, task.deadline) }</span>

@@ -374,6 +374,42 @@ fn a_summary_count_opens_exactly_the_reports_it_counts() {
 }
 
 #[test]
+fn a_row_shows_one_state_the_office_s_decision_first() {
+    use crate::submission::ReportState as S;
+    let state = |status, submission| {
+        let mut u = unit("QLHT", status, "");
+        u.submission = submission;
+        RowState::of(&u)
+    };
+    assert_eq!(
+        state(ReportStatus::Overdue, S::NotEntered),
+        RowState::Overdue
+    );
+    assert_eq!(state(ReportStatus::Overdue, S::Entering), RowState::Overdue);
+    assert_eq!(
+        state(ReportStatus::Overdue, S::Returned),
+        RowState::Returned
+    );
+    assert_eq!(
+        state(ReportStatus::Overdue, S::Sent { changed: true }).label(),
+        "Đã gửi (sửa sau khi gửi)"
+    );
+    assert_eq!(state(ReportStatus::Done, S::Accepted), RowState::Accepted);
+    assert_eq!(
+        state(ReportStatus::InProgress, S::Entering),
+        RowState::Entering
+    );
+    assert_eq!(
+        state(ReportStatus::NotStarted, S::NotEntered),
+        RowState::NotEntered
+    );
+    assert_eq!(
+        state(ReportStatus::NotApplicable, S::Entering),
+        RowState::NotApplicable
+    );
+}
+
+#[test]
 fn indicators_list_every_target_of_every_unit() {
     let rows = indicators(&report(date(2026, 12, 1)));
     assert_eq!(rows.len(), 1);

@@ -395,7 +395,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
         "e2e-appraisal-staff-sees-failure.png",
         |client| async move {
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
-            let badge = format!("{} .submission-state.state-returned", row_css(task_ref));
+            let badge = format!("{} .row-state.row-returned", row_css(task_ref));
             let shown = wait_for(
                 "the returned badge in the task list",
                 Duration::from_secs(60),

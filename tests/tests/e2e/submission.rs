@@ -193,6 +193,23 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
                 "#table-awaiting tr[data-task-id=\"{}\"][data-unit=\"QLHT\"]",
                 task_ref.0
             );
+            // The units table's count opens the task list on exactly those reports.
+            let count = "#table-units tr[data-unit=\"QLHT\"] button[data-filter=\"awaiting\"]";
+            assert_eq!(texts(&client, count).await?, ["2"]);
+            crate::click_when_ready(&client, count).await?;
+            let listed = wait_for(
+                "the task list filtered on QLHT's awaiting reports",
+                Duration::from_secs(30),
+                || async {
+                    let chip = texts(&client, "#filter-unit").await?;
+                    let rows = texts(&client, "#unit-tasks .task-rows li").await?;
+                    Ok((!chip.is_empty() && rows.len() == 2).then_some((chip, rows)))
+                },
+            )
+            .await?;
+            assert!(listed.0[0].contains("Phòng Quản lý hạ tầng"), "{listed:?}");
+            assert!(listed.1.iter().all(|r| r.contains("Đã gửi")), "{listed:?}");
+            crate::click_when_ready(&client, "#tab-dashboard").await?;
             crate::scroll_to(&client, "queue", "start").await?;
             save_screenshot(&client, "e2e-office-queue.png").await?;
             crate::click_when_ready(&client, &format!("{row} td.wrap")).await?;
@@ -250,6 +267,31 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             let summary = texts(&client, "#unit-work-summary").await?.join(" ");
             assert!(summary.contains("1 bị trả lại"), "{summary}");
             save_screenshot(&client, "e2e-unit-list-returned.png").await?;
+            // The summary's item filters the list to the returned report, and back.
+            let all = texts(&client, "#unit-tasks .task-rows li").await?.len();
+            crate::click_when_ready(&client, "#summary-returned").await?;
+            let only = wait_for(
+                "the list of returned reports",
+                Duration::from_secs(30),
+                || async {
+                    let rows = client
+                        .find_all(Locator::Css("#unit-tasks .task-rows li button"))
+                        .await?;
+                    let mut ids = Vec::new();
+                    for row in rows {
+                        ids.push(row.attr("data-task-id").await?.unwrap_or_default());
+                    }
+                    Ok((ids.len() == 1).then_some(ids))
+                },
+            )
+            .await?;
+            assert_eq!(only, [task_ref.0.clone()]);
+            crate::click_when_ready(&client, "#summary-returned").await?;
+            wait_for("the whole list again", Duration::from_secs(30), || async {
+                let n = texts(&client, "#unit-tasks .task-rows li").await?.len();
+                Ok((n == all).then_some(()))
+            })
+            .await?;
             crate::click_when_ready(&client, &pinned).await?;
             crate::wait_record(&client).await?;
             let banner = wait_for(
