@@ -42,6 +42,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/docs", get(docs))
+        .route("/api/people", get(people))
         .route("/api/ws-ticket", post(ws_ticket))
         .route("/sync", get(sync))
         .route("/api/files/{sha256}", get(download_file).put(upload_file))
@@ -230,6 +231,10 @@ struct UserInfo {
     username: String,
     unit: String,
     role: &'static str,
+    /// The user's full name, `null` when the administrator gave none.
+    full_name: Option<String>,
+    /// Whether the user heads their unit.
+    unit_head: bool,
 }
 
 /// The longest user name and password a login may carry.
@@ -320,6 +325,8 @@ async fn login(
             username: session.user.username.clone(),
             unit: session.user.unit.clone(),
             role: session.user.role.as_str(),
+            full_name: session.user.full_name.clone(),
+            unit_head: session.user.unit_head,
         },
     }))
     .into_response())
@@ -389,6 +396,18 @@ async fn docs(
             })
             .collect(),
     ))
+}
+
+/// `GET /api/people` (Bearer): `[{"username", "full_name", "unit"}]`, the people whose names
+/// the user may see (see [`crate::registry::Registry::people_visible_to`]), by user name.
+async fn people(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<shared::person::Person>>, AppError> {
+    let session = session_from(&state, &headers).await?;
+    let registry = state.registry.clone();
+    let people = blocking(move || registry.people_visible_to(&session.user)).await?;
+    Ok(Json(people))
 }
 
 async fn ws_ticket(
