@@ -451,9 +451,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let name = if clear { None } else { name.as_deref() };
             set_name(&registry(&data()?)?, username, name, out)
         }
-        Command::User(UserCommand::SetHead { ref username, yes, .. }) => {
-            set_head(&registry(&data()?)?, username, yes, out)
-        }
+        Command::User(UserCommand::SetHead {
+            ref username, yes, ..
+        }) => set_head(&registry(&data()?)?, username, yes, out),
         Command::User(UserCommand::Disable { ref username }) => {
             if !registry(&data()?)?.disable_user(username)? {
                 anyhow::bail!("no user {username}");
@@ -792,10 +792,7 @@ fn set_head(registry: &Registry, username: &str, head: bool, out: &mut dyn Write
     if !registry.set_unit_head(username, head)? {
         anyhow::bail!("no user {username}");
     }
-    let unit = registry
-        .user(username)?
-        .map(|u| u.unit)
-        .unwrap_or_default();
+    let unit = registry.user(username)?.map(|u| u.unit).unwrap_or_default();
     if head {
         writeln!(out, "{username} heads unit {unit}")?;
     } else {

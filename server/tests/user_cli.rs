@@ -139,8 +139,12 @@ fn unknown_users_and_bad_names_are_refused_with_one_line() {
     let listed = ok(data, &["user", "list"], None);
     assert_eq!(listed, "", "a refused name added nobody");
     // Neither or both of --yes and --no is a usage error from clap.
-    assert!(!plansync(data, &["user", "set-head", "an"], None).status.success());
-    assert!(!plansync(data, &["user", "set-head", "an", "--yes", "--no"], None)
+    assert!(!plansync(data, &["user", "set-head", "an"], None)
         .status
         .success());
+    assert!(
+        !plansync(data, &["user", "set-head", "an", "--yes", "--no"], None)
+            .status
+            .success()
+    );
 }

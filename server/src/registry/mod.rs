@@ -150,7 +150,11 @@ impl Registry {
         profile: &Profile,
         now_ms: i64,
     ) -> Result<()> {
-        let full_name = profile.full_name.as_deref().map(checked_full_name).transpose()?;
+        let full_name = profile
+            .full_name
+            .as_deref()
+            .map(checked_full_name)
+            .transpose()?;
         if username.is_empty() || username.chars().any(|c| c.is_whitespace() || c == '/') {
             bail!("user name \"{username}\" must not be empty or contain spaces or '/'");
         }
@@ -279,7 +283,9 @@ impl Registry {
         let row = self
             .conn()
             .query_row(
-                &format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = ?1"),
+                &format!(
+                    "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = ?1"
+                ),
                 [username],
                 |r| {
                     let user = user_from_row(r)?;

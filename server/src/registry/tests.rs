@@ -195,7 +195,9 @@ fn a_registry_of_the_schema_before_names_upgrades_with_its_users_intact() {
         )
         .unwrap();
     assert_eq!(hash, "not-a-hash", "the password hash is kept as it was");
-    assert!(registry.set_full_name("lan", Some("Nguyễn Thị Lan")).unwrap());
+    assert!(registry
+        .set_full_name("lan", Some("Nguyễn Thị Lan"))
+        .unwrap());
     assert!(registry.set_unit_head("lan", true).unwrap());
     let lan = registry.user("lan").unwrap().unwrap();
     assert_eq!(lan.full_name.as_deref(), Some("Nguyễn Thị Lan"));
@@ -227,7 +229,9 @@ fn full_names_are_checked_and_unknown_users_said() {
         registry.user("an").unwrap().is_none(),
         "a refused name adds nobody"
     );
-    assert!(registry.set_full_name("lan", Some(&"a".repeat(101))).is_err());
+    assert!(registry
+        .set_full_name("lan", Some(&"a".repeat(101)))
+        .is_err());
     assert!(!registry.set_full_name("nobody", Some("Ai Đó")).unwrap());
     assert!(!registry.set_unit_head("nobody", true).unwrap());
     assert!(registry.set_full_name("minh", None).unwrap());
@@ -243,7 +247,10 @@ fn full_names_are_checked_and_unknown_users_said() {
 #[test]
 fn each_role_sees_the_names_of_its_units_and_the_reviewers() {
     let (_dir, registry) = registry();
-    for (code, name) in [("QLHT", "Phòng Quản lý hạ tầng"), ("KHTC", "Phòng Kế hoạch")] {
+    for (code, name) in [
+        ("QLHT", "Phòng Quản lý hạ tầng"),
+        ("KHTC", "Phòng Kế hoạch"),
+    ] {
         registry.add_unit(code, name, "division").unwrap();
         registry
             .register_document(&DocumentEntry {
