@@ -1,4 +1,4 @@
-//! The server's HTTP API: login and the document list.
+//! The server's HTTP API: login, the document list and the people.
 
 use reqwest::StatusCode;
 
@@ -80,6 +80,26 @@ impl ServerApi {
         let response = self
             .http
             .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => response.json().await.map_err(bad_reply),
+            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
+    /// `GET /api/people`: the people whose names this user may see.
+    pub async fn people(
+        &self,
+        server: &ServerUrl,
+        token: &str,
+    ) -> Result<Vec<shared::person::Person>> {
+        let response = self
+            .http
+            .get(server.endpoint("api/people"))
             .bearer_auth(token)
             .send()
             .await

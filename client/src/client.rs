@@ -96,9 +96,34 @@ impl Client {
         &self.inner.device
     }
 
-    /// The logged-in user, if any (also offline).
+    /// The logged-in user, if any (also offline). The full name is the one of the people last
+    /// fetched when they list the user (so a name given after the login shows), else the
+    /// login's.
     pub fn session(&self) -> Option<SessionInfo> {
-        self.inner.current().map(|ws| ws.session.info())
+        let mut info = self.inner.current()?.session.info();
+        let listed = self
+            .inner
+            .setup
+            .db
+            .people()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.username == info.username);
+        if let Some(person) = listed {
+            info.full_name = person.full_name.or(info.full_name);
+        }
+        Some(info)
+    }
+
+    /// The full names of the people this user may see, by login name, as last fetched from
+    /// the server (kept on disk, so offline too); empty when nobody is logged in.
+    pub fn people(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        if self.inner.current().is_none() {
+            return Ok(std::collections::BTreeMap::new());
+        }
+        Ok(shared::person::names_by_login(
+            &self.inner.setup.db.people()?,
+        ))
     }
 
     /// The sync status; the receiver sees every change.
@@ -138,6 +163,8 @@ impl Client {
             username: reply.user.username,
             unit: reply.user.unit,
             role: reply.user.role,
+            full_name: reply.user.full_name,
+            unit_head: reply.user.unit_head,
             token: reply.token,
             peer_id: reply.peer_id,
             device: self.inner.device.clone(),
@@ -151,6 +178,14 @@ impl Client {
         {
             Ok(list) => setup.db.replace_doc_list(&list)?,
             Err(err) => tracing::warn!("logged in, but cannot fetch the document list: {err}"),
+        }
+        // Another user's people must not stay (a stored session of the same user is kept).
+        if previous.is_none() {
+            setup.db.clear_people()?;
+        }
+        match setup.api.people(&session.server_url, &session.token).await {
+            Ok(people) => setup.db.replace_people(&people)?,
+            Err(err) => tracing::warn!("logged in, but cannot fetch the people's names: {err}"),
         }
         if let Some(previous) = previous {
             previous.stop().await;
@@ -198,6 +233,7 @@ impl Client {
         workspace.wipe_documents()?;
         db.clear_documents()?;
         db.clear_receipts()?;
+        db.clear_people()?;
         db.clear_session()?;
         let data_dir = &self.inner.setup.data_dir;
         crate::private_files::remove_dir(&data_dir.join(crate::evidence::FILES_DIR))?;

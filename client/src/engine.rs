@@ -454,13 +454,29 @@ impl Engine {
         self.schedule_recompute();
     }
 
+    /// Fetches the document list, and with it the people's names (kept in the local store;
+    /// a server that cannot say them leaves the names known so far).
     fn fetch_list(&mut self, reply: Option<oneshot::Sender<Result<Vec<DocInfo>>>>) {
         let api = self.parts.api.clone();
         let server = self.parts.session.server_url.clone();
         let token = self.parts.session.token.clone();
         let results = self.results_tx.clone();
+        let db = self.parts.db.clone();
         self.tasks.spawn(async move {
             let fetched = api.documents(&server, &token).await;
+            if fetched.is_ok() {
+                match api.people(&server, &token).await {
+                    Ok(people) => {
+                        let known = db.people().unwrap_or_default();
+                        if known != people {
+                            if let Err(err) = db.replace_people(&people) {
+                                tracing::warn!("cannot keep the people's names: {err}");
+                            }
+                        }
+                    }
+                    Err(err) => tracing::warn!("cannot fetch the people's names: {err}"),
+                }
+            }
             let _ = results.send(TaskResult::ListFetched(fetched, reply));
         });
     }

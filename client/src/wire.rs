@@ -25,6 +25,12 @@ pub(crate) struct UserReply {
     pub username: String,
     pub unit: String,
     pub role: String,
+    /// Absent from servers before full names.
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// Absent from servers before unit heads.
+    #[serde(default)]
+    pub unit_head: bool,
 }
 
 #[derive(Debug, Deserialize)]
