@@ -72,6 +72,7 @@ impl Client {
             uploads: Arc::new(crate::evidence::UploadMemory::load(
                 &data_dir.join(crate::evidence::FILES_DIR),
             )),
+            profile: Arc::new(watch::channel(0).0),
         };
         let workspace = match db.session(&device)? {
             Some(session) => Some(Workspace::start(&setup, session).await?),
@@ -96,23 +97,27 @@ impl Client {
         &self.inner.device
     }
 
-    /// The logged-in user, if any (also offline). The full name is the one of the people last
-    /// fetched when they list the user (so a name given after the login shows), else the
-    /// login's.
+    /// The logged-in user, if any (also offline). The full name and head flag are the ones
+    /// stored last: from the login, then from the server whenever the document list is
+    /// fetched (so a name or head flag given after the login shows; see
+    /// [`Client::profile_changes`]).
     pub fn session(&self) -> Option<SessionInfo> {
         let mut info = self.inner.current()?.session.info();
-        let listed = self
-            .inner
-            .setup
-            .db
-            .people()
-            .unwrap_or_default()
-            .into_iter()
-            .find(|p| p.username == info.username);
-        if let Some(person) = listed {
-            info.full_name = person.full_name.or(info.full_name);
+        match self.inner.setup.db.session(&self.inner.device) {
+            Ok(Some(stored)) => {
+                info.full_name = stored.full_name;
+                info.unit_head = stored.unit_head;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!("cannot read the stored session: {err}"),
         }
         Some(info)
+    }
+
+    /// Moves whenever the logged-in user's full name or head flag changed on the server (and
+    /// so in [`Client::session`]).
+    pub fn profile_changes(&self) -> watch::Receiver<u64> {
+        self.inner.setup.profile.subscribe()
     }
 
     /// The full names of the people this user may see, by login name, as last fetched from

@@ -33,6 +33,12 @@ pub(crate) struct UserReply {
     pub unit_head: bool,
 }
 
+/// `GET /api/session`: the logged-in user, read afresh.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SessionReply {
+    pub user: UserReply,
+}
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct DocEntry {
     pub id: String,

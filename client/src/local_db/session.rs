@@ -86,6 +86,16 @@ impl LocalDb {
         Ok(())
     }
 
+    /// Updates the stored session's full name and head flag; returns whether they changed.
+    pub fn update_profile(&self, full_name: Option<&str>, unit_head: bool) -> Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE session SET full_name = ?1, unit_head = ?2
+             WHERE only = 1 AND (full_name IS NOT ?1 OR unit_head IS NOT ?2)",
+            params![full_name, unit_head],
+        )?;
+        Ok(changed > 0)
+    }
+
     pub fn clear_session(&self) -> Result<()> {
         self.conn().execute("DELETE FROM session", [])?;
         Ok(())
@@ -128,7 +138,12 @@ mod tests {
             Some(renewed),
             "saving replaces"
         );
+        assert!(!db.update_profile(Some("Nguyễn Thị Lan"), true).unwrap());
+        assert!(db.update_profile(None, false).unwrap(), "changed");
+        let stored = db.session(&device).unwrap().unwrap();
+        assert_eq!((stored.full_name, stored.unit_head), (None, false));
         db.clear_session().unwrap();
         assert_eq!(db.session(&device).unwrap(), None);
+        assert!(!db.update_profile(Some("Ai"), true).unwrap(), "no session");
     }
 }

@@ -43,6 +43,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/logout", post(logout))
         .route("/api/docs", get(docs))
         .route("/api/people", get(people))
+        .route("/api/session", get(session_user))
         .route("/api/ws-ticket", post(ws_ticket))
         .route("/sync", get(sync))
         .route("/api/files/{sha256}", get(download_file).put(upload_file))
@@ -321,15 +322,31 @@ async fn login(
     Ok(Json(serde_json::json!({
         "token": token,
         "peer_id": session.peer_id,
-        "user": UserInfo {
-            username: session.user.username.clone(),
-            unit: session.user.unit.clone(),
-            role: session.user.role.as_str(),
-            full_name: session.user.full_name.clone(),
-            unit_head: session.user.unit_head,
-        },
+        "user": UserInfo::of(&session.user),
     }))
     .into_response())
+}
+
+impl UserInfo {
+    fn of(user: &crate::registry::User) -> UserInfo {
+        UserInfo {
+            username: user.username.clone(),
+            unit: user.unit.clone(),
+            role: user.role.as_str(),
+            full_name: user.full_name.clone(),
+            unit_head: user.unit_head,
+        }
+    }
+}
+
+/// `GET /api/session` (Bearer): `{"user": ...}` as the login answered it, read afresh (so an
+/// app learns a full name or head flag given after its login).
+async fn session_user(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let session = session_from(&state, &headers).await?;
+    Ok(Json(serde_json::json!({"user": UserInfo::of(&session.user)})).into_response())
 }
 
 /// A login attempt begun in the throttle; dropped undecided, it is ended as abandoned.

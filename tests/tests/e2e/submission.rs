@@ -263,7 +263,9 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             .await?;
             assert!(banner.contains(COMMENT), "{banner}");
             wait_state(&client, "Trả lại").await?;
-            let by = texts(&client, "#record-verdict .verdict-by").await?.join(" ");
+            let by = texts(&client, "#record-verdict .verdict-by")
+                .await?
+                .join(" ");
             assert!(
                 by.contains("Lê Thị Thu"),
                 "the verdict names the reviewer by her full name, not her login: {by:?}"

@@ -145,13 +145,24 @@ async fn a_laptop_keeps_the_names_and_shows_them_offline_after_a_restart() {
         "the reviewer has no full name yet"
     );
 
-    // A name given later arrives with the next refresh of the document list.
+    // A name given later, and the head flag taken away, arrive with the next refresh of the
+    // document list, without logging in again.
+    let mut profile_changes = laptop.client.profile_changes();
     server.cli(&["user", "set-name", "thamdinh", "Lê Thu Thẩm"], None);
+    server.cli(&["user", "set-head", "lan", "--no"], None);
     eventually(WAIT, "the reviewer's name to arrive", || async {
         let names = laptop.client.people().ok()?;
         (names.get("thamdinh").map(String::as_str) == Some("Lê Thu Thẩm")).then_some(())
     })
     .await;
+    tokio::time::timeout(WAIT, profile_changes.changed())
+        .await
+        .expect("the app is told that the user's own profile changed")
+        .unwrap();
+    assert!(
+        !laptop.client.session().unwrap().unit_head,
+        "no head any more"
+    );
 
     // Offline, after a restart: the names are still there.
     server.kill();
@@ -163,7 +174,10 @@ async fn a_laptop_keeps_the_names_and_shows_them_offline_after_a_restart() {
     );
     let session = laptop.client.session().unwrap();
     assert_eq!(session.full_name.as_deref(), Some("Nguyễn Thị Lan"));
-    assert!(session.unit_head, "the head flag is kept with the session");
+    assert!(
+        !session.unit_head,
+        "the head flag as last heard from the server is kept with the session"
+    );
 
     // Logging out forgets them: the next user of the laptop may see other people.
     laptop.client.logout(true).await.unwrap();
