@@ -1,4 +1,4 @@
-//! The server's HTTP API: login and the document list.
+//! The server's HTTP API: login, the document list and the people.
 
 use reqwest::StatusCode;
 
@@ -6,7 +6,7 @@ use crate::config::ClientConfig;
 use crate::doc_info::DocInfo;
 use crate::error::{ClientError, Result};
 use crate::server_url::ServerUrl;
-use crate::wire::{self, DocEntry, ErrorReply, LoginReply, LoginRequest};
+use crate::wire::{self, DocEntry, ErrorReply, LoginReply, LoginRequest, SessionReply, UserReply};
 
 #[derive(Clone)]
 pub(crate) struct ServerApi {
@@ -86,6 +86,46 @@ impl ServerApi {
             .map_err(unreachable)?;
         match response.status() {
             status if status.is_success() => response.json().await.map_err(bad_reply),
+            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
+    /// `GET /api/people`: the people whose names this user may see.
+    pub async fn people(
+        &self,
+        server: &ServerUrl,
+        token: &str,
+    ) -> Result<Vec<shared::person::Person>> {
+        let response = self
+            .http
+            .get(server.endpoint("api/people"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => response.json().await.map_err(bad_reply),
+            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
+            _ => Err(error_reply(response).await),
+        }
+    }
+
+    /// `GET /api/session`: the logged-in user as the server knows them now (a full name or head
+    /// flag given after the login).
+    pub async fn session_user(&self, server: &ServerUrl, token: &str) -> Result<UserReply> {
+        let response = self
+            .http
+            .get(server.endpoint("api/session"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        match response.status() {
+            status if status.is_success() => {
+                let reply: SessionReply = response.json().await.map_err(bad_reply)?;
+                Ok(reply.user)
+            }
             StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
             _ => Err(error_reply(response).await),
         }

@@ -72,6 +72,7 @@ impl Client {
             uploads: Arc::new(crate::evidence::UploadMemory::load(
                 &data_dir.join(crate::evidence::FILES_DIR),
             )),
+            profile: Arc::new(watch::channel(0).0),
         };
         let workspace = match db.session(&device)? {
             Some(session) => Some(Workspace::start(&setup, session).await?),
@@ -96,9 +97,38 @@ impl Client {
         &self.inner.device
     }
 
-    /// The logged-in user, if any (also offline).
+    /// The logged-in user, if any (also offline). The full name and head flag are the ones
+    /// stored last: from the login, then from the server whenever the document list is
+    /// fetched (so a name or head flag given after the login shows; see
+    /// [`Client::profile_changes`]).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.inner.current().map(|ws| ws.session.info())
+        let mut info = self.inner.current()?.session.info();
+        match self.inner.setup.db.session(&self.inner.device) {
+            Ok(Some(stored)) => {
+                info.full_name = stored.full_name;
+                info.unit_head = stored.unit_head;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!("cannot read the stored session: {err}"),
+        }
+        Some(info)
+    }
+
+    /// Moves whenever the logged-in user's full name or head flag changed on the server (and
+    /// so in [`Client::session`]).
+    pub fn profile_changes(&self) -> watch::Receiver<u64> {
+        self.inner.setup.profile.subscribe()
+    }
+
+    /// The full names of the people this user may see, by login name, as last fetched from
+    /// the server (kept on disk, so offline too); empty when nobody is logged in.
+    pub fn people(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        if self.inner.current().is_none() {
+            return Ok(std::collections::BTreeMap::new());
+        }
+        Ok(shared::person::names_by_login(
+            &self.inner.setup.db.people()?,
+        ))
     }
 
     /// The sync status; the receiver sees every change.
@@ -138,6 +168,8 @@ impl Client {
             username: reply.user.username,
             unit: reply.user.unit,
             role: reply.user.role,
+            full_name: reply.user.full_name,
+            unit_head: reply.user.unit_head,
             token: reply.token,
             peer_id: reply.peer_id,
             device: self.inner.device.clone(),
@@ -151,6 +183,14 @@ impl Client {
         {
             Ok(list) => setup.db.replace_doc_list(&list)?,
             Err(err) => tracing::warn!("logged in, but cannot fetch the document list: {err}"),
+        }
+        // Another user's people must not stay (a stored session of the same user is kept).
+        if previous.is_none() {
+            setup.db.clear_people()?;
+        }
+        match setup.api.people(&session.server_url, &session.token).await {
+            Ok(people) => setup.db.replace_people(&people)?,
+            Err(err) => tracing::warn!("logged in, but cannot fetch the people's names: {err}"),
         }
         if let Some(previous) = previous {
             previous.stop().await;
@@ -198,6 +238,7 @@ impl Client {
         workspace.wipe_documents()?;
         db.clear_documents()?;
         db.clear_receipts()?;
+        db.clear_people()?;
         db.clear_session()?;
         let data_dir = &self.inner.setup.data_dir;
         crate::private_files::remove_dir(&data_dir.join(crate::evidence::FILES_DIR))?;

@@ -70,6 +70,8 @@ pub(crate) struct EngineParts {
     pub files_dir: std::path::PathBuf,
     /// What is known of evidence uploads (shared with the API).
     pub uploads: Arc<UploadMemory>,
+    /// Bumped whenever the stored session's full name or head flag changes.
+    pub profile: Arc<watch::Sender<u64>>,
 }
 
 /// Messages from the engine's own spawned tasks.
@@ -454,13 +456,41 @@ impl Engine {
         self.schedule_recompute();
     }
 
+    /// Fetches the document list, and with it the people's names and the user's own full name
+    /// and head flag (kept in the local store; a server that cannot say them leaves what is
+    /// known so far).
     fn fetch_list(&mut self, reply: Option<oneshot::Sender<Result<Vec<DocInfo>>>>) {
         let api = self.parts.api.clone();
         let server = self.parts.session.server_url.clone();
         let token = self.parts.session.token.clone();
         let results = self.results_tx.clone();
+        let db = self.parts.db.clone();
+        let profile = self.parts.profile.clone();
         self.tasks.spawn(async move {
             let fetched = api.documents(&server, &token).await;
+            if fetched.is_ok() {
+                match api.people(&server, &token).await {
+                    Ok(people) => {
+                        let known = db.people().unwrap_or_default();
+                        if known != people {
+                            if let Err(err) = db.replace_people(&people) {
+                                tracing::warn!("cannot keep the people's names: {err}");
+                            }
+                        }
+                    }
+                    Err(err) => tracing::warn!("cannot fetch the people's names: {err}"),
+                }
+                match api.session_user(&server, &token).await {
+                    Ok(user) => {
+                        match db.update_profile(user.full_name.as_deref(), user.unit_head) {
+                            Ok(true) => profile.send_modify(|n| *n += 1),
+                            Ok(false) => {}
+                            Err(err) => tracing::warn!("cannot keep the user's name: {err}"),
+                        }
+                    }
+                    Err(err) => tracing::debug!("cannot fetch the user's name: {err}"),
+                }
+            }
             let _ = results.send(TaskResult::ListFetched(fetched, reply));
         });
     }

@@ -41,6 +41,10 @@ pub(crate) struct Session {
     pub username: String,
     pub unit: String,
     pub role: String,
+    /// The user's full name, as the server said at login.
+    pub full_name: Option<String>,
+    /// Whether the user heads their unit, as the server said at login.
+    pub unit_head: bool,
     /// The bearer token for HTTP and the websocket. Never logged.
     pub token: String,
     /// The samod peer id the server bound to this login; the repo must use exactly this.
@@ -55,6 +59,8 @@ impl fmt::Debug for Session {
             .field("username", &self.username)
             .field("unit", &self.unit)
             .field("role", &self.role)
+            .field("full_name", &self.full_name)
+            .field("unit_head", &self.unit_head)
             .field("token", &"<redacted>")
             .field("peer_id", &self.peer_id)
             .field("device", &self.device)
@@ -70,6 +76,8 @@ impl Session {
             unit: self.unit.clone(),
             role: self.role.clone(),
             device: self.device.to_string(),
+            full_name: self.full_name.clone(),
+            unit_head: self.unit_head,
         }
     }
 
@@ -91,4 +99,8 @@ pub struct SessionInfo {
     /// The role as the server names it ("staff", "reviewer", "plan-editor", "admin").
     pub role: String,
     pub device: String,
+    /// The user's full name ("Nguyễn Văn An"), when the server has one.
+    pub full_name: Option<String>,
+    /// Whether the user heads their unit (and so sends its ready reports all at once).
+    pub unit_head: bool,
 }

@@ -25,6 +25,18 @@ pub(crate) struct UserReply {
     pub username: String,
     pub unit: String,
     pub role: String,
+    /// Absent from servers before full names.
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// Absent from servers before unit heads.
+    #[serde(default)]
+    pub unit_head: bool,
+}
+
+/// `GET /api/session`: the logged-in user, read afresh.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SessionReply {
+    pub user: UserReply,
 }
 
 #[derive(Debug, Deserialize)]

@@ -35,6 +35,8 @@ pub(crate) struct Setup {
     pub status: Arc<watch::Sender<SyncStatus>>,
     /// What is known of evidence uploads; outlives sessions (markers on disk).
     pub uploads: Arc<crate::evidence::UploadMemory>,
+    /// Bumped whenever the stored session's full name or head flag changes.
+    pub profile: Arc<watch::Sender<u64>>,
 }
 
 pub(crate) struct Workspace {
@@ -74,6 +76,7 @@ impl Workspace {
             status: setup.status.clone(),
             files_dir: setup.data_dir.join(crate::evidence::FILES_DIR),
             uploads: setup.uploads.clone(),
+            profile: setup.profile.clone(),
         });
         tracing::info!(user = %session.username, peer = %session.peer_id, "session opened");
         Ok(Arc::new(Workspace {

@@ -13,7 +13,7 @@ use shared::plan::{Plan, Section};
 use shared::unit::Assignee;
 
 use crate::access::Role;
-use crate::registry::Registry;
+use crate::registry::{Profile, Registry};
 use crate::report::{ExportRequest, ReportFormat};
 
 #[derive(Debug, Parser)]
@@ -248,9 +248,37 @@ pub enum UserCommand {
         /// Read the password from standard input (one line).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// The user's full name as the app shows it, e.g. "Nguyễn Văn An" (at most 100
+        /// characters).
+        #[arg(long, value_name = "FULL NAME")]
+        name: Option<String>,
+        /// The user heads their unit (the app offers them "send all ready reports").
+        #[arg(long)]
+        head: bool,
     },
-    /// List users.
+    /// List users: user name, unit, role, active or disabled, "head" or "-", full name.
     List,
+    /// Set a user's full name as the app shows it (instead of the user name).
+    SetName {
+        username: String,
+        /// The full name, e.g. "Nguyễn Văn An" (at most 100 characters).
+        #[arg(value_name = "FULL NAME", required_unless_present = "clear")]
+        name: Option<String>,
+        /// Remove the full name instead (the app shows the user name).
+        #[arg(long, conflicts_with = "name")]
+        clear: bool,
+    },
+    /// Say whether a user heads their unit: --yes or --no.
+    #[command(group(clap::ArgGroup::new("answer").required(true).args(["yes", "no"])))]
+    SetHead {
+        username: String,
+        /// The user heads their unit.
+        #[arg(long)]
+        yes: bool,
+        /// The user does not head their unit.
+        #[arg(long)]
+        no: bool,
+    },
     /// Disable a user: their sessions end and open connections are cut.
     Disable { username: String },
     /// End every session of a user (all their devices must log in again); a running server
@@ -390,25 +418,42 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             ref username,
             ref unit,
             ref role,
+            ref name,
+            head,
             ..
         }) => {
             let role = parse_role(role)?;
-            let password = read_password()?;
-            add_user(&registry(&data()?)?, username, unit, role, &password, out)
-        }
-        Command::User(UserCommand::List) => {
-            for user in registry(&data()?)?.users()? {
-                let state = if user.disabled { "disabled" } else { "active" };
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{state}",
-                    user.username,
-                    user.unit,
-                    user.role.as_str()
-                )?;
+            let profile = Profile {
+                full_name: name.clone(),
+                unit_head: head,
+            };
+            // A refused name is said before the password is asked for.
+            if let Some(name) = name {
+                shared::person::full_name(name).map_err(|why| anyhow::anyhow!("{why}"))?;
             }
-            Ok(())
+            let password = read_password()?;
+            add_user_with(
+                &registry(&data()?)?,
+                username,
+                unit,
+                role,
+                &password,
+                &profile,
+                out,
+            )
         }
+        Command::User(UserCommand::List) => list_users(&registry(&data()?)?, out),
+        Command::User(UserCommand::SetName {
+            ref username,
+            ref name,
+            clear,
+        }) => {
+            let name = if clear { None } else { name.as_deref() };
+            set_name(&registry(&data()?)?, username, name, out)
+        }
+        Command::User(UserCommand::SetHead {
+            ref username, yes, ..
+        }) => set_head(&registry(&data()?)?, username, yes, out),
         Command::User(UserCommand::Disable { ref username }) => {
             if !registry(&data()?)?.disable_user(username)? {
                 anyhow::bail!("no user {username}");
@@ -672,12 +717,87 @@ pub(crate) fn add_user(
     password: &str,
     out: &mut dyn Write,
 ) -> Result<()> {
-    registry.add_user(username, unit, role, password, now_ms())?;
+    add_user_with(
+        registry,
+        username,
+        unit,
+        role,
+        password,
+        &Profile::default(),
+        out,
+    )
+}
+
+/// `user add` with `--name` and `--head`.
+fn add_user_with(
+    registry: &Registry,
+    username: &str,
+    unit: &str,
+    role: Role,
+    password: &str,
+    profile: &Profile,
+    out: &mut dyn Write,
+) -> Result<()> {
+    registry.add_user_with(username, unit, role, password, profile, now_ms())?;
+    let head = if profile.unit_head { ", head" } else { "" };
+    let name = profile
+        .full_name
+        .as_deref()
+        .map(|n| format!(": {}", shared::vietnamese::tidy(n)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "added user {username} ({}, unit {unit})",
+        "added user {username} ({}, unit {unit}{head}){name}",
         role.as_str()
     )?;
+    Ok(())
+}
+
+/// `user list`: one line a user, tab-separated.
+fn list_users(registry: &Registry, out: &mut dyn Write) -> Result<()> {
+    for user in registry.users()? {
+        let state = if user.disabled { "disabled" } else { "active" };
+        let head = if user.unit_head { "head" } else { "-" };
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{state}\t{head}\t{}",
+            user.username,
+            user.unit,
+            user.role.as_str(),
+            user.full_name.as_deref().unwrap_or("-")
+        )?;
+    }
+    Ok(())
+}
+
+/// `user set-name`: sets (or with `None` removes) a user's full name.
+fn set_name(
+    registry: &Registry,
+    username: &str,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !registry.set_full_name(username, name)? {
+        anyhow::bail!("no user {username}");
+    }
+    match registry.user(username)?.and_then(|u| u.full_name) {
+        Some(name) => writeln!(out, "{username} is now shown as {name}")?,
+        None => writeln!(out, "{username} has no full name; the app shows {username}")?,
+    }
+    Ok(())
+}
+
+/// `user set-head`: whether a user heads their unit.
+fn set_head(registry: &Registry, username: &str, head: bool, out: &mut dyn Write) -> Result<()> {
+    if !registry.set_unit_head(username, head)? {
+        anyhow::bail!("no user {username}");
+    }
+    let unit = registry.user(username)?.map(|u| u.unit).unwrap_or_default();
+    if head {
+        writeln!(out, "{username} heads unit {unit}")?;
+    } else {
+        writeln!(out, "{username} does not head unit {unit}")?;
+    }
     Ok(())
 }
 

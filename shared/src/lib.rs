@@ -10,6 +10,7 @@ pub mod documents;
 pub mod evidence_open;
 pub mod import;
 pub mod overview;
+pub mod person;
 pub mod plan;
 pub mod plan_edit;
 pub mod record;

@@ -400,6 +400,11 @@ pub struct RecordView {
     /// Whether `history` holds only this task's changes; otherwise it is the whole document's
     /// (change descriptions do not name the task).
     pub history_of_task: bool,
+    /// The full names of the people this user may see, by login name (from the server's list,
+    /// kept on the laptop): the history, versions, verdicts, sendings and evidence show these
+    /// through [`RecordView::name_of`]. Absent from older apps.
+    #[serde(default)]
+    pub people: std::collections::BTreeMap<String, String>,
 }
 
 impl RecordView {
@@ -420,6 +425,11 @@ impl RecordView {
 
     pub fn review(&self, period: PeriodId) -> Option<&PeriodReview> {
         self.reviews.iter().find(|r| r.period == period)
+    }
+
+    /// The name to show for `login`: the person's full name, else the login.
+    pub fn name_of<'a>(&'a self, login: &'a str) -> &'a str {
+        crate::person::name_of(&self.people, login)
     }
 
     /// Whether the office accepted `period` (then the unit can no longer change it).

@@ -204,6 +204,22 @@ impl AppState {
         self.session.subscribe()
     }
 
+    /// Tells the webview the session again if it changed (the user's full name or head flag
+    /// came from the server after the login).
+    pub fn republish_session(&self) {
+        let view = SessionView {
+            user: self.client.session(),
+            default_server_url: self.default_server_url.clone(),
+        };
+        self.session.send_if_modified(|current| {
+            let changed = *current != view;
+            if changed {
+                *current = view;
+            }
+            changed
+        });
+    }
+
     fn publish_session(&self) -> SessionView {
         let view = SessionView {
             user: self.client.session(),

@@ -66,6 +66,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             );
             sync::forward(handle.clone(), sync::SESSION_EVENT, state.watch_session());
             app.manage(state);
+            sync::follow_profile(handle.clone());
             if let Some(auto) = launch.auto_login() {
                 sync::spawn_auto_login(handle, auto);
             }

@@ -199,6 +199,7 @@ pub async fn read(
         reviews,
         history,
         history_of_task,
+        people: client.people()?,
     })
 }
 

@@ -70,6 +70,17 @@ where
     });
 }
 
+/// Republishes the session whenever the server changed the user's full name or head flag.
+pub fn follow_profile<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let mut changes = state.client().profile_changes();
+        while changes.changed().await.is_ok() {
+            state.republish_session();
+        }
+    });
+}
+
 /// Logs in with `auto` in the background when no session is stored; while the server is
 /// unreachable it tries again with backoff. Any other refusal (such as a wrong password) is
 /// logged and ends the attempts: the user can still log in through the form.

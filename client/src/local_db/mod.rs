@@ -6,6 +6,7 @@ mod confirmed_heads;
 mod device;
 mod doc_list;
 mod pending_logout;
+mod people;
 mod receipts;
 mod session;
 mod task_rows;
@@ -30,6 +31,8 @@ const MIGRATIONS: &[&str] = &[
     doc_list::MIGRATION_UNIT_NAME,
     pending_logout::MIGRATION,
     receipts::MIGRATION,
+    session::MIGRATION_PROFILE,
+    people::MIGRATION,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

@@ -324,6 +324,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_open={on_open.clone()}
                         on_filter={on_filter.clone()}
                         on_period={on_period.clone()}
+                        can_send_all={!office && user_info.as_ref().is_some_and(|u| u.unit_head)}
                     />
                 },
                 (OverviewLoad::Loaded(data), View::Dashboard) => html! {

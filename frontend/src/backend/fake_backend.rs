@@ -100,6 +100,8 @@ impl Backend for FakeBackend {
                     unit: FAKE_UNIT.into(),
                     role: "staff".into(),
                     device: "dev-test".into(),
+                    full_name: None,
+                    unit_head: true,
                 }),
                 default_server_url: self.session.borrow().default_server_url.clone(),
             };

@@ -99,6 +99,12 @@ pub struct SessionInfo {
     pub unit: String,
     pub role: String,
     pub device: String,
+    /// The user's full name; absent from older apps.
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// Whether the user heads their unit; absent from older apps.
+    #[serde(default)]
+    pub unit_head: bool,
 }
 
 /// What the login form sends.
@@ -134,6 +140,22 @@ mod tests {
         assert_eq!(offline.state, SyncState::Offline);
         assert_eq!(offline.n_unconfirmed, 3);
         assert_eq!(offline.uploads, UploadSummary::default());
+    }
+
+    #[test]
+    fn reads_a_session_with_a_full_name_and_one_from_an_older_app() {
+        let user: SessionInfo = serde_json::from_str(
+            r#"{"server_url":"http://may-chu:8080/","username":"lan","unit":"QLHT","role":"staff","device":"dev-1","full_name":"Nguyễn Thị Lan","unit_head":true}"#,
+        )
+        .unwrap();
+        assert_eq!(user.full_name.as_deref(), Some("Nguyễn Thị Lan"));
+        assert!(user.unit_head);
+        let older: SessionInfo = serde_json::from_str(
+            r#"{"server_url":"http://may-chu:8080/","username":"lan","unit":"QLHT","role":"staff","device":"dev-1"}"#,
+        )
+        .unwrap();
+        assert_eq!(older.full_name, None);
+        assert!(!older.unit_head, "an older app's user is no head");
     }
 
     #[test]

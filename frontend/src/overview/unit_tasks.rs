@@ -31,6 +31,10 @@ pub struct UnitTasksProps {
     pub on_open: Callback<(TaskId, RecordFocus)>,
     pub on_filter: Callback<OverviewAction>,
     pub on_period: Callback<PeriodId>,
+    /// Whether the user may send all the period's ready reports at once: the unit's head,
+    /// never an office role.
+    #[prop_or_default]
+    pub can_send_all: bool,
 }
 
 /// One unit's line in a task row: status, progress, result written, where the report stands
@@ -186,11 +190,13 @@ fn unit_work(
                 <span class="summary-deadline">{ format!("Hạn {}", deadline_text(report.today, report.deadline)) }</span>
                 { for counts }
             </p>
-            <button id="send-ready" class="primary" type="button"
-                disabled={**sending == SendAll::Sending || n_ready == 0 && count(ReportFilter::Awaiting) == 0}
-                onclick={on_send_all}>
-                { if **sending == SendAll::Sending { "Đang gửi…" } else { "Gửi tất cả báo cáo đã đủ" } }
-            </button>
+            if props.can_send_all {
+                <button id="send-ready" class="primary" type="button"
+                    disabled={**sending == SendAll::Sending || n_ready == 0 && count(ReportFilter::Awaiting) == 0}
+                    onclick={on_send_all}>
+                    { if **sending == SendAll::Sending { "Đang gửi…" } else { "Gửi tất cả báo cáo đã đủ" } }
+                </button>
+            }
             if let Some(outcome) = outcome {
                 <span id="send-ready-outcome" class="record-sent-note" role="status">{ outcome }</span>
             }

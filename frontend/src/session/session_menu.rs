@@ -35,11 +35,12 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
         Some(user) => {
             let on_logout = props.on_logout.reform(|_: MouseEvent| ());
             let title = format!("{} · {} · {}", user.username, user.unit, user.server_url);
+            let shown = user.full_name.as_deref().unwrap_or(&user.username);
             html! {
                 <div class="session-menu">
                     <span class="session-who" title={title}>
                         <span class="session-icon" aria-hidden="true">{ "●" }</span>
-                        <span id="session-user">{ &user.username }</span>
+                        <span id="session-user">{ shown }</span>
                         <span class="session-unit">{ &user.unit }</span>
                     </span>
                     if props.expired {

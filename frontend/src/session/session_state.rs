@@ -206,6 +206,8 @@ mod tests {
                 unit: "QLHT".into(),
                 role: "staff".into(),
                 device: "dev-1".into(),
+                full_name: None,
+                unit_head: false,
             }),
             default_server_url: Some("http://mac-dinh:8080".into()),
         }

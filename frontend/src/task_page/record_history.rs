@@ -1,6 +1,9 @@
 //! The record's history: who changed what, and when (dd/mm/yyyy HH:MM), newest first. Who and
 //! when are the server's record where it has one (the account that sent the change, and when it
 //! arrived); a change that claims another author than the account that sent it is marked.
+//! People are shown by their full names where the server gave them.
+
+use std::collections::BTreeMap;
 
 use yew::prelude::*;
 
@@ -13,6 +16,9 @@ pub struct RecordHistoryProps {
     pub entries: Vec<HistoryEntry>,
     /// Whether the entries are this task's only (else the unit's whole records document).
     pub of_task: bool,
+    /// Full names by login name (`RecordView::people`).
+    #[prop_or_default]
+    pub people: BTreeMap<String, String>,
 }
 
 /// How many entries are shown.
@@ -20,7 +26,8 @@ const SHOWN: usize = 30;
 
 /// One row: the server's record when there is one, else what the change says (marked as not
 /// confirmed by the server).
-fn history_row(entry: &HistoryEntry) -> Html {
+fn history_row(entry: &HistoryEntry, people: &BTreeMap<String, String>) -> Html {
+    let name_of = |login| shared::person::name_of(people, login);
     let (time_ms, user, device, vouched) = match &entry.receipt {
         Some(receipt) => (
             receipt.received_ms,
@@ -38,15 +45,18 @@ fn history_row(entry: &HistoryEntry) -> Html {
     let claim = entry.author_differs.then(|| {
         format!(
             "Thay đổi này tự ghi tác giả là {} (máy {}), nhưng máy chủ nhận nó từ tài khoản {} (máy {}).",
-            entry.user, entry.device, user, device
+            name_of(&entry.user),
+            entry.device,
+            name_of(user),
+            device
         )
     });
     let unconfirmed = !vouched && entry.user != "plansync";
     html! {
         <tr class={classes!("history-entry", entry.author_differs.then_some("history-differs"))}>
             <td class="history-time">{ local_time::date_time(time_ms) }</td>
-            <td class="history-user" title={format!("Máy: {device}")}>
-                { user }
+            <td class="history-user" title={format!("{user} · máy: {device}")}>
+                { name_of(user) }
                 if let Some(claim) = claim {
                     <span class="history-claim" title={claim.clone()} aria-label={claim}>{ " ⚠ tác giả tự ghi khác" }</span>
                 }
@@ -83,7 +93,7 @@ pub fn RecordHistory(props: &RecordHistoryProps) -> Html {
                 <table class="history">
                     <thead><tr><th>{ "Thời gian" }</th><th>{ "Người sửa" }</th><th>{ "Nội dung" }</th></tr></thead>
                     <tbody>
-                        { for shown.into_iter().map(history_row) }
+                        { for shown.into_iter().map(|entry| history_row(entry, &props.people)) }
                     </tbody>
                 </table>
             }

@@ -411,6 +411,7 @@ mod tests {
             reviews: Vec::new(),
             history: Vec::new(),
             history_of_task: false,
+            people: Default::default(),
         }
     }
 

@@ -22,7 +22,7 @@ pub enum SendProgress {
 pub struct RecordSubmissionProps {
     pub period: PeriodId,
     pub state: ReportState,
-    /// The last sending, when there was one.
+    /// The last sending, when there was one (`by` as shown: the sender's full name).
     pub sent: Option<Sending>,
     /// The office's comment when it returned the report.
     pub returned_comment: Option<String>,
@@ -67,7 +67,7 @@ pub fn record_submission(props: &RecordSubmissionProps) -> Html {
             };
             html! {
                 <span id="record-sent-note" class="record-sent-note">
-                    { format!("Gửi lúc {}{changed}", date_time(sent.at)) }
+                    { format!("{} gửi lúc {}{changed}", sent.by, date_time(sent.at)) }
                 </span>
             }
         })

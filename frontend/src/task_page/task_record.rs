@@ -25,8 +25,8 @@ use super::record_versions::RecordVersions;
 use super::record_versions::VersionChoice;
 use crate::app::{QueueEntry, RecordFocus};
 use crate::backend::{
-    BackendHandle, HistoryEntry, RecordEdit, RecordView, SessionInfo, TaskStatus, TextField,
-    UploadSummary, Verdict, VerdictRequest, Versions,
+    BackendHandle, RecordEdit, RecordView, SessionInfo, TaskStatus, TextField, UploadSummary,
+    Verdict, VerdictRequest, Versions,
 };
 use crate::ui::error_label;
 use crate::ui::target_label;
@@ -61,11 +61,11 @@ pub struct TaskRecordProps {
     pub on_open: Option<Callback<(TaskId, RecordFocus)>>,
 }
 
-/// Who wrote a version: the last user of that device in the history, and when they last
-/// changed the record there ("máy này" for this laptop); never the device's id.
-fn written_by(device: &str, history: &[HistoryEntry], this_device: Option<&str>) -> String {
-    let last = history.iter().rev().find(|e| e.device == device);
-    let user = last.map_or("?", |e| e.user.as_str());
+/// Who wrote a version: the last user of that device in the history (by full name), and when
+/// they last changed the record there ("máy này" for this laptop); never the device's id.
+fn written_by(device: &str, view: &RecordView, this_device: Option<&str>) -> String {
+    let last = view.history.iter().rev().find(|e| e.device == device);
+    let user = last.map_or("?", |e| view.name_of(&e.user));
     match (this_device == Some(device), last) {
         (true, _) => format!("{user} · máy này"),
         (false, Some(entry)) => format!(
@@ -87,7 +87,7 @@ fn choices<T>(
         .iter()
         .map(|v| VersionChoice {
             label: label(&v.value),
-            by: written_by(&v.device, &view.history, this_device),
+            by: written_by(&v.device, view, this_device),
         })
         .collect()
 }
@@ -393,7 +393,10 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
         <RecordSubmission
             {period}
             state={state_now}
-            sent={period_record.and_then(|p| p.sent.clone())}
+            sent={period_record.and_then(|p| p.sent.clone()).map(|mut sent| {
+                sent.by = view.name_of(&sent.by).to_string();
+                sent
+            })}
             returned_comment={review.map(|r| r.comment.clone())}
             missing={period_record.map(|p| missing_for_sending(&props.targets, p)).unwrap_or_default()}
             can_send={period_writable}
@@ -641,7 +644,10 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
             { for progress_versions }
             <RecordVerdict
                 period_label={period.label()}
-                review={view.review(period).cloned()}
+                review={view.review(period).cloned().map(|mut review| {
+                    review.by = review.by.map(|by| view.name_of(&by).to_string());
+                    review
+                })}
                 form={verdict_form}
             />
             { for next_in_queue }
@@ -657,12 +663,15 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 unit={view.unit.clone()}
                 year={view.year}
                 {period}
-                evidence={period_record.map(|p| p.evidence.clone()).unwrap_or_default()}
+                evidence={period_record.map(|p| p.evidence.iter().cloned().map(|mut e| {
+                    e.by = view.name_of(&e.by).to_string();
+                    e
+                }).collect::<Vec<_>>()).unwrap_or_default()}
                 can_attach={period_writable}
                 uploads={props.uploads.clone()}
                 on_changed={on_evidence_changed}
             />
-            <RecordHistory entries={view.history.clone()} of_task={view.history_of_task} />
+            <RecordHistory entries={view.history.clone()} of_task={view.history_of_task} people={view.people.clone()} />
         </section>
     }
 }

@@ -40,7 +40,22 @@ pub struct User {
     pub unit: String,
     pub role: Role,
     pub disabled: bool,
+    /// The user's full name ("Nguyễn Văn An"), when the administrator gave one.
+    pub full_name: Option<String>,
+    /// Whether the user heads their unit (sends the unit's reports all at once).
+    pub unit_head: bool,
 }
+
+/// What the administrator says of a person besides their account: a full name (checked by
+/// [`shared::person::full_name`] when stored) and whether they head their unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub full_name: Option<String>,
+    pub unit_head: bool,
+}
+
+/// The columns [`user_from_row`] reads, in its order, of `users` named `u`.
+const USER_COLUMNS: &str = "u.username, u.unit, u.role, u.disabled, u.full_name, u.unit_head";
 
 /// An authenticated session (one per device login, or one per websocket ticket).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +136,25 @@ impl Registry {
         password: &str,
         now_ms: i64,
     ) -> Result<()> {
+        self.add_user_with(username, unit, role, password, &Profile::default(), now_ms)
+    }
+
+    /// Adds a user with a full name and head flag (the name is checked and tidied first, so a
+    /// refused name adds nobody).
+    pub fn add_user_with(
+        &self,
+        username: &str,
+        unit: &str,
+        role: Role,
+        password: &str,
+        profile: &Profile,
+        now_ms: i64,
+    ) -> Result<()> {
+        let full_name = profile
+            .full_name
+            .as_deref()
+            .map(checked_full_name)
+            .transpose()?;
         if username.is_empty() || username.chars().any(|c| c.is_whitespace() || c == '/') {
             bail!("user name \"{username}\" must not be empty or contain spaces or '/'");
         }
@@ -137,9 +171,18 @@ impl Registry {
         }
         let hash = hash_password(password)?;
         let inserted = self.conn().execute(
-            "INSERT OR IGNORE INTO users (username, unit, role, password_hash, disabled, created_at)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![username, unit, role.as_str(), hash, now_ms],
+            "INSERT OR IGNORE INTO users
+                 (username, unit, role, password_hash, disabled, created_at, full_name, unit_head)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)",
+            params![
+                username,
+                unit,
+                role.as_str(),
+                hash,
+                now_ms,
+                full_name,
+                profile.unit_head
+            ],
         )?;
         if inserted == 0 {
             bail!("user {username} already exists");
@@ -149,8 +192,9 @@ impl Registry {
 
     pub fn users(&self) -> Result<Vec<User>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT username, unit, role, disabled FROM users ORDER BY username")?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+        ))?;
         let users = stmt
             .query_map([], user_from_row)?
             .collect::<rusqlite::Result<_>>()?;
@@ -161,12 +205,55 @@ impl Registry {
         let user = self
             .conn()
             .query_row(
-                "SELECT username, unit, role, disabled FROM users WHERE username = ?1",
+                &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"),
                 [username],
                 user_from_row,
             )
             .optional()?;
         Ok(user)
+    }
+
+    /// Sets (or with `None` removes) a user's full name, checked and tidied first. Returns
+    /// false when there is no such user.
+    pub fn set_full_name(&self, username: &str, full_name: Option<&str>) -> Result<bool> {
+        let full_name = full_name.map(checked_full_name).transpose()?;
+        let changed = self.conn().execute(
+            "UPDATE users SET full_name = ?2 WHERE username = ?1",
+            params![username, full_name],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Makes a user their unit's head or not. Returns false when there is no such user.
+    pub fn set_unit_head(&self, username: &str, unit_head: bool) -> Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE users SET unit_head = ?2 WHERE username = ?1",
+            params![username, unit_head],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// The people whose names `user` may see: everyone of the units whose records or review
+    /// documents `user` may read (their own unit always), and the reviewers, whose names are
+    /// on the verdicts every unit reads. Disabled users are included: their names stay on
+    /// what they did. By user name.
+    pub fn people_visible_to(&self, user: &User) -> Result<Vec<shared::person::Person>> {
+        let mut units: std::collections::BTreeSet<String> = self
+            .visible_documents(user)?
+            .into_iter()
+            .filter_map(|(doc, _)| doc.unit)
+            .collect();
+        units.insert(user.unit.clone());
+        Ok(self
+            .users()?
+            .into_iter()
+            .filter(|u| u.role == Role::Reviewer || units.contains(&u.unit))
+            .map(|u| shared::person::Person {
+                username: u.username,
+                full_name: u.full_name,
+                unit: u.unit,
+            })
+            .collect())
     }
 
     /// Disables a user and ends their sessions. Returns false when there is no such user.
@@ -196,20 +283,14 @@ impl Registry {
         let row = self
             .conn()
             .query_row(
-                "SELECT password_hash, username, unit, role, disabled FROM users WHERE username = ?1",
+                &format!(
+                    "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = ?1"
+                ),
                 [username],
                 |r| {
-                    let hash: String = r.get(0)?;
-                    let role: String = r.get(3)?;
-                    Ok((
-                        hash,
-                        User {
-                            username: r.get(1)?,
-                            unit: r.get(2)?,
-                            role: Role::parse(&role).unwrap_or(Role::Staff),
-                            disabled: r.get(4)?,
-                        },
-                    ))
+                    let user = user_from_row(r)?;
+                    let hash: String = r.get(N_USER_COLUMNS)?;
+                    Ok((hash, user))
                 },
             )
             .optional()?;
@@ -259,9 +340,11 @@ impl Registry {
         let session = self
             .conn()
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, s.peer_id, s.device, s.token_hash
-                 FROM sessions s JOIN users u ON u.username = s.username
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                &format!(
+                    "SELECT {USER_COLUMNS}, s.peer_id, s.device, s.token_hash
+                     FROM sessions s JOIN users u ON u.username = s.username
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0"
+                ),
                 params![token_hash(token), now_ms],
                 session_from_row,
             )
@@ -299,10 +382,11 @@ impl Registry {
         let hash = token_hash(ticket);
         let session = conn
             .query_row(
-                "SELECT u.username, u.unit, u.role, u.disabled, t.peer_id, 'web',
-                        coalesce(t.session_hash, '')
-                 FROM tickets t JOIN users u ON u.username = t.username
-                 WHERE t.ticket_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
+                &format!(
+                    "SELECT {USER_COLUMNS}, t.peer_id, 'web', coalesce(t.session_hash, '')
+                     FROM tickets t JOIN users u ON u.username = t.username
+                     WHERE t.ticket_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0"
+                ),
                 params![hash, now_ms],
                 session_from_row,
             )
@@ -566,6 +650,10 @@ impl Registry {
     }
 }
 
+/// How many columns [`USER_COLUMNS`] names.
+const N_USER_COLUMNS: usize = 6;
+
+/// A user from the first [`N_USER_COLUMNS`] columns of a row ([`USER_COLUMNS`]).
 fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(2)?;
     Ok(User {
@@ -573,16 +661,24 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         unit: r.get(1)?,
         role: Role::parse(&role).unwrap_or(Role::Staff),
         disabled: r.get(3)?,
+        full_name: r.get(4)?,
+        unit_head: r.get(5)?,
     })
 }
 
+/// A session from [`USER_COLUMNS`] followed by the peer id, device and session hash.
 fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
         user: user_from_row(r)?,
-        peer_id: r.get(4)?,
-        device: r.get(5)?,
-        session_hash: r.get(6)?,
+        peer_id: r.get(N_USER_COLUMNS)?,
+        device: r.get(N_USER_COLUMNS + 1)?,
+        session_hash: r.get(N_USER_COLUMNS + 2)?,
     })
+}
+
+/// A full name as stored, or why it is refused.
+fn checked_full_name(text: &str) -> Result<String> {
+    shared::person::full_name(text).map_err(|why| anyhow::anyhow!("{why}: \"{text}\""))
 }
 
 fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentEntry> {

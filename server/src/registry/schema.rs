@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     "
 CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE users (
@@ -69,6 +69,12 @@ CREATE TABLE upgrade_steps (step TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
 INSERT INTO upgrade_steps (step)
     SELECT 'adopt_listed_evidence'
     WHERE NOT EXISTS (SELECT 1 FROM evidence_owners) AND EXISTS (SELECT 1 FROM documents);
+",
+    // People by their names: a user's full name (NFC, checked by `shared::person::full_name`;
+    // none until the administrator gives one) and whether they head their unit.
+    "
+ALTER TABLE users ADD COLUMN full_name TEXT;
+ALTER TABLE users ADD COLUMN unit_head INTEGER NOT NULL DEFAULT 0;
 ",
 ];
 

@@ -42,6 +42,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/docs", get(docs))
+        .route("/api/people", get(people))
+        .route("/api/session", get(session_user))
         .route("/api/ws-ticket", post(ws_ticket))
         .route("/sync", get(sync))
         .route("/api/files/{sha256}", get(download_file).put(upload_file))
@@ -230,6 +232,10 @@ struct UserInfo {
     username: String,
     unit: String,
     role: &'static str,
+    /// The user's full name, `null` when the administrator gave none.
+    full_name: Option<String>,
+    /// Whether the user heads their unit.
+    unit_head: bool,
 }
 
 /// The longest user name and password a login may carry.
@@ -316,13 +322,31 @@ async fn login(
     Ok(Json(serde_json::json!({
         "token": token,
         "peer_id": session.peer_id,
-        "user": UserInfo {
-            username: session.user.username.clone(),
-            unit: session.user.unit.clone(),
-            role: session.user.role.as_str(),
-        },
+        "user": UserInfo::of(&session.user),
     }))
     .into_response())
+}
+
+impl UserInfo {
+    fn of(user: &crate::registry::User) -> UserInfo {
+        UserInfo {
+            username: user.username.clone(),
+            unit: user.unit.clone(),
+            role: user.role.as_str(),
+            full_name: user.full_name.clone(),
+            unit_head: user.unit_head,
+        }
+    }
+}
+
+/// `GET /api/session` (Bearer): `{"user": ...}` as the login answered it, read afresh (so an
+/// app learns a full name or head flag given after its login).
+async fn session_user(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let session = session_from(&state, &headers).await?;
+    Ok(Json(serde_json::json!({"user": UserInfo::of(&session.user)})).into_response())
 }
 
 /// A login attempt begun in the throttle; dropped undecided, it is ended as abandoned.
@@ -389,6 +413,18 @@ async fn docs(
             })
             .collect(),
     ))
+}
+
+/// `GET /api/people` (Bearer): `[{"username", "full_name", "unit"}]`, the people whose names
+/// the user may see (see [`crate::registry::Registry::people_visible_to`]), by user name.
+async fn people(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<shared::person::Person>>, AppError> {
+    let session = session_from(&state, &headers).await?;
+    let registry = state.registry.clone();
+    let people = blocking(move || registry.people_visible_to(&session.user)).await?;
+    Ok(Json(people))
 }
 
 async fn ws_ticket(

@@ -55,6 +55,9 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
     };
     let mut server =
         TestServer::with_accounts(&[("lan", "QLHT", "staff"), ("thu", "VP", "reviewer")]);
+    // Lan heads her unit: she gets "send all ready reports". Names are shown instead of logins.
+    server.cli(&["user", "set-head", "lan", "--yes"], None);
+    server.cli(&["user", "set-name", "thu", "Lê Thị Thu"], None);
     server.start();
     let url = server.url();
     let staff_dir = tempfile::tempdir().expect("a temporary data directory");
@@ -302,6 +305,13 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             .await?;
             assert!(banner.contains(COMMENT), "{banner}");
             wait_state(&client, "Trả lại").await?;
+            let by = texts(&client, "#record-verdict .verdict-by")
+                .await?
+                .join(" ");
+            assert!(
+                by.contains("Lê Thị Thu"),
+                "the verdict names the reviewer by her full name, not her login: {by:?}"
+            );
             save_screenshot(&client, "e2e-submission-returned.png").await?;
             crate::scroll_to(&client, "record-result", "center").await?;
             client

@@ -13,6 +13,7 @@ mod laptop_killed;
 mod laptops;
 mod login_flood;
 mod metrics;
+mod people;
 mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
