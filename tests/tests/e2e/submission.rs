@@ -288,7 +288,7 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
                 },
             )
             .await?;
-            assert_eq!(only, [task_ref.0.clone()]);
+            assert_eq!(only, [task_ref.0.as_str()]);
             crate::click_when_ready(&client, "#summary-returned").await?;
             wait_for("the whole list again", Duration::from_secs(30), || async {
                 let n = texts(&client, "#unit-tasks .task-rows li").await?.len();
