@@ -93,6 +93,11 @@ pub trait Backend {
     fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId>;
     /// Writes a period's report as DOCX or XLSX into a folder.
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
+    /// The folder chosen in the system's dialog for saving reports; `None` when cancelled.
+    fn pick_export_folder(&self) -> BackendFuture<Option<String>>;
+    /// Opens a report [`Backend::export_report`] wrote with its default application, or with
+    /// `reveal` shows it in its folder.
+    fn open_export(&self, path: String, reveal: bool) -> BackendFuture<()>;
     /// A file chosen in the system's file dialog; `None` when cancelled.
     fn pick_file(&self) -> BackendFuture<Option<String>>;
     /// Attaches the file at `path` to the own unit's record of `task_id` for `period`; works

@@ -5,7 +5,8 @@
 //! unit}`, `edit_record {task_id, edit}`, `pick_file`, `attach_evidence {task_id, period,
 //! path}`, `detach_evidence {task_id, period, sha256}`, `evidence_states {unit, year,
 //! sha256s}`, `open_evidence {unit, task_id, year, sha256, launch}`, `ca_settings`,
-//! `set_ca_file {path}`, `remove_ca_file`, `pick_ca_file`.
+//! `set_ca_file {path}`, `remove_ca_file`, `pick_ca_file`, `pick_export_folder`, `open_export
+//! {path, reveal}`.
 
 use std::collections::BTreeMap;
 
@@ -118,7 +119,27 @@ pub async fn export_report(
         .ok()
         .filter(|d| d.is_dir())
         .or_else(|| app.path().download_dir().ok());
-    crate::report_export::export_report(state.client(), &plan, request, default_folder).await
+    let done =
+        crate::report_export::export_report(state.client(), &plan, request, default_folder).await?;
+    app.state::<crate::report_export::WrittenReports>()
+        .add(done.path.clone().into());
+    Ok(done)
+}
+
+/// The folder chosen in the system's dialog for saving reports (`None` when cancelled).
+#[tauri::command]
+pub async fn pick_export_folder(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    crate::report_export::pick_folder(app).await
+}
+
+/// Opens a report this app exported (`reveal`: shows it in its folder instead).
+#[tauri::command]
+pub fn open_export(
+    written: State<'_, crate::report_export::WrittenReports>,
+    path: String,
+    reveal: bool,
+) -> Result<(), CommandError> {
+    crate::report_export::open_written(&crate::desktop::SystemDesktop, &written, &path, reveal)
 }
 
 /// A plan editor's change of the plan (a task edited or added); returns the task's id once

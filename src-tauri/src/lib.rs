@@ -66,6 +66,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             );
             sync::forward(handle.clone(), sync::SESSION_EVENT, state.watch_session());
             app.manage(state);
+            app.manage(report_export::WrittenReports::default());
             sync::follow_profile(handle.clone());
             if let Some(auto) = launch.auto_login() {
                 sync::spawn_auto_login(handle, auto);
@@ -86,6 +87,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             commands::overview,
             commands::set_verdict,
             commands::export_report,
+            commands::pick_export_folder,
+            commands::open_export,
             commands::edit_plan,
             commands::pick_file,
             commands::attach_evidence,

@@ -36,6 +36,76 @@ pub struct ExportDone {
     pub summary: String,
 }
 
+/// The reports this app wrote since it started: the export screen's "Mở tệp" and "Mở thư mục"
+/// open only these, never a path the page names otherwise.
+#[derive(Debug, Default)]
+pub struct WrittenReports(std::sync::Mutex<Vec<PathBuf>>);
+
+impl WrittenReports {
+    pub fn add(&self, path: PathBuf) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(path);
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|p| p == path)
+    }
+}
+
+/// Opens a report this app wrote with its default application (Word, Excel), or with
+/// `reveal` shows it in its folder.
+pub fn open_written(
+    desktop: &impl crate::desktop::Desktop,
+    written: &WrittenReports,
+    path: &str,
+    reveal: bool,
+) -> Result<(), CommandError> {
+    let path = Path::new(path);
+    if !written.contains(path) {
+        return Err(failed("Chỉ mở được báo cáo vừa xuất từ màn hình này."));
+    }
+    if !path.is_file() {
+        return Err(failed(format!(
+            "Không còn tệp {}; có thể tệp đã bị chuyển hoặc xoá.",
+            path.display()
+        )));
+    }
+    let opened = if reveal {
+        desktop.reveal(path)
+    } else {
+        desktop.launch(path)
+    };
+    opened.map_err(|why| {
+        failed(format!(
+            "Không mở được {}: {why}. Hãy mở tệp từ thư mục {}.",
+            path.display(),
+            path.parent()
+                .map(Path::display)
+                .map_or_else(String::new, |d| d.to_string())
+        ))
+    })
+}
+
+/// Asks for the folder to save reports in, in the system's dialog, off the main thread; `None`
+/// when cancelled.
+pub async fn pick_folder(app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Chọn thư mục lưu báo cáo")
+            .blocking_pick_folder()
+    })
+    .await
+    .map_err(|e| failed(e.to_string()))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
 fn failed(message: impl Into<String>) -> CommandError {
     CommandError::new(ErrorCode::ExportFailed, message)
 }
@@ -142,5 +212,50 @@ mod tests {
         assert_eq!(missing.code, ErrorCode::ExportFailed);
         assert!(missing.message.contains("/không/có"), "{}", missing.message);
         assert!(target_folder(None, None).is_err());
+    }
+
+    #[derive(Default)]
+    struct Recorder(std::cell::RefCell<Vec<String>>);
+
+    impl crate::desktop::Desktop for Recorder {
+        fn launch(&self, path: &Path) -> Result<(), String> {
+            self.0
+                .borrow_mut()
+                .push(format!("launch {}", path.display()));
+            Ok(())
+        }
+
+        fn reveal(&self, path: &Path) -> Result<(), String> {
+            self.0
+                .borrow_mut()
+                .push(format!("reveal {}", path.display()));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn only_a_report_this_app_wrote_is_opened_or_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("bao-cao-2026-Q4-tong-hop.docx");
+        std::fs::write(&report, b"PK").unwrap();
+        let other = dir.path().join("khac.exe");
+        std::fs::write(&other, b"MZ").unwrap();
+        let written = WrittenReports::default();
+        written.add(report.clone());
+        let desktop = Recorder::default();
+        let path = report.display().to_string();
+        open_written(&desktop, &written, &path, false).unwrap();
+        open_written(&desktop, &written, &path, true).unwrap();
+        let refused =
+            open_written(&desktop, &written, &other.display().to_string(), false).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::ExportFailed);
+        std::fs::remove_file(&report).unwrap();
+        let gone = open_written(&desktop, &written, &path, false).unwrap_err();
+        assert!(gone.message.contains("Không còn tệp"), "{}", gone.message);
+        assert_eq!(
+            *desktop.0.borrow(),
+            [format!("launch {path}"), format!("reveal {path}")],
+            "nothing else was started"
+        );
     }
 }

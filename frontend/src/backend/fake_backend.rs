@@ -283,6 +283,14 @@ impl Backend for FakeBackend {
         })))
     }
 
+    fn pick_export_folder(&self) -> BackendFuture<Option<String>> {
+        Box::pin(ready(Ok(Some("/home/lan/Tài liệu/Báo cáo".into()))))
+    }
+
+    fn open_export(&self, _path: String, _reveal: bool) -> BackendFuture<()> {
+        Box::pin(ready(Ok(())))
+    }
+
     fn pick_file(&self) -> BackendFuture<Option<String>> {
         Box::pin(ready(Ok(None)))
     }

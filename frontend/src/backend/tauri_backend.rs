@@ -44,6 +44,12 @@ const SESSION_EVENT: &str = "session-changed";
 pub struct TauriBackend;
 
 #[derive(Serialize)]
+struct OpenExportArgs {
+    path: String,
+    reveal: bool,
+}
+
+#[derive(Serialize)]
 struct AttachArgs {
     task_id: TaskId,
     period: PeriodId,
@@ -201,6 +207,14 @@ impl Backend for TauriBackend {
 
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {
         Box::pin(call("export_report", ExportArgs { request }))
+    }
+
+    fn pick_export_folder(&self) -> BackendFuture<Option<String>> {
+        Box::pin(call("pick_export_folder", NoArgs {}))
+    }
+
+    fn open_export(&self, path: String, reveal: bool) -> BackendFuture<()> {
+        Box::pin(call("open_export", OpenExportArgs { path, reveal }))
     }
 
     fn pick_file(&self) -> BackendFuture<Option<String>> {

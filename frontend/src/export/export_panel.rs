@@ -1,6 +1,7 @@
 //! "Báo cáo": exporting a period's report, the consolidated one (office) or a unit's, as DOCX
 //! (with the national heading block and date line) or XLSX (a sheet per index and the
-//! indicators), into a folder (the Documents folder unless another is typed).
+//! indicators), into a folder (the Documents folder unless another is chosen); then "Mở tệp"
+//! and "Mở thư mục".
 
 use std::rc::Rc;
 
@@ -53,6 +54,7 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
         })
     };
     let on_export = {
+        let backend = backend.clone();
         let dispatcher = state.dispatcher();
         let can_start = state.can_start();
         let request = ReportExportRequest {
@@ -75,6 +77,38 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             });
         })
     };
+    let on_pick_folder = {
+        let dispatcher = state.dispatcher();
+        let backend = backend.clone();
+        Callback::from(move |_: MouseEvent| {
+            let dispatcher = dispatcher.clone();
+            let backend = backend.clone();
+            yew::platform::spawn_local(async move {
+                match backend.backend().pick_export_folder().await {
+                    Ok(Some(folder)) => dispatcher.dispatch(ExportAction::SetFolder(folder)),
+                    Ok(None) => {}
+                    Err(err) => dispatcher.dispatch(ExportAction::Opened(Err(err))),
+                }
+            });
+        })
+    };
+    let open_written = |reveal: bool| {
+        let dispatcher = state.dispatcher();
+        let backend = backend.clone();
+        let path = match &state.exporting {
+            Exporting::Done(done) => done.path.clone(),
+            _ => String::new(),
+        };
+        Callback::from(move |_: MouseEvent| {
+            let dispatcher = dispatcher.clone();
+            let backend = backend.clone();
+            let path = path.clone();
+            yew::platform::spawn_local(async move {
+                let opened = backend.backend().open_export(path, reveal).await;
+                dispatcher.dispatch(ExportAction::Opened(opened));
+            });
+        })
+    };
     let busy = !state.can_start();
     let unit = &state.unit;
     let status = match &state.exporting {
@@ -84,6 +118,13 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             <div class="export-done" id="export-status" role="status">
                 <p>{ "Đã lưu báo cáo: " }<code id="export-path">{ &done.path }</code></p>
                 <p class="hint">{ &done.summary }</p>
+                <div class="export-open">
+                    <button type="button" id="export-open" onclick={open_written(false)}>{ "Mở tệp" }</button>
+                    <button type="button" id="export-reveal" onclick={open_written(true)}>{ "Mở thư mục" }</button>
+                </div>
+                if let Some(err) = &state.open_error {
+                    <p class="field-error" id="export-open-error" role="alert">{ error_label(err) }</p>
+                }
             </div>
         },
         Exporting::Failed(err) => {
@@ -128,11 +169,17 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                     { format_choice(ExportFormat::Docx, "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
                     { format_choice(ExportFormat::Xlsx, "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
                 </div>
-                <label class="field-row">
-                    <span>{ "Lưu vào thư mục" }</span>
+                <div class="field-row">
+                    <label for="export-folder">{ "Lưu vào thư mục" }</label>
                     <input id="export-folder" type="text" value={state.folder.clone()} oninput={on_folder}
                         placeholder="Để trống: thư mục Tài liệu (Documents)" />
-                </label>
+                    <button type="button" id="export-pick-folder" onclick={on_pick_folder}>{ "Chọn thư mục…" }</button>
+                </div>
+                if matches!(state.exporting, Exporting::Idle | Exporting::Busy) {
+                    if let Some(err) = &state.open_error {
+                        <p class="field-error" id="export-open-error" role="alert">{ error_label(err) }</p>
+                    }
+                }
                 <div>
                     <button type="button" id="export-run" class="primary" disabled={busy} onclick={on_export}>{ "Xuất báo cáo" }</button>
                 </div>

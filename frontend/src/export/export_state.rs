@@ -46,6 +46,8 @@ pub struct ExportState {
     /// The folder typed; empty for the Documents folder.
     pub folder: String,
     pub exporting: Exporting,
+    /// Why the written report could not be opened or shown, if it could not.
+    pub open_error: Option<BackendError>,
 }
 
 impl Default for ExportState {
@@ -55,6 +57,7 @@ impl Default for ExportState {
             unit: None,
             folder: String::new(),
             exporting: Exporting::Idle,
+            open_error: None,
         }
     }
 }
@@ -66,6 +69,8 @@ pub enum ExportAction {
     SetFolder(String),
     Started,
     Finished(Result<ExportDone, BackendError>),
+    /// Opening or showing the written report: `Err` says why it failed.
+    Opened(Result<(), BackendError>),
 }
 
 impl ExportState {
@@ -86,7 +91,11 @@ impl ExportState {
             ExportAction::SetFormat(format) => next.format = format,
             ExportAction::SetUnit(unit) => next.unit = unit,
             ExportAction::SetFolder(folder) => next.folder = folder,
-            ExportAction::Started => next.exporting = Exporting::Busy,
+            ExportAction::Started => {
+                next.exporting = Exporting::Busy;
+                next.open_error = None;
+            }
+            ExportAction::Opened(result) => next.open_error = result.err(),
             ExportAction::Finished(Ok(done)) => next.exporting = Exporting::Done(done),
             ExportAction::Finished(Err(err)) => next.exporting = Exporting::Failed(err),
         }
@@ -129,6 +138,20 @@ mod tests {
                 summary: String::new(),
             })));
         assert!(matches!(done.exporting, Exporting::Done(_)));
+        let not_opened = done.apply(ExportAction::Opened(Err(BackendError::new(
+            ErrorCode::ExportFailed,
+            "Không còn tệp",
+        ))));
+        assert!(not_opened.open_error.is_some());
+        assert!(
+            matches!(not_opened.exporting, Exporting::Done(_)),
+            "the written report stays shown"
+        );
+        assert_eq!(
+            not_opened.apply(ExportAction::Started).open_error,
+            None,
+            "a new export forgets the old problem"
+        );
         assert_eq!(ExportState::default().folder(), None);
         assert_eq!(ExportFormat::parse("xlsx"), Some(ExportFormat::Xlsx));
         assert_eq!(ExportFormat::parse("pdf"), None);

@@ -384,6 +384,23 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 cells.iter().any(|c| c == "Trả lại"),
                 "the verdict is in the report"
             );
+            // "Mở tệp" goes through the app: with the file moved away it says so (nothing is
+            // started on this test machine).
+            assert_eq!(texts(&client, "#export-reveal").await?, ["Mở thư mục"]);
+            std::fs::remove_file(&expected)?;
+            crate::click_when_ready(&client, "#export-open").await?;
+            let why = wait_for(
+                "why the report cannot be opened",
+                Duration::from_secs(30),
+                || async {
+                    Ok(texts(&client, "#export-open-error")
+                        .await?
+                        .into_iter()
+                        .next())
+                },
+            )
+            .await?;
+            assert!(why.starts_with("Không còn tệp"), "{why}");
             Ok(())
         },
     );
