@@ -5,6 +5,7 @@ use serde::Serialize;
 use shared::Plan;
 use tokio::sync::watch;
 
+use crate::admin_settings::ServerAddress;
 use crate::ca_settings::CaFiles;
 use crate::error::{CommandError, ErrorCode};
 use crate::store::Store;
@@ -15,8 +16,9 @@ pub struct AppState {
     /// The CA certificates trusted besides the system's (the settings' file and
     /// `PLANSYNC_CA_FILE`).
     ca_files: CaFiles,
-    /// The server address the login form proposes (`PLANSYNC_SERVER`).
-    default_server_url: Option<String>,
+    /// The server address the login form proposes (`PLANSYNC_SERVER`, else the administrator's
+    /// settings file) and any problem with that file.
+    server: ServerAddress,
     /// Who is logged in, for the webview; changed by [`AppState::login`] and
     /// [`AppState::logout`].
     session: watch::Sender<SessionView>,
@@ -37,6 +39,11 @@ pub struct LocalPlan {
 pub struct SessionView {
     pub user: Option<SessionInfo>,
     pub default_server_url: Option<String>,
+    /// `default_server_url` is the administrator's (the settings file): the login form shows it
+    /// as text, not as a field to type in.
+    pub server_from_admin: bool,
+    /// Why the administrator's settings file could not be used, in Vietnamese (naming the file).
+    pub settings_problem: Option<String>,
 }
 
 /// What a login asks for.
@@ -73,17 +80,14 @@ impl AppState {
         local: LocalPlan,
         client: Client,
         ca_files: CaFiles,
-        default_server_url: Option<String>,
+        server: ServerAddress,
     ) -> AppState {
-        let view = SessionView {
-            user: client.session(),
-            default_server_url: default_server_url.clone(),
-        };
+        let view = session_view(&client, &server);
         AppState {
             local,
             client,
             ca_files,
-            default_server_url,
+            server,
             session: watch::channel(view).0,
             edits: tokio::sync::Mutex::new(()),
         }
@@ -207,10 +211,7 @@ impl AppState {
     /// Tells the webview the session again if it changed (the user's full name or head flag
     /// came from the server after the login).
     pub fn republish_session(&self) {
-        let view = SessionView {
-            user: self.client.session(),
-            default_server_url: self.default_server_url.clone(),
-        };
+        let view = session_view(&self.client, &self.server);
         self.session.send_if_modified(|current| {
             let changed = *current != view;
             if changed {
@@ -221,12 +222,18 @@ impl AppState {
     }
 
     fn publish_session(&self) -> SessionView {
-        let view = SessionView {
-            user: self.client.session(),
-            default_server_url: self.default_server_url.clone(),
-        };
+        let view = session_view(&self.client, &self.server);
         self.session.send_replace(view.clone());
         view
+    }
+}
+
+fn session_view(client: &Client, server: &ServerAddress) -> SessionView {
+    SessionView {
+        user: client.session(),
+        default_server_url: server.url.clone(),
+        server_from_admin: server.from_admin,
+        settings_problem: server.problem.clone(),
     }
 }
 
@@ -259,7 +266,11 @@ mod tests {
             LocalPlan::new(Store::open_in_memory().unwrap(), None),
             client.clone(),
             CaFiles::new(dir.path(), None),
-            Some("http://127.0.0.1:9".into()),
+            ServerAddress {
+                url: Some("http://127.0.0.1:9".into()),
+                from_admin: true,
+                problem: None,
+            },
         );
         assert_eq!(
             state.load_plan().await.unwrap_err().code,
@@ -271,6 +282,7 @@ mod tests {
             state.session().default_server_url.as_deref(),
             Some("http://127.0.0.1:9")
         );
+        assert!(state.session().server_from_admin);
         let err = state
             .login(Credentials {
                 server_url: "http://127.0.0.1:9",

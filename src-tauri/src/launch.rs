@@ -2,7 +2,8 @@
 //!
 //! `PLANSYNC_DATA_DIR` overrides the platform's app data directory; `--seed FILE` (or
 //! `--seed=FILE`) and, failing that, `PLANSYNC_SEED` name the seed plan. `PLANSYNC_SERVER` is
-//! the server address the login form proposes. For scripted demo runs and end-to-end tests,
+//! the server address the login form proposes, over the administrator's settings file
+//! ([`crate::admin_settings`]; for developers and tests, and the form keeps the field). For scripted demo runs and end-to-end tests,
 //! `PLANSYNC_USER` and `PLANSYNC_PASSWORD` (with `PLANSYNC_SERVER`) log in at start when no
 //! session is stored. `PLANSYNC_NO_MESSAGE_BOX` (tests) says start-up problems on stderr only
 //! ([`crate::webview_runtime`]).
@@ -23,7 +24,8 @@ pub use crate::webview_runtime::NO_MESSAGE_BOX_VAR;
 pub struct Launch {
     pub data_dir: Option<PathBuf>,
     pub seed: Option<PathBuf>,
-    /// The server address proposed in the login form (and used by [`Launch::auto_login`]).
+    /// The server address proposed in the login form (and used by [`Launch::auto_login`]); it
+    /// overrides the administrator's settings file ([`crate::admin_settings::resolve`]).
     pub server_url: Option<String>,
     /// Start-up problems go to stderr only, without a message box (tests without a display).
     pub no_message_box: bool,

@@ -1,13 +1,15 @@
 //! PlanSync's desktop app: a Tauri shell around the Yew frontend, with a local SQLite store and
 //! the sync engine.
 //!
-//! Start-up reads the [`launch::Launch`] options, checks that the platform's web view is there
+//! Start-up reads the [`launch::Launch`] options and the administrator's settings
+//! ([`admin_settings`]: the server address), checks that the platform's web view is there
 //! ([`webview_runtime`]), finds the data directory ([`data_dir`]), opens the [`store::Store`] in
 //! it, imports the seed plan when none is stored yet ([`seed::ensure_plan`]), opens the
 //! sync engine ([`sync::open_client`]) and hands an [`app_state::AppState`] to the Tauri
 //! [`commands`]. Sync status and session changes reach the webview as events ([`sync`]); the
 //! engine is shut down (every write flushed) when the app exits.
 
+pub mod admin_settings;
 pub mod app_state;
 pub mod ca_settings;
 pub mod commands;
@@ -47,6 +49,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
         webview_runtime::tell(&notice, !launch.no_message_box);
         return Ok(ExitCode::from(webview_runtime::MISSING_EXIT_CODE));
     }
+    let lookup = admin_settings::look_up(&admin_settings::standard_places());
+    let server = admin_settings::resolve(launch.server_url.as_deref(), &lookup);
+    admin_settings::log(&lookup, &server);
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -57,7 +62,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             let local = open_local_plan(&data_dir, &launch)?;
             let ca_files = ca_settings::CaFiles::from_env(&data_dir);
             let client = tauri::async_runtime::block_on(sync::open_client(&data_dir, &ca_files))?;
-            let state = AppState::new(local, client, ca_files, launch.server_url.clone());
+            let state = AppState::new(local, client, ca_files, server);
             let handle = app.handle().clone();
             sync::forward(
                 handle.clone(),
