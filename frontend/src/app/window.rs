@@ -26,7 +26,7 @@ use crate::session::LogoutDialog;
 use crate::session::SessionMenu;
 use crate::session::SettingsDialog;
 use crate::session::SyncBar;
-use crate::session::{Logout, SessionAction, SessionState};
+use crate::session::{Logout, SessionAction, SessionContext, SessionState};
 use crate::task_page::TaskDetail;
 use crate::ui::error_label;
 use shared::calendar::PeriodId;
@@ -293,8 +293,12 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    let office = role.as_deref().is_some_and(|r| r != "staff");
-    let user_info = session.view.as_ref().and_then(|view| view.user.clone());
+    let session_context = SessionContext {
+        user: session.view.as_ref().and_then(|view| view.user.clone()),
+        sync: session.sync.clone(),
+        n_plan_changes: session.n_plan_changes,
+    };
+    let office = session_context.is_office();
     // The office's queue, for "next report to appraise" on the task page.
     let queue: Vec<QueueEntry> = match &overview.load {
         OverviewLoad::Loaded(data) if data.can_review => {
@@ -324,7 +328,6 @@ pub fn App(props: &AppProps) -> Html {
                         on_open={on_open.clone()}
                         on_filter={on_filter.clone()}
                         on_period={on_period.clone()}
-                        can_send_all={!office && user_info.as_ref().is_some_and(|u| u.unit_head)}
                     />
                 },
                 (OverviewLoad::Loaded(data), View::Dashboard) => html! {
@@ -362,11 +365,6 @@ pub fn App(props: &AppProps) -> Html {
                             selected={state.selected.clone()}
                             on_close={on_close.clone()}
                             on_edit={on_edit.clone()}
-                            user={user_info.clone()}
-                            n_unconfirmed={session.sync.n_unconfirmed}
-                            uploads={session.sync.uploads.clone()}
-                            n_plan_changes={session.n_plan_changes}
-                            n_doc_changes={session.sync.n_doc_changes}
                             focus={state.focus.clone()}
                             queue={queue.clone()}
                             on_open={Some(on_open.clone())}
@@ -401,11 +399,6 @@ pub fn App(props: &AppProps) -> Html {
                         selected={state.selected.clone()}
                         on_close={on_close}
                         on_edit={on_edit}
-                        user={session.view.as_ref().and_then(|view| view.user.clone())}
-                        n_unconfirmed={session.sync.n_unconfirmed}
-                        uploads={session.sync.uploads.clone()}
-                        n_plan_changes={session.n_plan_changes}
-                        n_doc_changes={session.sync.n_doc_changes}
                         focus={state.focus.clone()}
                     />
                 }
@@ -418,7 +411,6 @@ pub fn App(props: &AppProps) -> Html {
             <ViewTabs views={views} current={view} office={office} on_select={on_view} />
         }
     });
-    let user = session.view.as_ref().and_then(|view| view.user.clone());
     let login_dialog = session.login.open.then(|| {
         html! {
             <LoginDialog
@@ -473,10 +465,10 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<BackendHandle> context={props.backend.clone()}>
+        <ContextProvider<SessionContext> context={session_context}>
             <div class="app" onkeydown={on_keydown}>
                 <AppHeader plan={state.plan().cloned()} query={state.query.clone()} on_query={on_query} search_ref={search_ref.clone()}>
                     <SessionMenu
-                        user={user.clone()}
                         known={session.view.is_some()}
                         busy={matches!(session.logout, Logout::Running { .. })}
                         expired={session.session_expired()}
@@ -487,8 +479,7 @@ pub fn App(props: &AppProps) -> Html {
                 </AppHeader>
                 { for tabs }
                 { body }
-                <SyncBar status={session.sync.clone()} logged_in={user.is_some()}
-                    on_settings={session_action(SessionAction::OpenSettings)} />
+                <SyncBar on_settings={session_action(SessionAction::OpenSettings)} />
                 { for login_dialog }
                 if session.settings_open {
                     <SettingsDialog on_close={session_action(SessionAction::CloseSettings)} />
@@ -500,6 +491,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_cancel={session_action(SessionAction::LogoutCancelled)}
                 />
             </div>
+        </ContextProvider<SessionContext>>
         </ContextProvider<BackendHandle>>
     }
 }

@@ -19,6 +19,7 @@ use super::task_filters::TaskFilters;
 use super::unreadable_banner::UnreadableBanner;
 use crate::app::RecordFocus;
 use crate::backend::{BackendError, BackendHandle, ReportState, SentReports};
+use crate::session::SessionContext;
 use crate::ui::error_label;
 use crate::ui::PeriodPicker;
 
@@ -31,10 +32,6 @@ pub struct UnitTasksProps {
     pub on_open: Callback<(TaskId, RecordFocus)>,
     pub on_filter: Callback<OverviewAction>,
     pub on_period: Callback<PeriodId>,
-    /// Whether the user may send all the period's ready reports at once: the unit's head,
-    /// never an office role.
-    #[prop_or_default]
-    pub can_send_all: bool,
 }
 
 /// One unit's line in a task row: status, progress, result written, where the report stands
@@ -128,6 +125,7 @@ fn unit_work(
     props: &UnitTasksProps,
     backend: Option<BackendHandle>,
     sending: &UseStateHandle<SendAll>,
+    can_send_all: bool,
 ) -> Html {
     let returned: Vec<(&TaskReport, &UnitReport)> = report
         .indexes
@@ -190,7 +188,7 @@ fn unit_work(
                 <span class="summary-deadline">{ format!("Hạn {}", deadline_text(report.today, report.deadline)) }</span>
                 { for counts }
             </p>
-            if props.can_send_all {
+            if can_send_all {
                 <button id="send-ready" class="primary" type="button"
                     disabled={**sending == SendAll::Sending || n_ready == 0 && count(ReportFilter::Awaiting) == 0}
                     onclick={on_send_all}>
@@ -230,6 +228,7 @@ enum SendAll {
 #[function_component]
 pub fn UnitTasks(props: &UnitTasksProps) -> Html {
     let sending = use_state(|| SendAll::Idle);
+    let session = use_context::<SessionContext>().unwrap_or_default();
     let backend = use_context::<BackendHandle>();
     let overview = &props.overview;
     let report = &overview.report;
@@ -273,7 +272,7 @@ pub fn UnitTasks(props: &UnitTasksProps) -> Html {
             <UnreadableBanner notices={report.read_notices()} />
             <ReminderBanner reminder={reminder(report)} />
             if !overview.all_units {
-                { unit_work(report, props, backend, &sending) }
+                { unit_work(report, props, backend, &sending, session.can_send_all()) }
             }
             <TaskFilters filter={props.filter.clone()} indexes={indexes} on_change={props.on_filter.clone()} unit_name={unit_name} />
             if sections.is_empty() {

@@ -4,6 +4,7 @@
 mod ca_labels;
 mod ca_settings_panel;
 mod ca_state;
+mod context;
 mod login_dialog;
 mod logout_dialog;
 mod session_menu;
@@ -12,6 +13,7 @@ mod settings_dialog;
 mod sync_bar;
 mod sync_labels;
 
+pub(crate) use context::SessionContext;
 pub(crate) use login_dialog::LoginDialog;
 pub(crate) use logout_dialog::LogoutDialog;
 pub(crate) use session_menu::SessionMenu;

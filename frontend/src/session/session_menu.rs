@@ -3,12 +3,10 @@
 
 use yew::prelude::*;
 
-use crate::backend::SessionInfo;
+use super::SessionContext;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SessionMenuProps {
-    /// `None` while nobody is logged in.
-    pub user: Option<SessionInfo>,
     /// Hidden until the application said who is logged in.
     pub known: bool,
     pub on_login: Callback<()>,
@@ -31,7 +29,8 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
             { "Cài đặt" }
         </button>
     };
-    match &props.user {
+    let session = use_context::<SessionContext>().unwrap_or_default();
+    match &session.user {
         Some(user) => {
             let on_logout = props.on_logout.reform(|_: MouseEvent| ());
             let title = format!("{} · {} · {}", user.username, user.unit, user.server_url);

@@ -5,28 +5,30 @@
 use yew::prelude::*;
 
 use super::sync_labels::{offline_label, sync_state_label, unconfirmed_label, uploads_label};
-use crate::backend::{ErrorCode, SyncState, SyncStatus};
+use super::SessionContext;
+use crate::backend::{ErrorCode, SyncState};
 use crate::ui::error_label;
 use crate::ui::local_time;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SyncBarProps {
-    pub status: SyncStatus,
-    /// Whether anyone is logged in (offline without a session is said differently).
-    pub logged_in: bool,
     /// Opens the settings (offered when the server's certificate is not trusted).
     pub on_settings: Callback<()>,
 }
 
 #[function_component]
 pub fn SyncBar(props: &SyncBarProps) -> Html {
-    let status = &props.status;
+    // The status, and whether anyone is logged in (offline without a session is said
+    // differently).
+    let session = use_context::<SessionContext>().unwrap_or_default();
+    let status = &session.sync;
+    let logged_in = session.user.is_some();
     // When the app was last up to date, for the message while there is no link.
     let last_synced = use_mut_ref(|| None::<i64>);
     if let SyncState::UpToDate { since_ms } = status.state {
         *last_synced.borrow_mut() = Some(since_ms);
     }
-    let no_link = props.logged_in
+    let no_link = logged_in
         && matches!(status.state, SyncState::Connecting | SyncState::Offline)
         && status.last_error.as_ref().is_some_and(|err| {
             matches!(
@@ -42,7 +44,7 @@ pub fn SyncBar(props: &SyncBarProps) -> Html {
         SyncState::UpToDate { .. } => "up-to-date",
     };
     let label = sync_state_label(status.state, local_time::hh_mm);
-    let note = (!props.logged_in).then_some("chưa đăng nhập máy chủ; kế hoạch xem trên máy này");
+    let note = (!logged_in).then_some("chưa đăng nhập máy chủ; kế hoạch xem trên máy này");
     let unconfirmed = unconfirmed_label(status);
     let uploads = uploads_label(status);
     let error = status

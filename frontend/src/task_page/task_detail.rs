@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use super::task_record::TaskRecord;
 use crate::app::{QueueEntry, RecordFocus};
-use crate::backend::SessionInfo;
 use crate::plan::{find_task, section_heading};
+use crate::session::SessionContext;
 use crate::ui::{schedule_label, target_label};
 
 #[derive(Clone, PartialEq, Properties)]
@@ -17,21 +17,6 @@ pub struct TaskDetailProps {
     pub plan: Rc<Plan>,
     pub selected: Option<TaskId>,
     pub on_close: Callback<()>,
-    /// The logged-in user (the record needs one).
-    #[prop_or_default]
-    pub user: Option<SessionInfo>,
-    /// Local changes the server has not confirmed.
-    #[prop_or_default]
-    pub n_unconfirmed: usize,
-    /// Evidence files waiting for upload (from the sync status).
-    #[prop_or_default]
-    pub uploads: crate::backend::UploadSummary,
-    /// Bumped when syncing brought changes.
-    #[prop_or_default]
-    pub n_plan_changes: u32,
-    /// Document changes the app has seen (the record is read again when it moves).
-    #[prop_or_default]
-    pub n_doc_changes: u64,
     /// The unit and period the record opens on.
     #[prop_or_default]
     pub focus: Option<RecordFocus>,
@@ -87,6 +72,7 @@ fn units(names: &[String], printed: &str) -> Html {
 
 #[function_component]
 pub fn TaskDetail(props: &TaskDetailProps) -> Html {
+    let session = use_context::<SessionContext>().unwrap_or_default();
     // Another task opens at its top, whatever was scrolled before.
     let aside = use_node_ref();
     {
@@ -170,7 +156,7 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
             </div>
             // Signed in, the unit's record is what the page is for: the plan's details fold to
             // two lines (always open to browse the plan without an account).
-            <details class="plan-details" open={props.user.is_none()}>
+            <details class="plan-details" open={session.user.is_none()}>
             <summary>
                 <span class="plan-details-line">{ format!("Chủ trì: {}", text_or(&task.lead_text)) }</span>
                 <span class="plan-details-line">{ format!("Thời gian: {}", text_or(&timeframe.text)) }</span>
@@ -191,11 +177,6 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
             <TaskRecord
                 task_id={task.id.clone()}
                 targets={task.targets.clone()}
-                user={props.user.clone()}
-                n_unconfirmed={props.n_unconfirmed}
-                uploads={props.uploads.clone()}
-                n_plan_changes={props.n_plan_changes}
-                n_doc_changes={props.n_doc_changes}
                 focus={props.focus.clone()}
                 calendar={props.plan.calendar()}
                 queue={props.queue.clone()}

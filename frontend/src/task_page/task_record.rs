@@ -25,9 +25,9 @@ use super::record_versions::RecordVersions;
 use super::record_versions::VersionChoice;
 use crate::app::{QueueEntry, RecordFocus};
 use crate::backend::{
-    BackendHandle, RecordEdit, RecordView, SessionInfo, TaskStatus, TextField, UploadSummary,
-    Verdict, VerdictRequest, Versions,
+    BackendHandle, RecordEdit, RecordView, TaskStatus, TextField, Verdict, VerdictRequest, Versions,
 };
+use crate::session::SessionContext;
 use crate::ui::error_label;
 use crate::ui::target_label;
 
@@ -35,18 +35,6 @@ use crate::ui::target_label;
 pub struct TaskRecordProps {
     pub task_id: TaskId,
     pub targets: Vec<Target>,
-    /// The logged-in user; `None` when nobody is.
-    pub user: Option<SessionInfo>,
-    /// Local changes the server has not confirmed (from the sync bar's status).
-    pub n_unconfirmed: usize,
-    /// Evidence files waiting for upload (from the sync bar's status).
-    #[prop_or_default]
-    pub uploads: UploadSummary,
-    /// Bumped when syncing brought changes: the record is read again.
-    pub n_plan_changes: u32,
-    /// Document changes the app has seen; the record is read again when it moves.
-    #[prop_or_default]
-    pub n_doc_changes: u64,
     /// The unit and period to show first (a screen opened the task on them).
     #[prop_or_default]
     pub focus: Option<RecordFocus>,
@@ -102,7 +90,10 @@ fn period_option(calendar: &CalendarConfig, period: PeriodId) -> String {
 pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     let state = use_reducer(RecordState::default);
     let backend = use_context::<BackendHandle>().expect("the app provides the backend");
-    let username = props.user.as_ref().map(|u| u.username.clone());
+    // Who is logged in, and the sync status: the record is read again when syncing brought
+    // changes; the save indicator counts what the server has not confirmed.
+    let session = use_context::<SessionContext>().unwrap_or_default();
+    let username = session.user.as_ref().map(|u| u.username.clone());
     let send_progress = use_state(|| SendProgress::Idle);
     {
         // A failed sending belongs to the report it was for.
@@ -142,9 +133,12 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
     }
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((props.n_plan_changes, props.n_doc_changes), move |_| {
-            dispatcher.dispatch(RecordAction::Refresh);
-        });
+        use_effect_with(
+            (session.n_plan_changes, session.sync.n_doc_changes),
+            move |_| {
+                dispatcher.dispatch(RecordAction::Refresh);
+            },
+        );
     }
     {
         let dispatcher = state.dispatcher();
@@ -184,7 +178,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
         );
     }
 
-    let Some(user) = &props.user else {
+    let Some(user) = &session.user else {
         return html! {
             <section id="task-record" class="task-record empty">
                 <p class="hint">{ "Đăng nhập để ghi kết quả thực hiện nhiệm vụ của đơn vị." }</p>
@@ -248,7 +242,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
             html! { <span id="record-unit-name" class="record-unit-name">{ format!("Đơn vị: {}", units.name_of(&units.units[0])) }</span> }
         }
     };
-    let indicator = state.save_indicator(props.n_unconfirmed).map(|i| {
+    let indicator = state.save_indicator(session.sync.n_unconfirmed).map(|i| {
         let class = match &i {
             SaveIndicator::Saving => "saving",
             SaveIndicator::SavedLocally => "pending",
@@ -668,7 +662,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                     e
                 }).collect::<Vec<_>>()).unwrap_or_default()}
                 can_attach={period_writable}
-                uploads={props.uploads.clone()}
+                uploads={session.sync.uploads.clone()}
                 on_changed={on_evidence_changed}
             />
             <RecordHistory entries={view.history.clone()} of_task={view.history_of_task} people={view.people.clone()} />
