@@ -69,6 +69,12 @@ impl FakeBackend {
         }
     }
 
+    /// Sets the session as the app would start with it (the server address, whether it is the
+    /// administrator's, the settings file's problem), without telling watchers.
+    pub fn start_with_session(&self, view: SessionView) {
+        *self.session.borrow_mut() = view;
+    }
+
     fn set_session(&self, view: SessionView) -> SessionView {
         *self.session.borrow_mut() = view.clone();
         for watcher in self.session_watchers.borrow().iter() {
@@ -103,7 +109,7 @@ impl Backend for FakeBackend {
                     full_name: None,
                     unit_head: true,
                 }),
-                default_server_url: self.session.borrow().default_server_url.clone(),
+                ..self.session.borrow().clone()
             };
             Ok(self.set_session(view))
         } else {
@@ -123,10 +129,10 @@ impl Backend for FakeBackend {
                 format!("{n_unconfirmed} local changes have not reached the server yet"),
             ))
         } else {
-            let default_server_url = self.session.borrow().default_server_url.clone();
+            let before = self.session.borrow().clone();
             Ok(self.set_session(SessionView {
                 user: None,
-                default_server_url,
+                ..before
             }))
         };
         Box::pin(ready(answer))
@@ -465,5 +471,26 @@ mod tests {
             2,
             "the watcher saw the log in and the log out"
         );
+    }
+
+    #[test]
+    fn the_administrator_s_address_stays_through_log_in_and_out() {
+        let fake = FakeBackend::new(Err(BackendError::new(ErrorCode::NoPlan, "none")));
+        let start = SessionView {
+            user: None,
+            default_server_url: Some("https://may-chu.example.vn".into()),
+            server_from_admin: true,
+            settings_problem: None,
+        };
+        fake.start_with_session(start.clone());
+        let view = now(fake.login(LoginRequest {
+            server_url: "https://may-chu.example.vn".into(),
+            username: "lan".into(),
+            password: "đúng".into(),
+        }))
+        .unwrap();
+        assert!(view.server_from_admin);
+        assert_eq!(view.default_server_url, start.default_server_url);
+        assert_eq!(now(fake.logout(true)).unwrap(), start);
     }
 }

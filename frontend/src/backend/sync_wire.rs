@@ -90,6 +90,14 @@ impl Default for SyncStatus {
 pub struct SessionView {
     pub user: Option<SessionInfo>,
     pub default_server_url: Option<String>,
+    /// `default_server_url` is the administrator's (the settings file): the login form shows it
+    /// as text. Absent from older apps.
+    #[serde(default)]
+    pub server_from_admin: bool,
+    /// Why the administrator's settings file could not be used, in Vietnamese (naming the
+    /// file). Absent from older apps.
+    #[serde(default)]
+    pub settings_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +164,22 @@ mod tests {
         .unwrap();
         assert_eq!(older.full_name, None);
         assert!(!older.unit_head, "an older app's user is no head");
+    }
+
+    #[test]
+    fn reads_the_administrator_s_address_and_a_session_from_an_older_app() {
+        let view: SessionView = serde_json::from_str(
+            r#"{"user":null,"default_server_url":"https://may-chu.example.vn","server_from_admin":true,"settings_problem":null}"#,
+        )
+        .unwrap();
+        assert!(view.server_from_admin);
+        let older: SessionView =
+            serde_json::from_str(r#"{"user":null,"default_server_url":"http://127.0.0.1:8080"}"#)
+                .unwrap();
+        assert!(
+            !older.server_from_admin && older.settings_problem.is_none(),
+            "an older app has no administrator's settings: the field is typed as before"
+        );
     }
 
     #[test]

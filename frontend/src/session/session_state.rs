@@ -80,11 +80,17 @@ impl SessionState {
                 .is_some_and(|err| err.code == ErrorCode::SessionExpired)
     }
 
-    /// The server address the login form starts with: the last one used, else the default.
+    /// The server address the login form starts with: the administrator's when set, else the
+    /// last one used, else the default (`PLANSYNC_SERVER`).
     pub fn proposed_server_url(&self) -> String {
         let Some(view) = &self.view else {
             return String::new();
         };
+        if view.server_from_admin {
+            if let Some(url) = &view.default_server_url {
+                return url.clone();
+            }
+        }
         view.user
             .as_ref()
             .map(|user| user.server_url.clone())
@@ -210,6 +216,7 @@ mod tests {
                 unit_head: false,
             }),
             default_server_url: Some("http://mac-dinh:8080".into()),
+            ..SessionView::default()
         }
     }
 
@@ -217,6 +224,7 @@ mod tests {
         SessionView {
             user: None,
             default_server_url: Some("http://mac-dinh:8080".into()),
+            ..SessionView::default()
         }
     }
 
@@ -405,6 +413,16 @@ mod tests {
             state.proposed_server_url(),
             "http://may-chu:8080/",
             "the server the user logged in to wins over the launch default"
+        );
+        let admin = SessionView {
+            server_from_admin: true,
+            ..logged_in("lan")
+        };
+        let state = state.apply(SessionAction::SessionChanged(admin));
+        assert_eq!(
+            state.proposed_server_url(),
+            "http://mac-dinh:8080",
+            "the administrator's address wins: logging in again goes where the administrator says"
         );
     }
 }
