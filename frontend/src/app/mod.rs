@@ -4,9 +4,10 @@
 mod app_header;
 mod keyboard;
 mod load_status;
+mod navigation;
 mod state;
 mod view_tabs;
 mod window;
 
-pub(crate) use state::{PlanEditing, QueueEntry, RecordFocus};
+pub(crate) use navigation::{PlanEditing, QueueEntry, RecordFocus};
 pub use window::{App, AppProps};

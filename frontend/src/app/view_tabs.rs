@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::overview::View;
+use super::navigation::View;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ViewTabsProps {

@@ -9,14 +9,15 @@ use yew::prelude::*;
 use super::app_header::AppHeader;
 use super::keyboard::{shortcut, Shortcut};
 use super::load_status::LoadStatus;
-use super::state::{Action, Load, PlanEditing, PlanState, QueueEntry, RecordFocus};
+use super::navigation::{Navigate, Navigation, PlanEditing, QueueEntry, RecordFocus, View};
+use super::state::{Action, Load, PlanState};
 use super::view_tabs::ViewTabs;
 use crate::backend::{BackendHandle, LoginRequest, SessionView, Subscription, SyncStatus};
 use crate::export::ExportPanel;
 use crate::overview::Dashboard;
 use crate::overview::IndicatorsTable;
 use crate::overview::UnitTasks;
-use crate::overview::{LoadGate, OverviewAction, OverviewLoad, OverviewState, View};
+use crate::overview::{LoadGate, OverviewAction, OverviewLoad, OverviewState};
 use crate::plan::PlanNav;
 use crate::plan::Scope;
 use crate::plan::TaskEditForm;
@@ -41,6 +42,7 @@ pub struct AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(PlanState::default);
+    let navigation = use_reducer(Navigation::default);
     let session = use_reducer(SessionState::default);
     let overview = use_reducer(OverviewState::default);
     let search_ref = use_node_ref();
@@ -55,7 +57,7 @@ pub fn App(props: &AppProps) -> Html {
         .as_ref()
         .and_then(|v| v.user.as_ref())
         .map(|u| u.role.clone());
-    let view = overview.view(role.as_deref());
+    let view = navigation.view(role.as_deref());
 
     {
         // Loads the plan on start and again on every retry or reload.
@@ -64,7 +66,7 @@ pub fn App(props: &AppProps) -> Html {
         use_effect_with(state.n_load_attempts, move |_| {
             yew::platform::spawn_local(async move {
                 let action = match backend.backend().load_plan().await {
-                    Ok(plan) => Action::PlanLoaded(plan),
+                    Ok(plan) => Action::PlanLoaded(Rc::new(plan)),
                     Err(err) => Action::LoadFailed(err),
                 };
                 dispatcher.dispatch(action);
@@ -126,10 +128,21 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     {
-        // Someone else logged in (or out): the overview starts afresh.
+        // A plan loaded: the navigation leaves a part or task it no longer has.
+        let dispatcher = navigation.dispatcher();
+        use_effect_with(state.plan().cloned(), move |plan| {
+            if let Some(plan) = plan {
+                dispatcher.dispatch(Navigate::PlanLoaded(plan.clone()));
+            }
+        });
+    }
+    {
+        // Someone else logged in (or out): the overview and the screens start afresh.
         let dispatcher = overview.dispatcher();
+        let navigator = navigation.dispatcher();
         use_effect_with(username.clone(), move |_| {
             dispatcher.dispatch(OverviewAction::SessionChanged);
+            navigator.dispatch(Navigate::SessionChanged);
         });
     }
     {
@@ -204,22 +217,30 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |query: String| dispatcher.dispatch(Action::SetQuery(query)))
     };
     let on_scope = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |scope: Scope| dispatcher.dispatch(Action::SetScope(scope)))
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |scope: Scope| dispatcher.dispatch(Navigate::SetScope(scope)))
     };
     let on_task = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |id| dispatcher.dispatch(Action::SelectTask(id)))
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |id| dispatcher.dispatch(Navigate::SelectTask(id)))
     };
     let on_open = {
-        let dispatcher = state.dispatcher();
+        let dispatcher = navigation.dispatcher();
         Callback::from(move |(id, focus): (TaskId, RecordFocus)| {
-            dispatcher.dispatch(Action::OpenRecord(id, focus));
+            dispatcher.dispatch(Navigate::OpenRecord(id, focus));
         })
     };
     let on_view = {
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |view: View| dispatcher.dispatch(Navigate::ShowView(view)))
+    };
+    let on_show_tasks = {
         let dispatcher = overview.dispatcher();
-        Callback::from(move |view: View| dispatcher.dispatch(OverviewAction::ShowView(view)))
+        let navigator = navigation.dispatcher();
+        Callback::from(move |filter: TaskFilter| {
+            dispatcher.dispatch(OverviewAction::SetFilter(filter));
+            navigator.dispatch(Navigate::ShowView(View::UnitTasks));
+        })
     };
     let on_period = {
         let dispatcher = overview.dispatcher();
@@ -233,25 +254,32 @@ pub fn App(props: &AppProps) -> Html {
     };
     let can_edit_plan = role.as_deref() == Some("plan-editor");
     let on_edit = can_edit_plan.then(|| {
-        let dispatcher = state.dispatcher();
+        let dispatcher = navigation.dispatcher();
         Callback::from(move |id: TaskId| {
-            dispatcher.dispatch(Action::StartEditing(PlanEditing::Task(id)));
+            dispatcher.dispatch(Navigate::StartEditing(PlanEditing::Task(id)));
         })
     });
     let on_add = can_edit_plan.then(|| {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |place: PlanEditing| dispatcher.dispatch(Action::StartEditing(place)))
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |place: PlanEditing| {
+            dispatcher.dispatch(Navigate::StartEditing(place));
+        })
     });
     let on_edit_saved = {
+        // The saved task's page opens, and the plan is loaded again.
+        let navigator = navigation.dispatcher();
         let dispatcher = state.dispatcher();
-        Callback::from(move |id: TaskId| dispatcher.dispatch(Action::PlanEdited(id)))
+        Callback::from(move |id: TaskId| {
+            navigator.dispatch(Navigate::PlanEdited(id));
+            dispatcher.dispatch(Action::Reload);
+        })
     };
     let on_edit_cancel = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::StopEditing))
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Navigate::StopEditing))
     };
     let edit_form = |plan: &Rc<shared::Plan>| {
-        state.editing.clone().map(|editing| {
+        navigation.editing.clone().map(|editing| {
             let key = format!("{editing:?}");
             html! {
                 <TaskEditForm
@@ -265,8 +293,8 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_close = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::CloseDetail))
+        let dispatcher = navigation.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Navigate::CloseDetail))
     };
     let on_retry = {
         let dispatcher = state.dispatcher();
@@ -324,14 +352,14 @@ pub fn App(props: &AppProps) -> Html {
                     <UnitTasks
                         overview={data.clone()}
                         filter={TaskFilter { query: state.query.clone(), ..overview.filter.clone() }}
-                        selected={state.selected.clone()}
+                        selected={navigation.selected.clone()}
                         on_open={on_open.clone()}
                         on_filter={on_filter.clone()}
                         on_period={on_period.clone()}
                     />
                 },
                 (OverviewLoad::Loaded(data), View::Dashboard) => html! {
-                    <Dashboard overview={data.clone()} on_open={on_open.clone()} on_filter={on_filter.clone()} on_period={on_period.clone()} />
+                    <Dashboard overview={data.clone()} on_open={on_open.clone()} on_show_tasks={on_show_tasks.clone()} on_period={on_period.clone()} />
                 },
                 (OverviewLoad::Loaded(data), View::Export) => html! {
                     <ExportPanel overview={data.clone()} on_period={on_period.clone()} />
@@ -358,14 +386,14 @@ pub fn App(props: &AppProps) -> Html {
                 },
             };
             let detail = edit_form(plan).or_else(|| {
-                state.selected.is_some().then(|| {
+                navigation.selected.is_some().then(|| {
                     html! {
                         <TaskDetail
                             plan={plan.clone()}
-                            selected={state.selected.clone()}
+                            selected={navigation.selected.clone()}
                             on_close={on_close.clone()}
                             on_edit={on_edit.clone()}
-                            focus={state.focus.clone()}
+                            focus={navigation.focus.clone()}
                             queue={queue.clone()}
                             on_open={Some(on_open.clone())}
                         />
@@ -381,12 +409,12 @@ pub fn App(props: &AppProps) -> Html {
         }
         Load::Loaded(plan) => html! {
             <div class="workspace">
-                <PlanNav plan={plan.clone()} scope={state.scope.clone()} on_select={on_scope.clone()} />
+                <PlanNav plan={plan.clone()} scope={navigation.scope.clone()} on_select={on_scope.clone()} />
                 <TaskList
                     plan={plan.clone()}
-                    scope={state.scope.clone()}
+                    scope={navigation.scope.clone()}
                     query={state.query.clone()}
-                    selected={state.selected.clone()}
+                    selected={navigation.selected.clone()}
                     on_select={on_task}
                     on_scope={on_scope}
                     on_add={on_add}
@@ -396,10 +424,10 @@ pub fn App(props: &AppProps) -> Html {
                 } else {
                     <TaskDetail
                         plan={plan.clone()}
-                        selected={state.selected.clone()}
+                        selected={navigation.selected.clone()}
                         on_close={on_close}
                         on_edit={on_edit}
-                        focus={state.focus.clone()}
+                        focus={navigation.focus.clone()}
                     />
                 }
             </div>
@@ -431,9 +459,8 @@ pub fn App(props: &AppProps) -> Html {
 
     let on_keydown = {
         let search_ref = search_ref.clone();
-        let plan_dispatcher = state.dispatcher();
-        let overview_dispatcher = overview.dispatcher();
-        let editing = state.editing.is_some();
+        let navigator = navigation.dispatcher();
+        let editing = navigation.editing.is_some();
         Callback::from(move |event: KeyboardEvent| {
             let in_text_field = event
                 .target_dyn_into::<web_sys::Element>()
@@ -447,15 +474,15 @@ pub fn App(props: &AppProps) -> Html {
                         input.select();
                     }
                 }
-                Some(Shortcut::CloseDetail) => plan_dispatcher.dispatch(if editing {
-                    Action::StopEditing
+                Some(Shortcut::CloseDetail) => navigator.dispatch(if editing {
+                    Navigate::StopEditing
                 } else {
-                    Action::CloseDetail
+                    Navigate::CloseDetail
                 }),
                 Some(Shortcut::Tab(n)) => {
                     if let Some(view) = views.get(n) {
                         event.prevent_default();
-                        overview_dispatcher.dispatch(OverviewAction::ShowView(*view));
+                        navigator.dispatch(Navigate::ShowView(*view));
                     }
                 }
                 None => {}

@@ -17,7 +17,6 @@ use yew::prelude::*;
 use super::completion_bars::Bar;
 use super::completion_bars::CompletionBars;
 use super::overview_labels::{deadline_text, percent, status_class};
-use super::overview_state::OverviewAction;
 use super::reminder_banner::ReminderBanner;
 use super::unreadable_banner::UnreadableBanner;
 use crate::app::RecordFocus;
@@ -28,7 +27,7 @@ pub struct DashboardProps {
     pub overview: Rc<Overview>,
     pub on_open: Callback<(TaskId, RecordFocus)>,
     /// A count was clicked: the task list with the filter that shows what it counts.
-    pub on_filter: Callback<OverviewAction>,
+    pub on_show_tasks: Callback<TaskFilter>,
     pub on_period: Callback<PeriodId>,
 }
 
@@ -52,8 +51,8 @@ fn card(
 }
 
 /// The task list filtered as `filter` says, opened by a click.
-fn show(on_filter: &Callback<OverviewAction>, filter: TaskFilter) -> Callback<MouseEvent> {
-    on_filter.reform(move |_: MouseEvent| OverviewAction::ShowFiltered(filter.clone()))
+fn show(on_show_tasks: &Callback<TaskFilter>, filter: TaskFilter) -> Callback<MouseEvent> {
+    on_show_tasks.reform(move |_: MouseEvent| filter.clone())
 }
 
 /// A unit's count of reports in `filter`'s state: a zero in grey, so what needs attention
@@ -62,13 +61,13 @@ fn count_cell(
     n: usize,
     unit: &str,
     filter: ReportFilter,
-    on_filter: &Callback<OverviewAction>,
+    on_show_tasks: &Callback<TaskFilter>,
 ) -> Html {
     if n == 0 {
         return html! { <td class="num zero">{ n }</td> };
     }
     let onclick = show(
-        on_filter,
+        on_show_tasks,
         TaskFilter {
             report: Some(filter),
             unit: Some(unit.to_string()),
@@ -172,15 +171,15 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <span class="card-label">{ "báo cáo chờ thẩm định" }</span>
                 </a>
                 { card("card-completion", "nhiệm vụ hoàn thành", format!("{}/{} ({}%)", report.completion.n_done, report.completion.n_tasks, percent(report.completion)), "completion",
-                    show(&props.on_filter, TaskFilter { status: Some(ReportStatus::Done), ..TaskFilter::default() })) }
+                    show(&props.on_show_tasks, TaskFilter { status: Some(ReportStatus::Done), ..TaskFilter::default() })) }
                 { card("card-overdue", "nhiệm vụ quá hạn", report.completion.n_overdue.to_string(), "overdue",
-                    show(&props.on_filter, TaskFilter { overdue_only: true, ..TaskFilter::default() })) }
+                    show(&props.on_show_tasks, TaskFilter { overdue_only: true, ..TaskFilter::default() })) }
                 { card("card-missing", "báo cáo chưa có kết quả", missing.len().to_string(), "missing",
-                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::NoResult), ..TaskFilter::default() })) }
+                    show(&props.on_show_tasks, TaskFilter { report: Some(ReportFilter::NoResult), ..TaskFilter::default() })) }
                 { card("card-accepted", "báo cáo đã chấp nhận", n_accepted.to_string(), "accepted",
-                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::Accepted), ..TaskFilter::default() })) }
+                    show(&props.on_show_tasks, TaskFilter { report: Some(ReportFilter::Accepted), ..TaskFilter::default() })) }
                 { card("card-returned", "báo cáo trả lại, chưa gửi lại", n_returned.to_string(), "returned",
-                    show(&props.on_filter, TaskFilter { report: Some(ReportFilter::Returned), ..TaskFilter::default() })) }
+                    show(&props.on_show_tasks, TaskFilter { report: Some(ReportFilter::Returned), ..TaskFilter::default() })) }
             </div>
             <div class="charts">
                 <section class="chart-panel">
@@ -210,11 +209,11 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <tbody>
                         { for units_by_need.iter().map(|u| {
                             let code = u.unit.code.as_str();
-                            let on_unit = show(&props.on_filter, TaskFilter { unit: Some(code.to_string()), ..TaskFilter::default() });
+                            let on_unit = show(&props.on_show_tasks, TaskFilter { unit: Some(code.to_string()), ..TaskFilter::default() });
                             let overdue = if u.completion.n_overdue == 0 {
                                 html! { <td class="num zero">{ 0 }</td> }
                             } else {
-                                let onclick = show(&props.on_filter, TaskFilter { unit: Some(code.to_string()), overdue_only: true, ..TaskFilter::default() });
+                                let onclick = show(&props.on_show_tasks, TaskFilter { unit: Some(code.to_string()), overdue_only: true, ..TaskFilter::default() });
                                 html! { <td class="num"><button type="button" class="count-link" data-filter="overdue" {onclick}>{ u.completion.n_overdue }</button></td> }
                             };
                             html! {
@@ -222,10 +221,10 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                                     <td><button type="button" class="count-link unit-link" onclick={on_unit}>{ &u.unit.name }</button></td>
                                     { completion_cell(u.completion) }
                                     { overdue }
-                                    { count_cell(u.n_pending, code, ReportFilter::NoResult, &props.on_filter) }
-                                    { count_cell(u.n_awaiting, code, ReportFilter::Awaiting, &props.on_filter) }
-                                    { count_cell(u.n_accepted, code, ReportFilter::Accepted, &props.on_filter) }
-                                    { count_cell(u.n_returned, code, ReportFilter::Returned, &props.on_filter) }
+                                    { count_cell(u.n_pending, code, ReportFilter::NoResult, &props.on_show_tasks) }
+                                    { count_cell(u.n_awaiting, code, ReportFilter::Awaiting, &props.on_show_tasks) }
+                                    { count_cell(u.n_accepted, code, ReportFilter::Accepted, &props.on_show_tasks) }
+                                    { count_cell(u.n_returned, code, ReportFilter::Returned, &props.on_show_tasks) }
                                 </tr>
                             }
                         }) }

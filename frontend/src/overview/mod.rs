@@ -13,5 +13,5 @@ mod unreadable_banner;
 
 pub(crate) use dashboard::Dashboard;
 pub(crate) use indicators_table::IndicatorsTable;
-pub(crate) use overview_state::{LoadGate, OverviewAction, OverviewLoad, OverviewState, View};
+pub(crate) use overview_state::{LoadGate, OverviewAction, OverviewLoad, OverviewState};
 pub(crate) use unit_tasks::UnitTasks;

@@ -1,5 +1,5 @@
 //! The overview screens' state (the unit's task list, the office dashboard, the indicators):
-//! which screen is shown, the chosen period, the loaded [`Overview`] and the list's filters.
+//! the chosen period, the loaded [`Overview`] and the list's filters.
 //! One [`Reducible`] value changed only through [`OverviewAction`]s.
 
 use std::rc::Rc;
@@ -12,67 +12,6 @@ use yew::Reducible;
 
 use crate::backend::BackendError;
 
-/// The screens of the app, as the tabs under the header name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// "Nhiệm vụ của đơn vị": the unit's tasks with status, progress and deadline.
-    UnitTasks,
-    /// "Tổng quan": the office's dashboard of every unit.
-    Dashboard,
-    /// "Chỉ tiêu": every numeric target with its actuals.
-    Indicators,
-    /// "Báo cáo": exporting a period's report as DOCX or XLSX.
-    Export,
-    /// "Kế hoạch": the plan as issued, appendix by appendix.
-    Plan,
-}
-
-impl View {
-    /// The tab's label; the task list is every unit's for the office.
-    pub fn label(self, office: bool) -> &'static str {
-        match self {
-            View::UnitTasks if office => "Nhiệm vụ các đơn vị",
-            View::UnitTasks => "Nhiệm vụ của đơn vị",
-            View::Dashboard => "Tổng quan",
-            View::Indicators => "Chỉ tiêu",
-            View::Export => "Báo cáo",
-            View::Plan => "Kế hoạch",
-        }
-    }
-
-    /// A stable id for tests and styles.
-    pub fn id(self) -> &'static str {
-        match self {
-            View::UnitTasks => "unit-tasks",
-            View::Dashboard => "dashboard",
-            View::Indicators => "indicators",
-            View::Export => "export",
-            View::Plan => "plan",
-        }
-    }
-
-    /// The screens a user of `role` sees, the first being where the app opens; `None` when
-    /// nobody is logged in (only the plan can be shown).
-    pub fn available(role: Option<&str>) -> &'static [View] {
-        match role {
-            None => &[View::Plan],
-            Some("staff") => &[View::UnitTasks, View::Indicators, View::Export, View::Plan],
-            Some(_) => &[
-                View::Dashboard,
-                View::UnitTasks,
-                View::Indicators,
-                View::Export,
-                View::Plan,
-            ],
-        }
-    }
-
-    /// Whether the screen shows an [`Overview`].
-    pub fn needs_overview(self) -> bool {
-        self != View::Plan
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum OverviewLoad {
     Idle,
@@ -83,8 +22,6 @@ pub enum OverviewLoad {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverviewState {
-    /// The screen the user picked; `None` until they pick one (the role's first is shown).
-    pub chosen_view: Option<View>,
     /// The period the user picked; `None` means the next one due.
     pub period: Option<PeriodId>,
     pub load: OverviewLoad,
@@ -97,7 +34,6 @@ pub struct OverviewState {
 impl Default for OverviewState {
     fn default() -> OverviewState {
         OverviewState {
-            chosen_view: None,
             period: None,
             load: OverviewLoad::Idle,
             filter: TaskFilter::default(),
@@ -108,7 +44,6 @@ impl Default for OverviewState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OverviewAction {
-    ShowView(View),
     SetPeriod(PeriodId),
     /// Read the overview again (log in, documents changed); what is shown stays meanwhile.
     Refresh,
@@ -124,22 +59,13 @@ pub enum OverviewAction {
     /// Only this unit's reports.
     FilterUnit(Option<String>),
     ClearFilters,
-    /// Open the task list with exactly these filters (a count on the dashboard).
-    ShowFiltered(TaskFilter),
+    /// Exactly these filters (a count on the dashboard opened the list).
+    SetFilter(TaskFilter),
     /// Someone logged in or out: their screens and data start afresh.
     SessionChanged,
 }
 
 impl OverviewState {
-    /// The screen shown to a user of `role`.
-    pub fn view(&self, role: Option<&str>) -> View {
-        let available = View::available(role);
-        match self.chosen_view {
-            Some(view) if available.contains(&view) => view,
-            _ => available[0],
-        }
-    }
-
     pub fn overview(&self) -> Option<&Rc<Overview>> {
         match &self.load {
             OverviewLoad::Loaded(overview) => Some(overview),
@@ -151,7 +77,6 @@ impl OverviewState {
     pub fn apply(&self, action: OverviewAction) -> OverviewState {
         let mut next = self.clone();
         match action {
-            OverviewAction::ShowView(view) => next.chosen_view = Some(view),
             OverviewAction::SetPeriod(period) => {
                 if self.period != Some(period) {
                     next.period = Some(period);
@@ -182,10 +107,7 @@ impl OverviewState {
             OverviewAction::FilterReport(report) => next.filter.report = report,
             OverviewAction::FilterUnit(unit) => next.filter.unit = unit,
             OverviewAction::ClearFilters => next.filter = TaskFilter::default(),
-            OverviewAction::ShowFiltered(filter) => {
-                next.chosen_view = Some(View::UnitTasks);
-                next.filter = filter;
-            }
+            OverviewAction::SetFilter(filter) => next.filter = filter,
             OverviewAction::SessionChanged => {
                 next = OverviewState {
                     n_loads: self.n_loads + 1,
@@ -257,23 +179,6 @@ mod tests {
         assert!(gate.finish(), "one more load is owed");
         assert!(gate.start());
         assert!(!gate.finish(), "nothing asked meanwhile");
-    }
-
-    #[test]
-    fn each_role_opens_on_its_screen_and_keeps_to_its_screens() {
-        let state = OverviewState::default();
-        assert_eq!(state.view(None), View::Plan);
-        assert_eq!(state.view(Some("staff")), View::UnitTasks);
-        assert_eq!(state.view(Some("reviewer")), View::Dashboard);
-        let chose = state.apply(OverviewAction::ShowView(View::Dashboard));
-        assert_eq!(
-            chose.view(Some("staff")),
-            View::UnitTasks,
-            "staff have no dashboard"
-        );
-        assert_eq!(chose.view(Some("plan-editor")), View::Dashboard);
-        let plan = state.apply(OverviewAction::ShowView(View::Plan));
-        assert_eq!(plan.view(Some("staff")), View::Plan);
     }
 
     #[test]
@@ -362,28 +267,24 @@ mod tests {
     }
 
     #[test]
-    fn a_dashboard_count_opens_the_task_list_with_its_filter_alone() {
+    fn a_dashboard_count_sets_its_filter_alone() {
         let filter = TaskFilter {
             report: Some(ReportFilter::Awaiting),
             unit: Some("KHTC".into()),
             ..TaskFilter::default()
         };
         let state = OverviewState::default()
-            .apply(OverviewAction::ShowView(View::Dashboard))
             .apply(OverviewAction::FilterOverdue(true))
-            .apply(OverviewAction::ShowFiltered(filter.clone()));
-        assert_eq!(state.view(Some("reviewer")), View::UnitTasks);
+            .apply(OverviewAction::SetFilter(filter.clone()));
         assert_eq!(state.filter, filter, "earlier filters are replaced");
     }
 
     #[test]
     fn logging_in_as_someone_else_starts_afresh() {
         let state = OverviewState::default()
-            .apply(OverviewAction::ShowView(View::Indicators))
             .apply(OverviewAction::Loaded(0, Box::new(sample_overview())))
             .apply(OverviewAction::FilterOverdue(true))
             .apply(OverviewAction::SessionChanged);
-        assert_eq!(state.chosen_view, None);
         assert_eq!(state.load, OverviewLoad::Loading);
         assert!(state.filter.is_empty());
     }
