@@ -250,6 +250,14 @@ mod tests {
             expect![[r#"AdminSettings { server_url: "https://a.vn/plansync/", unknown_keys: ["later"] }"#]],
         );
         check(
+            // What the Windows installer writes with /SERVER= (scripts/windows/installer.nsi).
+            "# PlanSync: the administrator's settings, written by the installer (/SERVER=).\r\n\
+             server_url = 'https://may-chu.example.vn/plansync/'\r\n",
+            expect![[
+                r#"AdminSettings { server_url: "https://may-chu.example.vn/plansync/", unknown_keys: [] }"#
+            ]],
+        );
+        check(
             "server_url = \"http://127.0.0.1:8080\"",
             expect![[r#"AdminSettings { server_url: "http://127.0.0.1:8080", unknown_keys: [] }"#]],
         );

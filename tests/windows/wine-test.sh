@@ -14,7 +14,8 @@
 #              Microsoft's link, in a message box (seen under Xvfb when xvfb-run is there) and on
 #              stderr, and exits with code 3 without creating anything, instead of panicking
 #   installer  the NSIS installer installs silently per user (files, Start-menu entry, HKCU
-#              uninstall entry); the uninstaller keeps the user's data, or deletes it with /DELETEDATA
+#              uninstall entry; /SERVER= writes plansync-settings.toml, a bad address stops it);
+#              the uninstaller keeps the user's data, or deletes it with /DELETEDATA
 #
 # Needs scripts/windows/build.sh's output (debug) and the Linux debug builds of `plansync`,
 # `laptop-under-test` and the `sync` test (`cargo test --workspace` builds them all):
@@ -268,7 +269,16 @@ run_installer() {
   local uninstaller="$programs/Gỡ cài đặt PlanSync.exe"
   local key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\vn.gov.tuyenquang.sxd.plansync'
 
+  local settings="$programs/plansync-settings.toml"
+  local rc=0
+  wine "$setup" /S /SERVER=ftp://may-chu.example.vn || rc=$?; wineserver -w
+  [ "$rc" = 2 ] || fail "a bad /SERVER= address did not stop the installer (exit $rc)"
+  # The administrator's server address, written beside the app (src-tauri/src/admin_settings.rs).
+  wine "$setup" /S /SERVER=https://may-chu.example.vn/plansync/; wineserver -w
+  [ "$(tr -d '\r' <"$settings" | grep '^server_url')" = "server_url = 'https://may-chu.example.vn/plansync/'" ] ||
+    fail "/SERVER= did not write $settings"
   wine "$setup" /S; wineserver -w
+  grep -q may-chu "$settings" || fail "installing again without /SERVER= lost $settings"
   [ -f "$programs/plansync-app.exe" ] || fail "plansync-app.exe not installed in $programs"
   [ -f "$uninstaller" ] || fail "no uninstaller in $programs"
   [ -f "$menu" ] || fail "no Start-menu entry"
