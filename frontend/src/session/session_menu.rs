@@ -20,6 +20,8 @@ pub struct SessionMenuProps {
 
 #[function_component]
 pub fn SessionMenu(props: &SessionMenuProps) -> Html {
+    // Hooks first: a hook after the early return would change their number between renders.
+    let session = use_context::<SessionContext>().unwrap_or_default();
     if !props.known {
         return html! { <div class="session-menu"></div> };
     }
@@ -29,7 +31,6 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
             { "Cài đặt" }
         </button>
     };
-    let session = use_context::<SessionContext>().unwrap_or_default();
     match &session.user {
         Some(user) => {
             let on_logout = props.on_logout.reform(|_: MouseEvent| ());
