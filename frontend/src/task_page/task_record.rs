@@ -503,7 +503,15 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
         })
     };
 
-    let text_fields = TextField::ALL.into_iter().map(|field| {
+    // The optional texts stay folded unless one of them is written.
+    let has_more_text = TextField::ALL[1..].iter().any(|field| {
+        period_record.is_some_and(|p| !p.text(*field).trim().is_empty())
+            || state
+                .drafts
+                .get(&Field::Text(period, *field))
+                .is_some_and(|draft| !draft.trim().is_empty())
+    });
+    let mut text_fields = TextField::ALL.into_iter().map(|field| {
         let key = Field::Text(period, field);
         let saved = period_record
             .map(|p| p.text(field).to_string())
@@ -581,16 +589,26 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
         };
         let id = format!("record-actual-{idx}");
         let invalid = state.invalid.contains(&key);
+        // Đạt / Chưa đạt as they type, from the figure typed (or saved).
+        let met = parse_number(&value)
+            .ok()
+            .flatten()
+            .and_then(|actual| target.is_met_by(actual));
         html! {
             <div class={classes!("record-actual", invalid.then_some("invalid"))} key={id.clone()}>
                 <label for={id.clone()}>
                     <span class="target-value">{ target_label(target) }</span>
                     <span class="target-text">{ &target.text }</span>
                 </label>
-                <input id={id} type="text" inputmode="decimal" autocomplete="off"
+                <input id={id.clone()} type="text" inputmode="decimal" autocomplete="off"
                     value={value} readonly={!period_writable}
                     aria-invalid={invalid.to_string()}
                     {oninput} {onchange} />
+                if let Some(met) = met {
+                    <span class={classes!("target-met", (!met).then_some("not-met"))} id={format!("{id}-met")}>
+                        { if met { "Đạt" } else { "Chưa đạt" } }
+                    </span>
+                }
                 if invalid {
                     <span class="field-error">{ "Nhập một số, ví dụ 12,5" }</span>
                 }
@@ -604,6 +622,14 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
             { submission }
             { for readonly_note }
             <div class="record-row">
+                <label class="record-period">
+                    { "Kỳ báo cáo" }
+                    <select id="record-period" onchange={on_period}>
+                        { for view.shown_years().into_iter().flat_map(PeriodId::of_year).map(|p| html! {
+                            <option value={p.to_string()} selected={p == period}>{ period_option(&state.calendar, p) }</option>
+                        }) }
+                    </select>
+                </label>
                 <label class="record-status">
                     { "Trạng thái" }
                     <select id="record-status" disabled={!writable} onchange={on_status}>
@@ -625,27 +651,10 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                         <span class="field-error">{ "Từ 0 đến 100" }</span>
                     }
                 </label>
-                <label class="record-period">
-                    { "Kỳ báo cáo" }
-                    <select id="record-period" onchange={on_period}>
-                        { for view.shown_years().into_iter().flat_map(PeriodId::of_year).map(|p| html! {
-                            <option value={p.to_string()} selected={p == period}>{ period_option(&state.calendar, p) }</option>
-                        }) }
-                    </select>
-                </label>
             </div>
             { for status_versions }
             { for progress_versions }
-            <RecordVerdict
-                period_label={period.label()}
-                review={view.review(period).cloned().map(|mut review| {
-                    review.by = review.by.map(|by| view.name_of(&by).to_string());
-                    review
-                })}
-                form={verdict_form}
-            />
-            { for next_in_queue }
-            <div class="record-texts">{ for text_fields }</div>
+            { for text_fields.next() }
             if !props.targets.is_empty() {
                 <fieldset class="record-actuals">
                     <legend>{ format!("Số liệu thực hiện chỉ tiêu — {}", period.label()) }</legend>
@@ -665,6 +674,19 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 uploads={session.sync.uploads.clone()}
                 on_changed={on_evidence_changed}
             />
+            <details class="record-more" open={has_more_text}>
+                <summary>{ "Khó khăn, vướng mắc; đề xuất, kiến nghị; ghi chú (không bắt buộc)" }</summary>
+                <div class="record-texts">{ for text_fields }</div>
+            </details>
+            <RecordVerdict
+                period_label={period.label()}
+                review={view.review(period).cloned().map(|mut review| {
+                    review.by = review.by.map(|by| view.name_of(&by).to_string());
+                    review
+                })}
+                form={verdict_form}
+            />
+            { for next_in_queue }
             <RecordHistory entries={view.history.clone()} of_task={view.history_of_task} people={view.people.clone()} />
         </section>
     }
