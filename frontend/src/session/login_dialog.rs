@@ -102,31 +102,50 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
     }
     let field = view.as_ref().map_or(ServerField::Unknown, ServerField::of);
     {
-        // The fields are filled once, when the app said how the address is shown, and then
-        // belong to the user: Yew would put a `value` attribute back on every render. The first
-        // empty field in sight gets focus.
+        // The fields are filled once, when the dialog opens, and then belong to the user: Yew
+        // would put a `value` attribute back on every render.
         let (server, username, password) = (server.clone(), username.clone(), password.clone());
         let (server_url, name) = (props.server_url.clone(), props.username.clone());
+        use_effect_with((), move |_| {
+            for (node, initial) in [
+                (&server, server_url),
+                (&username, name),
+                (&password, String::new()),
+            ] {
+                if let Some(input) = node.cast::<HtmlInputElement>() {
+                    input.set_value(&initial);
+                }
+            }
+        });
+    }
+    {
+        // Once the app said how the address is shown: the administrator's address goes into the
+        // (hidden) field, and the first empty field in sight gets focus. What the user typed
+        // meanwhile stays.
+        let (server, username, password) = (server.clone(), username.clone(), password.clone());
         use_effect_with(field.clone(), move |field| {
-            let (server_url, server_in_sight) = match field {
+            let server_in_sight = match field {
                 ServerField::Unknown => return,
-                ServerField::Fixed { url } => (url.clone(), false),
-                ServerField::Typed { .. } => (server_url, true),
+                ServerField::Fixed { url } => {
+                    if let Some(input) = server.cast::<HtmlInputElement>() {
+                        input.set_value(url);
+                    }
+                    false
+                }
+                ServerField::Typed { .. } => true,
             };
             let fields = [
-                (&server, server_url, server_in_sight),
-                (&username, name, true),
-                (&password, String::new(), true),
+                (&server, server_in_sight),
+                (&username, true),
+                (&password, true),
             ];
-            let mut focused = false;
-            for (node, initial, in_sight) in fields {
+            for (node, in_sight) in fields {
                 let Some(input) = node.cast::<HtmlInputElement>() else {
                     continue;
                 };
-                input.set_value(&initial);
-                if initial.is_empty() && in_sight && !focused {
+                if in_sight && input.value().is_empty() {
                     let _ = input.focus();
-                    focused = true;
+                    break;
                 }
             }
         });
