@@ -256,7 +256,7 @@ pub enum ReportFilter {
     Awaiting,
     /// Accepted by the office.
     Accepted,
-    /// Something written but no evidence file attached.
+    /// Something written, not accepted yet, and no evidence file attached.
     MissingEvidence,
     /// Two laptops set different statuses offline and nobody has picked one.
     Conflict,
@@ -288,7 +288,7 @@ impl ReportFilter {
             }
             ReportFilter::Accepted => unit.submission == S::Accepted,
             ReportFilter::MissingEvidence => {
-                unit.submission != S::NotEntered && unit.n_evidence == 0
+                !matches!(unit.submission, S::NotEntered | S::Accepted) && unit.n_evidence == 0
             }
             ReportFilter::Conflict => unit.status_conflict,
             ReportFilter::NoResult => !is_reported(unit),

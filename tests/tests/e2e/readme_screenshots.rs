@@ -72,6 +72,16 @@ fn readme_screenshots() {
         .collect();
     accounts.push((REVIEWER, "VP", "reviewer"));
     let mut server = TestServer::with_accounts(&accounts);
+    // People are shown by their names; Lan heads her unit ("send all ready reports").
+    for (login, name) in [
+        ("lan", "Nguyễn Thị Lan"),
+        ("minh", "Trần Văn Minh"),
+        ("hoa", "Phạm Thị Hoa"),
+        (REVIEWER, "Lê Thị Thu"),
+    ] {
+        server.cli(&["user", "set-name", login, name], None);
+    }
+    server.cli(&["user", "set-head", "lan", "--yes"], None);
     server.start();
     let url = server.url();
     let work = tempfile::tempdir().expect("a temporary directory");
