@@ -77,14 +77,15 @@ pub fn parse(text: &str) -> Result<AdminSettings, SettingsError> {
     }
 }
 
-/// The toml crate's message, which spans several lines (a caret under the place), on one line.
+/// The toml crate's message on one line: the place, then what is wrong, without the quoted
+/// source lines and the caret under the place (`1 | server_url = …`, `|   ^`).
 fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty() && line.trim_matches(['|', '^', ' ']).len() > 1)
+        .filter(|line| !line.is_empty() && !line.contains('|'))
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(": ")
 }
 
 /// What the look-up found.
@@ -268,7 +269,7 @@ mod tests {
         check(
             "server_url = https://may-chu.example.vn\n",
             expect![[
-                r#"error: nội dung không đúng dạng TOML (TOML parse error at line 1, column 14 1 | server_url = https://may-chu.example.vn string values must be quoted, expected literal string)"#
+                r#"error: nội dung không đúng dạng TOML (TOML parse error at line 1, column 14: string values must be quoted, expected literal string)"#
             ]],
         );
     }
