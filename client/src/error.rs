@@ -133,3 +133,62 @@ impl serde::Serialize for ClientError {
         s.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::ipc::ErrorCode;
+
+    /// Every code the engine gives reaches the user interface as a code it knows
+    /// (`shared::ipc::ErrorCode`), not as "unknown".
+    #[test]
+    fn every_code_is_one_the_user_interface_knows() {
+        let s = String::new;
+        let every = [
+            ClientError::NotLoggedIn,
+            ClientError::BadCredentials,
+            ClientError::Unreachable(s()),
+            ClientError::SessionExpired,
+            ClientError::Server {
+                status: 500,
+                code: s(),
+                message: s(),
+            },
+            ClientError::InvalidServerUrl { url: s(), why: s() },
+            ClientError::InsecureServerUrl { url: s() },
+            ClientError::UntrustedCertificate(s()),
+            ClientError::BadCaFile(s()),
+            ClientError::OtherUserLoggedIn { username: s() },
+            ClientError::UnsyncedChanges { n_unconfirmed: 1 },
+            ClientError::UnknownDocument { doc_id: s() },
+            ClientError::ReadOnly { doc_id: s() },
+            ClientError::PlanReadOnly,
+            ClientError::WrongKind {
+                doc_id: s(),
+                expected: "records",
+                found: "plan",
+            },
+            ClientError::NotDownloaded { doc_id: s() },
+            ClientError::PeriodLocked {
+                task: s(),
+                period: s(),
+            },
+            ClientError::Document(DocumentError::Missing(s())),
+            ClientError::LocalDb(rusqlite::Error::InvalidQuery),
+            ClientError::FileTooLarge { size: 2, limit: 1 },
+            ClientError::LocalFile { path: s(), why: s() },
+            ClientError::HashMismatch { sha256: s() },
+            ClientError::ChangeTooLarge { size: 2, limit: 1 },
+            ClientError::Stopped,
+            ClientError::Internal(s()),
+        ];
+        for err in every {
+            assert_ne!(
+                ErrorCode::from_code(err.code()),
+                ErrorCode::Unknown,
+                "{} ({err:?})",
+                err.code()
+            );
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod documents;
 pub mod evidence_open;
 pub mod import;
+pub mod ipc;
 pub mod overview;
 pub mod person;
 pub mod plan;

@@ -110,7 +110,7 @@ impl AppState {
         let why_not_synced = match self.client.plan().await {
             Ok(Some(plan)) => return Ok(plan),
             Ok(None) => CommandError::new(
-                ErrorCode::Sync("not_downloaded"),
+                ErrorCode::NotDownloaded,
                 "the plan has not been downloaded from the server yet",
             ),
             Err(err) => {
@@ -293,7 +293,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.code,
-            ErrorCode::Sync("server_unreachable"),
+            ErrorCode::ServerUnreachable,
             "nothing listens on the discard port: {err:?}"
         );
         assert_eq!(

@@ -108,14 +108,14 @@ impl CaFiles {
     pub fn install(&self, source: &Path) -> Result<(), CommandError> {
         if source.as_os_str().is_empty() {
             return Err(CommandError::new(
-                ErrorCode::Sync("bad_ca_file"),
+                ErrorCode::BadCaFile,
                 "Hãy chọn tệp chứng chỉ CA, hoặc nhập đường dẫn đến tệp.",
             ));
         }
         let file = client::ca_file::read(source)?;
         write_atomically(&self.copy_path(), &file.pem).map_err(|err| {
             CommandError::new(
-                ErrorCode::Sync("local_file"),
+                ErrorCode::LocalFile,
                 format!(
                     "Không lưu được bản sao tệp chứng chỉ vào {}: {err}",
                     self.data_dir.display()
@@ -130,7 +130,7 @@ impl CaFiles {
             Ok(()) => Ok(()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(err) => Err(CommandError::new(
-                ErrorCode::Sync("local_file"),
+                ErrorCode::LocalFile,
                 format!(
                     "Không xoá được tệp chứng chỉ {}: {err}",
                     self.copy_path().display()
@@ -216,7 +216,7 @@ mod tests {
 
     fn bad_ca_file(result: Result<(), CommandError>) -> String {
         let err = result.expect_err("refused");
-        assert_eq!(err.code, ErrorCode::Sync("bad_ca_file"), "{err:?}");
+        assert_eq!(err.code, ErrorCode::BadCaFile, "{err:?}");
         err.message
     }
 

@@ -133,7 +133,7 @@ pub async fn open(
         })
     })
     .await
-    .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))?
+    .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
 }
 
 /// Opens the local copy `path` with the default application when it is a document or image
@@ -223,7 +223,7 @@ pub async fn pick_one_file(
             .blocking_pick_file()
     })
     .await
-    .map_err(|e| CommandError::new(ErrorCode::Sync("internal"), e.to_string()))?;
+    .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
     Ok(picked
         .and_then(|p| p.into_path().ok())
         .map(|p| p.display().to_string()))
@@ -276,10 +276,9 @@ pub fn check_file(path: &Path) -> Result<(), CommandError> {
 /// `file_too_large`).
 fn file_error(err: ClientError) -> CommandError {
     match err {
-        ClientError::FileTooLarge { size, limit } => CommandError::new(
-            ErrorCode::Sync("file_too_large"),
-            too_large_message(size, limit),
-        ),
+        ClientError::FileTooLarge { size, limit } => {
+            CommandError::new(ErrorCode::FileTooLarge, too_large_message(size, limit))
+        }
         other => CommandError::from(other),
     }
 }
@@ -444,10 +443,7 @@ fn path_units(path: &Path) -> usize {
 /// a copy.
 fn named_copy(stored: &Path, sha256: &str, name: &str) -> Result<PathBuf, CommandError> {
     let io_error = |path: &Path, err: std::io::Error| {
-        CommandError::new(
-            ErrorCode::Sync("local_file"),
-            format!("{}: {err}", path.display()),
-        )
+        CommandError::new(ErrorCode::LocalFile, format!("{}: {err}", path.display()))
     };
     let base = stored
         .parent()

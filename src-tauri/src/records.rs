@@ -279,7 +279,7 @@ pub async fn send(
     let state = report_state(&report, review.as_ref().and_then(ReviewEntry::given));
     if !state.can_send() {
         return Err(CommandError::new(
-            ErrorCode::Sync("period_locked"),
+            ErrorCode::PeriodLocked,
             format!("Văn phòng đã chấp nhận báo cáo {}", period.label()),
         ));
     }
@@ -339,7 +339,7 @@ pub async fn send_ready(
         match send(client, plan, &task_id, period).await {
             Ok(_) => done.n_sent += 1,
             // Accepted meanwhile: nothing to send.
-            Err(err) if err.code == ErrorCode::Sync("period_locked") => {}
+            Err(err) if err.code == ErrorCode::PeriodLocked => {}
             Err(err) => return Err(err),
         }
     }
@@ -368,7 +368,7 @@ pub async fn review(
     })?;
     if !info.is_writable() {
         return Err(CommandError::new(
-            ErrorCode::Sync("read_only"),
+            ErrorCode::ReadOnly,
             "only the office's reviewers can accept or return reports",
         ));
     }

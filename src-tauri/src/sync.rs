@@ -102,7 +102,7 @@ pub fn spawn_auto_login<R: Runtime>(app: AppHandle<R>, auto: AutoLogin) {
                     tracing::info!(user = %auto.username, "logged in from the launch options");
                     return;
                 }
-                Err(err) if err.code == crate::error::ErrorCode::Sync("server_unreachable") => {
+                Err(err) if err.code == crate::error::ErrorCode::ServerUnreachable => {
                     tracing::info!("log in from the launch options: {err}; again in {delay:?}");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(AUTO_LOGIN_MAX_DELAY);

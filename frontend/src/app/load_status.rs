@@ -35,6 +35,12 @@ fn explain(code: ErrorCode) -> (&'static str, &'static str) {
             "Kế hoạch sẽ được tải về khi máy kết nối được với máy chủ; màn hình tự cập nhật khi tải xong.",
         ),
         ErrorCode::Unknown
+        | ErrorCode::UnknownDocument
+        | ErrorCode::WrongDocumentKind
+        | ErrorCode::Document
+        | ErrorCode::LocalDatabase
+        | ErrorCode::Stopped
+        | ErrorCode::Internal
         | ErrorCode::BadCaFile
         | ErrorCode::FileMissing
         | ErrorCode::FileTooLarge

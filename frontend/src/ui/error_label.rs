@@ -65,6 +65,12 @@ pub fn error_label(error: &BackendError) -> String {
         | ErrorCode::ExportFailed
         | ErrorCode::UnreadableRecords
         | ErrorCode::BadCaFile
+        | ErrorCode::UnknownDocument
+        | ErrorCode::WrongDocumentKind
+        | ErrorCode::Document
+        | ErrorCode::LocalDatabase
+        | ErrorCode::Stopped
+        | ErrorCode::Internal
         | ErrorCode::Unknown => return error.message.clone(),
     };
     label.to_string()
