@@ -25,7 +25,8 @@ pub enum ServerField {
     Unknown,
     /// The administrator's address, shown as text.
     Fixed { url: String },
-    /// Typed (or prefilled by `PLANSYNC_SERVER`); `hint` when no address is set at all.
+    /// Typed (or prefilled by `PLANSYNC_SERVER`); `hint` when no address is set at all and the
+    /// settings file has no problem (its message already says to type the address).
     Typed { hint: bool },
 }
 
@@ -35,7 +36,9 @@ impl ServerField {
         match &view.default_server_url {
             Some(url) if view.server_from_admin => ServerField::Fixed { url: url.clone() },
             Some(_) => ServerField::Typed { hint: false },
-            None => ServerField::Typed { hint: true },
+            None => ServerField::Typed {
+                hint: view.settings_problem.is_none(),
+            },
         }
     }
 }
@@ -228,7 +231,7 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
             Some(html! {
                 <p id="login-server-fixed" class="login-server-fixed" title={url.clone()}>
                     { "Máy chủ: " }
-                    <span class="login-server-url">{ before }<strong>{ host }</strong>{ after }</span>
+                    <span class="login-server-url">{ before }<wbr /><strong>{ host }</strong><wbr />{ after }</span>
                     { " " }
                     { change }
                 </p>
@@ -323,6 +326,15 @@ mod tests {
             ServerField::of(&view(None, false)),
             ServerField::Typed { hint: true },
             "nothing set: the field, and a hint that the administrator can set it once"
+        );
+        let broken = SessionView {
+            settings_problem: Some("Không đọc được tệp cài đặt …".into()),
+            ..view(None, false)
+        };
+        assert_eq!(
+            ServerField::of(&broken),
+            ServerField::Typed { hint: false },
+            "the settings file's problem already says to type the address"
         );
     }
 }
