@@ -29,7 +29,8 @@ use crate::evidence::{upload_pass, waiting_uploads, UploadMemory, UploadPass};
 use crate::local_db::LocalDb;
 use crate::open_docs::OpenDocs;
 use crate::session::Session;
-use crate::status::{summarize, Link, Measurement, StatusError, SyncStatus};
+use crate::status::{summarize, IpcError, Link, Measurement, SyncStatus};
+use shared::ipc::ErrorCode;
 
 /// Changes arrive in bursts; the status is recomputed at most this often.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -115,7 +116,7 @@ pub(crate) struct Engine {
     link: Link,
     /// The document list was fetched since the current connection opened.
     list_fresh: bool,
-    last_error: Option<StatusError>,
+    last_error: Option<IpcError>,
     tracked: HashMap<DocumentId, Tracked>,
     /// Listed documents not here yet, each with the task searching for it.
     finding: HashMap<DocumentId, tokio::task::AbortHandle>,
@@ -371,11 +372,11 @@ impl Engine {
         if let Some((sha256, err)) = pass.refused.first() {
             let over_quota =
                 matches!(err, ClientError::Server { code, .. } if code == "unit_quota_exceeded");
-            self.last_error = Some(StatusError {
+            self.last_error = Some(IpcError {
                 code: if over_quota {
-                    "unit_quota_exceeded"
+                    ErrorCode::UnitQuotaExceeded
                 } else {
-                    "evidence_refused"
+                    ErrorCode::EvidenceRefused
                 },
                 message: format!("the server refused evidence file {sha256}: {err}"),
             });
@@ -383,8 +384,8 @@ impl Engine {
         }
         if let Some(why) = &pass.retry {
             if why.contains("(storage_full)") {
-                self.last_error = Some(StatusError {
-                    code: "server_storage_full",
+                self.last_error = Some(IpcError {
+                    code: ErrorCode::ServerStorageFull,
                     message: why.clone(),
                 });
                 self.schedule_recompute();
@@ -410,8 +411,8 @@ impl Engine {
                 tracing::info!("sync connection lost: {reason}");
                 self.link = Link::Connecting;
                 self.list_fresh = false;
-                self.last_error = Some(StatusError {
-                    code: "connection_lost",
+                self.last_error = Some(IpcError {
+                    code: ErrorCode::ConnectionLost,
                     message: format!("connection to the server lost: {reason}"),
                 });
             }
@@ -425,8 +426,8 @@ impl Engine {
             }
             DialerEvent::MaxRetriesReached => {
                 self.stop_sync();
-                self.last_error = Some(StatusError {
-                    code: "server_unreachable",
+                self.last_error = Some(IpcError {
+                    code: ErrorCode::ServerUnreachable,
                     message: "gave up reconnecting to the server".into(),
                 });
             }
@@ -439,7 +440,10 @@ impl Engine {
             DialReport::Failed { code, message } => {
                 // Late reports from a dialer already connected or stopped are stale.
                 if self.link == Link::Connecting {
-                    self.last_error = Some(StatusError { code, message });
+                    self.last_error = Some(IpcError {
+                        code: ErrorCode::from_code(code),
+                        message,
+                    });
                     self.schedule_recompute();
                 }
             }
@@ -449,8 +453,8 @@ impl Engine {
     fn expire_session(&mut self) {
         tracing::warn!("the server refused the session token");
         self.stop_sync();
-        self.last_error = Some(StatusError {
-            code: ClientError::SessionExpired.code(),
+        self.last_error = Some(IpcError {
+            code: ErrorCode::SessionExpired,
             message: ClientError::SessionExpired.to_string(),
         });
         self.schedule_recompute();
@@ -510,8 +514,8 @@ impl Engine {
                             self.expire_session();
                         } else {
                             tracing::warn!("cannot fetch the document list: {err}");
-                            self.last_error = Some(StatusError {
-                                code: err.code(),
+                            self.last_error = Some(IpcError {
+                                code: ErrorCode::from_code(err.code()),
                                 message: format!("cannot fetch the document list: {err}"),
                             });
                             self.schedule_recompute();

@@ -176,7 +176,10 @@ mod tests {
             ClientError::Document(DocumentError::Missing(s())),
             ClientError::LocalDb(rusqlite::Error::InvalidQuery),
             ClientError::FileTooLarge { size: 2, limit: 1 },
-            ClientError::LocalFile { path: s(), why: s() },
+            ClientError::LocalFile {
+                path: s(),
+                why: s(),
+            },
             ClientError::HashMismatch { sha256: s() },
             ClientError::ChangeTooLarge { size: 2, limit: 1 },
             ClientError::Stopped,

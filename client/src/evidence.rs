@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use rand::Rng;
 use reqwest::StatusCode;
 use samod::{DocHandle, DocumentId};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::calendar::PeriodId;
 use shared::documents::records::{self, Evidence, RecordEdit};
@@ -531,25 +531,7 @@ pub(crate) struct UploadPass {
     pub session_expired: bool,
 }
 
-/// Where an evidence file's bytes stand, as this laptop knows it (the UI shows it per file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum UploadState {
-    /// The server has the whole file (uploaded from here, or the server said so, or it was
-    /// downloaded from it).
-    Uploaded,
-    /// Stored here; the engine uploads it when connected.
-    Waiting,
-    /// Being uploaded now: the server has `sent` of `total` bytes.
-    Uploading { sent: u64, total: u64 },
-    /// The server refused it for good (too large, no access); it is not sent again.
-    Refused,
-    /// Not on this laptop, and the server does not have it (yet): attached on another laptop
-    /// that has not uploaded it.
-    NotOnServer,
-    /// Not on this laptop, and the server could not be asked.
-    Unknown,
-}
+pub use shared::ipc::UploadState;
 
 /// The file an upload pass is sending, and how far the server has it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,7 +56,7 @@ pub use read_model::TaskRow;
 pub use report::ReportFailure;
 pub use server_url::ServerUrl;
 pub use session::{DeviceId, SessionInfo};
-pub use status::{StatusError, SyncState, SyncStatus, UploadSummary};
+pub use status::{IpcError, SyncState, SyncStatus, UploadSummary};
 
 /// Re-exported so callers name documents and heads without depending on samod and automerge.
 pub use automerge::ChangeHash;

@@ -3,7 +3,6 @@
 use std::fmt;
 
 use rand::Rng;
-use serde::Serialize;
 use shared::documents::ChangeAuthor;
 
 use crate::server_url::ServerUrl;
@@ -90,17 +89,4 @@ impl Session {
     }
 }
 
-/// The logged-in user as the UI shows it (no token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SessionInfo {
-    pub server_url: String,
-    pub username: String,
-    pub unit: String,
-    /// The role as the server names it ("staff", "reviewer", "plan-editor", "admin").
-    pub role: String,
-    pub device: String,
-    /// The user's full name ("Nguyễn Văn An"), when the server has one.
-    pub full_name: Option<String>,
-    /// Whether the user heads their unit (and so sends its ready reports all at once).
-    pub unit_head: bool,
-}
+pub use shared::ipc::SessionInfo;

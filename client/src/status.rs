@@ -1,71 +1,7 @@
 //! The sync status the UI shows: connection state, how many local changes the server has not
 //! confirmed yet, and the last problem.
 
-use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SyncStatus {
-    pub state: SyncState,
-    /// Local changes not yet confirmed by the server, over all listed documents.
-    pub n_unconfirmed: usize,
-    /// The last problem, kept until the next successful connection (or log in).
-    pub last_error: Option<StatusError>,
-    /// Document changes seen since the engine started (local edits and remote ones); screens
-    /// read their data again when it moves.
-    pub n_doc_changes: u64,
-    /// Evidence files stored here that the server does not have yet.
-    pub uploads: UploadSummary,
-}
-
-/// Evidence files waiting for upload: attached on this laptop (to a records document it may
-/// write), stored here, not known to be on the server and not refused by it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct UploadSummary {
-    pub n_files: usize,
-    /// Their total size in bytes.
-    pub total_bytes: u64,
-    /// How many of those bytes the server already has (the file being uploaded, so far).
-    pub sent_bytes: u64,
-    /// The file being uploaded now.
-    pub uploading: Option<String>,
-    /// The waiting files' hashes, so each evidence entry can say it is waiting.
-    pub waiting: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SyncState {
-    /// Not syncing: logged out, sync not started, or the server refused the session.
-    Offline,
-    /// Dialling the server (or waiting to dial again after a failure).
-    Connecting,
-    /// Connected; changes are still going one way or the other.
-    Syncing,
-    /// Connected, every listed document is here and the server holds every change of ours.
-    UpToDate {
-        /// When the client became up to date (Unix milliseconds).
-        since_ms: i64,
-    },
-}
-
-/// A problem to show, with a code the UI matches on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StatusError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Default for SyncStatus {
-    fn default() -> SyncStatus {
-        SyncStatus {
-            state: SyncState::Offline,
-            n_unconfirmed: 0,
-            last_error: None,
-            n_doc_changes: 0,
-            uploads: UploadSummary::default(),
-        }
-    }
-}
+pub use shared::ipc::{IpcError, SyncState, SyncStatus, UploadSummary};
 
 /// The link to the server as the engine sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +27,7 @@ pub(crate) struct Measurement {
 pub(crate) fn summarize(
     previous: &SyncStatus,
     measured: &Measurement,
-    last_error: Option<StatusError>,
+    last_error: Option<IpcError>,
     now_ms: i64,
 ) -> SyncStatus {
     let state = match measured.link {
@@ -174,8 +110,8 @@ mod tests {
         let status = SyncStatus {
             state: SyncState::UpToDate { since_ms: 42 },
             n_unconfirmed: 0,
-            last_error: Some(StatusError {
-                code: "session_expired",
+            last_error: Some(IpcError {
+                code: shared::ipc::ErrorCode::SessionExpired,
                 message: "session expired, log in again".into(),
             }),
             n_doc_changes: 7,

@@ -28,7 +28,7 @@ use shared::{Plan, TaskId};
 use yew::Callback;
 
 pub use ca_wire::{CaCertificate, CaFileView, CaSettings};
-pub use error::{BackendError, ErrorCode};
+pub use error::{error_from_wire, BackendError, ErrorCode};
 #[cfg(test)]
 pub use fake_backend::FakeBackend;
 pub use record_wire::{

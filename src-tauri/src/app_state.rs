@@ -1,7 +1,6 @@
 //! What the commands work on: the seeded local plan and the sync engine ([`client::Client`]).
 
-use client::{Client, SessionInfo, SyncStatus};
-use serde::Serialize;
+use client::{Client, SyncStatus};
 use shared::Plan;
 use tokio::sync::watch;
 
@@ -34,17 +33,7 @@ pub struct LocalPlan {
     seed_error: Option<String>,
 }
 
-/// Who is logged in (`None` when nobody is), and the address the login form proposes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SessionView {
-    pub user: Option<SessionInfo>,
-    pub default_server_url: Option<String>,
-    /// `default_server_url` is the administrator's (the settings file): the login form shows it
-    /// as text, not as a field to type in.
-    pub server_from_admin: bool,
-    /// Why the administrator's settings file could not be used, in Vietnamese (naming the file).
-    pub settings_problem: Option<String>,
-}
+pub use shared::ipc::SessionView;
 
 /// What a login asks for.
 #[derive(Clone)]

@@ -1,119 +1,14 @@
 //! What the application says about syncing and the session, as it crosses IPC (the answers of
 //! `sync_status` and `session`, and the `sync-status` and `session-changed` events).
 //!
-//! These mirror `client::SyncStatus`, `client::SessionInfo` and `plansync-app`'s `SessionView`;
-//! changing either side is a protocol change.
+//! The types are `shared::ipc`'s, the application's own; only the login request is the user
+//! interface's.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::BackendError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncStatus {
-    pub state: SyncState,
-    /// Local changes the server has not confirmed yet.
-    pub n_unconfirmed: usize,
-    /// The last problem, kept until the next successful connection or log in.
-    pub last_error: Option<BackendError>,
-    /// Document changes the app has seen (local or remote); screens read their data again
-    /// when it moves. Absent from older apps.
-    #[serde(default)]
-    pub n_doc_changes: u64,
-    /// Evidence files stored here that the server does not have yet. Absent from older apps.
-    #[serde(default)]
-    pub uploads: UploadSummary,
-}
-
-/// Evidence files waiting for upload (mirrors `client::UploadSummary`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UploadSummary {
-    #[serde(default)]
-    pub n_files: usize,
-    #[serde(default)]
-    pub total_bytes: u64,
-    /// How many of those bytes the server already has.
-    #[serde(default)]
-    pub sent_bytes: u64,
-    /// The file being uploaded now.
-    #[serde(default)]
-    pub uploading: Option<String>,
-    /// The waiting files' hashes.
-    #[serde(default)]
-    pub waiting: Vec<String>,
-}
-
-/// Where an evidence file's bytes stand (mirrors `client::UploadState`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum UploadState {
-    /// The server has the whole file.
-    Uploaded,
-    /// Stored on this machine, waiting to be uploaded.
-    Waiting,
-    /// Being uploaded: the server has `sent` of `total` bytes.
-    Uploading { sent: u64, total: u64 },
-    /// The server refused it for good.
-    Refused,
-    /// Not on this machine and not on the server yet (attached on another machine).
-    NotOnServer,
-    /// Not known (the server could not be asked), or a state this UI does not know.
-    #[serde(other)]
-    Unknown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SyncState {
-    Offline,
-    Connecting,
-    Syncing,
-    UpToDate {
-        /// Since when (Unix milliseconds).
-        since_ms: i64,
-    },
-}
-
-impl Default for SyncStatus {
-    fn default() -> SyncStatus {
-        SyncStatus {
-            state: SyncState::Offline,
-            n_unconfirmed: 0,
-            last_error: None,
-            n_doc_changes: 0,
-            uploads: UploadSummary::default(),
-        }
-    }
-}
-
-/// Who is logged in, and the server address the login form proposes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    pub user: Option<SessionInfo>,
-    pub default_server_url: Option<String>,
-    /// `default_server_url` is the administrator's (the settings file): the login form shows it
-    /// as text. Absent from older apps.
-    #[serde(default)]
-    pub server_from_admin: bool,
-    /// Why the administrator's settings file could not be used, in Vietnamese (naming the
-    /// file). Absent from older apps.
-    #[serde(default)]
-    pub settings_problem: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    pub server_url: String,
-    pub username: String,
-    pub unit: String,
-    pub role: String,
-    pub device: String,
-    /// The user's full name; absent from older apps.
-    #[serde(default)]
-    pub full_name: Option<String>,
-    /// Whether the user heads their unit; absent from older apps.
-    #[serde(default)]
-    pub unit_head: bool,
-}
+pub use shared::ipc::{
+    SessionInfo, SessionView, SyncState, SyncStatus, UploadState, UploadSummary,
+};
 
 /// What the login form sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

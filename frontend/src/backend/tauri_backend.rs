@@ -313,7 +313,7 @@ async fn call<T: DeserializeOwned>(
                 )
             })
         }
-        Err(value) => Err(BackendError::from_wire(&to_json(&value))),
+        Err(value) => Err(super::error_from_wire(&to_json(&value))),
     }
 }
 
@@ -335,7 +335,7 @@ async fn subscribe<T: DeserializeOwned + 'static>(
     });
     let unlisten = listen(event, &handler)
         .await
-        .map_err(|err| BackendError::from_wire(&to_json(&err)))?;
+        .map_err(|err| super::error_from_wire(&to_json(&err)))?;
     let unlisten: js_sys::Function = unlisten.dyn_into().map_err(|_| {
         BackendError::new(
             ErrorCode::Ipc,

@@ -363,7 +363,7 @@ mod tests {
                 LogoutRequested: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Running { discard_unsynced: false } n_plan_changes=0
                 LogoutFailed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Confirming { n_unconfirmed: 1 } n_plan_changes=0
                 LogoutConfirmed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Running { discard_unsynced: true } n_plan_changes=0
-                LogoutFailed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Failed(BackendError { code: Storage, message: "disk" }) n_plan_changes=0"#]],
+                LogoutFailed: user=lan sync=Offline/0 login(open=false busy=false error=None) logout=Failed(IpcError { code: Storage, message: "disk" }) n_plan_changes=0"#]],
         );
     }
 

@@ -167,7 +167,7 @@ mod tests {
                 PickStarted: path="  " busy=Some(Picking) error=None opened=None states=[] loads=0 can_attach=false
                 Picked(Some("/home/lan/Báo cáo.pdf")): path="/home/lan/Báo cáo.pdf" busy=None error=None opened=None states=[] loads=0 can_attach=true
                 AttachStarted: path="/home/lan/Báo cáo.pdf" busy=Some(Attaching) error=None opened=None states=[] loads=0 can_attach=false
-                Failed(BackendError { code: PeriodLocked: path="/home/lan/Báo cáo.pdf" busy=None error=Some(PeriodLocked) opened=None states=[] loads=0 can_attach=true
+                Failed(IpcError { code: PeriodLocked, me: path="/home/lan/Báo cáo.pdf" busy=None error=Some(PeriodLocked) opened=None states=[] loads=0 can_attach=true
                 Path("/home/lan/Báo cáo 2.pdf"): path="/home/lan/Báo cáo 2.pdf" busy=None error=None opened=None states=[] loads=0 can_attach=true
                 AttachStarted: path="/home/lan/Báo cáo 2.pdf" busy=Some(Attaching) error=None opened=None states=[] loads=0 can_attach=false
                 Attached: path="" busy=None error=None opened=None states=[] loads=1 can_attach=false
@@ -202,7 +202,7 @@ mod tests {
             expect![[r#"
                 StatesLoaded({"bbbbbbbbbbbbbbbbbbbbbbbbb: path="" busy=None error=None opened=None states=[NotOnServer] loads=0 can_attach=false
                 OpenStarted("bbbbbbbbbbbbbbbbbbbbbbbbbbb: path="" busy=Some(Opening("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")) error=None opened=None states=[NotOnServer] loads=0 can_attach=false
-                Failed(BackendError { code: NotUploaded,: path="" busy=None error=Some(NotUploaded) opened=None states=[NotOnServer] loads=0 can_attach=false
+                Failed(IpcError { code: NotUploaded, mes: path="" busy=None error=Some(NotUploaded) opened=None states=[NotOnServer] loads=0 can_attach=false
                 OpenStarted("bbbbbbbbbbbbbbbbbbbbbbbbbbb: path="" busy=Some(Opening("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")) error=None opened=None states=[NotOnServer] loads=0 can_attach=false
                 Opened("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: path="" busy=None error=None opened=Some("/data/opened/b/Kế hoạch.docx") states=[Uploaded] loads=0 can_attach=false"#]],
         );

@@ -620,8 +620,8 @@ mod tests {
                 Draft: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[] save=None loads=1/1
                 Invalid: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=None loads=1/1
                 SaveStarted: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=Some(Saving) loads=1/1
-                SaveFailed: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=Some(Failed(BackendError { code: PeriodLocked, message: "locked" })) loads=1/2
-                LoadFailed: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=Some(Failed(BackendError { code: PeriodLocked, message: "locked" })) loads=1/2"#]],
+                SaveFailed: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=Some(Failed(IpcError { code: PeriodLocked, message: "locked" })) loads=1/2
+                LoadFailed: unit=QLHT load=QLHT:Some("xong") period=2026-Q3 editable=(true, false) drafts=[Actual(PeriodId { year: 2026, kind: Year }, 0)="abc"] invalid=[Actual(PeriodId { year: 2026, kind: Year }, 0)] save=Some(Failed(IpcError { code: PeriodLocked, message: "locked" })) loads=1/2"#]],
         );
     }
 

@@ -32,7 +32,7 @@ async fn a_disabled_user_sees_session_expired() {
     server.cli(&["user", "disable", "lan"]);
     wait_for_status(&lan, "session expired", |s| {
         s.state == SyncState::Offline
-            && s.last_error.as_ref().map(|e| e.code) == Some("session_expired")
+            && s.last_error.as_ref().map(|e| e.code) == Some(shared::ipc::ErrorCode::SessionExpired)
     })
     .await;
 

@@ -148,7 +148,9 @@ async fn the_administrator_logs_a_user_out_of_every_device() {
     for device in [&laptop, &phone] {
         eventually(WAIT, "lan's device to learn its session ended", || async {
             let status = device.status();
-            (status.last_error.as_ref().map(|e| e.code) == Some("session_expired")).then_some(())
+            (status.last_error.as_ref().map(|e| e.code)
+                == Some(shared::ipc::ErrorCode::SessionExpired))
+            .then_some(())
         })
         .await;
         assert_eq!(docs_status(&url, &stored_token(device)).await, 401);

@@ -128,7 +128,7 @@ async fn a_laptop_that_does_not_trust_the_certificate_is_told_why() {
         let status = lan.status();
         status
             .last_error
-            .filter(|e| e.code == "untrusted_certificate")
+            .filter(|e| e.code == shared::ipc::ErrorCode::UntrustedCertificate)
             .map(|e| e.message)
     })
     .await;
