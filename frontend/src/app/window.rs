@@ -448,6 +448,7 @@ pub fn App(props: &AppProps) -> Html {
                 error={session.login.error.clone()}
                 on_submit={on_login_submit}
                 on_cancel={session_action(SessionAction::CloseLogin)}
+                view={session.view.clone()}
             />
         }
     });

@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::ca_labels::SECTION_TITLE;
 use super::ca_settings_panel::CaSettingsPanel;
-use crate::backend::{BackendError, BackendHandle, ErrorCode, LoginRequest, SessionView};
+use crate::backend::{BackendError, ErrorCode, LoginRequest, SessionView};
 use crate::ui::error_label;
 
 /// How the form shows the server address.
@@ -80,6 +80,10 @@ pub struct LoginDialogProps {
     pub error: Option<BackendError>,
     pub on_submit: Callback<LoginRequest>,
     pub on_cancel: Callback<()>,
+    /// What the app said about the session: whether the address is the administrator's, and
+    /// the settings file's problem (`None` until it said).
+    #[prop_or_default]
+    pub view: Option<SessionView>,
 }
 
 #[function_component]
@@ -87,23 +91,12 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
     let server = use_node_ref();
     let username = use_node_ref();
     let password = use_node_ref();
-    let backend = use_context::<BackendHandle>().expect("the app provides the backend");
-    // Whether the address is the administrator's, and the settings file's problem: asked when
-    // the dialog opens.
-    let view = use_state(|| None::<SessionView>);
+    // Whether the address is the administrator's, and the settings file's problem: the
+    // session the app last said.
+    let view = props.view.as_ref();
     // "Đổi máy chủ" was clicked: the administrator's address is shown as a field.
     let changing_server = use_state(|| false);
-    {
-        let view = view.clone();
-        use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                // Without an answer the field is shown, as when nothing is set.
-                let answer = backend.backend().session().await.unwrap_or_default();
-                view.set(Some(answer));
-            });
-        });
-    }
-    let field = view.as_ref().map_or(ServerField::Unknown, ServerField::of);
+    let field = view.map_or(ServerField::Unknown, ServerField::of);
     {
         // The fields are filled once, when the dialog opens, and then belong to the user: Yew
         // would put a `value` attribute back on every render.
@@ -211,7 +204,6 @@ pub fn LoginDialog(props: &LoginDialogProps) -> Html {
         .as_ref()
         .is_some_and(|err| err.code == ErrorCode::UntrustedCertificate);
     let settings_problem = view
-        .as_ref()
         .and_then(|view| view.settings_problem.clone())
         .map(|problem| html! { <p id="login-settings-problem" class="login-settings-problem">{ problem }</p> });
     let fixed = match &field {
