@@ -18,6 +18,7 @@ fn task(id: &str, code: &str, title: &str, lead: &str, support: &str, timeframe:
         notes: String::new(),
         targets: Vec::new(),
         source: "test".to_string(),
+        evidence_required: false,
     }
 }
 

@@ -160,6 +160,10 @@ pub struct Task {
     pub targets: Vec<Target>,
     /// Where the task was read from ("line 107" or "table 1, row 5").
     pub source: String,
+    /// The office requires an evidence file with each report on this task before it can be
+    /// sent (set by the office's plan editors).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub evidence_required: bool,
 }
 
 impl Plan {
@@ -277,6 +281,7 @@ mod tests {
             notes: String::new(),
             targets: Vec::new(),
             source: String::new(),
+            evidence_required: false,
         }
     }
 

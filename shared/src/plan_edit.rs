@@ -25,6 +25,9 @@ pub struct TaskDraft {
     pub support_text: String,
     pub timeframe_text: String,
     pub products_text: String,
+    /// The office requires an evidence file with each report before it is sent.
+    #[serde(default)]
+    pub evidence_required: bool,
 }
 
 impl TaskDraft {
@@ -38,6 +41,7 @@ impl TaskDraft {
             support_text: task.support_text.clone(),
             timeframe_text: task.timeframe.text.clone(),
             products_text: task.products_text.clone(),
+            evidence_required: task.evidence_required,
         }
     }
 }
@@ -105,6 +109,7 @@ pub fn apply(plan: &mut Plan, edit: &PlanEdit) -> Result<TaskId, PlanEditError> 
                 notes: String::new(),
                 targets: Vec::new(),
                 source: "plan edit".into(),
+                evidence_required: false,
             };
             fields.fill(&mut task);
             tasks_of(plan, *index, section_path)?.push(task);
@@ -133,6 +138,7 @@ struct Fields {
     support_text: String,
     timeframe_text: String,
     products_text: String,
+    evidence_required: bool,
 }
 
 impl Fields {
@@ -145,6 +151,7 @@ impl Fields {
             support_text: clean_cell(&draft.support_text),
             timeframe_text: clean_cell(&draft.timeframe_text),
             products_text: clean_cell(&draft.products_text),
+            evidence_required: draft.evidence_required,
         };
         if code_key(&fields.code).is_empty() {
             return Err(PlanEditError::EmptyCode);
@@ -174,6 +181,7 @@ impl Fields {
         task.lead_text = self.lead_text;
         task.support_text = self.support_text;
         task.products_text = self.products_text;
+        task.evidence_required = self.evidence_required;
     }
 }
 

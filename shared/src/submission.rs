@@ -190,6 +190,8 @@ pub enum MissingItem {
     Result,
     /// No actual for the target at this index (the task states a figure).
     Actual { target: usize, target_text: String },
+    /// No evidence file, and the office requires one for this task.
+    Evidence,
 }
 
 impl MissingItem {
@@ -200,13 +202,21 @@ impl MissingItem {
             MissingItem::Actual { target_text, .. } => {
                 format!("Chưa nhập số liệu thực hiện của chỉ tiêu «{target_text}»")
             }
+            MissingItem::Evidence => {
+                "Chưa đính kèm tài liệu kiểm chứng (Văn phòng yêu cầu với nhiệm vụ này)".to_string()
+            }
         }
     }
 }
 
-/// What must be filled in before a task's report for `period` can be sent: a result, and the
-/// figure of each of the task's `targets` that states a value.
-pub fn missing_for_sending(targets: &[Target], period: &PeriodRecord) -> Vec<MissingItem> {
+/// What must be filled in before a task's report for `period` can be sent: a result, the
+/// figure of each of the task's `targets` that states a value, and an evidence file where the
+/// office requires one (`evidence_required`, the plan's `Task::evidence_required`).
+pub fn missing_for_sending(
+    targets: &[Target],
+    evidence_required: bool,
+    period: &PeriodRecord,
+) -> Vec<MissingItem> {
     let mut missing = Vec::new();
     if period.result.trim().is_empty() {
         missing.push(MissingItem::Result);
@@ -225,6 +235,9 @@ pub fn missing_for_sending(targets: &[Target], period: &PeriodRecord) -> Vec<Mis
                 target_text: target.text.clone(),
             });
         }
+    }
+    if evidence_required && period.evidence.is_empty() {
+        missing.push(MissingItem::Evidence);
     }
     missing
 }
@@ -402,7 +415,7 @@ mod tests {
             .clone();
         let idx = task.targets.iter().position(|t| t.value.is_some()).unwrap();
         let mut record = period("");
-        let missing = missing_for_sending(&task.targets, &record);
+        let missing = missing_for_sending(&task.targets, false, &record);
         assert_eq!(missing[0], MissingItem::Result);
         assert!(
             missing
@@ -428,6 +441,23 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(missing_for_sending(&task.targets, &record), []);
+        assert_eq!(missing_for_sending(&task.targets, false, &record), []);
+        // Where the office requires evidence, a file is missing until one is attached.
+        assert_eq!(
+            missing_for_sending(&task.targets, true, &record),
+            [MissingItem::Evidence]
+        );
+        assert!(MissingItem::Evidence
+            .label()
+            .contains("tài liệu kiểm chứng"));
+        record.evidence.push(crate::record::Evidence {
+            name: "Báo cáo quý IV.pdf".into(),
+            size: 1200,
+            sha256: "a".repeat(64),
+            mime: None,
+            by: "lan".into(),
+            at: 0,
+        });
+        assert_eq!(missing_for_sending(&task.targets, true, &record), []);
     }
 }

@@ -264,7 +264,7 @@ pub async fn send(
         .into_iter()
         .find(|p| p.period == period)
         .ok_or_else(|| not_assigned(&session.unit, task_id))?;
-    let missing = missing_for_sending(&task.targets, &report);
+    let missing = missing_for_sending(&task.targets, task.evidence_required, &report);
     if !missing.is_empty() {
         let items: Vec<String> = missing.iter().map(MissingItem::label).collect();
         return Err(CommandError::new(
@@ -332,7 +332,7 @@ pub async fn send_ready(
         if unchanged || !shared::submission::has_content(&report) {
             continue;
         }
-        if !missing_for_sending(&task.targets, &report).is_empty() {
+        if !missing_for_sending(&task.targets, task.evidence_required, &report).is_empty() {
             done.n_incomplete += 1;
             continue;
         }

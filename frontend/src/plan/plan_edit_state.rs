@@ -35,6 +35,8 @@ pub struct PlanEditState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanEditAction {
     Set(DraftField, String),
+    /// "Yêu cầu tài liệu kiểm chứng khi gửi báo cáo" ticked or not.
+    SetEvidenceRequired(bool),
     /// Save pressed; `valid` says whether the plan accepts the draft.
     Submit {
         valid: bool,
@@ -67,6 +69,9 @@ impl PlanEditState {
                     DraftField::Products => &mut next.draft.products_text,
                 };
                 *slot = value;
+            }
+            PlanEditAction::SetEvidenceRequired(required) => {
+                next.draft.evidence_required = required;
             }
             PlanEditAction::Submit { valid } => {
                 next.tried = true;
@@ -106,6 +111,7 @@ mod tests {
             support_text: String::new(),
             timeframe_text: String::new(),
             products_text: String::new(),
+            evidence_required: false,
         }
     }
 
@@ -116,7 +122,12 @@ mod tests {
                 DraftField::Title,
                 "Số hoá hồ sơ".into(),
             ))
-            .apply(PlanEditAction::Set(DraftField::Lead, "Văn phòng Sở".into()));
+            .apply(PlanEditAction::Set(DraftField::Lead, "Văn phòng Sở".into()))
+            .apply(PlanEditAction::SetEvidenceRequired(true));
+        assert!(
+            state.draft.evidence_required,
+            "the office's requirement is in the draft"
+        );
         assert_eq!(state.draft.title, "Số hoá hồ sơ");
         assert_eq!(state.draft.lead_text, "Văn phòng Sở");
         assert!(!state.tried);

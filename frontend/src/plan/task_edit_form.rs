@@ -83,9 +83,17 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
             support_text: String::new(),
             timeframe_text: String::new(),
             products_text: String::new(),
+            evidence_required: false,
         }))
     });
 
+    let on_evidence_required = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            dispatcher.dispatch(PlanEditAction::SetEvidenceRequired(input.checked()));
+        })
+    };
     let edit = edit_of(&props.editing, state.draft.clone());
     let previewed = preview(&props.plan, &edit);
 
@@ -180,6 +188,10 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
                 <label>{ "Sản phẩm, kết quả" }
                     <textarea id="edit-products" rows="2" value={d.products_text.clone()} oninput={input(DraftField::Products)} />
                 </label>
+                <label class="check">
+                    <input id="edit-evidence-required" type="checkbox" checked={d.evidence_required} onchange={on_evidence_required} />
+                    <span>{ "Yêu cầu đơn vị đính kèm tài liệu kiểm chứng khi gửi báo cáo" }</span>
+                </label>
                 { preview_html }
                 if let Some(err) = &state.failure {
                     <p class="field-error" role="alert">{ error_label(err) }</p>
@@ -218,6 +230,7 @@ mod tests {
             support_text: String::new(),
             timeframe_text: "Hằng quý".into(),
             products_text: String::new(),
+            evidence_required: false,
         };
         let task = preview(&plan, &edit_of(&editing, draft.clone())).unwrap();
         assert_eq!(task.lead, vec![lead]);

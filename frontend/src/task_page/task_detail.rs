@@ -177,6 +177,7 @@ pub fn TaskDetail(props: &TaskDetailProps) -> Html {
             <TaskRecord
                 task_id={task.id.clone()}
                 targets={task.targets.clone()}
+                evidence_required={task.evidence_required}
                 focus={props.focus.clone()}
                 calendar={props.plan.calendar()}
                 queue={props.queue.clone()}

@@ -35,6 +35,9 @@ use crate::ui::target_label;
 pub struct TaskRecordProps {
     pub task_id: TaskId,
     pub targets: Vec<Target>,
+    /// The office requires an evidence file before a report on this task is sent.
+    #[prop_or_default]
+    pub evidence_required: bool,
     /// The unit and period to show first (a screen opened the task on them).
     #[prop_or_default]
     pub focus: Option<RecordFocus>,
@@ -392,7 +395,7 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                 sent
             })}
             returned_comment={review.map(|r| r.comment.clone())}
-            missing={period_record.map(|p| missing_for_sending(&props.targets, p)).unwrap_or_default()}
+            missing={period_record.map(|p| missing_for_sending(&props.targets, props.evidence_required, p)).unwrap_or_default()}
             can_send={period_writable}
             progress={(*send_progress).clone()}
             {on_send}
@@ -660,6 +663,11 @@ pub fn TaskRecord(props: &TaskRecordProps) -> Html {
                     <legend>{ format!("Số liệu thực hiện chỉ tiêu — {}", period.label()) }</legend>
                     { for actuals }
                 </fieldset>
+            }
+            if props.evidence_required {
+                <p class="hint evidence-required" id="evidence-required-note">
+                    { "Văn phòng yêu cầu đính kèm tài liệu kiểm chứng khi gửi báo cáo nhiệm vụ này." }
+                </p>
             }
             <RecordEvidence
                 task_id={props.task_id.clone()}

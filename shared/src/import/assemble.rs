@@ -854,6 +854,7 @@ impl Builder {
             notes: row.text(Field::Notes).to_string(),
             targets,
             source: row.at.to_string(),
+            evidence_required: false,
         })
     }
 

@@ -21,6 +21,7 @@ fn draft(code: &str, title: &str, lead: &str) -> TaskDraft {
         support_text: "Văn phòng Sở; Phòng Quản lý hạ tầng".into(),
         timeframe_text: "Hàng năm".into(),
         products_text: "- Báo cáo; - Văn bản triển khai.".into(),
+        evidence_required: false,
     }
 }
 
@@ -160,4 +161,29 @@ fn edits_serialise_as_tagged_json() {
         "{json}"
     );
     assert_eq!(serde_json::from_str::<PlanEdit>(&json).unwrap(), edit);
+}
+
+#[test]
+fn the_office_s_evidence_requirement_is_kept_by_an_edit() {
+    let mut plan = plan();
+    let (_, task) = plan.tasks().into_iter().next().unwrap();
+    let (id, mut draft) = (task.id.clone(), TaskDraft::from_task(task));
+    assert!(!draft.evidence_required, "imported tasks require nothing");
+    draft.evidence_required = true;
+    apply(
+        &mut plan,
+        &PlanEdit::EditTask {
+            task_id: id.clone(),
+            draft,
+        },
+    )
+    .unwrap();
+    let task = plan
+        .tasks()
+        .into_iter()
+        .map(|(_, t)| t)
+        .find(|t| t.id == id)
+        .unwrap();
+    assert!(task.evidence_required);
+    assert!(TaskDraft::from_task(task).evidence_required);
 }

@@ -59,6 +59,8 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
             type_into(&client, "#edit-content", CONTENT).await?;
             type_into(&client, "#edit-lead", LEAD).await?;
             type_into(&client, "#edit-timeframe", "Hằng quý").await?;
+            // The office requires an evidence file with each report on this task.
+            click_when_ready(&client, "#edit-evidence-required").await?;
             let preview = texts(&client, "#edit-preview dd").await?;
             assert_eq!(
                 preview[0], LEAD,
@@ -116,6 +118,10 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
             let task = plan.task(&task_id).context("the new task")?;
             assert_eq!(task.lead, [LEAD]);
             assert_eq!(task.targets.len(), 1, "{:?}", task.targets);
+            assert!(
+                task.evidence_required,
+                "the office's evidence requirement reaches the unit's plan"
+            );
             staff.client.shutdown().await;
             Ok(())
         },
