@@ -144,7 +144,7 @@ printf '%s\n' "$password" | as_plansync /usr/bin/plansync --config /etc/plansync
   fail "a second init was not refused"
 grep -q 'already set up' "$work/init2.err" || fail "a second init: $(cat "$work/init2.err")"
 # The environment beats the file (data), which init used.
-as_plansync /usr/bin/plansync --config /etc/plansync/plansync.toml user list | grep -q '^quantri	VP	admin	active$' ||
+as_plansync /usr/bin/plansync --config /etc/plansync/plansync.toml user list | grep -q '^quantri	VP	admin	active	-	-$' ||
   fail "user list with the config file's data does not show the admin"
 other=$(mktemp -d) && chown plansync "$other"
 [ -z "$(runuser -u plansync -- env PLANSYNC_DATA="$other" /usr/bin/plansync --config /etc/plansync/plansync.toml user list)" ] ||
