@@ -142,6 +142,7 @@ async fn an_added_task_and_a_moved_lead_reach_the_units() {
                 support_text: GDXD.1.into(),
                 timeframe_text: "Hàng năm".into(),
                 products_text: "Báo cáo".into(),
+                evidence_required: false,
             },
         })
         .await
