@@ -29,7 +29,6 @@ const CONFIG: Config = Config {
         (".session-who", ".app-header"),
         (".session-icon", ".app-header"),
         ("#session-user", ".app-header"),
-        (".session-unit", ".app-header"),
         (".header-button", ".app-header"),
     ],
     // Elements without text: the sync state dot, the progress bar, the dialog's backdrop.

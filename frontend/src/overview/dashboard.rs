@@ -106,7 +106,7 @@ fn pairs_table(
                         <tr class="clickable" data-task-id={task.task_id.0.clone()} data-unit={unit.unit_code.clone()} {onclick}>
                             <td>{ &task.code }</td>
                             <td class="wrap">{ &task.title }</td>
-                            <td title={unit.unit_name.clone()}>{ &unit.unit_code }</td>
+                            <td class="wrap">{ &unit.unit_name }</td>
                             <td><span class={classes!("status-badge", status_class(unit.status))}>{ unit.status.label() }</span></td>
                         </tr>
                     }
@@ -151,7 +151,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     let unit_bars: Vec<Bar> = units
         .iter()
         .map(|u| Bar {
-            label: u.unit.code.clone(),
+            label: u.unit.name.clone(),
             title: u.unit.name.clone(),
             completion: u.completion,
         })

@@ -58,7 +58,7 @@ pub fn IndicatorsTable(props: &IndicatorsTableProps) -> Html {
                                     <td>{ row.index.label() }</td>
                                     <td>{ &row.task_code }</td>
                                     <td class="wrap">{ &row.task_title }</td>
-                                    <td title={row.unit.name.clone()}>{ &row.unit.code }</td>
+                                    <td class="wrap">{ &row.unit.name }</td>
                                     <td class="wrap" title={row.actual.target.text.clone()}>{ row.actual.target_text() }</td>
                                     <td class="num">{ row.actual.actual_text() }</td>
                                     <td><span class={classes!("met-badge", met_class)}>{ row.actual.met_label() }</span></td>

@@ -41,7 +41,6 @@ pub fn SessionMenu(props: &SessionMenuProps) -> Html {
                     <span class="session-who" title={title}>
                         <span class="session-icon" aria-hidden="true">{ "●" }</span>
                         <span id="session-user">{ shown }</span>
-                        <span class="session-unit">{ &user.unit }</span>
                     </span>
                     if props.expired {
                         <button id="login-open" class="header-button" type="button" onclick={props.on_login.reform(|_: MouseEvent| ())}>

@@ -279,7 +279,8 @@ fn the_sync_bar_leads_to_the_ca_setting_and_sync_follows_it() {
 async fn wait_untrusted(client: &Client) -> anyhow::Result<String> {
     wait_for(
         "the sync bar to say the certificate is not trusted",
-        Duration::from_secs(30),
+        // Fifteen windows start at once on two cores: the first dial can take a while.
+        Duration::from_secs(60),
         || async {
             let error = texts(client, "#sync-error").await?.join(" ");
             let offered = !texts(client, "#sync-ca-settings").await?.is_empty();

@@ -42,9 +42,19 @@ async fn state_of(client: &Client, name: &str) -> anyhow::Result<Option<String>>
 
 async fn type_path_and_attach(client: &Client, path: &str) -> anyhow::Result<()> {
     crate::scroll_to(client, "evidence-path", "center").await?;
-    let input = client.find(Locator::Css("#evidence-path")).await?;
-    input.clear().await?;
-    input.send_keys(path).await?;
+    // A re-render while typing can put the field's previous value back (clearing it fires no
+    // input event): type until the field holds exactly the path.
+    let mut typed = false;
+    for _ in 0..5 {
+        let input = client.find(Locator::Css("#evidence-path")).await?;
+        input.clear().await?;
+        input.send_keys(path).await?;
+        if input.prop("value").await?.as_deref() == Some(path) {
+            typed = true;
+            break;
+        }
+    }
+    anyhow::ensure!(typed, "the path field would not hold {path}");
     client
         .find(Locator::Css("#evidence-attach"))
         .await?

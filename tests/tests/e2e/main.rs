@@ -85,11 +85,22 @@ async fn click_when_ready(client: &Client, css: &str) -> anyhow::Result<()> {
             let Some(element) = client.find_all(Locator::Css(css)).await?.into_iter().next() else {
                 return Ok(None);
             };
-            element.click().await?;
-            Ok(Some(()))
+            // The element may be replaced between finding and clicking (a re-render): find it
+            // again.
+            match element.click().await {
+                Ok(_) => Ok(Some(())),
+                Err(err) if is_stale(&err) => Ok(None),
+                Err(err) => Err(err.into()),
+            }
         },
     )
     .await
+}
+
+/// Whether WebDriver refused an action because the element left the page (re-rendered).
+fn is_stale(err: &fantoccini::error::CmdError) -> bool {
+    let text = err.to_string();
+    text.contains("stale element") || text.contains("was not found")
 }
 
 /// What the sync bar says once every change is through ("Đã đồng bộ lúc HH:MM").
