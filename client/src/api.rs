@@ -97,54 +97,39 @@ impl ServerApi {
         server: &ServerUrl,
         token: &str,
     ) -> Result<Vec<shared::person::Person>> {
+        self.get_json(server, token, "api/people").await
+    }
+
+    /// `GET /api/session`: the logged-in user as the server knows them now (a full name or head
+    /// flag given after the login).
+    pub async fn session_user(&self, server: &ServerUrl, token: &str) -> Result<UserReply> {
+        let reply: SessionReply = self.get_json(server, token, "api/session").await?;
+        Ok(reply.user)
+    }
+
+    /// `GET /api/docs`: the documents this user may read, with their access.
+    pub async fn documents(&self, server: &ServerUrl, token: &str) -> Result<Vec<DocInfo>> {
+        let entries: Vec<DocEntry> = self.get_json(server, token, "api/docs").await?;
+        Ok(wire::doc_list(entries))
+    }
+
+    /// An authenticated `GET` of `path`, its JSON reply read as `T`; a refused token is
+    /// [`ClientError::SessionExpired`].
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        server: &ServerUrl,
+        token: &str,
+        path: &str,
+    ) -> Result<T> {
         let response = self
             .http
-            .get(server.endpoint("api/people"))
+            .get(server.endpoint(path))
             .bearer_auth(token)
             .send()
             .await
             .map_err(unreachable)?;
         match response.status() {
             status if status.is_success() => response.json().await.map_err(bad_reply),
-            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
-            _ => Err(error_reply(response).await),
-        }
-    }
-
-    /// `GET /api/session`: the logged-in user as the server knows them now (a full name or head
-    /// flag given after the login).
-    pub async fn session_user(&self, server: &ServerUrl, token: &str) -> Result<UserReply> {
-        let response = self
-            .http
-            .get(server.endpoint("api/session"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        match response.status() {
-            status if status.is_success() => {
-                let reply: SessionReply = response.json().await.map_err(bad_reply)?;
-                Ok(reply.user)
-            }
-            StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
-            _ => Err(error_reply(response).await),
-        }
-    }
-
-    /// `GET /api/docs`: the documents this user may read, with their access.
-    pub async fn documents(&self, server: &ServerUrl, token: &str) -> Result<Vec<DocInfo>> {
-        let response = self
-            .http
-            .get(server.endpoint("api/docs"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        match response.status() {
-            status if status.is_success() => {
-                let entries: Vec<DocEntry> = response.json().await.map_err(bad_reply)?;
-                Ok(wire::doc_list(entries))
-            }
             StatusCode::UNAUTHORIZED => Err(ClientError::SessionExpired),
             _ => Err(error_reply(response).await),
         }

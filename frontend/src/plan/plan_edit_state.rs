@@ -103,16 +103,7 @@ mod tests {
     use crate::backend::ErrorCode;
 
     fn empty() -> TaskDraft {
-        TaskDraft {
-            code: String::new(),
-            title: String::new(),
-            content: String::new(),
-            lead_text: String::new(),
-            support_text: String::new(),
-            timeframe_text: String::new(),
-            products_text: String::new(),
-            evidence_required: false,
-        }
+        TaskDraft::default()
     }
 
     #[test]

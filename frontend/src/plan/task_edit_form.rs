@@ -74,18 +74,7 @@ pub fn TaskEditForm(props: &TaskEditFormProps) -> Html {
         }
         PlanEditing::New { .. } => None,
     };
-    let state = use_reducer(move || {
-        PlanEditState::new(initial.unwrap_or(TaskDraft {
-            code: String::new(),
-            title: String::new(),
-            content: String::new(),
-            lead_text: String::new(),
-            support_text: String::new(),
-            timeframe_text: String::new(),
-            products_text: String::new(),
-            evidence_required: false,
-        }))
-    });
+    let state = use_reducer(move || PlanEditState::new(initial.unwrap_or_default()));
 
     let on_evidence_required = {
         let dispatcher = state.dispatcher();
