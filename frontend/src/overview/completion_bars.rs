@@ -73,7 +73,7 @@ pub fn CompletionBars(props: &CompletionBarsProps) -> Html {
                 html! {
                     <g class="bar" data-label={bar.label.clone()} data-done={c.n_done.to_string()} data-total={c.n_tasks.to_string()}>
                         <title>{ format!("{}: {}", bar.title, c.text()) }</title>
-                        <text class="bar-label" x="0" y={(y + BAR_HEIGHT - 3.0).to_string()}>{ short(&bar.label, 22) }</text>
+                        <text class="bar-label" x="0" y={(y + BAR_HEIGHT - 3.0).to_string()}>{ short(&bar.label, 19) }</text>
                         <rect class="bar-track" x={LABEL_WIDTH.to_string()} y={y.to_string()} width={BAR_WIDTH.to_string()} height={BAR_HEIGHT.to_string()} rx="3" />
                         <rect class="bar-done" x={LABEL_WIDTH.to_string()} y={y.to_string()} width={done.to_string()} height={BAR_HEIGHT.to_string()} rx="3" />
                         if overdue > 0.0 {
