@@ -283,9 +283,7 @@ impl ReportFilter {
             ReportFilter::NotEntered => unit.submission == S::NotEntered,
             ReportFilter::NotSent => unit.submission == S::Entering,
             ReportFilter::Returned => unit.submission == S::Returned,
-            ReportFilter::Awaiting => {
-                matches!(unit.submission, S::Sent { .. } | S::Resent { .. })
-            }
+            ReportFilter::Awaiting => unit.submission.awaits_appraisal(),
             ReportFilter::Accepted => unit.submission == S::Accepted,
             ReportFilter::MissingEvidence => {
                 !matches!(unit.submission, S::NotEntered | S::Accepted) && unit.n_evidence == 0
@@ -341,60 +339,53 @@ impl ReportFilter {
 /// report stands between the unit and the office first (returned, sent, accepted), then whether
 /// it is late, then whether anything is written. How far the work is goes beside it as the
 /// progress bar, and in the badge's tooltip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowState {
     NotApplicable,
+    /// Late, and not sent (nor decided) yet.
     Overdue,
-    NotEntered,
-    Entering,
-    Sent { changed: bool },
-    Returned,
-    Resent { changed: bool },
-    Accepted,
+    /// Where the report stands between the unit and the office.
+    Report(crate::submission::ReportState),
 }
 
 impl RowState {
     pub fn of(unit: &UnitReport) -> RowState {
         use crate::submission::ReportState as S;
         match unit.submission {
-            S::Accepted => RowState::Accepted,
-            S::Returned => RowState::Returned,
-            S::Sent { changed } => RowState::Sent { changed },
-            S::Resent { changed } => RowState::Resent { changed },
-            _ if unit.status == ReportStatus::NotApplicable => RowState::NotApplicable,
-            _ if unit.status == ReportStatus::Overdue => RowState::Overdue,
-            S::Entering => RowState::Entering,
-            S::NotEntered => RowState::NotEntered,
+            S::NotEntered | S::Entering if unit.status == ReportStatus::NotApplicable => {
+                RowState::NotApplicable
+            }
+            S::NotEntered | S::Entering if unit.status == ReportStatus::Overdue => {
+                RowState::Overdue
+            }
+            state => RowState::Report(state),
         }
     }
 
     /// "Chấp nhận", "Trả lại", "Đã gửi (sửa sau khi gửi)", "Quá hạn", "Đang nhập, chưa gửi"…
     pub fn label(self) -> &'static str {
+        use crate::submission::ReportState as S;
         match self {
             RowState::NotApplicable => "Không áp dụng",
             RowState::Overdue => "Quá hạn",
-            RowState::NotEntered => "Chưa nhập",
-            RowState::Entering => "Đang nhập, chưa gửi",
-            RowState::Sent { changed: false } => "Đã gửi",
-            RowState::Sent { changed: true } => "Đã gửi (sửa sau khi gửi)",
-            RowState::Returned => "Trả lại",
-            RowState::Resent { changed: false } => "Đã sửa, gửi lại",
-            RowState::Resent { changed: true } => "Đã gửi lại (sửa sau khi gửi)",
-            RowState::Accepted => "Chấp nhận",
+            RowState::Report(S::Entering) => "Đang nhập, chưa gửi",
+            RowState::Report(S::Sent { changed: true }) => "Đã gửi (sửa sau khi gửi)",
+            RowState::Report(S::Resent { changed: true }) => "Đã gửi lại (sửa sau khi gửi)",
+            RowState::Report(state) => state.label(),
         }
     }
 
     /// A stable id for styles and tests: "returned".
     pub fn id(self) -> &'static str {
+        use crate::submission::ReportState as S;
         match self {
             RowState::NotApplicable => "not-applicable",
             RowState::Overdue => "overdue",
-            RowState::NotEntered => "not-entered",
-            RowState::Entering => "entering",
-            RowState::Sent { .. } | RowState::Resent { .. } => "sent",
-            RowState::Returned => "returned",
-            RowState::Accepted => "accepted",
+            RowState::Report(S::NotEntered) => "not-entered",
+            RowState::Report(S::Entering) => "entering",
+            RowState::Report(S::Sent { .. } | S::Resent { .. }) => "sent",
+            RowState::Report(S::Returned) => "returned",
+            RowState::Report(S::Accepted) => "accepted",
         }
     }
 }

@@ -388,24 +388,45 @@ fn a_row_shows_one_state_the_office_s_decision_first() {
     assert_eq!(state(ReportStatus::Overdue, S::Entering), RowState::Overdue);
     assert_eq!(
         state(ReportStatus::Overdue, S::Returned),
-        RowState::Returned
+        RowState::Report(S::Returned)
     );
     assert_eq!(
         state(ReportStatus::Overdue, S::Sent { changed: true }).label(),
         "Đã gửi (sửa sau khi gửi)"
     );
-    assert_eq!(state(ReportStatus::Done, S::Accepted), RowState::Accepted);
+    assert_eq!(
+        state(ReportStatus::Done, S::Accepted),
+        RowState::Report(S::Accepted)
+    );
     assert_eq!(
         state(ReportStatus::InProgress, S::Entering),
-        RowState::Entering
+        RowState::Report(S::Entering)
     );
     assert_eq!(
         state(ReportStatus::NotStarted, S::NotEntered),
-        RowState::NotEntered
+        RowState::Report(S::NotEntered)
     );
     assert_eq!(
         state(ReportStatus::NotApplicable, S::Entering),
         RowState::NotApplicable
+    );
+    let labels: Vec<&str> = [
+        RowState::Report(S::Entering),
+        RowState::Report(S::Resent { changed: false }),
+        RowState::Report(S::Resent { changed: true }),
+        RowState::Overdue,
+    ]
+    .into_iter()
+    .map(RowState::label)
+    .collect();
+    assert_eq!(
+        labels,
+        [
+            "Đang nhập, chưa gửi",
+            "Đã sửa, gửi lại",
+            "Đã gửi lại (sửa sau khi gửi)",
+            "Quá hạn"
+        ]
     );
 }
 
