@@ -535,6 +535,8 @@ impl Engine {
             tracing::info!(n_docs = list.len(), "document list changed");
             self.parts.db.replace_doc_list(&list)?;
             self.parts.docs.set_list(list.clone());
+            // What the screens offer (a newly opened year, a unit's records) follows the list.
+            self.n_doc_changes.fetch_add(1, Ordering::Relaxed);
         }
         if self.link == Link::Connected {
             self.list_fresh = true;
@@ -619,6 +621,8 @@ impl Engine {
             self.n_doc_changes.clone(),
         ));
         self.tracked.insert(doc_id, Tracked { handle, peers });
+        // A document now readable here changes what the screens show, as an edit would.
+        self.n_doc_changes.fetch_add(1, Ordering::Relaxed);
         self.schedule_recompute();
     }
 
