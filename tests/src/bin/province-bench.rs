@@ -6,6 +6,7 @@
 //! cargo build --release -p tests --bins
 //! target/release/province-bench --units 1000 --offices 20 --every-ms 5000 --seconds 60
 //!                               [--procs 2] [--drain 15] [--seed N] [--setup-parallel 3]
+//!                               [--unit-client js|rust] [--office-client rust|js]
 //! ```
 //!
 //! Setup (not measured): a data directory with `--units` units, one staff account each, and
@@ -45,12 +46,21 @@ fn main() {
     if let Some(config) = arg("--office-process") {
         return offices::run(&config);
     }
+    if let Some(config) = arg("--unit-process") {
+        return units::run(&config);
+    }
     tests::bench::use_sibling_server();
+    let js_units = match arg("--unit-client").as_deref() {
+        None | Some("js") => true,
+        Some("rust") => false,
+        Some(other) => panic!("--unit-client js or rust, not {other}"),
+    };
     let bench_dir = tests::repo::root().join("tests/js-bench");
     assert!(
-        bench_dir
-            .join("node_modules/@automerge/automerge-repo")
-            .exists(),
+        !js_units
+            || bench_dir
+                .join("node_modules/@automerge/automerge-repo")
+                .exists(),
         "npm packages missing: run scripts/setup.sh (npm install in tests/js-bench)"
     );
     let n_units = arg_or("--units", 1000);
@@ -66,11 +76,20 @@ fn main() {
         Some("js") => true,
         Some(other) => panic!("--office-client rust or js, not {other}"),
     };
+    assert!(
+        js_units || !js_offices,
+        "--office-client js needs --unit-client js (the node processes run both)"
+    );
     let n_clients = n_units + n_offices;
     println!(
         "# a province on one server: {n_units} units + {n_offices} offices = {n_clients} clients, \
          an edit every {every_ms} ms per unit for {seconds} s (+{drain_s} s drain), seed {seed}, \
-         {n_procs} node process(es) for the units{}; {} build, {}, {}, load {}",
+         {n_procs} {} for the units{}; {} build, {}, {}, load {}",
+        if js_units {
+            "node process(es) of stock JS clients"
+        } else {
+            "process(es) of samod repos"
+        },
         if js_offices {
             " and the offices (stock JS clients)"
         } else {
@@ -151,6 +170,11 @@ fn main() {
                 "every_ms": every_ms, "seconds": seconds, "drain_s": drain_s,
                 "login_concurrency": 2, "connect_concurrency": 50,
                 "units": units, "offices": offices, "docs": docs});
+            if !js_units {
+                let mut command = Command::new(std::env::current_exe().unwrap());
+                command.arg("--unit-process");
+                return Driver::start(command, &format!("units {k}"), k, &config, tx.clone());
+            }
             // PLANSYNC_BENCH_DRIVER_NODE_ARGS: extra node options (e.g. --cpu-prof).
             let node_args = std::env::var("PLANSYNC_BENCH_DRIVER_NODE_ARGS").unwrap_or_default();
             let mut command = Command::new("node");
@@ -1127,5 +1151,321 @@ impl Metrics {
             self.commits.2,
             self.commits.3,
         )
+    }
+}
+
+/// The units' laptops as samod repos (in memory) instead of stock JS clients: one per unit,
+/// each logged in as its unit's staff member with its own websocket, holding its records
+/// document and writing into it as `province.mjs` does. Run as a child process
+/// (`province-bench --unit-process CONFIG`, several with `--procs`), speaking the same lines.
+/// A samod repo costs far less CPU than a stock JS client, so this machine can drive a
+/// thousand of them.
+mod units {
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use automerge::{transaction::Transactable, ObjId, ObjType, ReadDoc, Value as AmValue, ROOT};
+    use futures::StreamExt;
+    use samod::{BackoffConfig, DocHandle, DocumentId, PeerId, Repo};
+    use serde_json::{json, Value};
+    use tests::bearer_dialer::BearerDialer;
+
+    struct Unit {
+        user: String,
+        doc: DocumentId,
+        offset_ms: i64,
+        token: String,
+        peer_id: String,
+        repo: Option<Repo>,
+        handle: Option<DocHandle>,
+    }
+
+    /// What the units of this process did during the edits.
+    #[derive(Default)]
+    struct Tally {
+        acks: Vec<f64>,
+        disconnects: u64,
+        reported: bool,
+    }
+
+    pub fn run(config_path: &str) {
+        let config: Value =
+            serde_json::from_str(&std::fs::read_to_string(config_path).unwrap()).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(main(config));
+        std::process::exit(0);
+    }
+
+    fn say(message: Value) {
+        println!("{message}");
+    }
+
+    async fn main(config: Value) {
+        let base = config["base"].as_str().unwrap().to_string();
+        let password = config["password"].as_str().unwrap().to_string();
+        let (line_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(line) = line else { break };
+                if line_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let http = tests::http_client();
+
+        // 1. Logins (the server runs a bounded number of password checks at once).
+        let started = Instant::now();
+        let configs: Vec<Value> = config["units"].as_array().unwrap().clone();
+        let units: Vec<Unit> = futures::stream::iter(configs)
+            .map(|u| login(&http, &base, u, &password))
+            .buffered(2)
+            .collect()
+            .await;
+        eprintln!(
+            "[units {}] {} logins in {:.1} s",
+            std::process::id(),
+            units.len(),
+            started.elapsed().as_secs_f64()
+        );
+        say(json!({"phase": "logged_in"}));
+        lines.recv().await.expect("the harness says connect");
+
+        // 2. Every unit connects and finds its records document, 50 at a time.
+        let started = Instant::now();
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let units: Vec<Unit> = futures::stream::iter(units)
+            .map(|unit| connect(unit, &base, tally.clone()))
+            .buffer_unordered(50)
+            .collect()
+            .await;
+        eprintln!(
+            "[units {}] {} connected in {:.1} s",
+            std::process::id(),
+            units.len(),
+            started.elapsed().as_secs_f64()
+        );
+        say(json!({"phase": "connected", "clients": units.len()}));
+
+        // 3. The edits, from one shared start.
+        let line = lines.recv().await.expect("the harness says go");
+        let go: i64 = line.split(' ').nth(1).unwrap().parse().unwrap();
+        let seconds = config["seconds"].as_i64().unwrap();
+        let drain_s = config["drain_s"].as_i64().unwrap();
+        let every_ms = config["every_ms"].as_i64().unwrap().max(1);
+        let end = go + seconds * 1000;
+        let lateness = Arc::new(Mutex::new(Vec::<f64>::new()));
+        tokio::spawn(measure_lateness(lateness.clone()));
+        let mut editors = Vec::new();
+        for unit in &units {
+            let handle = unit.handle.clone().unwrap();
+            let (tally, first) = (tally.clone(), go + unit.offset_ms);
+            editors.push(tokio::spawn(edit(handle, tally, first, every_ms, end)));
+        }
+        let mut results = Vec::new();
+        for (unit, editor) in units.iter().zip(editors) {
+            let (made, last) = editor.await.unwrap();
+            results.push(json!({"doc": unit.doc.to_string(), "made": made, "last": last}));
+        }
+        tokio::time::sleep(Duration::from_millis(
+            u64::try_from(end + drain_s * 1000 - super::now_ms()).unwrap_or(0),
+        ))
+        .await;
+        let mut late = lateness.lock().unwrap().clone();
+        late.sort_by(f64::total_cmp);
+        let at = |p: f64| {
+            late.get(((p * late.len() as f64) as usize).min(late.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let (acks, disconnects) = {
+            let mut tally = tally.lock().unwrap();
+            tally.reported = true;
+            (tally.acks.clone(), tally.disconnects)
+        };
+        say(json!({"phase": "result", "units": results, "offices": [],
+            "event_loop_delay_ms": {"p50": at(0.5), "p99": at(0.99), "max": late.last().copied().unwrap_or(0.0)},
+            "disconnects": disconnects, "acks": acks}));
+        let _ = lines.recv().await;
+        drop(units);
+    }
+
+    /// Writes the wall-clock time into the unit's actual at `first`, then every `every_ms`
+    /// until `end`, each time timing until the server's sync state holds the change; returns
+    /// the edits made and the last value written.
+    async fn edit(
+        handle: DocHandle,
+        tally: Arc<Mutex<Tally>>,
+        first: i64,
+        every_ms: i64,
+        end: i64,
+    ) -> (u64, i64) {
+        let actuals = handle
+            .with_document(|d| field(d))
+            .expect("the unit's actual");
+        let (initial, updates) = handle.peers();
+        let their_heads = Arc::new(Mutex::new(
+            initial
+                .into_values()
+                .filter_map(|p| p.their_heads)
+                .flatten()
+                .collect::<Vec<_>>(),
+        ));
+        let pending: Arc<Mutex<Option<(automerge::ChangeHash, i64)>>> = Arc::default();
+        {
+            let (their_heads, pending, tally) =
+                (their_heads.clone(), pending.clone(), tally.clone());
+            tokio::spawn(async move {
+                let mut updates = Box::pin(updates);
+                while let Some(update) = updates.next().await {
+                    let heads: Vec<_> = update
+                        .into_values()
+                        .filter_map(|p| p.their_heads)
+                        .flatten()
+                        .collect();
+                    let mut pending = pending.lock().unwrap();
+                    if let Some((head, at)) = *pending {
+                        if heads.contains(&head) {
+                            tally
+                                .lock()
+                                .unwrap()
+                                .acks
+                                .push((super::now_ms() - at) as f64);
+                            *pending = None;
+                        }
+                    }
+                    *their_heads.lock().unwrap() = heads;
+                }
+            });
+        }
+        let (mut made, mut last) = (0u64, 0i64);
+        let mut due = first;
+        while due < end {
+            tokio::time::sleep(Duration::from_millis(
+                u64::try_from(due - super::now_ms()).unwrap_or(0),
+            ))
+            .await;
+            // A strictly newer value each time, so that every edit is one the offices lack.
+            let now = super::now_ms().max(last + 1);
+            let head = handle.with_document(|d| {
+                let mut tx = d.transaction();
+                tx.put(&actuals, "0", now).expect("the actual is written");
+                tx.commit();
+                d.get_heads()[0]
+            });
+            *pending.lock().unwrap() = Some((head, now));
+            made += 1;
+            last = now;
+            due += every_ms;
+        }
+        (made, last)
+    }
+
+    /// The map of actuals the units write into (the first task's first period), as
+    /// `province.mjs`'s `field`.
+    fn field(doc: &automerge::Automerge) -> Option<ObjId> {
+        let map = |obj: &ObjId, key: &str| match doc.get(obj, key).ok()?? {
+            (AmValue::Object(ObjType::Map), id) => Some(id),
+            _ => None,
+        };
+        let first = |obj: &ObjId| {
+            let mut keys: Vec<String> = doc.keys(obj).collect();
+            keys.sort();
+            keys.into_iter().next()
+        };
+        let tasks = map(&ROOT, "tasks")?;
+        let task = map(&tasks, &first(&tasks)?)?;
+        let periods = map(&task, "periods")?;
+        let period = map(&periods, &first(&periods)?)?;
+        map(&period, "actuals")
+    }
+
+    async fn connect(mut unit: Unit, base: &str, tally: Arc<Mutex<Tally>>) -> Unit {
+        let repo = Repo::build_tokio()
+            .with_peer_id(PeerId::from(unit.peer_id.as_str()))
+            .load()
+            .await;
+        let dialer = repo
+            .dial(
+                BackoffConfig::default(),
+                Arc::new(BearerDialer::new(base, &unit.token, false)),
+            )
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(300), dialer.established())
+            .await
+            .unwrap_or_else(|_| panic!("{} connects within 300 s", unit.user))
+            .expect("unit connects");
+        let user = unit.user.clone();
+        tokio::spawn(async move {
+            let mut events = dialer.events();
+            while let Some(event) = events.next().await {
+                if let samod::DialerEvent::Disconnected { reason } = event {
+                    let mut tally = tally.lock().unwrap();
+                    if !tally.reported {
+                        eprintln!("[units] {user} disconnected: {reason}");
+                        tally.disconnects += 1;
+                    }
+                }
+            }
+        });
+        for _ in 0..3 {
+            let find = repo.find(unit.doc.clone());
+            let found = tokio::time::timeout(Duration::from_secs(600), find)
+                .await
+                .unwrap_or_else(|_| panic!("{} found within 600 s", unit.doc))
+                .unwrap();
+            if let Some(handle) = found {
+                unit.handle = Some(handle);
+                break;
+            }
+        }
+        assert!(
+            unit.handle.is_some(),
+            "{} unavailable three times",
+            unit.doc
+        );
+        unit.repo = Some(repo);
+        unit
+    }
+
+    async fn login(http: &reqwest::Client, base: &str, config: Value, password: &str) -> Unit {
+        let user = config["user"].as_str().unwrap().to_string();
+        let body =
+            json!({"username": user, "password": password, "device": format!("province-{user}")});
+        loop {
+            let response = http
+                .post(format!("{base}/api/login"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            if response.status() == 503 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            let reply: Value = response.json().await.unwrap();
+            return Unit {
+                token: reply["token"].as_str().expect("logged in").to_string(),
+                peer_id: reply["peer_id"].as_str().unwrap().to_string(),
+                doc: config["doc"].as_str().unwrap().parse().unwrap(),
+                offset_ms: config["offset_ms"].as_i64().unwrap(),
+                user,
+                repo: None,
+                handle: None,
+            };
+        }
+    }
+
+    /// How late a 10 ms timer fires, over and over (ms): this process's scheduling delay.
+    async fn measure_lateness(into: Arc<Mutex<Vec<f64>>>) {
+        loop {
+            let t = Instant::now();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let late = t.elapsed().as_secs_f64() * 1000.0 - 10.0;
+            into.lock().unwrap().push(late.max(0.0));
+        }
     }
 }
