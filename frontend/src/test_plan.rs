@@ -213,6 +213,8 @@ pub fn sample_overview() -> shared::overview::Overview {
             }],
             completion: Completion::default().plus(completion),
             unreadable: Vec::new(),
+            plan: Default::default(),
+            window: None,
         },
         periods: vec![PeriodChoice {
             period,

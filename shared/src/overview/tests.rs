@@ -142,6 +142,8 @@ fn report(today: Date) -> Report {
         indexes,
         completion,
         unreadable: Vec::new(),
+        plan: Default::default(),
+        window: None,
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use automerge::Automerge;
 
 use super::model::{
-    ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
-    SectionReport, TaskReport, UnitReport, UnreadableDocument, UnreadableRole,
+    ActualReport, Completion, IndexReport, PlanCitation, Report, ReportStatus, ReportUnit,
+    ReviewReport, SectionReport, TaskReport, UnitReport, UnreadableDocument, UnreadableRole,
 };
 
 use crate::calendar::{CalendarConfig, Date, PeriodId};
@@ -227,6 +227,13 @@ pub fn assemble(
         indexes,
         completion,
         unreadable,
+        plan: PlanCitation {
+            number: plan.number.clone(),
+            date: plan.date_parts,
+            issuer: plan.issuer.clone(),
+            title: plan.title.clone(),
+        },
+        window: Some(context.calendar.window(context.period)),
     })
 }
 

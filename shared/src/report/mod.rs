@@ -18,15 +18,17 @@
 mod build;
 #[cfg(feature = "documents")]
 mod cache;
+mod heading;
 mod model;
 mod notices;
 #[cfg(all(test, feature = "documents"))]
 mod tests;
 
+pub use heading::{ReportHeading, Signer};
 pub use model::{
-    format_number, ActualReport, Completion, IndexReport, ReadNotice, Report, ReportStatus,
-    ReportUnit, ReviewReport, SectionReport, TaskReport, UnitReport, UnreadableDocument,
-    UnreadableRole,
+    format_number, ActualReport, Completion, IndexReport, PlanCitation, ReadNotice, Report,
+    ReportStatus, ReportUnit, ReviewReport, SectionReport, TaskReport, UnitReport,
+    UnreadableDocument, UnreadableRole,
 };
 
 #[cfg(feature = "documents")]

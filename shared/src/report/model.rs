@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Date, PeriodId};
-use crate::plan::{IndexKind, TaskId};
+use crate::plan::{IndexKind, PlanDate, TaskId};
 use crate::record::Verdict;
 use crate::target::{Target, TargetOperator};
 use crate::unreadable::RecordPart;
@@ -37,6 +37,54 @@ pub struct Report {
     /// appraisals as unreadable. [`Report::read_notices`] says so in words.
     #[serde(default)]
     pub unreadable: Vec<UnreadableDocument>,
+    /// The plan the report follows, as its opening cites it.
+    #[serde(default)]
+    pub plan: PlanCitation,
+    /// The period's data window, inclusive at both ends: the opening's "Số liệu tính từ ngày
+    /// 15/6/2026 đến ngày 14/9/2026".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<(Date, Date)>,
+}
+
+/// A plan as a report cites it: "Kế hoạch số 12/KH-SXD ngày 05/01/2026 của Sở Xây dựng về ...".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCitation {
+    /// As printed after "Số:"; "/KH-SXD" before it was numbered.
+    pub number: String,
+    /// The date's parts that were filled in.
+    pub date: PlanDate,
+    /// "Sở Xây dựng".
+    pub issuer: String,
+    /// "Duy trì, cải thiện và nâng cao kết quả Chỉ số ...".
+    pub title: String,
+}
+
+impl PlanCitation {
+    /// "Kế hoạch số 12/KH-SXD ngày 05/01/2026"; what the plan left blank is printed "…"
+    /// ("Kế hoạch số …/KH-SXD ngày …/01/2026").
+    pub fn reference(&self) -> String {
+        let number = self.number.trim();
+        let number = if number.starts_with('/') {
+            format!("…{number}")
+        } else if number.is_empty() {
+            "…".to_string()
+        } else {
+            number.to_string()
+        };
+        let part = |value: Option<u32>, width: usize| match value {
+            Some(v) => format!("{v:0width$}"),
+            None => "…".to_string(),
+        };
+        let date = format!(
+            "{}/{}/{}",
+            part(self.date.day.map(u32::from), 2),
+            part(self.date.month.map(u32::from), 2),
+            self.date
+                .year
+                .map_or("…".to_string(), |year| year.to_string())
+        );
+        format!("Kế hoạch số {number} ngày {date}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

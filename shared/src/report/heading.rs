@@ -1,0 +1,327 @@
+//! Who issues a report and to whom, as a Decree 30/2020 document prints it: the parent and the
+//! issuing agency over the document number, the place of the date line, "Kính gửi", the
+//! "Nơi nhận" list and the signature block.
+//!
+//! [`ReportHeading`] is plain data, so it can later be stored and synced; until then
+//! [`ReportHeading::for_report`] derives it from what the plan knows (its issuer, place and
+//! number), for the consolidated report or for one unit's own.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Date;
+use crate::plan::Plan;
+use crate::vietnamese::formal_date_line;
+
+use super::model::ReportUnit;
+
+/// The particulars of a report's issuer. Names are kept as written ("Sở Xây dựng"); the
+/// writers put them in capitals where the decree asks for capitals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportHeading {
+    /// The body the issuer belongs to: "UBND tỉnh Tuyên Quang" (regular capitals in print).
+    pub parent_agency: String,
+    /// The issuer: "Sở Xây dựng" (bold capitals in print).
+    pub agency: String,
+    /// The issuer's abbreviation in document numbers: "SXD" in "Số: 12/BC-SXD".
+    pub abbreviation: String,
+    /// The place of the date line: "Tuyên Quang".
+    pub place: String,
+    /// The report's number once the văn thư gives it ("12"); empty leaves the space blank.
+    pub number: String,
+    /// The "Kính gửi:" line's addressees; none when the report goes to no higher body.
+    pub addressees: Vec<String>,
+    /// The "Nơi nhận:" lines without their dash and semicolon ("Như trên", "Sở Nội vụ"); the
+    /// list ends with [`ReportHeading::archive`].
+    pub recipients: Vec<String>,
+    /// Who files the copies: "VT, VP" prints "- Lưu: VT, VP.".
+    pub archive: String,
+    pub signer: Signer,
+}
+
+/// The signature block.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    /// Signing on behalf of the head: "KT. GIÁM ĐỐC"; empty when the head signs.
+    pub authority: String,
+    /// "PHÓ GIÁM ĐỐC", "TRƯỞNG PHÒNG".
+    pub title: String,
+    /// The signer's name; empty leaves the line to be written in.
+    pub name: String,
+}
+
+/// The spaces a blank number is printed with, for the văn thư to write it in.
+const BLANK_NUMBER: &str = "     ";
+
+impl ReportHeading {
+    /// The heading of a report on `plan`: the consolidated report of the plan's issuer to the
+    /// province's People's Committee, or (`unit`) one unit's own report to the Văn phòng Sở.
+    pub fn for_report(plan: &Plan, unit: Option<&ReportUnit>) -> ReportHeading {
+        let issuer = if plan.issuer.trim().is_empty() {
+            "Sở".to_string()
+        } else {
+            plan.issuer.trim().to_string()
+        };
+        let place = plan.place.trim().to_string();
+        match unit {
+            None => {
+                let province = if place.is_empty() {
+                    String::new()
+                } else {
+                    format!("tỉnh {place}")
+                };
+                let is_department = issuer.starts_with("Sở");
+                ReportHeading {
+                    parent_agency: join_words("UBND", &province),
+                    agency: issuer.clone(),
+                    abbreviation: abbreviation_of(&plan.number)
+                        .unwrap_or_else(|| initials(&issuer)),
+                    place,
+                    number: String::new(),
+                    addressees: vec![join_words("Ủy ban nhân dân", &province)],
+                    recipients: vec![
+                        "Như trên".to_string(),
+                        "Sở Nội vụ".to_string(),
+                        if is_department {
+                            "Giám đốc, các Phó Giám đốc Sở".to_string()
+                        } else {
+                            "Lãnh đạo cơ quan".to_string()
+                        },
+                        "Các phòng, ban, đơn vị thuộc Sở".to_string(),
+                    ],
+                    archive: "VT, VP".to_string(),
+                    signer: if is_department {
+                        Signer {
+                            authority: "KT. GIÁM ĐỐC".to_string(),
+                            title: "PHÓ GIÁM ĐỐC".to_string(),
+                            name: String::new(),
+                        }
+                    } else {
+                        Signer {
+                            authority: String::new(),
+                            title: "THỦ TRƯỞNG CƠ QUAN".to_string(),
+                            name: String::new(),
+                        }
+                    },
+                }
+            }
+            Some(unit) => {
+                let is_office =
+                    crate::unit::unit_key(&unit.name) == crate::unit::unit_key("Văn phòng Sở");
+                ReportHeading {
+                    parent_agency: issuer.clone(),
+                    agency: unit.name.clone(),
+                    abbreviation: unit.code.clone(),
+                    place,
+                    number: String::new(),
+                    // The office's own report goes to the head of the department.
+                    addressees: vec![if is_office {
+                        format!("Giám đốc {issuer}")
+                    } else {
+                        "Văn phòng Sở".to_string()
+                    }],
+                    recipients: vec!["Như trên".to_string()],
+                    archive: unit.code.clone(),
+                    signer: Signer {
+                        authority: String::new(),
+                        title: head_title(&unit.name).to_string(),
+                        name: String::new(),
+                    },
+                }
+            }
+        }
+    }
+
+    /// "Số: 12/BC-SXD", or "Số:      /BC-SXD" before the number is given.
+    pub fn number_line(&self) -> String {
+        format!("Số: {}", self.number_text())
+    }
+
+    /// "12/BC-SXD", or "     /BC-SXD" before the number is given: how appendices cite the
+    /// report.
+    pub fn number_text(&self) -> String {
+        let number = if self.number.trim().is_empty() {
+            BLANK_NUMBER
+        } else {
+            self.number.trim()
+        };
+        format!("{number}/BC-{}", self.abbreviation)
+    }
+
+    /// "Tuyên Quang, ngày 05 tháng 01 năm 2026".
+    pub fn date_line(&self, day: Date) -> String {
+        formal_date_line(
+            &self.place,
+            day.year,
+            u32::from(day.month),
+            u32::from(day.day),
+        )
+    }
+}
+
+/// "UBND" and "tỉnh Tuyên Quang" as one name; the first alone when the second is empty.
+fn join_words(first: &str, second: &str) -> String {
+    if second.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first} {second}")
+    }
+}
+
+/// "SXD" from a plan number such as "12/KH-SXD" or "/KH-SXD".
+fn abbreviation_of(number: &str) -> Option<String> {
+    let (_, kind_and_issuer) = number.split_once('/')?;
+    let (_, issuer) = kind_and_issuer.split_once('-')?;
+    let issuer = issuer.trim();
+    (!issuer.is_empty()).then(|| issuer.to_string())
+}
+
+/// "SXD" from "Sở Xây dựng": the words' first letters in capitals, đ written D.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .map(crate::vietnamese::fold_char)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The title of the head of a unit, by what the unit is: "TRƯỞNG PHÒNG" for a Phòng.
+fn head_title(unit_name: &str) -> &'static str {
+    let key = crate::vietnamese::fold(unit_name);
+    let titles = [
+        ("phong ", "TRƯỞNG PHÒNG"),
+        ("van phong", "CHÁNH VĂN PHÒNG"),
+        ("thanh tra", "CHÁNH THANH TRA"),
+        ("trung tam", "GIÁM ĐỐC"),
+        ("ban ", "TRƯỞNG BAN"),
+        ("chi cuc", "CHI CỤC TRƯỞNG"),
+    ];
+    titles
+        .iter()
+        .find(|(prefix, _)| key.starts_with(prefix))
+        .map_or("THỦ TRƯỞNG ĐƠN VỊ", |(_, title)| title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    fn plan_of(issuer: &str, place: &str, number: &str) -> Plan {
+        Plan {
+            number: number.into(),
+            date: String::new(),
+            date_parts: Default::default(),
+            place: place.into(),
+            issuer: issuer.into(),
+            kind: "KẾ HOẠCH".into(),
+            title: String::new(),
+            period: None,
+            appendices: Vec::new(),
+            units: Default::default(),
+            calendar: None,
+        }
+    }
+
+    fn plan() -> Plan {
+        plan_of("Sở Xây dựng", "Tuyên Quang", "/KH-SXD")
+    }
+
+    #[test]
+    fn the_consolidated_report_goes_from_the_plans_issuer_to_the_province() {
+        let heading = ReportHeading::for_report(&plan(), None);
+        expect![[r#"
+            ReportHeading {
+                parent_agency: "UBND tỉnh Tuyên Quang",
+                agency: "Sở Xây dựng",
+                abbreviation: "SXD",
+                place: "Tuyên Quang",
+                number: "",
+                addressees: [
+                    "Ủy ban nhân dân tỉnh Tuyên Quang",
+                ],
+                recipients: [
+                    "Như trên",
+                    "Sở Nội vụ",
+                    "Giám đốc, các Phó Giám đốc Sở",
+                    "Các phòng, ban, đơn vị thuộc Sở",
+                ],
+                archive: "VT, VP",
+                signer: Signer {
+                    authority: "KT. GIÁM ĐỐC",
+                    title: "PHÓ GIÁM ĐỐC",
+                    name: "",
+                },
+            }
+        "#]]
+        .assert_debug_eq(&heading);
+        assert_eq!(heading.number_line(), "Số:      /BC-SXD");
+        let numbered = ReportHeading {
+            number: "25".into(),
+            ..heading.clone()
+        };
+        assert_eq!(numbered.number_line(), "Số: 25/BC-SXD");
+        assert_eq!(
+            heading.date_line(Date::new(2026, 1, 5).unwrap()),
+            "Tuyên Quang, ngày 05 tháng 01 năm 2026"
+        );
+    }
+
+    #[test]
+    fn a_units_own_report_is_issued_in_its_name_to_the_office() {
+        let unit = ReportUnit {
+            code: "QLHT".into(),
+            name: "Phòng Quản lý hạ tầng".into(),
+        };
+        let heading = ReportHeading::for_report(&plan(), Some(&unit));
+        assert_eq!(
+            (
+                heading.parent_agency.as_str(),
+                heading.agency.as_str(),
+                heading.number_line(),
+                heading.addressees.clone(),
+                heading.signer.title.as_str(),
+            ),
+            (
+                "Sở Xây dựng",
+                "Phòng Quản lý hạ tầng",
+                "Số:      /BC-QLHT".to_string(),
+                vec!["Văn phòng Sở".to_string()],
+                "TRƯỞNG PHÒNG",
+            )
+        );
+        let office = ReportUnit {
+            code: "VP".into(),
+            name: "Văn phòng Sở".into(),
+        };
+        let heading = ReportHeading::for_report(&plan(), Some(&office));
+        assert_eq!(heading.addressees, ["Giám đốc Sở Xây dựng"]);
+        assert_eq!(heading.signer.title, "CHÁNH VĂN PHÒNG");
+    }
+
+    #[test]
+    fn a_plan_is_cited_by_number_and_date_with_blanks_where_it_has_none() {
+        let mut plan = super::super::PlanCitation {
+            number: "/KH-SXD".into(),
+            date: crate::plan::PlanDate {
+                day: None,
+                month: Some(1),
+                year: Some(2026),
+            },
+            issuer: "Sở Xây dựng".into(),
+            title: String::new(),
+        };
+        assert_eq!(plan.reference(), "Kế hoạch số …/KH-SXD ngày …/01/2026");
+        plan.number = "12/KH-SXD".into();
+        plan.date.day = Some(5);
+        assert_eq!(plan.reference(), "Kế hoạch số 12/KH-SXD ngày 05/01/2026");
+    }
+
+    #[test]
+    fn an_unnumbered_plan_of_an_unknown_place_still_gives_a_heading() {
+        let bare = plan_of("Sở Đào tạo", "", "");
+        let heading = ReportHeading::for_report(&bare, None);
+        assert_eq!(heading.parent_agency, "UBND");
+        assert_eq!(heading.abbreviation, "SDT");
+        assert_eq!(heading.addressees, ["Ủy ban nhân dân"]);
+    }
+}
