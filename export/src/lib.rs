@@ -1,9 +1,12 @@
-//! Report files: a period's report ([`shared::report::Report`]) laid out as DOCX ([`docx`], with
-//! the national heading block and the date line) and XLSX ([`xlsx`], one sheet per index plus
-//! the indicators), and written atomically. Used by the server's CLI (`plansync report export`)
-//! and by the desktop app's export screen, so both produce the same files.
+//! Report files: a period's report ([`shared::report::Report`]) laid out as DOCX ([`docx`]: the
+//! CCHC report of [`outline`] in the Decree 30/2020 layout, issued as a
+//! [`shared::report::ReportHeading`] says, with the task tables as appendices) and XLSX
+//! ([`xlsx`], one sheet per index plus the indicators), and written atomically. Used by the
+//! server's CLI (`plansync report export`) and by the desktop app's export screen, so both
+//! produce the same files. The same report gives the same bytes: nothing reads the clock.
 
 pub mod docx;
+pub mod outline;
 pub mod xlsx;
 
 use std::io::Write;
@@ -12,7 +15,7 @@ use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 use shared::calendar::Date;
-use shared::report::{Report, UnitReport};
+use shared::report::{Report, ReportHeading, UnitReport};
 
 /// The file formats a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +45,10 @@ impl FromStr for ReportFormat {
     }
 }
 
-/// The report laid out in `format`.
-pub fn render(report: &Report, format: ReportFormat) -> Result<Vec<u8>> {
+/// The report, issued as `heading` says, laid out in `format`.
+pub fn render(report: &Report, heading: &ReportHeading, format: ReportFormat) -> Result<Vec<u8>> {
     Ok(match format {
-        ReportFormat::Docx => docx::write(report),
+        ReportFormat::Docx => docx::write(report, heading),
         ReportFormat::Xlsx => xlsx::write(report).context("cannot lay out the XLSX report")?,
     })
 }

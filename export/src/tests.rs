@@ -7,15 +7,17 @@ use calamine::{Data, Reader, Xlsx};
 use expect_test::{expect, Expect};
 use quick_xml::events::Event;
 use shared::calendar::{Date, PeriodId};
-use shared::plan::{IndexKind, TaskId};
+use shared::plan::{IndexKind, Plan, PlanDate, TaskId};
 use shared::record::Verdict;
 use shared::report::{
-    ActualReport, Completion, IndexReport, Report, ReportStatus, ReportUnit, ReviewReport,
-    SectionReport, TaskReport, UnitReport, UnreadableDocument, UnreadableRole,
+    ActualReport, Completion, IndexReport, PlanCitation, Report, ReportHeading, ReportStatus,
+    ReportUnit, ReviewReport, SectionReport, TaskReport, UnitReport, UnreadableDocument,
+    UnreadableRole,
 };
 use shared::target::{Target, TargetOperator};
 use shared::unreadable::{RecordPart, UnreadableReason};
 
+use crate::outline::{self, Block};
 use crate::{docx, parse_date, write_atomically, xlsx};
 
 fn unit(code: &str, name: &str, status: ReportStatus) -> UnitReport {
@@ -128,6 +130,47 @@ fn sample(unit_scope: Option<ReportUnit>) -> Report {
         ],
         completion,
         unreadable: Vec::new(),
+        plan: PlanCitation {
+            number: "/KH-SXD".into(),
+            date: PlanDate {
+                day: None,
+                month: Some(1),
+                year: Some(2026),
+            },
+            issuer: "Sở Xây dựng".into(),
+            title: "Duy trì, cải thiện và nâng cao kết quả Chỉ số".into(),
+        },
+        window: Some((
+            Date::new(2026, 6, 15).unwrap(),
+            Date::new(2026, 9, 14).unwrap(),
+        )),
+    }
+}
+
+/// The heading the app derives from the seed plan: UBND tỉnh Tuyên Quang, Sở Xây dựng.
+fn heading(report: &Report) -> ReportHeading {
+    let mut heading = ReportHeading::for_report(&seed_like_plan(), report.unit.as_ref());
+    heading.signer.name = "Trần Văn Sang".into();
+    heading
+}
+
+fn seed_like_plan() -> Plan {
+    Plan {
+        number: "/KH-SXD".into(),
+        date: "ngày tháng 01 năm 2026".into(),
+        date_parts: PlanDate {
+            day: None,
+            month: Some(1),
+            year: Some(2026),
+        },
+        place: "Tuyên Quang".into(),
+        issuer: "Sở Xây dựng".into(),
+        kind: "KẾ HOẠCH".into(),
+        title: "Duy trì, cải thiện và nâng cao kết quả Chỉ số".into(),
+        period: None,
+        appendices: Vec::new(),
+        units: Default::default(),
+        calendar: None,
     }
 }
 
@@ -212,7 +255,7 @@ fn check_xlsx(report: &Report, expect: Expect) {
 }
 
 fn check_docx(report: &Report, expect: Expect) {
-    expect.assert_eq(&read_docx(docx::write(report)));
+    expect.assert_eq(&read_docx(docx::write(report, &heading(report))));
 }
 
 #[test]
@@ -246,39 +289,90 @@ fn docx_has_the_heading_block_and_a_table_per_index() {
     check_docx(
         &sample(None),
         expect![[r#"
-        SỞ XÂY DỰNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc |
-         | Tuyên Quang, ngày 20 tháng 9 năm 2026 |
-        BÁO CÁO
-        Kết quả thực hiện Kế hoạch duy trì Chỉ số – Quý III/2026
-        Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).
-        I. NHIỆM VỤ PAR INDEX
-        Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
-        STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị báo cáo | Tình trạng | Kết quả | Chỉ tiêu / thực hiện | Thẩm định |
-        I. CÔNG TÁC CHỈ ĐẠO |
-        1 | Tỷ lệ hồ sơ trực tuyến | Văn phòng Sở | Phòng Quản lý hạ tầng | Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến <đúng hạn> & công khai. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận / Số liệu khớp. |
-         |  |  | Phòng Kế hoạch – Tài chính | Quá hạn (có phiên bản khác chưa thống nhất) | Khó khăn: Thiếu kinh phí. / Đề xuất: Bổ sung kinh phí. | ≥ 80%: thực hiện 75% – Không đạt | Chưa thẩm định |
-        2 | Đối thoại / Hằng năm | UBND tỉnh | Không có đơn vị của Sở báo cáo |  |  |  |  |
-        II. NHIỆM VỤ PAPI
-        Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.
-        STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị báo cáo | Tình trạng | Kết quả | Chỉ tiêu / thực hiện | Thẩm định |
-    "#]],
+            UBND TỈNH TUYÊN QUANG / SỞ XÂY DỰNG / Số:      /BC-SXD | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc / Tuyên Quang, ngày 20 tháng 9 năm 2026 |
+            BÁO CÁO
+            Kết quả thực hiện Kế hoạch duy trì Chỉ số – Quý III/2026
+
+            Kính gửi: Ủy ban nhân dân tỉnh Tuyên Quang.
+            Thực hiện Kế hoạch số …/KH-SXD ngày …/01/2026 của Sở Xây dựng về duy trì, cải thiện và nâng cao kết quả Chỉ số, Sở Xây dựng báo cáo kết quả thực hiện Kế hoạch quý III năm 2026 như sau:
+            Số liệu tính từ ngày 15/6/2026 đến ngày 14/9/2026.
+            I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH VÀ TỔ CHỨC THỰC HIỆN
+            Sở Xây dựng đã ban hành Kế hoạch số …/KH-SXD ngày …/01/2026 và phân công nhiệm vụ cho các phòng, ban, đơn vị thuộc Sở; Văn phòng Sở theo dõi, đôn đốc và thẩm định báo cáo của các đơn vị.
+            Các đơn vị đã gửi Văn phòng Sở 0/2 báo cáo nhiệm vụ; Văn phòng Sở đã chấp nhận 0, trả lại 0 báo cáo để bổ sung, 0 báo cáo đang chờ thẩm định.
+            Đơn vị chưa gửi báo cáo nhiệm vụ nào: Phòng Quản lý hạ tầng, Phòng Kế hoạch – Tài chính.
+            II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ
+            Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).
+            1. Chỉ số PAR INDEX
+            Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
+            1.1. CÔNG TÁC CHỈ ĐẠO
+            Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
+            Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến”:
+            - Phòng Quản lý hạ tầng: Đã xử lý 1.245 hồ sơ trực tuyến <đúng hạn> & công khai. (≥ 80%: thực hiện 86,5% – Đạt)
+            Nhiệm vụ quá hạn: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Kế hoạch – Tài chính).
+            Nhiệm vụ chưa có báo cáo kết quả: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Kế hoạch – Tài chính).
+            2. Chỉ số PAPI
+            Kỳ này không có nhiệm vụ nào của chỉ số này.
+            III. ĐÁNH GIÁ CHUNG
+            1. Ưu điểm
+            1/2 chỉ tiêu có số liệu đã đạt.
+            Đơn vị hoàn thành toàn bộ nhiệm vụ được giao trong kỳ: Phòng Quản lý hạ tầng.
+            2. Tồn tại, hạn chế và nguyên nhân
+            Còn 1 nhiệm vụ quá hạn.
+            Còn 1 báo cáo nhiệm vụ chưa có kết quả.
+            Chỉ tiêu chưa đạt: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – Phòng Kế hoạch – Tài chính: ≥ 80%: thực hiện 75% – Không đạt.
+            Nguyên nhân, khó khăn, vướng mắc do các đơn vị nêu:
+            - Phòng Kế hoạch – Tài chính (nhiệm vụ 1): Thiếu kinh phí.
+            IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI
+            Tiếp tục thực hiện 1 nhiệm vụ chưa hoàn thành, ưu tiên các nhiệm vụ quá hạn: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (chủ trì: Văn phòng Sở).
+            Hoàn thiện 1 báo cáo nhiệm vụ còn thiếu kết quả hoặc bị trả lại, gửi Văn phòng Sở trước ngày 14 của tháng cuối kỳ báo cáo.
+            Có giải pháp cải thiện 1 chỉ tiêu chưa đạt; duy trì các chỉ tiêu đã đạt.
+            V. ĐỀ XUẤT, KIẾN NGHỊ
+            - Phòng Kế hoạch – Tài chính (nhiệm vụ 1): Bổ sung kinh phí.
+            Trên đây là báo cáo kết quả thực hiện Kế hoạch quý III năm 2026 của Sở Xây dựng./.
+
+            Nơi nhận: / - Như trên; / - Sở Nội vụ; / - Giám đốc, các Phó Giám đốc Sở; / - Các phòng, ban, đơn vị thuộc Sở; / - Lưu: VT, VP. | KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / Trần Văn Sang |
+
+            Phụ lục I
+            NHIỆM VỤ PAR INDEX
+            (Kèm theo Báo cáo số      /BC-SXD ngày 20/09/2026 của Sở Xây dựng)
+            Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
+            STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị báo cáo | Tình trạng | Kết quả | Chỉ tiêu / thực hiện | Thẩm định |
+            I. CÔNG TÁC CHỈ ĐẠO |
+            1 | Tỷ lệ hồ sơ trực tuyến | Văn phòng Sở | Phòng Quản lý hạ tầng | Hoàn thành | Đã xử lý 1.245 hồ sơ trực tuyến <đúng hạn> & công khai. | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận / Số liệu khớp. |
+             |  |  | Phòng Kế hoạch – Tài chính | Quá hạn (có phiên bản khác chưa thống nhất) | Khó khăn: Thiếu kinh phí. / Đề xuất: Bổ sung kinh phí. | ≥ 80%: thực hiện 75% – Không đạt | Chưa thẩm định |
+            2 | Đối thoại / Hằng năm | UBND tỉnh | Không có đơn vị của Sở báo cáo |  |  |  |  |
+
+            Phụ lục II
+            NHIỆM VỤ PAPI
+            (Kèm theo Báo cáo số      /BC-SXD ngày 20/09/2026 của Sở Xây dựng)
+            Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.
+            STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị báo cáo | Tình trạng | Kết quả | Chỉ tiêu / thực hiện | Thẩm định |
+
+        "#]],
     );
 }
 
 #[test]
-fn unit_docx_names_the_unit_under_the_issuer() {
+fn a_units_own_docx_is_issued_in_its_name_to_the_office() {
     let report = sample(Some(ReportUnit {
         code: "QLHT".into(),
         name: "Phòng Quản lý hạ tầng".into(),
     }));
-    let text = read_docx(docx::write(&report));
-    let heading: Vec<&str> = text.lines().take(2).collect();
+    let text = read_docx(docx::write(&report, &heading(&report)));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("QUẢN LÝ") || l.starts_with("Kính gửi") || l.starts_with("Thực hiện")
+        })
+        .collect();
     expect![[r#"
         [
-            "SỞ XÂY DỰNG / PHÒNG QUẢN LÝ HẠ TẦNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc |",
-            " | Tuyên Quang, ngày 20 tháng 9 năm 2026 |",
+            "SỞ XÂY DỰNG / PHÒNG QUẢN LÝ HẠ TẦNG / Số:      /BC-QLHT | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc / Tuyên Quang, ngày 20 tháng 9 năm 2026 |",
+            "Kính gửi: Văn phòng Sở.",
+            "Thực hiện Kế hoạch số …/KH-SXD ngày …/01/2026 của Sở Xây dựng về duy trì, cải thiện và nâng cao kết quả Chỉ số, Phòng Quản lý hạ tầng báo cáo kết quả thực hiện các nhiệm vụ được giao quý III năm 2026 như sau:",
         ]
-    "#]].assert_debug_eq(&heading);
+    "#]]
+    .assert_debug_eq(&lines);
 }
 
 /// The sample with PTDT's records unreadable and KHTC's status of the wrong type.
@@ -325,15 +419,22 @@ fn xlsx_names_the_units_whose_data_could_not_be_read_on_every_sheet() {
 
 #[test]
 fn docx_names_the_units_whose_data_could_not_be_read_before_the_totals() {
-    let text = read_docx(docx::write(&sample_with_unreadable_data()));
-    let lines: Vec<&str> = text.lines().skip(4).take(3).collect();
+    let report = sample_with_unreadable_data();
+    let text = read_docx(docx::write(&report, &heading(&report)));
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Kính gửi"))
+        .skip(1)
+        .take(3)
+        .collect();
     expect![[r#"
         [
             "Lưu ý: Không đọc được dữ liệu của Phòng Phát triển đô thị: dữ liệu ghi là của năm 2025, không phải năm 2026. Báo cáo này chưa gồm số liệu của đơn vị. (Chi tiết kỹ thuật: PTDT records: year is 2025, expected 2026.)",
             "Lưu ý: Một số số liệu của Phòng Kế hoạch – Tài chính bị ghi sai hoặc bị mất nên không đọc được và để trống trong báo cáo: nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – tình trạng. (Chi tiết kỹ thuật: KHTC records tasks.PAR_INDEX/I/1.status.)",
-            "Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).",
+            "Thực hiện Kế hoạch số …/KH-SXD ngày …/01/2026 của Sở Xây dựng về duy trì, cải thiện và nâng cao kết quả Chỉ số, Sở Xây dựng báo cáo kết quả thực hiện Kế hoạch quý III năm 2026 như sau:",
         ]
-    "#]].assert_debug_eq(&lines);
+    "#]]
+    .assert_debug_eq(&lines);
 }
 
 #[test]
@@ -366,3 +467,59 @@ fn atomic_write_replaces_the_file_and_leaves_no_temporary() {
     let err = write_atomically(&dir.path().join("missing/report.docx"), b"x").unwrap_err();
     assert!(format!("{err:#}").starts_with("cannot write"), "{err:#}");
 }
+
+#[test]
+fn every_part_of_the_outline_says_so_when_it_has_no_data() {
+    let mut report = sample(None);
+    for task in &mut report.indexes[0].sections[0].tasks {
+        for unit in &mut task.units {
+            unit.result.clear();
+            unit.difficulties.clear();
+            unit.proposals.clear();
+            unit.actuals.clear();
+            unit.status = ReportStatus::InProgress;
+        }
+    }
+    report.completion.n_overdue = 0;
+    report.indexes[0].completion.n_overdue = 0;
+    let heading = heading(&report);
+    let blocks: Vec<String> = outline::body(&report, &heading)
+        .into_iter()
+        .map(|block| match block {
+            Block::Part(t) | Block::Heading(t) | Block::Subheading(t) => format!("# {t}"),
+            Block::Text(t) | Block::Notice(t) => t,
+            Block::Item { lead, text } => format!("- {lead}: {text}"),
+        })
+        .skip_while(|b| !b.starts_with("# II."))
+        .collect();
+    expect![[r##"
+        [
+            "# II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+            "Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ (hạn báo cáo 14/09/2026).",
+            "# 1. Chỉ số PAR INDEX",
+            "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",
+            "# 1.1. CÔNG TÁC CHỈ ĐẠO",
+            "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",
+            "Chưa có đơn vị báo cáo kết quả thực hiện.",
+            "Không có nhiệm vụ quá hạn.",
+            "Nhiệm vụ chưa có báo cáo kết quả: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Quản lý hạ tầng, Phòng Kế hoạch – Tài chính).",
+            "# 2. Chỉ số PAPI",
+            "Kỳ này không có nhiệm vụ nào của chỉ số này.",
+            "# III. ĐÁNH GIÁ CHUNG",
+            "# 1. Ưu điểm",
+            "Chưa có nhiệm vụ hoàn thành hay chỉ tiêu đạt trong kỳ.",
+            "# 2. Tồn tại, hạn chế và nguyên nhân",
+            "Còn 2 báo cáo nhiệm vụ chưa có kết quả.",
+            "Nguyên nhân: các đơn vị không nêu khó khăn, vướng mắc.",
+            "# IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI",
+            "Tiếp tục thực hiện 1 nhiệm vụ chưa hoàn thành.",
+            "Hoàn thiện 2 báo cáo nhiệm vụ còn thiếu kết quả hoặc bị trả lại, gửi Văn phòng Sở trước ngày 14 của tháng cuối kỳ báo cáo.",
+            "# V. ĐỀ XUẤT, KIẾN NGHỊ",
+            "Các đơn vị không có đề xuất, kiến nghị.",
+            "Trên đây là báo cáo kết quả thực hiện Kế hoạch quý III năm 2026 của Sở Xây dựng./.",
+        ]
+    "##]]
+    .assert_debug_eq(&blocks);
+}
+
+mod layout;

@@ -1,9 +1,13 @@
 //! The report as an XLSX workbook: one sheet per index (one row per task and reporting unit,
 //! section headings as merged bold rows) and a "Chỉ tiêu" sheet listing every target of every
 //! unit with its actual value and whether it is met. Every sheet says, above its header row,
-//! which units' data could not be read.
+//! which units' data could not be read. The workbook's creation date is the report's day, so
+//! the same report gives the same bytes.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
 use shared::report::{IndexReport, Report, TaskReport, UnitReport};
 
 /// The indicators sheet's name.
@@ -84,6 +88,15 @@ impl Default for Formats {
 pub fn write(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::default();
     let mut workbook = Workbook::new();
+    // The file's creation date is the report's, not the clock's: the same report gives the
+    // same bytes.
+    let today = report.today;
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(today.year).unwrap_or(1900),
+        today.month,
+        today.day,
+    )?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     for index in &report.indexes {
         let sheet = workbook.add_worksheet();
         sheet.set_name(index.index.label())?;

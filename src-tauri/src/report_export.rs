@@ -11,7 +11,7 @@ use client::Client;
 use export::ReportFormat;
 use serde::{Deserialize, Serialize};
 use shared::calendar::PeriodId;
-use shared::report::Scope;
+use shared::report::{ReportHeading, Scope};
 use shared::Plan;
 
 use crate::error::{CommandError, ErrorCode};
@@ -173,9 +173,11 @@ pub async fn export_report(
             names.join(", ")
         ));
     }
+    // Issued as the plan's issuer, or for one unit's report as the unit.
+    let heading = ReportHeading::for_report(plan, report.unit.as_ref());
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = export::render(&report, format)?;
+        let bytes = export::render(&report, &heading, format)?;
         export::write_atomically(&written, &bytes)
     })
     .await

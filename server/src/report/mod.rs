@@ -13,9 +13,10 @@ use anyhow::{bail, Context, Result};
 use automerge::Automerge;
 use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
+use shared::plan::Plan;
 use shared::report::{
-    self, Report, ReportError, ReportRequest, Scope, UnitDocuments, UnreadableDocument,
-    UnreadableRole,
+    self, Report, ReportError, ReportHeading, ReportRequest, Scope, UnitDocuments,
+    UnreadableDocument, UnreadableRole,
 };
 
 pub use export::{parse_date, ReportFormat};
@@ -34,16 +35,19 @@ pub struct ExportRequest {
     pub today: Date,
 }
 
-/// Builds the report from the data directory `data` and writes it to `request.out`.
+/// Builds the report from the data directory `data` and writes it to `request.out`, issued as
+/// the plan's issuer (or, for one unit's report, the unit) by default
+/// ([`ReportHeading::for_report`]).
 pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
-    let report = load(data, request).await?;
-    let bytes = export::render(&report, request.format)?;
+    let (report, plan) = load(data, request).await?;
+    let heading = ReportHeading::for_report(&plan, report.unit.as_ref());
+    let bytes = export::render(&report, &heading, request.format)?;
     export::write_atomically(&request.out, &bytes)?;
     Ok(report)
 }
 
-/// Reads the plan and the period's documents and builds the report.
-pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
+/// Reads the plan and the period's documents and builds the report; with the plan it follows.
+pub async fn load(data: &Path, request: &ExportRequest) -> Result<(Report, Plan)> {
     let registry_path = crate::data::registry_path(data);
     if !registry_path.exists() {
         bail!(
@@ -147,7 +151,7 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<Report> {
     match built {
         Ok(mut report) => {
             report.unreadable.iter_mut().for_each(loaded_cause);
-            Ok(report)
+            Ok((report, plan))
         }
         Err(ReportError::Unreadable(mut problem)) => {
             loaded_cause(&mut problem);

@@ -259,7 +259,8 @@ fn main() {
     let report = last_report.expect("at least one sample");
     for format in [export::ReportFormat::Docx, export::ReportFormat::Xlsx] {
         let t = Instant::now();
-        let bytes = export::render(&report, format).unwrap();
+        let heading = shared::report::ReportHeading::for_report(&plan, None);
+        let bytes = export::render(&report, &heading, format).unwrap();
         println!(
             "export {}: {:.0} ms, {:.0} KB",
             format.as_str(),

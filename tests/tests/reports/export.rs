@@ -209,20 +209,31 @@ async fn third_quarter_report_as_xlsx_and_docx() {
     let docx = docx_text(dir.path().join("bao-cao.docx").as_path());
     let lines: Vec<&str> = docx.lines().collect();
     assert_eq!(
-        lines[..4],
+        lines[..3],
         [
-            "SỞ XÂY DỰNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc",
-            " | Tuyên Quang, ngày 20 tháng 9 năm 2026",
+            "UBND TỈNH TUYÊN QUANG / SỞ XÂY DỰNG / Số:      /BC-SXD | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc / Tuyên Quang, ngày 20 tháng 9 năm 2026",
             "BÁO CÁO",
-            lines[3],
+            lines[2],
         ],
         "{docx}"
     );
     assert!(
-        lines[3].starts_with("Kết quả thực hiện Kế hoạch duy trì, cải thiện")
-            && lines[3].ends_with("– Quý III/2026"),
+        lines[2].starts_with("Kết quả thực hiện Kế hoạch duy trì, cải thiện")
+            && lines[2].ends_with("– Quý III/2026"),
         "{}",
-        lines[3]
+        lines[2]
+    );
+    assert_eq!(
+        lines[4], "Kính gửi: Ủy ban nhân dân tỉnh Tuyên Quang.",
+        "the consolidated report goes to the province"
+    );
+    assert!(
+        lines.contains(&"Số liệu tính từ ngày 15/6/2026 đến ngày 14/9/2026."),
+        "{docx}"
+    );
+    assert!(
+        lines.contains(&format!("- {QLHT}: {QLHT_RESULT} (≥ 80%: thực hiện 86,5% – Đạt)").as_str()),
+        "the body names the unit of each result: {docx}"
     );
     let header = "STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị báo cáo | Tình trạng | Kết quả | Chỉ tiêu / thực hiện | Thẩm định";
     assert_eq!(
@@ -232,8 +243,8 @@ async fn third_quarter_report_as_xlsx_and_docx() {
     );
     let qlht_row = lines
         .iter()
-        .find(|l| l.contains(QLHT_RESULT))
-        .expect("QLHT's result is in the report");
+        .find(|l| l.contains(QLHT_RESULT) && l.contains(" | "))
+        .expect("QLHT's result is in the appendix");
     assert!(
         qlht_row.contains(&format!(
             "| {QLHT} | Hoàn thành | {QLHT_RESULT} | ≥ 80%: thực hiện 86,5% – Đạt | Chấp nhận / {QLHT_COMMENT}"
@@ -242,8 +253,8 @@ async fn third_quarter_report_as_xlsx_and_docx() {
     );
     let khtc_row = lines
         .iter()
-        .find(|l| l.contains(KHTC_DIFFICULTIES))
-        .expect("KHTC's difficulties are in the report");
+        .find(|l| l.contains(KHTC_DIFFICULTIES) && l.contains(" | "))
+        .expect("KHTC's difficulties are in the appendix");
     assert!(
         khtc_row.contains(&format!("| {KHTC} | Quá hạn | Khó khăn: {KHTC_DIFFICULTIES} | ≥ 90%: thực hiện 72,25% – Không đạt")),
         "{khtc_row}"
@@ -253,16 +264,17 @@ async fn third_quarter_report_as_xlsx_and_docx() {
         "{khtc_row}"
     );
 
-    // One unit's DOCX: its name under the issuer, none of the other unit's work.
+    // One unit's DOCX: issued in its name to the office, none of the other unit's work.
     let summary = export("docx", &path("khtc.docx"), Some("KHTC"));
     assert!(summary.contains("unit KHTC"), "{summary}");
     let docx = docx_text(dir.path().join("khtc.docx").as_path());
     assert!(
         docx.starts_with(
-            "SỞ XÂY DỰNG / PHÒNG KẾ HOẠCH – TÀI CHÍNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+            "SỞ XÂY DỰNG / PHÒNG KẾ HOẠCH – TÀI CHÍNH / Số:      /BC-KHTC | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         ),
         "{docx}"
     );
+    assert!(docx.contains("\nKính gửi: Văn phòng Sở.\n"), "{docx}");
     assert!(docx.contains(KHTC_COMMENT) && !docx.contains(QLHT_RESULT));
     let reporting_units: Vec<&str> = docx
         .lines()

@@ -1,0 +1,550 @@
+//! The body of the periodic CCHC report (the outline of CV 581/BNV-CCHC), written from the
+//! report's data: an opening citing the plan and the data window; I. the direction and
+//! organisation of the work; II. results per index and section of the plan (completion counts,
+//! each unit's result naming the unit, overdue and unreported tasks); III. the overall
+//! assessment (strengths; shortcomings and their causes, with the units' difficulties); IV.
+//! directions for the next period; V. the units' proposals. A part with no data says so.
+//!
+//! The blocks are plain text; [`crate::docx`] lays them out.
+
+use shared::calendar::{Date, PeriodId, PeriodKind};
+use shared::overview::is_reported;
+use shared::report::{
+    Completion, IndexReport, Report, ReportHeading, ReportStatus, SectionReport, TaskReport,
+    UnitReport,
+};
+use shared::submission::ReportState;
+
+/// One paragraph of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// "I. CÔNG TÁC CHỈ ĐẠO ..." (bold).
+    Part(String),
+    /// "1. Chỉ số PAR INDEX" (bold).
+    Heading(String),
+    /// "1.1. CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH" (bold italic).
+    Subheading(String),
+    /// A paragraph of running text.
+    Text(String),
+    /// "- Phòng Quản lý hạ tầng: ..." with its lead ("Phòng Quản lý hạ tầng") in italics.
+    Item { lead: String, text: String },
+    /// "Lưu ý: ..." about data that could not be read (bold italic).
+    Notice(String),
+}
+
+/// The body of the report, from its opening to the closing "./.".
+pub fn body(report: &Report, heading: &ReportHeading) -> Vec<Block> {
+    let facts = Facts::of(report);
+    let mut out = Vec::new();
+    for line in crate::notice_lines(report) {
+        out.push(Block::Notice(line));
+    }
+    opening(report, heading, &mut out);
+    direction(report, heading, &facts, &mut out);
+    results(report, &mut out);
+    assessment(report, &facts, &mut out);
+    directions(report, &facts, &mut out);
+    proposals(&facts, &mut out);
+    out.push(Block::Text(format!(
+        "Trên đây là báo cáo kết quả thực hiện Kế hoạch {} của {}./.",
+        period_phrase(report.period),
+        heading.agency
+    )));
+    out
+}
+
+/// "quý III năm 2026", "6 tháng đầu năm 2026", "năm 2026".
+pub fn period_phrase(period: PeriodId) -> String {
+    match period.kind {
+        PeriodKind::Q1 => format!("quý I năm {}", period.year),
+        PeriodKind::H1 => format!("6 tháng đầu năm {}", period.year),
+        PeriodKind::Q3 => format!("quý III năm {}", period.year),
+        PeriodKind::Year => format!("năm {}", period.year),
+    }
+}
+
+/// "15/6/2026": a date in running text.
+fn short_date(date: Date) -> String {
+    format!("{}/{}/{}", date.day, date.month, date.year)
+}
+
+fn opening(report: &Report, heading: &ReportHeading, out: &mut Vec<Block>) {
+    let plan = &report.plan;
+    let about = if plan.title.is_empty() {
+        String::new()
+    } else {
+        format!(" về {}", lower_first(&plan.title))
+    };
+    let whose = if report.unit.is_some() {
+        "các nhiệm vụ được giao"
+    } else {
+        "Kế hoạch"
+    };
+    let by = if plan.issuer.is_empty() {
+        String::new()
+    } else {
+        format!(" của {}", plan.issuer)
+    };
+    out.push(Block::Text(format!(
+        "Thực hiện {}{by}{about}, {} báo cáo kết quả thực hiện {whose} {} như sau:",
+        plan.reference(),
+        heading.agency,
+        period_phrase(report.period)
+    )));
+    if let Some((from, to)) = report.window {
+        out.push(Block::Text(format!(
+            "Số liệu tính từ ngày {} đến ngày {}.",
+            short_date(from),
+            short_date(to)
+        )));
+    }
+}
+
+/// "Duy trì, cải thiện ..." reads "duy trì, cải thiện ..." inside a sentence; an acronym
+/// ("PAR ...") stays.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
+fn direction(report: &Report, heading: &ReportHeading, facts: &Facts<'_>, out: &mut Vec<Block>) {
+    out.push(Block::Part(
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH VÀ TỔ CHỨC THỰC HIỆN".to_string(),
+    ));
+    match &report.unit {
+        None => out.push(Block::Text(format!(
+            "{} đã ban hành {} và phân công nhiệm vụ cho các phòng, ban, đơn vị thuộc Sở; \
+             Văn phòng Sở theo dõi, đôn đốc và thẩm định báo cáo của các đơn vị.",
+            heading.agency,
+            report.plan.reference()
+        ))),
+        Some(unit) => out.push(Block::Text(format!(
+            "{} triển khai các nhiệm vụ được giao tại {}; báo cáo kết quả từng nhiệm vụ gửi \
+             Văn phòng Sở để thẩm định.",
+            unit.name,
+            report.plan.reference()
+        ))),
+    }
+    let n_reports = facts.unit_reports.len();
+    if n_reports == 0 {
+        out.push(Block::Text(
+            "Trong kỳ không có đơn vị nào có nhiệm vụ phải báo cáo.".to_string(),
+        ));
+        return;
+    }
+    let count = |pick: fn(ReportState) -> bool| {
+        facts
+            .unit_reports
+            .iter()
+            .filter(|(_, u)| pick(u.submission))
+            .count()
+    };
+    let n_sent = count(|s| !matches!(s, ReportState::NotEntered | ReportState::Entering));
+    let n_accepted = count(|s| s == ReportState::Accepted);
+    let n_returned = count(|s| s == ReportState::Returned);
+    let n_waiting = count(ReportState::awaits_appraisal);
+    let who = if report.unit.is_some() {
+        "Đơn vị"
+    } else {
+        "Các đơn vị"
+    };
+    out.push(Block::Text(format!(
+        "{who} đã gửi Văn phòng Sở {n_sent}/{n_reports} báo cáo nhiệm vụ; Văn phòng Sở đã chấp \
+         nhận {n_accepted}, trả lại {n_returned} báo cáo để bổ sung, {n_waiting} báo cáo đang chờ \
+         thẩm định."
+    )));
+    if report.unit.is_none() {
+        let mut silent: Vec<&str> = Vec::new();
+        for (_, unit) in &facts.unit_reports {
+            let name = unit.unit_name.as_str();
+            if !silent.contains(&name)
+                && facts.unit_reports.iter().all(|(_, u)| {
+                    u.unit_name != name
+                        || matches!(
+                            u.submission,
+                            ReportState::NotEntered | ReportState::Entering
+                        )
+                })
+            {
+                silent.push(name);
+            }
+        }
+        if !silent.is_empty() {
+            out.push(Block::Text(format!(
+                "Đơn vị chưa gửi báo cáo nhiệm vụ nào: {}.",
+                silent.join(", ")
+            )));
+        }
+    }
+}
+
+fn results(report: &Report, out: &mut Vec<Block>) {
+    out.push(Block::Part(
+        "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ".to_string(),
+    ));
+    out.push(Block::Text(format!(
+        "Kết quả chung: hoàn thành {}; quá hạn {} nhiệm vụ (hạn báo cáo {}).",
+        report.completion.text(),
+        report.completion.n_overdue,
+        report.deadline
+    )));
+    if report.indexes.is_empty() {
+        out.push(Block::Text(
+            "Kế hoạch không có nhiệm vụ nào trong kỳ báo cáo.".to_string(),
+        ));
+    }
+    for (index_idx, index) in report.indexes.iter().enumerate() {
+        index_results(index_idx + 1, index, out);
+    }
+}
+
+fn index_results(number: usize, index: &IndexReport, out: &mut Vec<Block>) {
+    out.push(Block::Heading(format!(
+        "{number}. Chỉ số {}",
+        index.index.label()
+    )));
+    let tasks: Vec<&TaskReport> = index.sections.iter().flat_map(|s| &s.tasks).collect();
+    if tasks.is_empty() {
+        out.push(Block::Text(
+            "Kỳ này không có nhiệm vụ nào của chỉ số này.".to_string(),
+        ));
+        return;
+    }
+    out.push(Block::Text(completion_sentence(&index.completion)));
+    let mut n_top = 0;
+    for section in &index.sections {
+        let title = if section.title.is_empty() {
+            section.code.clone()
+        } else {
+            section.title.clone()
+        };
+        if !title.is_empty() {
+            if section.depth == 0 {
+                n_top += 1;
+                out.push(Block::Subheading(format!("{number}.{n_top}. {title}")));
+            } else {
+                out.push(Block::Subheading(section.heading()));
+            }
+        }
+        section_results(section, out);
+    }
+    let overdue: Vec<String> = tasks
+        .iter()
+        .filter(|t| t.completion().n_overdue > 0)
+        .map(|t| {
+            let units: Vec<&str> = t
+                .units
+                .iter()
+                .filter(|u| u.status == ReportStatus::Overdue)
+                .map(|u| u.unit_name.as_str())
+                .collect();
+            format!("{} ({})", task_name(t), units.join(", "))
+        })
+        .collect();
+    out.push(Block::Text(if overdue.is_empty() {
+        "Không có nhiệm vụ quá hạn.".to_string()
+    } else {
+        format!("Nhiệm vụ quá hạn: {}.", overdue.join("; "))
+    }));
+    let unreported: Vec<String> = tasks
+        .iter()
+        .filter_map(|t| {
+            let units: Vec<&str> = t
+                .units
+                .iter()
+                .filter(|u| !is_reported(u))
+                .map(|u| u.unit_name.as_str())
+                .collect();
+            (!units.is_empty()).then(|| format!("{} ({})", task_name(t), units.join(", ")))
+        })
+        .collect();
+    out.push(Block::Text(if unreported.is_empty() {
+        "Tất cả nhiệm vụ đã có báo cáo kết quả.".to_string()
+    } else {
+        format!(
+            "Nhiệm vụ chưa có báo cáo kết quả: {}.",
+            unreported.join("; ")
+        )
+    }));
+}
+
+fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
+    if section.tasks.is_empty() {
+        out.push(Block::Text("Không có nhiệm vụ trong kỳ.".to_string()));
+        return;
+    }
+    let completion = section
+        .tasks
+        .iter()
+        .fold(Completion::default(), |sum, t| sum.plus(t.completion()));
+    out.push(Block::Text(completion_sentence(&completion)));
+    let mut any = false;
+    for task in &section.tasks {
+        let done: Vec<&UnitReport> = task
+            .units
+            .iter()
+            .filter(|u| !u.result.trim().is_empty())
+            .collect();
+        if done.is_empty() {
+            continue;
+        }
+        any = true;
+        out.push(Block::Text(format!("{}:", task_name(task))));
+        for unit in done {
+            let mut text = one_line(&unit.result);
+            let actuals: Vec<String> = unit.actuals.iter().map(|a| a.summary()).collect();
+            if !actuals.is_empty() {
+                text.push_str(&format!(" ({})", actuals.join("; ")));
+            }
+            out.push(Block::Item {
+                lead: unit.unit_name.clone(),
+                text,
+            });
+        }
+    }
+    if !any {
+        out.push(Block::Text(
+            "Chưa có đơn vị báo cáo kết quả thực hiện.".to_string(),
+        ));
+    }
+}
+
+fn assessment(report: &Report, facts: &Facts<'_>, out: &mut Vec<Block>) {
+    out.push(Block::Part("III. ĐÁNH GIÁ CHUNG".to_string()));
+    out.push(Block::Heading("1. Ưu điểm".to_string()));
+    let completion = report.completion;
+    let mut strengths = Vec::new();
+    if completion.n_done > 0 {
+        strengths.push(format!(
+            "Đã hoàn thành {} của kỳ báo cáo.",
+            completion.text()
+        ));
+    }
+    let (n_met, n_measured) = facts.targets();
+    if n_met > 0 {
+        strengths.push(format!("{n_met}/{n_measured} chỉ tiêu có số liệu đã đạt."));
+    }
+    if report.unit.is_none() {
+        let finished = facts.units_with_everything_done();
+        if !finished.is_empty() {
+            strengths.push(format!(
+                "Đơn vị hoàn thành toàn bộ nhiệm vụ được giao trong kỳ: {}.",
+                finished.join(", ")
+            ));
+        }
+    }
+    if strengths.is_empty() {
+        strengths.push("Chưa có nhiệm vụ hoàn thành hay chỉ tiêu đạt trong kỳ.".to_string());
+    }
+    out.extend(strengths.into_iter().map(Block::Text));
+
+    out.push(Block::Heading(
+        "2. Tồn tại, hạn chế và nguyên nhân".to_string(),
+    ));
+    let n_unreported = facts
+        .unit_reports
+        .iter()
+        .filter(|(_, u)| !is_reported(u))
+        .count();
+    let mut shortcomings = Vec::new();
+    if completion.n_overdue > 0 {
+        shortcomings.push(format!("Còn {} nhiệm vụ quá hạn.", completion.n_overdue));
+    }
+    if n_unreported > 0 {
+        shortcomings.push(format!(
+            "Còn {n_unreported} báo cáo nhiệm vụ chưa có kết quả."
+        ));
+    }
+    let not_met: Vec<String> = facts
+        .unit_reports
+        .iter()
+        .flat_map(|(task, unit)| {
+            unit.actuals
+                .iter()
+                .filter(|a| a.met == Some(false))
+                .map(move |a| format!("{} – {}: {}", task_name(task), unit.unit_name, a.summary()))
+        })
+        .collect();
+    if !not_met.is_empty() {
+        shortcomings.push(format!("Chỉ tiêu chưa đạt: {}.", not_met.join("; ")));
+    }
+    if shortcomings.is_empty() {
+        shortcomings.push(
+            "Không có nhiệm vụ quá hạn, báo cáo còn thiếu hay chỉ tiêu chưa đạt.".to_string(),
+        );
+    }
+    out.extend(shortcomings.into_iter().map(Block::Text));
+    let difficulties = facts.items(|u| &u.difficulties);
+    if difficulties.is_empty() {
+        out.push(Block::Text(
+            "Nguyên nhân: các đơn vị không nêu khó khăn, vướng mắc.".to_string(),
+        ));
+    } else {
+        out.push(Block::Text(
+            "Nguyên nhân, khó khăn, vướng mắc do các đơn vị nêu:".to_string(),
+        ));
+        out.extend(difficulties);
+    }
+}
+
+fn directions(report: &Report, facts: &Facts<'_>, out: &mut Vec<Block>) {
+    out.push(Block::Part("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI".to_string()));
+    let unfinished: Vec<&TaskReport> = facts
+        .tasks
+        .iter()
+        .copied()
+        .filter(|t| {
+            let c = t.completion();
+            c.n_tasks > 0 && c.n_done == 0
+        })
+        .collect();
+    if unfinished.is_empty() {
+        out.push(Block::Text(
+            "Duy trì kết quả đã đạt; tiếp tục thực hiện các nhiệm vụ thường xuyên theo Kế hoạch."
+                .to_string(),
+        ));
+    } else {
+        let overdue: Vec<String> = unfinished
+            .iter()
+            .filter(|t| t.completion().n_overdue > 0)
+            .map(|t| format!("{} (chủ trì: {})", task_name(t), t.lead))
+            .collect();
+        let mut text = format!(
+            "Tiếp tục thực hiện {} nhiệm vụ chưa hoàn thành",
+            unfinished.len()
+        );
+        if overdue.is_empty() {
+            text.push('.');
+        } else {
+            text.push_str(&format!(
+                ", ưu tiên các nhiệm vụ quá hạn: {}.",
+                overdue.join("; ")
+            ));
+        }
+        out.push(Block::Text(text));
+    }
+    let n_to_complete = facts
+        .unit_reports
+        .iter()
+        .filter(|(_, u)| !is_reported(u) || u.submission == ReportState::Returned)
+        .count();
+    if n_to_complete > 0 {
+        out.push(Block::Text(format!(
+            "Hoàn thiện {n_to_complete} báo cáo nhiệm vụ còn thiếu kết quả hoặc bị trả lại, gửi \
+             Văn phòng Sở trước ngày {} của tháng cuối kỳ báo cáo.",
+            report.deadline.day
+        )));
+    }
+    let (n_met, n_measured) = facts.targets();
+    if n_measured > n_met {
+        out.push(Block::Text(format!(
+            "Có giải pháp cải thiện {} chỉ tiêu chưa đạt; duy trì các chỉ tiêu đã đạt.",
+            n_measured - n_met
+        )));
+    }
+}
+
+fn proposals(facts: &Facts<'_>, out: &mut Vec<Block>) {
+    out.push(Block::Part("V. ĐỀ XUẤT, KIẾN NGHỊ".to_string()));
+    let items = facts.items(|u| &u.proposals);
+    if items.is_empty() {
+        out.push(Block::Text(
+            "Các đơn vị không có đề xuất, kiến nghị.".to_string(),
+        ));
+    } else {
+        out.extend(items);
+    }
+}
+
+/// "Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến”".
+fn task_name(task: &TaskReport) -> String {
+    format!("Nhiệm vụ {} “{}”", task.code, one_line(&task.title))
+}
+
+/// Lines joined by spaces, trimmed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn completion_sentence(completion: &Completion) -> String {
+    format!(
+        "Hoàn thành {}; quá hạn {} nhiệm vụ.",
+        completion.text(),
+        completion.n_overdue
+    )
+}
+
+/// What the assessment counts, over every task of the report in printed order.
+struct Facts<'r> {
+    tasks: Vec<&'r TaskReport>,
+    /// Every unit's report on every task, with its task.
+    unit_reports: Vec<(&'r TaskReport, &'r UnitReport)>,
+}
+
+impl<'r> Facts<'r> {
+    fn of(report: &'r Report) -> Facts<'r> {
+        let tasks: Vec<&TaskReport> = report
+            .indexes
+            .iter()
+            .flat_map(|i| &i.sections)
+            .flat_map(|s| &s.tasks)
+            .collect();
+        let unit_reports = tasks
+            .iter()
+            .flat_map(|t| t.units.iter().map(move |u| (*t, u)))
+            .collect();
+        Facts {
+            tasks,
+            unit_reports,
+        }
+    }
+
+    /// Targets met, out of targets with an actual that can be compared.
+    fn targets(&self) -> (usize, usize) {
+        let compared: Vec<bool> = self
+            .unit_reports
+            .iter()
+            .flat_map(|(_, u)| &u.actuals)
+            .filter_map(|a| a.actual.and(a.met))
+            .collect();
+        (compared.iter().filter(|m| **m).count(), compared.len())
+    }
+
+    /// The units (in the order they first appear) whose every applicable task is done.
+    fn units_with_everything_done(&self) -> Vec<&'r str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (_, unit) in &self.unit_reports {
+            if !names.contains(&unit.unit_name.as_str()) {
+                names.push(&unit.unit_name);
+            }
+        }
+        names.retain(|name| {
+            let mine: Vec<&UnitReport> = self
+                .unit_reports
+                .iter()
+                .map(|(_, u)| *u)
+                .filter(|u| u.unit_name == *name && u.status != ReportStatus::NotApplicable)
+                .collect();
+            !mine.is_empty() && mine.iter().all(|u| u.status == ReportStatus::Done)
+        });
+        names
+    }
+
+    /// One item per unit's text (difficulties, proposals) that is written: "- Phòng ... (nhiệm
+    /// vụ 1): ...".
+    fn items(&self, text: fn(&UnitReport) -> &String) -> Vec<Block> {
+        self.unit_reports
+            .iter()
+            .filter(|(_, u)| !text(u).trim().is_empty())
+            .map(|(task, unit)| Block::Item {
+                lead: format!("{} (nhiệm vụ {})", unit.unit_name, task.code),
+                text: one_line(text(unit)),
+            })
+            .collect()
+    }
+}
