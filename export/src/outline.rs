@@ -215,9 +215,23 @@ fn index_results(number: usize, index: &IndexReport, out: &mut Vec<Block>) {
         ));
         return;
     }
-    out.push(Block::Text(completion_sentence(&index.completion)));
+    let n_unreported = tasks
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter(|u| !is_reported(u))
+        .count();
+    let reported = if n_unreported == 0 {
+        "các đơn vị đã báo cáo kết quả mọi nhiệm vụ".to_string()
+    } else {
+        format!("{n_unreported} báo cáo nhiệm vụ của các đơn vị chưa có kết quả")
+    };
+    out.push(Block::Text(format!(
+        "Hoàn thành {}; quá hạn {} nhiệm vụ; {reported}.",
+        index.completion.text(),
+        index.completion.n_overdue
+    )));
     let mut n_top = 0;
-    for section in &index.sections {
+    for (section_idx, section) in index.sections.iter().enumerate() {
         let title = if section.title.is_empty() {
             section.code.clone()
         } else {
@@ -231,53 +245,24 @@ fn index_results(number: usize, index: &IndexReport, out: &mut Vec<Block>) {
                 out.push(Block::Subheading(section.heading()));
             }
         }
+        if section.tasks.is_empty() {
+            // A heading over sub-sections leaves them to speak; one over nothing says so.
+            let has_sub_sections = index
+                .sections
+                .get(section_idx + 1)
+                .is_some_and(|next| next.depth > section.depth);
+            if !has_sub_sections {
+                out.push(Block::Text("Không có nhiệm vụ trong kỳ.".to_string()));
+            }
+            continue;
+        }
         section_results(section, out);
     }
-    let overdue: Vec<String> = tasks
-        .iter()
-        .filter(|t| t.completion().n_overdue > 0)
-        .map(|t| {
-            let units: Vec<&str> = t
-                .units
-                .iter()
-                .filter(|u| u.status == ReportStatus::Overdue)
-                .map(|u| u.unit_name.as_str())
-                .collect();
-            format!("{} ({})", task_name(t), units.join(", "))
-        })
-        .collect();
-    out.push(Block::Text(if overdue.is_empty() {
-        "Không có nhiệm vụ quá hạn.".to_string()
-    } else {
-        format!("Nhiệm vụ quá hạn: {}.", overdue.join("; "))
-    }));
-    let unreported: Vec<String> = tasks
-        .iter()
-        .filter_map(|t| {
-            let units: Vec<&str> = t
-                .units
-                .iter()
-                .filter(|u| !is_reported(u))
-                .map(|u| u.unit_name.as_str())
-                .collect();
-            (!units.is_empty()).then(|| format!("{} ({})", task_name(t), units.join(", ")))
-        })
-        .collect();
-    out.push(Block::Text(if unreported.is_empty() {
-        "Tất cả nhiệm vụ đã có báo cáo kết quả.".to_string()
-    } else {
-        format!(
-            "Nhiệm vụ chưa có báo cáo kết quả: {}.",
-            unreported.join("; ")
-        )
-    }));
 }
 
+/// A section's totals, each unit's results naming the unit, the overdue tasks and the units
+/// that have not reported.
 fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
-    if section.tasks.is_empty() {
-        out.push(Block::Text("Không có nhiệm vụ trong kỳ.".to_string()));
-        return;
-    }
     let completion = section
         .tasks
         .iter()
@@ -294,7 +279,11 @@ fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
             continue;
         }
         any = true;
-        out.push(Block::Text(format!("{}:", task_name(task))));
+        out.push(Block::Text(format!(
+            "Nhiệm vụ {} “{}”:",
+            task.code,
+            one_line(&task.title)
+        )));
         for unit in done {
             let mut text = one_line(&unit.result);
             let actuals: Vec<String> = unit.actuals.iter().map(|a| a.summary()).collect();
@@ -311,6 +300,38 @@ fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
         out.push(Block::Text(
             "Chưa có đơn vị báo cáo kết quả thực hiện.".to_string(),
         ));
+    }
+    let overdue: Vec<&str> = section
+        .tasks
+        .iter()
+        .filter(|t| t.completion().n_overdue > 0)
+        .map(|t| t.code.as_str())
+        .collect();
+    if !overdue.is_empty() {
+        out.push(Block::Text(format!(
+            "Nhiệm vụ quá hạn: {}.",
+            overdue.join(", ")
+        )));
+    }
+    // Who has not reported on what, unit by unit in the order they first appear.
+    let mut missing: Vec<(&str, Vec<&str>)> = Vec::new();
+    for task in &section.tasks {
+        for unit in task.units.iter().filter(|u| !is_reported(u)) {
+            match missing.iter_mut().find(|(name, _)| *name == unit.unit_name) {
+                Some((_, codes)) => codes.push(&task.code),
+                None => missing.push((&unit.unit_name, vec![&task.code])),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let units: Vec<String> = missing
+            .iter()
+            .map(|(name, codes)| format!("{name} (nhiệm vụ {})", codes.join(", ")))
+            .collect();
+        out.push(Block::Text(format!(
+            "Chưa báo cáo kết quả: {}.",
+            units.join("; ")
+        )));
     }
 }
 
@@ -367,7 +388,7 @@ fn assessment(report: &Report, facts: &Facts<'_>, out: &mut Vec<Block>) {
             unit.actuals
                 .iter()
                 .filter(|a| a.met == Some(false))
-                .map(move |a| format!("{} – {}: {}", task_name(task), unit.unit_name, a.summary()))
+                .map(move |a| format!("{}, {} ({})", unit.unit_name, task_name(task), a.summary()))
         })
         .collect();
     if !not_met.is_empty() {
@@ -409,10 +430,10 @@ fn directions(report: &Report, facts: &Facts<'_>, out: &mut Vec<Block>) {
                 .to_string(),
         ));
     } else {
-        let overdue: Vec<String> = unfinished
+        let overdue: Vec<&TaskReport> = unfinished
             .iter()
+            .copied()
             .filter(|t| t.completion().n_overdue > 0)
-            .map(|t| format!("{} (chủ trì: {})", task_name(t), t.lead))
             .collect();
         let mut text = format!(
             "Tiếp tục thực hiện {} nhiệm vụ chưa hoàn thành",
@@ -421,9 +442,22 @@ fn directions(report: &Report, facts: &Facts<'_>, out: &mut Vec<Block>) {
         if overdue.is_empty() {
             text.push('.');
         } else {
+            // The units that lead them, in the order they first appear.
+            let mut leads: Vec<(&str, usize)> = Vec::new();
+            for task in &overdue {
+                match leads.iter_mut().find(|(lead, _)| *lead == task.lead) {
+                    Some((_, n)) => *n += 1,
+                    None => leads.push((&task.lead, 1)),
+                }
+            }
+            let leads: Vec<String> = leads
+                .iter()
+                .map(|(lead, n)| format!("{} chủ trì {n} nhiệm vụ", one_line(lead)))
+                .collect();
             text.push_str(&format!(
-                ", ưu tiên các nhiệm vụ quá hạn: {}.",
-                overdue.join("; ")
+                ", ưu tiên {} nhiệm vụ quá hạn ({}).",
+                overdue.len(),
+                leads.join("; ")
             ));
         }
         out.push(Block::Text(text));
@@ -461,9 +495,29 @@ fn proposals(facts: &Facts<'_>, out: &mut Vec<Block>) {
     }
 }
 
-/// "Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến”".
+/// "PAR INDEX I.1": the task's index and its place in it (section codes, then its own code),
+/// from its id ("PAR_INDEX/I/1"; "PAPI/8/8.1#2" is "PAPI 8.1").
+fn task_place(task: &TaskReport) -> String {
+    let id = task.task_id.0.split('#').next().unwrap_or_default();
+    let mut segments = id.split('/');
+    let index = segments.next().unwrap_or_default().replace('_', " ");
+    let mut path: Vec<&str> = Vec::new();
+    for segment in segments.filter(|s| !s.is_empty()) {
+        // "8" then "8.1" is "8.1".
+        if path
+            .last()
+            .is_some_and(|last| segment.starts_with(&format!("{last}.")))
+        {
+            path.pop();
+        }
+        path.push(segment);
+    }
+    format!("{index} {}", path.join("."))
+}
+
+/// "nhiệm vụ PAR INDEX I.1 “Tỷ lệ hồ sơ trực tuyến”", wherever it is cited.
 fn task_name(task: &TaskReport) -> String {
-    format!("Nhiệm vụ {} “{}”", task.code, one_line(&task.title))
+    format!("nhiệm vụ {} “{}”", task_place(task), one_line(&task.title))
 }
 
 /// Lines joined by spaces, trimmed.
@@ -542,9 +596,94 @@ impl<'r> Facts<'r> {
             .iter()
             .filter(|(_, u)| !text(u).trim().is_empty())
             .map(|(task, unit)| Block::Item {
-                lead: format!("{} (nhiệm vụ {})", unit.unit_name, task.code),
+                lead: format!("{} (nhiệm vụ {})", unit.unit_name, task_place(task)),
                 text: one_line(text(unit)),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::plan::{IndexKind, TaskId};
+    use shared::report::{Completion, IndexReport, SectionReport, TaskReport};
+
+    use super::{index_results, task_place, Block};
+
+    fn task(id: &str, code: &str) -> TaskReport {
+        TaskReport {
+            task_id: TaskId(id.into()),
+            code: code.into(),
+            title: "Tiếp cận dịch vụ".into(),
+            content: String::new(),
+            lead: "Văn phòng Sở".into(),
+            deadline: shared::calendar::Date::new(2026, 9, 14).unwrap(),
+            units: Vec::new(),
+        }
+    }
+
+    fn section(code: &str, depth: usize, tasks: Vec<TaskReport>) -> SectionReport {
+        SectionReport {
+            code: code.into(),
+            title: format!("Mục {code}"),
+            depth,
+            tasks,
+        }
+    }
+
+    #[test]
+    fn a_task_is_cited_by_its_index_and_its_place_in_it() {
+        let places: Vec<String> = [
+            ("PAR_INDEX/I/1", "1"),
+            ("PAPI/8/8.1#2", "8.1"),
+            ("SIPAS/A/I/1", "1"),
+            ("SIPAS/3", "3"),
+        ]
+        .iter()
+        .map(|(id, code)| task_place(&task(id, code)))
+        .collect();
+        assert_eq!(
+            places,
+            ["PAR INDEX I.1", "PAPI 8.1", "SIPAS A.I.1", "SIPAS 3"]
+        );
+    }
+
+    #[test]
+    fn a_heading_over_sub_sections_says_nothing_and_one_over_nothing_says_so() {
+        let index = IndexReport {
+            index: IndexKind::Sipas,
+            title: String::new(),
+            sections: vec![
+                section("A", 0, Vec::new()),
+                section("I", 1, vec![task("SIPAS/A/I/1", "1")]),
+                section("B", 0, Vec::new()),
+                section("I", 1, Vec::new()),
+            ],
+            completion: Completion::default(),
+        };
+        let mut out = Vec::new();
+        index_results(3, &index, &mut out);
+        let texts: Vec<String> = out
+            .into_iter()
+            .map(|b| match b {
+                Block::Heading(t) | Block::Subheading(t) => format!("# {t}"),
+                Block::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "# 3. Chỉ số SIPAS",
+                "Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ; các đơn vị đã báo cáo kết quả mọi nhiệm vụ.",
+                "# 3.1. Mục A",
+                "# I. Mục I",
+                "Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",
+                "Chưa có đơn vị báo cáo kết quả thực hiện.",
+                "# 3.2. Mục B",
+                "# I. Mục I",
+                "Không có nhiệm vụ trong kỳ.",
+            ]
+        );
     }
 }

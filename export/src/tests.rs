@@ -303,13 +303,13 @@ fn docx_has_the_heading_block_and_a_table_per_index() {
             II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ
             Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).
             1. Chỉ số PAR INDEX
-            Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
+            Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ; 1 báo cáo nhiệm vụ của các đơn vị chưa có kết quả.
             1.1. CÔNG TÁC CHỈ ĐẠO
             Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ.
             Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến”:
             - Phòng Quản lý hạ tầng: Đã xử lý 1.245 hồ sơ trực tuyến <đúng hạn> & công khai. (≥ 80%: thực hiện 86,5% – Đạt)
-            Nhiệm vụ quá hạn: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Kế hoạch – Tài chính).
-            Nhiệm vụ chưa có báo cáo kết quả: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Kế hoạch – Tài chính).
+            Nhiệm vụ quá hạn: 1.
+            Chưa báo cáo kết quả: Phòng Kế hoạch – Tài chính (nhiệm vụ 1).
             2. Chỉ số PAPI
             Kỳ này không có nhiệm vụ nào của chỉ số này.
             III. ĐÁNH GIÁ CHUNG
@@ -319,15 +319,15 @@ fn docx_has_the_heading_block_and_a_table_per_index() {
             2. Tồn tại, hạn chế và nguyên nhân
             Còn 1 nhiệm vụ quá hạn.
             Còn 1 báo cáo nhiệm vụ chưa có kết quả.
-            Chỉ tiêu chưa đạt: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” – Phòng Kế hoạch – Tài chính: ≥ 80%: thực hiện 75% – Không đạt.
+            Chỉ tiêu chưa đạt: Phòng Kế hoạch – Tài chính, nhiệm vụ PAR INDEX I.1 “Tỷ lệ hồ sơ trực tuyến” (≥ 80%: thực hiện 75% – Không đạt).
             Nguyên nhân, khó khăn, vướng mắc do các đơn vị nêu:
-            - Phòng Kế hoạch – Tài chính (nhiệm vụ 1): Thiếu kinh phí.
+            - Phòng Kế hoạch – Tài chính (nhiệm vụ PAR INDEX I.1): Thiếu kinh phí.
             IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI
-            Tiếp tục thực hiện 1 nhiệm vụ chưa hoàn thành, ưu tiên các nhiệm vụ quá hạn: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (chủ trì: Văn phòng Sở).
+            Tiếp tục thực hiện 1 nhiệm vụ chưa hoàn thành, ưu tiên 1 nhiệm vụ quá hạn (Văn phòng Sở chủ trì 1 nhiệm vụ).
             Hoàn thiện 1 báo cáo nhiệm vụ còn thiếu kết quả hoặc bị trả lại, gửi Văn phòng Sở trước ngày 14 của tháng cuối kỳ báo cáo.
             Có giải pháp cải thiện 1 chỉ tiêu chưa đạt; duy trì các chỉ tiêu đã đạt.
             V. ĐỀ XUẤT, KIẾN NGHỊ
-            - Phòng Kế hoạch – Tài chính (nhiệm vụ 1): Bổ sung kinh phí.
+            - Phòng Kế hoạch – Tài chính (nhiệm vụ PAR INDEX I.1): Bổ sung kinh phí.
             Trên đây là báo cáo kết quả thực hiện Kế hoạch quý III năm 2026 của Sở Xây dựng./.
 
             Nơi nhận: / - Như trên; / - Sở Nội vụ; / - Giám đốc, các Phó Giám đốc Sở; / - Các phòng, ban, đơn vị thuộc Sở; / - Lưu: VT, VP. | KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / Trần Văn Sang |
@@ -497,12 +497,11 @@ fn every_part_of_the_outline_says_so_when_it_has_no_data() {
             "# II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
             "Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ (hạn báo cáo 14/09/2026).",
             "# 1. Chỉ số PAR INDEX",
-            "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",
+            "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ; 2 báo cáo nhiệm vụ của các đơn vị chưa có kết quả.",
             "# 1.1. CÔNG TÁC CHỈ ĐẠO",
             "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",
             "Chưa có đơn vị báo cáo kết quả thực hiện.",
-            "Không có nhiệm vụ quá hạn.",
-            "Nhiệm vụ chưa có báo cáo kết quả: Nhiệm vụ 1 “Tỷ lệ hồ sơ trực tuyến” (Phòng Quản lý hạ tầng, Phòng Kế hoạch – Tài chính).",
+            "Chưa báo cáo kết quả: Phòng Quản lý hạ tầng (nhiệm vụ 1); Phòng Kế hoạch – Tài chính (nhiệm vụ 1).",
             "# 2. Chỉ số PAPI",
             "Kỳ này không có nhiệm vụ nào của chỉ số này.",
             "# III. ĐÁNH GIÁ CHUNG",
