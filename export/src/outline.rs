@@ -198,12 +198,18 @@ fn results(report: &Report, out: &mut Vec<Block>) {
             "Kế hoạch không có nhiệm vụ nào trong kỳ báo cáo.".to_string(),
         ));
     }
+    let whose = if report.unit.is_some() {
+        "của đơn vị"
+    } else {
+        "của các đơn vị"
+    };
     for (index_idx, index) in report.indexes.iter().enumerate() {
-        index_results(index_idx + 1, index, out);
+        index_results(index_idx + 1, index, whose, out);
     }
 }
 
-fn index_results(number: usize, index: &IndexReport, out: &mut Vec<Block>) {
+/// Index `number`'s results; `whose` names who reports ("của các đơn vị").
+fn index_results(number: usize, index: &IndexReport, whose: &str, out: &mut Vec<Block>) {
     out.push(Block::Heading(format!(
         "{number}. Chỉ số {}",
         index.index.label()
@@ -221,9 +227,9 @@ fn index_results(number: usize, index: &IndexReport, out: &mut Vec<Block>) {
         .filter(|u| !is_reported(u))
         .count();
     let reported = if n_unreported == 0 {
-        "các đơn vị đã báo cáo kết quả mọi nhiệm vụ".to_string()
+        "mọi nhiệm vụ đã có báo cáo kết quả".to_string()
     } else {
-        format!("{n_unreported} báo cáo nhiệm vụ của các đơn vị chưa có kết quả")
+        format!("{n_unreported} báo cáo nhiệm vụ {whose} chưa có kết quả")
     };
     out.push(Block::Text(format!(
         "Hoàn thành {}; quá hạn {} nhiệm vụ; {reported}.",
@@ -662,7 +668,7 @@ mod tests {
             completion: Completion::default(),
         };
         let mut out = Vec::new();
-        index_results(3, &index, &mut out);
+        index_results(3, &index, "của các đơn vị", &mut out);
         let texts: Vec<String> = out
             .into_iter()
             .map(|b| match b {
@@ -675,7 +681,7 @@ mod tests {
             texts,
             [
                 "# 3. Chỉ số SIPAS",
-                "Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ; các đơn vị đã báo cáo kết quả mọi nhiệm vụ.",
+                "Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ; mọi nhiệm vụ đã có báo cáo kết quả.",
                 "# 3.1. Mục A",
                 "# I. Mục I",
                 "Hoàn thành 0/0 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ.",

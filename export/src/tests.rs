@@ -521,4 +521,38 @@ fn every_part_of_the_outline_says_so_when_it_has_no_data() {
     .assert_debug_eq(&blocks);
 }
 
+#[test]
+fn a_numbered_report_to_several_addressees_lists_them() {
+    let report = sample(None);
+    let heading = ReportHeading {
+        number: "25".into(),
+        addressees: vec![
+            "Ủy ban nhân dân tỉnh Tuyên Quang".into(),
+            "Sở Nội vụ".into(),
+        ],
+        ..heading(&report)
+    };
+    let text = read_docx(docx::write(&report, &heading));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("Số:")
+                || l.starts_with("Kính gửi")
+                || (l.starts_with("- ") && !l.contains(':'))
+                || l.starts_with("(Kèm theo")
+        })
+        .collect();
+    expect![[r#"
+        [
+            "UBND TỈNH TUYÊN QUANG / SỞ XÂY DỰNG / Số: 25/BC-SXD | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc / Tuyên Quang, ngày 20 tháng 9 năm 2026 |",
+            "Kính gửi:",
+            "- Ủy ban nhân dân tỉnh Tuyên Quang;",
+            "- Sở Nội vụ.",
+            "(Kèm theo Báo cáo số 25/BC-SXD ngày 20/09/2026 của Sở Xây dựng)",
+            "(Kèm theo Báo cáo số 25/BC-SXD ngày 20/09/2026 của Sở Xây dựng)",
+        ]
+    "#]]
+    .assert_debug_eq(&lines);
+}
+
 mod layout;
