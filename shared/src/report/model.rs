@@ -19,7 +19,8 @@ pub struct Report {
     pub deadline: Date,
     /// The day the report was made.
     pub today: Date,
-    /// The issuing body, upper-case, for the left of the heading block ("SỞ XÂY DỰNG").
+    /// The plan's issuing body, upper-case ("SỞ XÂY DỰNG"). The DOCX's heading block takes its
+    /// issuer from a [`super::ReportHeading`] instead.
     pub issuer: String,
     /// The unit a per-unit report is for; `None` for the consolidated report.
     pub unit: Option<ReportUnit>,
