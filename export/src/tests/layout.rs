@@ -694,3 +694,33 @@ fn the_same_report_gives_the_same_bytes() {
     let sheets = xlsx::write(&report).unwrap();
     assert!(sheets == first[1], "render and write agree");
 }
+
+#[test]
+fn any_text_is_escaped_into_well_formed_xml() {
+    let nasty = "A <b>&amp;</b> \"quoted\" 'single' \u{0}\u{1}\u{b}\u{FFFE}\u{FFFF} tab\there\nline ]]> Ứng";
+    let mut report = sample(None);
+    report.subtitle = nasty.into();
+    report.plan.title = nasty.into();
+    let task = &mut report.indexes[0].sections[0].tasks[0];
+    task.title = nasty.into();
+    task.units[0].result = nasty.into();
+    task.units[0].unit_name = nasty.into();
+    task.units[1].proposals = nasty.into();
+    let mut heading = heading(&report);
+    heading.agency = nasty.into();
+    heading.recipients.push(nasty.into());
+    heading.signer.name = nasty.into();
+    let docx = Docx::open(docx::write(&report, &heading));
+    // Parsing panics on anything that is not well-formed.
+    let document = docx.part("word/document.xml");
+    let kept = "A <b>&amp;</b> \"quoted\" 'single'  tab here line ]]> Ứng";
+    let texts: Vec<String> = document.all("w:p").iter().map(|p| p.text()).collect();
+    assert!(
+        texts.iter().any(|t| t == kept),
+        "the text survives, control characters dropped: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| *t == kept.to_uppercase()),
+        "the agency in capitals"
+    );
+}
