@@ -2,17 +2,33 @@
 //! unit's), built with [`shared::report`]. The units' parts are kept between builds
 //! ([`PartCache`]): a refresh after one unit's change reads only that unit's documents again,
 //! the others are compared by their heads.
+//!
+//! Parts are also kept on disk (`report_parts` in `client.sqlite3`), so the first report after
+//! a start reads no document whose heads are those of a kept part. The heads of a document not
+//! loaded in this process are read from its stored chunks' headers
+//! ([`storage::SqliteStorage::stored_heads`]), so a start loads no document at all when nothing
+//! changed: loading a unit's records with a year of history, and reading them, is what made
+//! the first dashboard take seconds.
+
+use std::collections::HashMap;
 
 use automerge::{Automerge, ChangeHash};
+use samod::DocumentId;
+use sha2::{Digest, Sha256};
 use shared::calendar::{Date, PeriodId};
 use shared::documents::DocumentKind;
 use shared::report::{
-    self, PartCache, PartKey, Report, ReportContext, ReportError, Scope, UnitDocuments,
+    self, PartCache, PartKey, Report, ReportContext, ReportError, Scope, UnitDocuments, UnitPart,
 };
 use shared::Plan;
 
 use crate::client::Client;
 use crate::doc_info::DocInfo;
+use crate::local_db::StoredPart;
+
+/// Bumped whenever what a kept part holds, or how it is read, changes: parts kept by another
+/// version are then read again.
+const PART_FORMAT: &str = "plansync-report-part/1";
 
 /// Why a report could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +38,13 @@ pub enum ReportFailure {
     NoRecords { unit: String, year: i32 },
     #[error(transparent)]
     Report(#[from] ReportError),
+}
+
+/// One unit's documents of the report's year.
+struct UnitDocs {
+    code: String,
+    records: DocInfo,
+    review: Option<DocInfo>,
 }
 
 impl Client {
@@ -46,26 +69,76 @@ impl Client {
             Scope::AllUnits => None,
             Scope::Unit(code) => Some(code.clone()),
         };
-        let docs = self.documents();
+        let units: Vec<UnitDocs> = self
+            .documents()
+            .into_iter()
+            .filter(|d| {
+                d.kind == DocumentKind::Records
+                    && d.year == Some(period.year)
+                    && only
+                        .as_ref()
+                        .is_none_or(|code| d.unit.as_ref() == Some(code))
+            })
+            .filter_map(|records| {
+                let code = records.unit.clone()?;
+                let review = self.review_doc_for(&code, period.year);
+                Some(UnitDocs {
+                    code,
+                    records,
+                    review,
+                })
+            })
+            .collect();
+        let heads = self
+            .heads_now(
+                units
+                    .iter()
+                    .flat_map(|u| std::iter::once(&u.records).chain(&u.review)),
+            )
+            .await;
+        let fingerprint = context_fingerprint(&context);
         let mut cache = self.inner.report_parts.lock().await;
         cache.use_context(&context);
+        let mut kept: Option<HashMap<String, StoredPart>> = None;
+        let mut fresh = Vec::new();
         let mut order = Vec::new();
-        for info in docs.iter().filter(|d| {
-            d.kind == DocumentKind::Records
-                && d.year == Some(period.year)
-                && only
-                    .as_ref()
-                    .is_none_or(|code| d.unit.as_ref() == Some(code))
-        }) {
-            let Some(code) = info.unit.clone() else {
+        for unit in &units {
+            let Some(records_heads) = heads.get(&unit.records.id) else {
                 continue;
             };
-            if self
-                .bring_part_up_to_date(&mut cache, &context, &code, info)
-                .await
-            {
-                order.push(code);
+            let key = PartKey {
+                name: unit
+                    .records
+                    .unit_name
+                    .clone()
+                    .unwrap_or_else(|| unit.code.clone()),
+                records: records_heads.clone(),
+                review: unit
+                    .review
+                    .as_ref()
+                    .and_then(|review| heads.get(&review.id).cloned()),
+            };
+            if cache.get(&unit.code, &key).is_some() {
+                order.push(unit.code.clone());
+                continue;
             }
+            let kept = kept.get_or_insert_with(|| self.kept_parts(&fingerprint));
+            if let Some(part) = kept
+                .get(&unit.code)
+                .filter(|stored| stored_for(stored, &key))
+                .and_then(|stored| UnitPart::from_json(&stored.part))
+            {
+                cache.insert(key, part);
+                order.push(unit.code.clone());
+                continue;
+            }
+            if self.read_part(&mut cache, &context, unit, key.name).await {
+                order.push(unit.code.clone());
+                fresh.push(unit.code.as_str());
+            }
+        }
+        if !fresh.is_empty() {
+            self.keep_parts(&cache, fingerprint, &fresh);
         }
         if let (Some(unit), true) = (only, order.is_empty()) {
             return Err(ReportFailure::NoRecords {
@@ -77,52 +150,32 @@ impl Client {
         Ok(cache.assemble(&context, &order, &scope)?)
     }
 
-    /// Reads the unit's documents again unless the part kept was read from the same heads;
-    /// false when its records are not here.
-    async fn bring_part_up_to_date(
+    /// Reads the unit's documents into a part (keyed by the heads read); false when its
+    /// records are not here.
+    async fn read_part(
         &self,
         cache: &mut PartCache,
         context: &ReportContext<'_>,
-        code: &str,
-        records_info: &DocInfo,
+        unit: &UnitDocs,
+        name: String,
     ) -> bool {
-        let Some(records_heads) = self.heads_of(records_info).await else {
+        let Some(records) = self.copy_of(&unit.records).await else {
             return false;
         };
-        let review_info = self.review_doc_for(code, context.period.year);
-        let review_heads = match &review_info {
-            Some(review) => self.heads_of(review).await,
-            None => None,
-        };
-        let name = records_info
-            .unit_name
-            .clone()
-            .unwrap_or_else(|| code.to_string());
-        let key = PartKey {
-            name,
-            records: records_heads,
-            review: review_heads,
-        };
-        if cache.get(code, &key).is_some() {
-            return true;
-        }
-        let Some(records) = self.copy_of(records_info).await else {
-            return false;
-        };
-        let review = match &review_info {
+        let review = match &unit.review {
             Some(review) => self.copy_of(review).await,
             None => None,
         };
         // Keyed by what was read: a change may have arrived since the heads were asked.
         let key = PartKey {
-            name: key.name,
-            records: records.get_heads(),
-            review: review.as_ref().map(Automerge::get_heads),
+            name,
+            records: sorted(records.get_heads()),
+            review: review.as_ref().map(|r| sorted(r.get_heads())),
         };
         let part = report::read_unit(
             context,
             &UnitDocuments {
-                code,
+                code: &unit.code,
                 name: &key.name,
                 records: &records,
                 review: review.as_ref(),
@@ -132,8 +185,85 @@ impl Client {
         true
     }
 
-    async fn heads_of(&self, info: &DocInfo) -> Option<Vec<ChangeHash>> {
-        self.doc_heads(&info.id).await.ok()
+    /// The current heads of `docs` (sorted): of a document loaded here from memory, else from
+    /// what is stored (without loading it), else loaded. Documents not on this laptop are left
+    /// out.
+    async fn heads_now<'a>(
+        &self,
+        docs: impl Iterator<Item = &'a DocInfo>,
+    ) -> HashMap<DocumentId, Vec<ChangeHash>> {
+        let mut heads = HashMap::new();
+        let Ok(workspace) = self.inner.workspace() else {
+            return heads;
+        };
+        let mut stored = Vec::new();
+        for info in docs {
+            match workspace.docs.handle(&info.id) {
+                Some(handle) => {
+                    let found = handle.with_document_async(|doc| doc.get_heads()).await;
+                    if let Ok(found) = found {
+                        heads.insert(info.id.clone(), sorted(found));
+                    }
+                }
+                None => stored.push(info.id.clone()),
+            }
+        }
+        let on_disk = workspace
+            .storage
+            .stored_heads(stored.iter().map(ToString::to_string).collect())
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!("cannot read the stored heads: {err}");
+                HashMap::new()
+            });
+        for id in stored {
+            match on_disk.get(&id.to_string()) {
+                Some(found) if !found.is_empty() => {
+                    heads.insert(id, found.clone());
+                }
+                _ => {
+                    if let Ok(found) = self.doc_heads(&id).await {
+                        heads.insert(id, sorted(found));
+                    }
+                }
+            }
+        }
+        heads
+    }
+
+    /// The parts kept on disk for the context, by unit.
+    fn kept_parts(&self, fingerprint: &str) -> HashMap<String, StoredPart> {
+        match self.inner.setup.db.report_parts(fingerprint) {
+            Ok(parts) => parts.into_iter().map(|p| (p.unit.clone(), p)).collect(),
+            Err(err) => {
+                tracing::warn!("cannot read the kept report parts: {err}");
+                HashMap::new()
+            }
+        }
+    }
+
+    /// Writes the parts just read to disk, off the caller's path.
+    fn keep_parts(&self, cache: &PartCache, fingerprint: String, units: &[&str]) {
+        let parts: Vec<StoredPart> = units
+            .iter()
+            .filter_map(|code| {
+                let (key, part) = cache.kept(code)?;
+                Some(StoredPart {
+                    unit: code.to_string(),
+                    name: key.name.clone(),
+                    records_heads: heads_text(&key.records),
+                    review_heads: key.review.as_deref().map(heads_text),
+                    part: part.to_json(),
+                })
+            })
+            .collect();
+        let db = self.inner.setup.db.clone();
+        let now_ms = self.inner.setup.config.clock.now_ms();
+        tokio::task::spawn_blocking(move || {
+            if let Err(err) = db.save_report_parts(&fingerprint, &parts, now_ms) {
+                tracing::warn!("cannot keep the report parts: {err}");
+            }
+        });
     }
 
     async fn copy_of(&self, info: &DocInfo) -> Option<Automerge> {
@@ -145,4 +275,40 @@ impl Client {
             }
         }
     }
+}
+
+/// Whether a kept part was read from the documents `key` describes.
+fn stored_for(stored: &StoredPart, key: &PartKey) -> bool {
+    stored.name == key.name
+        && stored.records_heads == heads_text(&key.records)
+        && stored.review_heads == key.review.as_deref().map(heads_text)
+}
+
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort_unstable();
+    heads
+}
+
+/// Heads as kept: hex, in order, joined by commas.
+fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut text: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    text.sort_unstable();
+    text.join(",")
+}
+
+/// What parts read against `context` share (the plan, period and calendar; not the day, which
+/// parts do not depend on), with this program's version and the parts' format.
+fn context_fingerprint(context: &ReportContext<'_>) -> String {
+    let mut hash = Sha256::new();
+    for piece in [
+        PART_FORMAT.to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+        context.period.to_string(),
+        serde_json::to_string(context.calendar).unwrap_or_default(),
+        serde_json::to_string(context.plan).unwrap_or_default(),
+    ] {
+        hash.update(piece.len().to_le_bytes());
+        hash.update(piece.as_bytes());
+    }
+    format!("{:x}", hash.finalize())
 }

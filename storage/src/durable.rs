@@ -261,6 +261,35 @@ fn snapshot_heads(data: &[u8]) -> Option<Vec<ChangeHash>> {
     Some(heads)
 }
 
+/// The heads of a document stored as `chunks` (the `"snapshot"` and `"incremental"` chunks of
+/// one document, by kind), read without loading it: the snapshots' heads (from their headers)
+/// and the incremental changes' hashes, less every hash an incremental change depends on.
+/// `None` when a chunk is neither a snapshot with a readable header nor a single change.
+///
+/// Exact when the chunks are one snapshot and the changes after it (samod's layout). When an
+/// older snapshot was left beside a newer one, its heads (ancestors of the newer one's) are
+/// listed too: never the heads of anything but these chunks' contents.
+pub fn stored_heads<'a>(
+    chunks: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Option<Vec<ChangeHash>> {
+    let mut hashes: HashSet<ChangeHash> = HashSet::new();
+    let mut deps: HashSet<ChangeHash> = HashSet::new();
+    for (kind, data) in chunks {
+        match kind {
+            "snapshot" => hashes.extend(snapshot_heads(data)?),
+            "incremental" => {
+                let change = Change::try_from(data).ok()?;
+                hashes.insert(change.hash());
+                deps.extend(change.deps().iter().copied());
+            }
+            _ => return None,
+        }
+    }
+    let mut heads: Vec<ChangeHash> = hashes.difference(&deps).copied().collect();
+    heads.sort_unstable();
+    Some(heads)
+}
+
 fn uleb(input: &mut &[u8]) -> Option<u64> {
     let mut value: u64 = 0;
     for (i, byte) in input.iter().enumerate().take(10) {
@@ -307,6 +336,44 @@ mod tests {
         tx.commit();
         let changes = doc.get_changes(&[]);
         (changes[0].clone(), changes[1].clone(), doc)
+    }
+
+    #[test]
+    fn stored_heads_are_read_from_headers_and_changes_without_loading() {
+        let (mut first, _, mut doc) = two_changes();
+        let snapshot = doc.save();
+        // Changes after the snapshot, one of them concurrent with the other.
+        let mut fork = doc.fork();
+        fork.transact(|tx| tx.put(automerge::ROOT, "c", 3)).unwrap();
+        doc.transact(|tx| tx.put(automerge::ROOT, "d", 4)).unwrap();
+        doc.transact(|tx| tx.put(automerge::ROOT, "e", 5)).unwrap();
+        doc.merge(&mut fork).unwrap();
+        let heads = doc.get_heads();
+        let mut after: Vec<Change> = doc.get_changes(&[]).into_iter().skip(2).collect();
+        let mut chunks: Vec<(&str, Vec<u8>)> = vec![("snapshot", snapshot.clone())];
+        for change in &mut after {
+            chunks.push(("incremental", change.bytes().to_vec()));
+        }
+        let read = |chunks: &[(&str, Vec<u8>)]| {
+            stored_heads(chunks.iter().map(|(kind, data)| (*kind, data.as_slice())))
+        };
+        let mut sorted = heads.clone();
+        sorted.sort_unstable();
+        assert_eq!(read(&chunks), Some(sorted.clone()));
+        // samod's compaction: the whole document as one snapshot.
+        assert_eq!(read(&[("snapshot", doc.save())]), Some(sorted.clone()));
+        // Only changes.
+        let mut all: Vec<(&str, Vec<u8>)> = vec![("incremental", first.bytes().to_vec())];
+        all.extend(chunks[1..].iter().cloned());
+        let second = doc.get_changes(&[])[1].clone();
+        all.push(("incremental", second.clone().bytes().to_vec()));
+        assert_eq!(read(&all), Some(sorted.clone()));
+        // An older snapshot left beside the newer: its heads are listed too (never a match
+        // for the newer document's heads), and a chunk that is not a change: unknown.
+        let both = [("snapshot", snapshot), ("snapshot", doc.save())];
+        assert_eq!(read(&both).map(|h| h.len()), Some(heads.len() + 1));
+        assert_eq!(read(&[("incremental", b"not a change".to_vec())]), None);
+        assert_eq!(read(&[]), Some(Vec::new()));
     }
 
     #[test]

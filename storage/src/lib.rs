@@ -226,6 +226,37 @@ impl SqliteStorage {
         self.inner.writer.stats()
     }
 
+    /// The heads of what is stored of each of `docs` (document ids as in storage keys), read
+    /// from the chunks' headers without loading the documents ([`durable::stored_heads`]): the
+    /// heads of a document not loaded in this process, for whoever keeps values derived from
+    /// it by heads. Absent for a document with nothing stored, or whose chunks do not read so.
+    pub async fn stored_heads(
+        &self,
+        docs: Vec<String>,
+    ) -> Result<HashMap<String, Vec<automerge::ChangeHash>>, StorageError> {
+        self.blocking(move |s| {
+            let mut heads = HashMap::new();
+            for doc in docs {
+                let Ok(prefix) = StorageKey::from_parts([doc.as_str()]) else {
+                    continue;
+                };
+                let chunks = s.load_range_now(&prefix)?;
+                if chunks.is_empty() {
+                    continue;
+                }
+                let kinds = chunks.iter().map(|(key, data)| {
+                    let kind = key.into_iter().nth(1).map_or("", String::as_str);
+                    (kind, data.as_slice())
+                });
+                if let Some(found) = durable::stored_heads(kinds) {
+                    heads.insert(doc, found);
+                }
+            }
+            Ok(heads)
+        })
+        .await
+    }
+
     /// Runs a blocking storage read off the async runtime, one at a time.
     async fn blocking<T: Send + 'static>(
         &self,

@@ -53,7 +53,8 @@ impl LocalDb {
     pub fn clear_documents(&self) -> Result<()> {
         let conn = self.conn();
         conn.execute_batch(
-            "DELETE FROM confirmed_heads; DELETE FROM doc_list; DELETE FROM task_rows; DELETE FROM task_rows_heads;",
+            "DELETE FROM confirmed_heads; DELETE FROM doc_list; DELETE FROM task_rows; DELETE FROM task_rows_heads;
+             DELETE FROM report_parts;",
         )?;
         Ok(())
     }

@@ -8,6 +8,7 @@ mod doc_list;
 mod pending_logout;
 mod people;
 mod receipts;
+mod report_parts;
 mod session;
 mod task_rows;
 
@@ -20,6 +21,7 @@ use rusqlite::Connection;
 use crate::error::{ClientError, Result};
 
 pub(crate) use pending_logout::PendingLogout;
+pub(crate) use report_parts::StoredPart;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -33,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     receipts::MIGRATION,
     session::MIGRATION_PROFILE,
     people::MIGRATION,
+    report_parts::MIGRATION,
 ];
 
 const VERSION: i64 = MIGRATIONS.len() as i64;

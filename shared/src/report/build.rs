@@ -93,11 +93,17 @@ impl<'a> ReportRequest<'a> {
 /// its records cannot be read. Reading the documents is nearly all of a report's cost, so the
 /// app keeps parts between refreshes ([`super::PartCache`]) and reads again only the units whose
 /// documents changed; [`assemble`] puts parts together in the order units are listed.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A part does not depend on the day the report is made (what is overdue is decided by
+/// [`assemble`]), and serializes ([`UnitPart::to_json`]), so the app can keep parts on disk
+/// from one start to the next.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitPart {
     unit: ReportUnit,
     /// Keyed by task and its deadline (a task id repeated in the plan under another inherited
-    /// time frame has its own entry).
+    /// time frame has its own entry). Each unit report's status is as before the deadline:
+    /// never [`ReportStatus::Overdue`].
+    #[serde(with = "tasks_as_list")]
     tasks: Result<HashMap<(TaskId, Date), UnitReport>, UnreadableDocument>,
     /// The review document is there but does not read as a whole.
     review_problem: Option<UnreadableDocument>,
@@ -107,6 +113,41 @@ impl UnitPart {
     /// The unit's code in the registry.
     pub fn code(&self) -> &str {
         &self.unit.code
+    }
+
+    /// The part as JSON, to keep on disk.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a part serializes")
+    }
+
+    /// A part kept by [`UnitPart::to_json`]; `None` when it does not read (written by another
+    /// version): read the documents again.
+    pub fn from_json(json: &str) -> Option<UnitPart> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// A part's tasks as a list of entries (JSON maps take only text keys).
+mod tasks_as_list {
+    use std::collections::HashMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Date, TaskId, UnitReport, UnreadableDocument};
+
+    type Key = (TaskId, Date);
+    type Tasks = Result<HashMap<Key, UnitReport>, UnreadableDocument>;
+    type Listed<'a> = Result<Vec<(&'a Key, &'a UnitReport)>, &'a UnreadableDocument>;
+    type Owned = Result<Vec<(Key, UnitReport)>, UnreadableDocument>;
+
+    pub fn serialize<S: Serializer>(tasks: &Tasks, serializer: S) -> Result<S::Ok, S::Error> {
+        let listed: Listed<'_> = tasks.as_ref().map(|tasks| tasks.iter().collect());
+        listed.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Tasks, D::Error> {
+        let listed: Owned = Deserialize::deserialize(deserializer)?;
+        Ok(listed.map(|tasks| tasks.into_iter().collect()))
     }
 }
 
@@ -126,7 +167,7 @@ pub fn read_unit(context: &ReportContext<'_>, unit: &UnitDocuments<'_>) -> UnitP
                 let deadline = context.calendar.task_deadline(schedule, context.period);
                 tasks
                     .entry((task.id.clone(), deadline))
-                    .or_insert_with(|| unit_report(context, &reader, task, deadline));
+                    .or_insert_with(|| unit_report(context, &reader, task));
             }
             UnitPart {
                 unit: unit_ref,
@@ -447,10 +488,22 @@ impl Builder<'_> {
                 .calendar
                 .task_deadline(schedule, self.context.period);
             let key = (task.id.clone(), deadline);
+            // Unfinished after the deadline is overdue (parts are read as before it).
+            let past_deadline = self.context.today > deadline;
             let units: Vec<UnitReport> = self
                 .parts
                 .iter()
                 .filter_map(|part| part.get(&key).cloned())
+                .map(|mut unit| {
+                    let unfinished = matches!(
+                        unit.status,
+                        ReportStatus::InProgress | ReportStatus::NotStarted
+                    );
+                    if past_deadline && unfinished {
+                        unit.status = ReportStatus::Overdue;
+                    }
+                    unit
+                })
                 .collect();
             if units.is_empty() && !self.keep_empty_sections {
                 continue;
@@ -475,12 +528,7 @@ impl Builder<'_> {
 }
 
 /// The unit's report on the task; what cannot be read is left empty and named.
-fn unit_report(
-    context: &ReportContext<'_>,
-    reader: &UnitReader<'_>,
-    task: &Task,
-    deadline: Date,
-) -> UnitReport {
+fn unit_report(context: &ReportContext<'_>, reader: &UnitReader<'_>, task: &Task) -> UnitReport {
     let unit = reader.unit;
     let period = context.period;
     let (record, mut unreadable) =
@@ -498,11 +546,11 @@ fn unit_report(
             ),
         };
     let recorded = record.status.current().copied();
-    let past_deadline = context.today > deadline;
+    // As before the deadline: `assemble` turns an unfinished task overdue after it, so that a
+    // part does not depend on the day.
     let status = match recorded {
         Some(TaskStatus::Done) => ReportStatus::Done,
         Some(TaskStatus::NotApplicable) => ReportStatus::NotApplicable,
-        _ if past_deadline => ReportStatus::Overdue,
         Some(TaskStatus::InProgress) => ReportStatus::InProgress,
         Some(TaskStatus::NotStarted) | None => ReportStatus::NotStarted,
     };

@@ -7,7 +7,7 @@ use automerge::ChangeHash;
 
 use super::build::{assemble, ReportContext, ReportError, Scope, UnitPart};
 use super::model::Report;
-use crate::calendar::{CalendarConfig, Date, PeriodId};
+use crate::calendar::{CalendarConfig, PeriodId};
 use crate::plan::Plan;
 
 /// What a part was read from: the unit's name and the heads of its records and review
@@ -20,19 +20,18 @@ pub struct PartKey {
     pub review: Option<Vec<ChangeHash>>,
 }
 
-/// The context parts were read against, owned.
+/// The context parts were read against, owned. Not the day: a part does not depend on it
+/// (what is overdue is decided when parts are assembled).
 #[derive(Debug, Clone, PartialEq)]
 struct OwnedContext {
     plan: Plan,
     period: PeriodId,
     calendar: CalendarConfig,
-    today: Date,
 }
 
 impl OwnedContext {
     fn matches(&self, context: &ReportContext<'_>) -> bool {
         self.period == context.period
-            && self.today == context.today
             && self.calendar == *context.calendar
             && self.plan == *context.plan
     }
@@ -47,8 +46,8 @@ pub struct PartCache {
 }
 
 impl PartCache {
-    /// Makes `context` the cache's: every part read against another (another plan, period,
-    /// calendar or day) is forgotten.
+    /// Makes `context` the cache's: every part read against another (another plan, period or
+    /// calendar; the day does not matter) is forgotten.
     pub fn use_context(&mut self, context: &ReportContext<'_>) {
         if self.context.as_ref().is_some_and(|c| c.matches(context)) {
             return;
@@ -58,7 +57,6 @@ impl PartCache {
             plan: context.plan.clone(),
             period: context.period,
             calendar: context.calendar.clone(),
-            today: context.today,
         });
     }
 
@@ -68,6 +66,11 @@ impl PartCache {
             .get(code)
             .filter(|(held, _)| held == key)
             .map(|(_, part)| part)
+    }
+
+    /// The unit's part kept, with what it was read from.
+    pub fn kept(&self, code: &str) -> Option<(&PartKey, &UnitPart)> {
+        self.parts.get(code).map(|(key, part)| (key, part))
     }
 
     /// Keeps `part`, read from the documents `key` describes, in place of the unit's last one.

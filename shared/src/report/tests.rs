@@ -5,7 +5,7 @@ use expect_test::{expect, Expect};
 
 use super::{
     build, read_unit, PartCache, PartKey, Report, ReportContext, ReportError, ReportRequest,
-    ReportStatus, Scope, UnitDocuments,
+    ReportStatus, Scope, UnitDocuments, UnitPart,
 };
 use crate::calendar::{CalendarConfig, Date, PeriodId};
 use crate::documents::records::{self, RecordEdit, TaskSkeleton, TaskStatus, TextField};
@@ -1117,7 +1117,7 @@ fn a_refresh_after_one_units_change_reads_only_that_unit_and_equals_a_full_build
 }
 
 #[test]
-fn parts_read_for_another_day_or_period_are_not_reused() {
+fn parts_serve_another_day_but_not_another_period() {
     let docs = documents();
     let plan = plan();
     let calendar = CalendarConfig::default();
@@ -1127,12 +1127,26 @@ fn parts_read_for_another_day_or_period_are_not_reused() {
         calendar: &calendar,
         today,
     };
+    let full_build = |today, period| {
+        build(&ReportRequest {
+            plan: &plan,
+            period,
+            calendar: &calendar,
+            today,
+            units: &unit_documents(&docs),
+            scope: Scope::AllUnits,
+        })
+        .unwrap()
+    };
     let mut cache = PartCache::default();
     let (before, _) = refresh(&mut cache, &on(date(10, 9)), &docs, &Scope::AllUnits);
-    // Past the deadline unfinished work turns overdue: every unit is read again.
+    // Past the deadline unfinished work turns overdue, from the same parts: nothing is read
+    // again, and the report is the one a full build gives on that day.
     let (after, read) = refresh(&mut cache, &on(date(20, 9)), &docs, &Scope::AllUnits);
-    assert_eq!(read, ["QLHT", "KHTC"]);
+    assert!(read.is_empty(), "{read:?} read again for another day");
     assert_ne!(after.completion.n_overdue, before.completion.n_overdue);
+    assert_eq!(after, full_build(date(20, 9), q3()));
+    assert_eq!(before, full_build(date(10, 9), q3()));
     let year = ReportContext {
         period: "2026".parse().unwrap(),
         ..on(date(20, 9))
@@ -1140,4 +1154,22 @@ fn parts_read_for_another_day_or_period_are_not_reused() {
     let (_, read) = refresh(&mut cache, &year, &docs, &Scope::AllUnits);
     assert_eq!(read, ["QLHT", "KHTC"]);
     assert_eq!(cache.len(), 2);
+}
+
+#[test]
+fn a_part_kept_as_json_reads_back_the_same() {
+    let docs = documents();
+    let plan = plan();
+    let calendar = CalendarConfig::default();
+    let context = ReportContext {
+        plan: &plan,
+        period: q3(),
+        calendar: &calendar,
+        today: date(20, 9),
+    };
+    for unit in unit_documents(&docs) {
+        let part = read_unit(&context, &unit);
+        assert_eq!(UnitPart::from_json(&part.to_json()), Some(part));
+    }
+    assert_eq!(UnitPart::from_json("{\"unit\": 1}"), None);
 }
