@@ -195,6 +195,18 @@ fn results(report: &Report, out: &mut Vec<Block>) {
         out.push(Block::Text(
             "Kế hoạch không có nhiệm vụ nào trong kỳ báo cáo.".to_string(),
         ));
+    } else {
+        let numbers: Vec<&str> = (1..=report.indexes.len())
+            .map(crate::docx::appendix_number)
+            .collect();
+        let listed = match numbers.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} và {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        out.push(Block::Text(format!(
+            "Kết quả của từng nhiệm vụ, từng đơn vị tại Phụ lục {listed} kèm theo."
+        )));
     }
     let whose = if report.unit.is_some() {
         "của đơn vị"

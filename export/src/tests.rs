@@ -302,6 +302,7 @@ fn docx_has_the_heading_block_and_a_table_per_index() {
             Đơn vị chưa gửi báo cáo nhiệm vụ nào: Phòng Quản lý hạ tầng, Phòng Kế hoạch – Tài chính.
             II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ
             Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ (hạn báo cáo 14/09/2026).
+            Kết quả của từng nhiệm vụ, từng đơn vị tại Phụ lục I và II kèm theo.
             1. Chỉ số PAR INDEX
             Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 1 nhiệm vụ; 1 báo cáo nhiệm vụ của các đơn vị chưa có kết quả.
             1.1. CÔNG TÁC CHỈ ĐẠO
@@ -496,6 +497,7 @@ fn every_part_of_the_outline_says_so_when_it_has_no_data() {
         [
             "# II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
             "Kết quả chung: hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ (hạn báo cáo 14/09/2026).",
+            "Kết quả của từng nhiệm vụ, từng đơn vị tại Phụ lục I và II kèm theo.",
             "# 1. Chỉ số PAR INDEX",
             "Hoàn thành 0/1 nhiệm vụ, 0,00%; quá hạn 0 nhiệm vụ; 2 báo cáo nhiệm vụ của các đơn vị chưa có kết quả.",
             "# 1.1. CÔNG TÁC CHỈ ĐẠO",

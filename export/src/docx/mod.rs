@@ -30,6 +30,7 @@ use zip::write::SimpleFileOptions;
 use zip::ZipWriter;
 
 use crate::outline::{self, Block};
+pub use appendix::roman as appendix_number;
 use markup::{cell, paragraph, rule, run, section_end, table_start, Align, CellMerge, Font, Para};
 pub use metrics::text_width;
 
