@@ -6,6 +6,7 @@ pub mod bearer_dialer;
 pub mod bench;
 pub mod laptop;
 pub mod process_watch;
+pub mod reconnect_wire;
 pub mod repo;
 pub mod rogue;
 pub mod server;

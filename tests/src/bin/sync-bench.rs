@@ -8,7 +8,9 @@
 //! 1. Convergence: N units each make M edits offline, then all reconnect at once; the time
 //!    until the office's replica holds every one of those changes.
 //! 2. Bytes on the wire for one small edit after reconnecting: the Automerge sync messages
-//!    both ways between a replica and the server's copy of a records document.
+//!    both ways between a replica and the server's copy of a records document, with fresh sync
+//!    states (as before samod patch 7); then the frames both ways through real samod repos
+//!    that resume from the heads they last had in common (`tests::reconnect_wire`).
 //! 3. Time from a local edit to its SQLite commit (the client's `edit_record`, which returns
 //!    once the change is durable), beside a bare SQLite insert of the same bytes.
 
@@ -44,6 +46,7 @@ fn main() {
     );
     runtime.block_on(convergence(n_units, n_edits));
     wire_bytes();
+    runtime.block_on(reconnect_wire());
     runtime.block_on(edit_to_commit(n_samples));
 }
 
@@ -226,6 +229,22 @@ fn wire_bytes() {
     let (n_messages, n_bytes) = sync_bytes(&mut laptop, &mut server_copy);
     println!(
         "wire: one small edit after reconnect on a {size}-byte records document (57 tasks, 500 changes): {n_messages} sync messages, {n_bytes} bytes both ways (plus ~60 bytes of framing each)"
+    );
+}
+
+async fn reconnect_wire() {
+    let wire = tests::reconnect_wire::measure(500).await;
+    println!(
+        "wire through samod, resuming from the heads in common: one small edit ({} bytes) after reconnect on a {}-byte records document: {} Automerge sync messages, {} bytes both ways (bound 2 x change + 1 KiB = {}); on the line, handshake and samod's framing included: laptop to server {} frames, {} bytes; server to laptop {} frames, {} bytes",
+        wire.change_bytes,
+        wire.document_bytes,
+        wire.sync_messages(),
+        wire.sync_bytes(),
+        wire.bound(),
+        wire.up.frames,
+        wire.up.bytes,
+        wire.down.frames,
+        wire.down.bytes,
     );
 }
 

@@ -17,6 +17,7 @@ mod people;
 mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
+mod reconnect_wire;
 mod reverse_proxy;
 mod schedules;
 mod sessions;

@@ -27,6 +27,7 @@ pub(crate) enum ActorInput {
     NewConnection {
         connection_id: crate::ConnectionId,
         peer_id: crate::PeerId,
+        remote_storage_id: Option<crate::StorageId>,
     },
     ConnectionClosed {
         connection_id: crate::ConnectionId,
@@ -55,9 +56,11 @@ impl From<HubToDocMsgPayload> for ActorInput {
             HubToDocMsgPayload::NewConnection {
                 connection_id,
                 peer_id,
+                remote_storage_id,
             } => ActorInput::NewConnection {
                 connection_id,
                 peer_id,
+                remote_storage_id,
             },
             HubToDocMsgPayload::ConnectionClosed { connection_id } => {
                 ActorInput::ConnectionClosed { connection_id }

@@ -57,6 +57,10 @@ pub struct DocumentActor {
     /// Bumped whenever a connection is added or removed (PlanSync patch: lets the runtime
     /// notice a changed peer set without cloning every peer's state on every result).
     peers_version: u64,
+    /// The heads in common with each non-ephemeral peer storage this document synced with
+    /// (PlanSync patch 7), kept in memory so that a peer that reconnects (a new connection, a
+    /// new peer id, the same storage) resumes from them instead of a full bloom filter.
+    remembered_heads: HashMap<crate::StorageId, Vec<automerge::ChangeHash>>,
 }
 
 #[derive(Debug)]
@@ -68,7 +72,7 @@ pub(crate) enum Phase {
 
 impl DocumentActor {
     /// Creates a new document actor for the specified document.
-    #[tracing::instrument(skip(initial_content, initial_connections))]
+    #[tracing::instrument(skip(initial_content, initial_connections, initial_storage_ids))]
     pub fn new(
         now: UnixTimestamp,
         SpawnArgs {
@@ -77,6 +81,7 @@ impl DocumentActor {
             document_id,
             initial_content,
             initial_connections,
+            initial_storage_ids,
         }: SpawnArgs,
     ) -> (Self, DocActorResult) {
         let mut out = DocActorResult::default();
@@ -104,11 +109,13 @@ impl DocumentActor {
             phase,
             last_status_update: None,
             peers_version: 0,
+            remembered_heads: HashMap::new(),
         };
 
         tracing::trace!(?initial_connections, "applying initial connections");
         for (conn_id, (peer_id, msg)) in initial_connections {
-            actor.add_connection(conn_id, peer_id);
+            let storage_id = initial_storage_ids.get(&conn_id).cloned();
+            actor.add_connection(conn_id, peer_id, storage_id);
             if let Some(msg) = msg {
                 actor.handle_input(
                     now,
@@ -373,8 +380,9 @@ impl DocumentActor {
             ActorInput::NewConnection {
                 connection_id,
                 peer_id,
+                remote_storage_id,
             } => {
-                self.add_connection(connection_id, peer_id);
+                self.add_connection(connection_id, peer_id, remote_storage_id);
             }
             ActorInput::ConnectionClosed { connection_id } => {
                 self.remove_connection(connection_id);
@@ -575,6 +583,15 @@ impl DocumentActor {
                 duration
             }
         };
+        // Kept current as messages arrive, not only when the connection closes: a laptop whose
+        // link dropped reconnects before the server notices the old connection is dead.
+        if let Some((storage_id, heads)) = self
+            .peer_connections
+            .get(&connection_id)
+            .and_then(PeerDocConnection::memory)
+        {
+            self.remembered_heads.insert(storage_id, heads);
+        }
 
         if let Some(duration) = duration {
             let queue_duration = if now >= received_at {
@@ -695,13 +712,25 @@ impl DocumentActor {
         }
     }
 
-    fn add_connection(&mut self, conn_id: ConnectionId, peer_id: PeerId) {
+    fn add_connection(
+        &mut self,
+        conn_id: ConnectionId,
+        peer_id: PeerId,
+        remote_storage_id: Option<crate::StorageId>,
+    ) {
         assert!(
             !self.peer_connections.contains_key(&conn_id),
             "Connection ID already exists"
         );
-        self.peer_connections
-            .insert(conn_id, PeerDocConnection::new(peer_id, conn_id));
+        let remembered = remote_storage_id
+            .as_ref()
+            .and_then(|id| self.remembered_heads.get(id))
+            .cloned()
+            .unwrap_or_default();
+        self.peer_connections.insert(
+            conn_id,
+            PeerDocConnection::with_memory(peer_id, conn_id, remote_storage_id, remembered),
+        );
         self.peers_version += 1;
         if let Phase::Requesting(request) = &mut self.phase
             && let Some(conn) = self.peer_connections.get(&conn_id)
@@ -711,7 +740,13 @@ impl DocumentActor {
     }
 
     fn remove_connection(&mut self, conn_id: ConnectionId) {
-        self.peer_connections.remove(&conn_id);
+        if let Some((storage_id, heads)) = self
+            .peer_connections
+            .remove(&conn_id)
+            .and_then(|conn| conn.memory())
+        {
+            self.remembered_heads.insert(storage_id, heads);
+        }
         self.peers_version += 1;
         self.check_policy_tasks.retain(|_, id| *id != conn_id);
         if let Phase::Requesting(request) = &mut self.phase {

@@ -26,6 +26,13 @@ pub(crate) struct PeerDocConnection {
     last_share_config: Option<ShareConfig>,
     // Preserve message ordering while the asynchronous policy lookup is pending.
     pub(super) pending_sync_messages: Vec<(SyncMessage, UnixTimestamp)>,
+    /// The peer's storage id, if it is not ephemeral (PlanSync patch 7).
+    pub(super) remote_storage_id: Option<crate::StorageId>,
+    /// The heads this document had in common with the same peer storage when it was last
+    /// connected (PlanSync patch 7): a fresh sync state starts from them, as automerge-repo's
+    /// persisted sync states do, so the first message's bloom filter covers only what changed
+    /// since instead of the whole history.
+    remembered_heads: Vec<automerge::ChangeHash>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +44,18 @@ pub(crate) enum SharePolicyState {
 
 impl PeerDocConnection {
     pub(super) fn new(peer_id: PeerId, connection_id: ConnectionId) -> Self {
-        Self {
+        Self::with_memory(peer_id, connection_id, None, Vec::new())
+    }
+
+    /// A connection to a peer whose storage id (if it is not ephemeral) is `remote_storage_id`,
+    /// starting from `remembered_heads` in common (empty: nothing known).
+    pub(super) fn with_memory(
+        peer_id: PeerId,
+        connection_id: ConnectionId,
+        remote_storage_id: Option<crate::StorageId>,
+        remembered_heads: Vec<automerge::ChangeHash>,
+    ) -> Self {
+        let mut connection = Self {
             connection_id,
             peer_id,
             sync_state: sync::State::new_read_only(),
@@ -47,7 +65,11 @@ impl PeerDocConnection {
             share_policy: SharePolicyState::Unknown,
             last_share_config: None,
             pending_sync_messages: Vec::new(),
-        }
+            remote_storage_id,
+            remembered_heads,
+        };
+        connection.start_from_remembered_heads();
+        connection
     }
 
     pub(super) fn reset_sync_state(&mut self) {
@@ -56,6 +78,21 @@ impl PeerDocConnection {
         } else {
             sync::State::new_read_only()
         };
+        self.start_from_remembered_heads();
+    }
+
+    fn start_from_remembered_heads(&mut self) {
+        if !self.remembered_heads.is_empty() {
+            self.sync_state.shared_heads = self.remembered_heads.clone();
+            self.state.shared_heads = Some(self.remembered_heads.clone());
+        }
+    }
+
+    /// What to remember of this peer once it is gone: its storage id and the heads in common.
+    pub(super) fn memory(&self) -> Option<(crate::StorageId, Vec<automerge::ChangeHash>)> {
+        let storage_id = self.remote_storage_id.clone()?;
+        (!self.sync_state.shared_heads.is_empty())
+            .then(|| (storage_id, self.sync_state.shared_heads.clone()))
     }
 
     pub(super) fn prepare_request(&mut self) {

@@ -9,6 +9,8 @@ pub struct SpawnArgs {
     pub(crate) document_id: crate::DocumentId,
     pub(crate) initial_content: Option<automerge::Automerge>,
     pub(crate) initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)>,
+    /// The storage ids of those connections' peers that are not ephemeral (PlanSync patch 7).
+    pub(crate) initial_storage_ids: HashMap<ConnectionId, crate::StorageId>,
 }
 
 impl std::fmt::Debug for SpawnArgs {

@@ -339,7 +339,10 @@ impl State {
         }
     }
 
-    pub(crate) fn ensure_connections(&mut self) -> Vec<(DocumentActorId, ConnectionId, PeerId)> {
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn ensure_connections(
+        &mut self,
+    ) -> Vec<(DocumentActorId, ConnectionId, PeerId, Option<StorageId>)> {
         let mut to_connect = Vec::new();
         for (conn_id, conn) in &mut self.connections {
             if let Some(established) = conn.established_connection_mut() {
@@ -347,6 +350,7 @@ impl State {
                     if !established.document_subscriptions().contains_key(doc_id) {
                         to_connect.push((
                             established.remote_peer_id().clone(),
+                            established.remote_storage_id(),
                             *conn_id,
                             doc_id.clone(),
                             doc_actor,
@@ -359,10 +363,10 @@ impl State {
 
         let mut result = Vec::new();
 
-        for (peer_id, conn_id, doc_id, actor) in to_connect {
+        for (peer_id, storage_id, conn_id, doc_id, actor) in to_connect {
             let conn = self.connections.get_mut(&conn_id).unwrap();
             conn.add_document(doc_id);
-            result.push((*actor, conn_id, peer_id));
+            result.push((*actor, conn_id, peer_id, storage_id));
         }
 
         result
@@ -600,12 +604,13 @@ impl State {
             && !self.introduce_on_demand
             && std::mem::take(&mut self.connections_dirty)
         {
-            for (actor_id, conn_id, peer_id) in self.ensure_connections() {
+            for (actor_id, conn_id, peer_id, remote_storage_id) in self.ensure_connections() {
                 results.send_to_doc_actor(
                     actor_id,
                     HubToDocMsgPayload::NewConnection {
                         connection_id: conn_id,
                         peer_id,
+                        remote_storage_id,
                     },
                 );
             }
@@ -951,11 +956,13 @@ impl State {
         }
         established.add_document_subscription(doc_id.clone());
         let peer_id = established.remote_peer_id().clone();
+        let remote_storage_id = established.remote_storage_id();
         out.send_to_doc_actor(
             actor_id,
             HubToDocMsgPayload::NewConnection {
                 connection_id,
                 peer_id,
+                remote_storage_id,
             },
         );
     }
@@ -981,6 +988,17 @@ impl State {
             .map(|(c, p)| (*c, (p.clone(), None)))
             .collect();
 
+        let initial_storage_ids = initial_connections
+            .keys()
+            .filter_map(|conn| {
+                let storage_id = self
+                    .connections
+                    .get(conn)?
+                    .established_connection()?
+                    .remote_storage_id()?;
+                Some((*conn, storage_id))
+            })
+            .collect();
         for conn in initial_connections.keys() {
             self.add_document_to_connection(conn, document_id.clone());
         }
@@ -997,6 +1015,7 @@ impl State {
             document_id,
             initial_content: initial_doc,
             initial_connections,
+            initial_storage_ids,
         });
 
         actor_id

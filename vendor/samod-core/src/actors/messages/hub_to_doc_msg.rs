@@ -27,6 +27,9 @@ pub(crate) enum HubToDocMsgPayload {
     NewConnection {
         connection_id: crate::ConnectionId,
         peer_id: crate::PeerId,
+        /// The peer's storage id, if it is not ephemeral (see
+        /// `EstablishedConnection::remote_storage_id`).
+        remote_storage_id: Option<crate::StorageId>,
     },
 
     /// Notify the actor that a connection has been closed.

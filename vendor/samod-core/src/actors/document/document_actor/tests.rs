@@ -42,6 +42,7 @@ fn new_actor(
             conn,
             ("remote".into(), initial.map(DocMessage::Sync)),
         )]),
+        initial_storage_ids: HashMap::new(),
     };
     let (actor, result) = DocumentActor::new(UnixTimestamp::now(), args);
     let policy_task = result

@@ -25,6 +25,15 @@ pub(crate) struct EstablishedConnection {
 
 impl EstablishedConnection {
     /// Get the remote peer ID.
+    /// The peer's storage id when it expects to connect again with it (not ephemeral): the
+    /// key under which document actors remember what they last had in common with it.
+    pub(crate) fn remote_storage_id(&self) -> Option<crate::StorageId> {
+        self.remote_metadata
+            .as_ref()
+            .filter(|m| !m.is_ephemeral)
+            .and_then(|m| m.storage_id.clone())
+    }
+
     pub fn remote_peer_id(&self) -> &PeerId {
         &self.remote_peer_id
     }

@@ -219,6 +219,7 @@ fn updates_apply_to_all_matching_connections_including_pending_checks() {
                 HubToDocMsg(HubToDocMsgPayload::NewConnection {
                     connection_id,
                     peer_id: peer_id.into(),
+                    remote_storage_id: None,
                 }),
             )
             .unwrap();
@@ -267,6 +268,7 @@ fn update_without_connections_is_a_noop_and_reconnection_still_checks_policy() {
             HubToDocMsg(HubToDocMsgPayload::NewConnection {
                 connection_id: new_conn,
                 peer_id: "remote".into(),
+                remote_storage_id: None,
             }),
         )
         .unwrap();
