@@ -629,6 +629,8 @@ impl DocumentActor {
                 tracing::warn!(err=?e, %key, "error loading incremental chunk");
             }
         }
+        // PlanSync patch 8: what was just loaded is on disk; only changes after it are saved.
+        self.on_disk_state.loaded(&self.doc);
 
         if let Phase::Loading(loading) = &mut self.phase {
             let pending_sync_messages = loading.take_pending_sync_messages();

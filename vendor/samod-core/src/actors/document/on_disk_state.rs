@@ -44,6 +44,22 @@ impl OnDiskState {
         self.on_disk.extend(contents);
     }
 
+    /// Notes that `doc` holds exactly what was loaded from disk (PlanSync patch 8): unless
+    /// something was saved before, the next save writes only the changes made after it.
+    /// Without this the first save after a load took every change of the document again
+    /// (`get_changes(&[])`, which rebuilds each change from the op set: most of the cost of
+    /// opening a document with a long history) and, since that is more than 10 changes, wrote
+    /// the whole document as a new snapshot: every load rewrote the document.
+    pub(super) fn loaded(&mut self, doc: &Automerge) {
+        let nothing_saved = self
+            .last_saved_heads
+            .as_ref()
+            .is_none_or(|heads| heads.is_empty());
+        if nothing_saved {
+            self.last_saved_heads = Some(doc.get_heads());
+        }
+    }
+
     pub(super) fn save_new_changes(
         &mut self,
         out: &mut DocActorResult,
