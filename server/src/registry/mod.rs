@@ -639,13 +639,25 @@ impl Registry {
         }))
     }
 
-    /// Records the heads of `doc_id` judged so far (only heads that are durably stored).
-    pub fn set_judged_heads(&self, doc_id: &str, heads: &[String], now_ms: i64) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO judged_heads (doc_id, heads, judged_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(doc_id) DO UPDATE SET heads = excluded.heads, judged_at = excluded.judged_at",
-            params![doc_id, heads.join(","), now_ms],
-        )?;
+    /// Records the heads of each document judged so far (only heads that are durably stored),
+    /// all in one transaction: one commit for every document judged since the last.
+    pub fn set_judged_heads<'a>(
+        &self,
+        judged: impl IntoIterator<Item = (&'a str, &'a [String])>,
+        now_ms: i64,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO judged_heads (doc_id, heads, judged_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(doc_id) DO UPDATE SET heads = excluded.heads, judged_at = excluded.judged_at",
+            )?;
+            for (doc_id, heads) in judged {
+                upsert.execute(params![doc_id, heads.join(","), now_ms])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 }

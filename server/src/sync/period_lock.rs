@@ -15,7 +15,7 @@
 //!   arrives. The header (`schema`, `unit`, `year`) is put back as the registry has it if it ever
 //!   differs (clients cannot change it: the change gate refuses that).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -67,6 +67,75 @@ struct Enforcer {
     registry: Arc<Registry>,
     storage: SqliteStorage,
     health: Arc<Mutex<LockHealth>>,
+    judged: Arc<JudgedHeadsQueue>,
+}
+
+/// The judged heads not yet written to the registry, newest per document, written by one task
+/// ([`persist_judged_heads`]) in one transaction each time: a wave of units' edits costs one
+/// registry commit per write it overlaps, not a commit (and a blocking-pool thread) per edit.
+/// The queue holds at most one entry per document, however fast they change.
+#[derive(Default)]
+struct JudgedHeadsQueue {
+    pending: Mutex<HashMap<String, Vec<String>>>,
+    wake: tokio::sync::Notify,
+}
+
+impl JudgedHeadsQueue {
+    fn push(&self, doc_id: String, heads: Vec<String>) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(doc_id, heads);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> HashMap<String, Vec<String>> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Puts back what a failed write took, unless a newer judgment replaced it meanwhile.
+    fn put_back(&self, failed: HashMap<String, Vec<String>>) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        for (doc_id, heads) in failed {
+            pending.entry(doc_id).or_insert(heads);
+        }
+    }
+}
+
+/// Writes the queued judgments as they come: right away when idle, else everything queued
+/// while the previous write ran, in one transaction (group commit). A failed write is retried.
+async fn persist_judged_heads(queue: Arc<JudgedHeadsQueue>, registry: Arc<Registry>) {
+    loop {
+        queue.wake.notified().await;
+        let batch = queue.take();
+        if batch.is_empty() {
+            continue;
+        }
+        let registry = registry.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let rows = batch
+                .iter()
+                .map(|(id, heads)| (id.as_str(), heads.as_slice()));
+            match registry.set_judged_heads(rows, now_ms()) {
+                Ok(()) => Ok(batch.len()),
+                Err(err) => Err((err, batch)),
+            }
+        })
+        .await;
+        match written {
+            Ok(Ok(n)) => tracing::trace!(n_documents = n, "judged heads persisted"),
+            Ok(Err((err, batch))) => {
+                tracing::warn!(
+                    "period locks: cannot record the judged heads of {} document(s), retrying: {err:#}",
+                    batch.len()
+                );
+                queue.put_back(batch);
+                queue.wake.notify_one();
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(err) => tracing::error!("period locks: recording judged heads failed: {err}"),
+        }
+    }
 }
 
 /// A records document and the review document of the same unit and year.
@@ -88,7 +157,12 @@ pub async fn start(
         registry: registry.clone(),
         storage,
         health: Arc::new(Mutex::new(LockHealth::default())),
+        judged: Arc::default(),
     };
+    tokio::spawn(persist_judged_heads(
+        enforcer.judged.clone(),
+        registry.clone(),
+    ));
     let listing = registry.clone();
     let found = tokio::task::spawn_blocking(move || pairs(&listing))
         .await
@@ -300,11 +374,8 @@ impl Enforcer {
         self.health_mut().n_restores += n_restored;
         metrics::counter!(crate::metrics::LOCK_RESTORES).increment(n_restored);
         self.storage.durable().wait(&pair.records.id, &heads).await;
-        let registry = self.registry.clone();
-        let id = pair.records.id.clone();
         let hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
-        tokio::task::spawn_blocking(move || registry.set_judged_heads(&id, &hex, now_ms()))
-            .await??;
+        self.judged.push(pair.records.id.clone(), hex);
         Ok(heads)
     }
 }
