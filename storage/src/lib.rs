@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use samod::storage::StorageKey;
 use tokio::sync::watch;
 
@@ -69,6 +69,9 @@ struct Inner {
     /// blocking-pool thread per document on its lock.
     read_permits: tokio::sync::Semaphore,
     writer: Writer,
+    /// A read connection of its own for [`SqliteStorage::stored_heads`], opened when first
+    /// needed, so that reading heads never waits behind samod's document loads.
+    heads_read: Mutex<Option<Connection>>,
 }
 
 /// What the writer thread shares with the storage handles.
@@ -122,6 +125,7 @@ impl SqliteStorage {
                 shared,
                 read: Mutex::new(read),
                 read_permits: tokio::sync::Semaphore::new(1),
+                heads_read: Mutex::new(None),
                 writer,
             }),
         })
@@ -179,32 +183,7 @@ impl SqliteStorage {
         &self,
         prefix: &StorageKey,
     ) -> Result<HashMap<StorageKey, Vec<u8>>, StorageError> {
-        let conn = lock(&self.inner.read);
-        let prefix_text = key_text(prefix);
-        let mut found = HashMap::new();
-        let mut push = |key: String, data: Vec<u8>| {
-            let parts: Vec<&str> = key.split('/').collect();
-            if let Ok(key) = StorageKey::from_parts(parts) {
-                found.insert(key, data);
-            }
-        };
-        if prefix_text.is_empty() {
-            let mut stmt = conn.prepare_cached("SELECT key, data FROM chunks")?;
-            for row in stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
-                let (key, data) = row?;
-                push(key, data);
-            }
-        } else {
-            // Keys under "a/b" lie in ["a/b/", "a/b0"): '0' is the character after '/'.
-            let mut stmt = conn.prepare_cached(
-                "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?1 || '/' AND key < ?1 || '0')",
-            )?;
-            for row in stmt.query_map([&prefix_text], |row| Ok((row.get(0)?, row.get(1)?)))? {
-                let (key, data) = row?;
-                push(key, data);
-            }
-        }
-        Ok(found)
+        load_range_on(&lock(&self.inner.read), prefix)
     }
 
     /// Deletes a chunk and returns once that is committed (or the storage failed). Blocks the
@@ -234,13 +213,28 @@ impl SqliteStorage {
         &self,
         docs: Vec<String>,
     ) -> Result<HashMap<String, Vec<automerge::ChangeHash>>, StorageError> {
-        self.blocking(move |s| {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut side = lock(&this.inner.heads_read);
+            let conn = match &mut *side {
+                Some(conn) => conn,
+                empty => {
+                    let path = &this.inner.shared.path;
+                    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                        .map_err(|source| StorageError::Open {
+                            path: path.clone(),
+                            source,
+                        })?;
+                    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                    empty.insert(conn)
+                }
+            };
             let mut heads = HashMap::new();
             for doc in docs {
                 let Ok(prefix) = StorageKey::from_parts([doc.as_str()]) else {
                     continue;
                 };
-                let chunks = s.load_range_now(&prefix)?;
+                let chunks = load_range_on(conn, &prefix)?;
                 if chunks.is_empty() {
                     continue;
                 }
@@ -255,6 +249,7 @@ impl SqliteStorage {
             Ok(heads)
         })
         .await
+        .expect("storage work does not panic")
     }
 
     /// Runs a blocking storage read off the async runtime, one at a time.
@@ -319,6 +314,38 @@ impl samod::storage::Storage for SqliteStorage {
             let _ = this.delete_async(key).await;
         }
     }
+}
+
+/// Every chunk whose key is `prefix` or lies under it, component-wise, read on `conn`.
+fn load_range_on(
+    conn: &Connection,
+    prefix: &StorageKey,
+) -> Result<HashMap<StorageKey, Vec<u8>>, StorageError> {
+    let prefix_text = key_text(prefix);
+    let mut found = HashMap::new();
+    let mut push = |key: String, data: Vec<u8>| {
+        let parts: Vec<&str> = key.split('/').collect();
+        if let Ok(key) = StorageKey::from_parts(parts) {
+            found.insert(key, data);
+        }
+    };
+    if prefix_text.is_empty() {
+        let mut stmt = conn.prepare_cached("SELECT key, data FROM chunks")?;
+        for row in stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
+            let (key, data) = row?;
+            push(key, data);
+        }
+    } else {
+        // Keys under "a/b" lie in ["a/b/", "a/b0"): '0' is the character after '/'.
+        let mut stmt = conn.prepare_cached(
+            "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?1 || '/' AND key < ?1 || '0')",
+        )?;
+        for row in stmt.query_map([&prefix_text], |row| Ok((row.get(0)?, row.get(1)?)))? {
+            let (key, data) = row?;
+            push(key, data);
+        }
+    }
+    Ok(found)
 }
 
 pub(crate) fn key_text(key: &StorageKey) -> String {
