@@ -4,9 +4,14 @@
 //! ([`xlsx`], one sheet per index plus the indicators), and written atomically. Used by the
 //! server's CLI (`plansync report export`) and by the desktop app's export screen, so both
 //! produce the same files. The same report gives the same bytes: nothing reads the clock.
+//! Every file records what it was built from ([`sources`]: the documents and their heads, the
+//! day), so it can be built again later; PDF is the DOCX converted by LibreOffice ([`pdf`]),
+//! when it is installed.
 
 pub mod docx;
 pub mod outline;
+pub mod pdf;
+pub mod sources;
 pub mod xlsx;
 
 use std::io::Write;
@@ -16,12 +21,15 @@ use std::str::FromStr;
 use anyhow::{bail, Context, Result};
 use shared::calendar::Date;
 use shared::report::{Report, ReportHeading, UnitReport};
+pub use sources::ReportSources;
 
 /// The file formats a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     Docx,
     Xlsx,
+    /// The DOCX converted by LibreOffice ([`pdf`]).
+    Pdf,
 }
 
 impl ReportFormat {
@@ -29,7 +37,13 @@ impl ReportFormat {
         match self {
             ReportFormat::Docx => "docx",
             ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Pdf => "pdf",
         }
+    }
+
+    /// The format a file name's extension says ("bao-cao.PDF" is PDF).
+    pub fn of_file(path: &Path) -> Option<ReportFormat> {
+        path.extension()?.to_str()?.parse().ok()
     }
 }
 
@@ -40,16 +54,32 @@ impl FromStr for ReportFormat {
         match text.to_ascii_lowercase().as_str() {
             "docx" => Ok(ReportFormat::Docx),
             "xlsx" => Ok(ReportFormat::Xlsx),
-            _ => bail!("unknown report format \"{text}\" (docx or xlsx)"),
+            "pdf" => Ok(ReportFormat::Pdf),
+            _ => bail!("unknown report format \"{text}\" (docx, xlsx or pdf)"),
         }
     }
 }
 
-/// The report, issued as `heading` says, laid out in `format`.
-pub fn render(report: &Report, heading: &ReportHeading, format: ReportFormat) -> Result<Vec<u8>> {
+/// The report, issued as `heading` says, laid out in `format`, recording what it was built
+/// from when `sources` are given. PDF needs LibreOffice ([`pdf::LibreOffice::find`]; an error
+/// saying it is not installed otherwise) and is the only format whose bytes vary.
+pub fn render(
+    report: &Report,
+    heading: &ReportHeading,
+    format: ReportFormat,
+    sources: Option<&ReportSources>,
+) -> Result<Vec<u8>> {
+    let properties = sources.map(ReportSources::properties).unwrap_or_default();
     Ok(match format {
-        ReportFormat::Docx => docx::write(report, heading),
-        ReportFormat::Xlsx => xlsx::write(report).context("cannot lay out the XLSX report")?,
+        ReportFormat::Docx => docx::write_with(report, heading, &properties),
+        ReportFormat::Xlsx => {
+            xlsx::write_with(report, &properties).context("cannot lay out the XLSX report")?
+        }
+        ReportFormat::Pdf => {
+            let office = pdf::LibreOffice::find().ok_or(pdf::PdfError::NotInstalled)?;
+            let docx = docx::write_with(report, heading, &properties);
+            office.convert_docx(&docx, pdf::TIMEOUT)?
+        }
     })
 }
 

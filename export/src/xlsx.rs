@@ -86,6 +86,11 @@ impl Default for Formats {
 
 /// Writes `report` as an XLSX file's bytes.
 pub fn write(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    write_with(report, &[])
+}
+
+/// Like [`write`], with custom document properties (name, text) ([`crate::sources`]).
+pub fn write_with(report: &Report, properties: &[(String, String)]) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::default();
     let mut workbook = Workbook::new();
     // The file's creation date is the report's, not the clock's: the same report gives the
@@ -96,7 +101,11 @@ pub fn write(report: &Report) -> Result<Vec<u8>, XlsxError> {
         today.month,
         today.day,
     )?;
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let mut doc_properties = DocProperties::new().set_creation_datetime(&created);
+    for (name, value) in properties {
+        doc_properties = doc_properties.set_custom_property(name, value.as_str());
+    }
+    workbook.set_properties(&doc_properties);
     for index in &report.indexes {
         let sheet = workbook.add_worksheet();
         sheet.set_name(index.index.label())?;

@@ -288,24 +288,32 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Write the report of a period (every unit, or one with --unit) as DOCX or XLSX.
+    /// Write the report of a period (every unit, or one with --unit) as DOCX, XLSX or PDF (PDF
+    /// through LibreOffice, when installed); or, with --at, build again a report exported
+    /// earlier from the data it was built from.
     Export {
         /// The reporting period: YYYY-Q1, YYYY-H1, YYYY-Q3 or YYYY (the year).
+        #[arg(long, required_unless_present = "at")]
+        period: Option<String>,
+        /// docx, xlsx or pdf (pdf needs LibreOffice: soffice on the PATH, or
+        /// PLANSYNC_SOFFICE naming it). Default: the --out file's extension.
         #[arg(long)]
-        period: String,
-        /// docx or xlsx.
-        #[arg(long)]
-        format: String,
+        format: Option<String>,
         /// The file to write (replaced atomically).
         #[arg(long)]
         out: PathBuf,
         /// A unit code, for that unit's report instead of the consolidated one.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "at")]
         unit: Option<String>,
         /// The report's date, dd/mm/yyyy (default: today in Vietnam); it is printed on the date
         /// line and decides which unfinished tasks are overdue.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "at")]
         date: Option<String>,
+        /// A DOCX or XLSX report exported earlier: build it again from the documents at the
+        /// heads it records (its period, scope and date too), whatever was edited since; the
+        /// same format gives the same bytes.
+        #[arg(long, value_name = "FILE", conflicts_with = "period")]
+        at: Option<PathBuf>,
     },
 }
 
@@ -477,20 +485,46 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             out: ref file,
             ref unit,
             ref date,
+            ref at,
         }) => {
-            let period: PeriodId = period.parse()?;
-            let format: ReportFormat = format.parse()?;
-            let today = match date {
-                Some(date) => crate::report::parse_date(date)?,
-                None => Date::from_unix_millis_vietnam(now_ms()),
+            let format: Option<ReportFormat> = format.as_deref().map(str::parse).transpose()?;
+            let request = match at {
+                Some(at) => {
+                    let bytes = std::fs::read(at)
+                        .with_context(|| format!("cannot read {}", at.display()))?;
+                    let (sources, at_format) = export::sources::ReportSources::read(&bytes)
+                        .with_context(|| format!("cannot build again from {}", at.display()))?;
+                    let format = format
+                        .or_else(|| ReportFormat::of_file(file))
+                        .unwrap_or(at_format);
+                    ExportRequest::at(sources, format, file.clone())
+                }
+                None => {
+                    let period: PeriodId = period
+                        .as_deref()
+                        .context("--period is required (or --at FILE)")?
+                        .parse()?;
+                    let format = format.or_else(|| ReportFormat::of_file(file)).context(
+                        "--format is required when the --out file's extension is not docx, xlsx or pdf",
+                    )?;
+                    let today = match date {
+                        Some(date) => crate::report::parse_date(date)?,
+                        None => Date::from_unix_millis_vietnam(now_ms()),
+                    };
+                    ExportRequest {
+                        period,
+                        format,
+                        out: file.clone(),
+                        unit: unit.clone(),
+                        today,
+                        at: None,
+                    }
+                }
             };
-            let request = ExportRequest {
-                period,
-                format,
-                out: file.clone(),
-                unit: unit.clone(),
-                today,
-            };
+            if request.format == ReportFormat::Pdf && export::pdf::LibreOffice::find().is_none() {
+                // Before the documents are read: say at once what is missing.
+                anyhow::bail!("{}", export::pdf::PdfError::NotInstalled);
+            }
             let data = data()?;
             export_report(&data, &request, out)
         }

@@ -31,6 +31,7 @@ use zip::ZipWriter;
 
 use crate::outline::{self, Block};
 pub use appendix::roman as appendix_number;
+pub use markup::escape;
 use markup::{cell, paragraph, rule, run, section_end, table_start, Align, CellMerge, Font, Para};
 pub use metrics::text_width;
 
@@ -70,13 +71,24 @@ pub const TAGLINE: &str = "Độc lập - Tự do - Hạnh phúc";
 
 /// Writes `report`, issued as `heading` says, as a DOCX file's bytes.
 pub fn write(report: &Report, heading: &ReportHeading) -> Vec<u8> {
+    write_with(report, heading, &[])
+}
+
+/// Like [`write`], with custom document properties (name, text) in `docProps/custom.xml`
+/// ([`crate::sources`]).
+pub fn write_with(
+    report: &Report,
+    heading: &ReportHeading,
+    properties: &[(String, String)],
+) -> Vec<u8> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // A fixed date, whatever the features of `zip` the build unifies: the same report gives
     // the same bytes.
     let options = SimpleFileOptions::default().last_modified_time(zip::DateTime::DEFAULT);
-    let parts = [
-        ("[Content_Types].xml", parts::CONTENT_TYPES.to_string()),
-        ("_rels/.rels", parts::ROOT_RELS.to_string()),
+    let custom = !properties.is_empty();
+    let mut parts = vec![
+        ("[Content_Types].xml", parts::content_types(custom)),
+        ("_rels/.rels", parts::root_rels(custom)),
         (
             "word/_rels/document.xml.rels",
             parts::DOCUMENT_RELS.to_string(),
@@ -86,6 +98,12 @@ pub fn write(report: &Report, heading: &ReportHeading) -> Vec<u8> {
         ("word/header2.xml", parts::EMPTY_HEADER.to_string()),
         ("word/document.xml", document_xml(report, heading)),
     ];
+    if custom {
+        parts.push((
+            "docProps/custom.xml",
+            crate::sources::custom_xml(properties),
+        ));
+    }
     for (name, text) in parts {
         // Writing to memory cannot fail.
         zip.start_file(name, options).expect("zip entry in memory");

@@ -653,12 +653,12 @@ fn each_appendix_cites_the_report_and_repeats_its_table_header() {
 fn the_same_report_gives_the_same_bytes() {
     let report = sample(None);
     let heading = heading(&report);
-    let first =
-        [ReportFormat::Docx, ReportFormat::Xlsx].map(|f| render(&report, &heading, f).unwrap());
+    let first = [ReportFormat::Docx, ReportFormat::Xlsx]
+        .map(|f| render(&report, &heading, f, None).unwrap());
     // A clock read anywhere would show in the second's timestamps.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let second =
-        [ReportFormat::Docx, ReportFormat::Xlsx].map(|f| render(&report, &heading, f).unwrap());
+    let second = [ReportFormat::Docx, ReportFormat::Xlsx]
+        .map(|f| render(&report, &heading, f, None).unwrap());
     assert!(first[0] == second[0], "the DOCX is byte-identical");
     assert!(first[1] == second[1], "the XLSX is byte-identical");
 
@@ -693,6 +693,50 @@ fn the_same_report_gives_the_same_bytes() {
     );
     let sheets = xlsx::write(&report).unwrap();
     assert!(sheets == first[1], "render and write agree");
+}
+
+/// What the report was built from is recorded in both files' custom properties and read back
+/// as written; with it the bytes are still the same every time.
+#[test]
+fn the_sources_are_recorded_in_docx_and_xlsx_and_read_back() {
+    use crate::sources::{ReportSources, SourceDocument, UnitSources};
+    let report = sample(None);
+    let heading = heading(&report);
+    let doc = |id: &str, n: u8| SourceDocument {
+        id: id.into(),
+        heads: vec![format!("{n:02x}").repeat(32)],
+    };
+    let sources = ReportSources {
+        period: report.period,
+        today: report.today,
+        unit: None,
+        plan: doc("plan-doc", 1),
+        units: vec![UnitSources {
+            code: "QLHT".into(),
+            name: "Phòng Quản lý hạ tầng".into(),
+            records: doc("records-qlht", 2),
+            review: Some(doc("review-qlht", 3)),
+        }],
+    };
+    for format in [ReportFormat::Docx, ReportFormat::Xlsx] {
+        let bytes = render(&report, &heading, format, Some(&sources)).unwrap();
+        let (read, read_format) = ReportSources::read(&bytes).unwrap();
+        assert_eq!((read, read_format), (sources.clone(), format));
+        assert!(
+            bytes == render(&report, &heading, format, Some(&sources)).unwrap(),
+            "{format:?} with its sources is byte-identical"
+        );
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut types = String::new();
+        zip.by_name("[Content_Types].xml")
+            .unwrap()
+            .read_to_string(&mut types)
+            .unwrap();
+        assert!(types.contains("/docProps/custom.xml"), "{types}");
+    }
+    let plain = render(&report, &heading, ReportFormat::Docx, None).unwrap();
+    let err = ReportSources::read(&plain).unwrap_err();
+    assert!(format!("{err:#}").contains("records no sources"), "{err:#}");
 }
 
 #[test]

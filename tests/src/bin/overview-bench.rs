@@ -260,7 +260,7 @@ fn main() {
     for format in [export::ReportFormat::Docx, export::ReportFormat::Xlsx] {
         let t = Instant::now();
         let heading = shared::report::ReportHeading::for_report(&plan, None);
-        let bytes = export::render(&report, &heading, format).unwrap();
+        let bytes = export::render(&report, &heading, format, None).unwrap();
         println!(
             "export {}: {:.0} ms, {:.0} KB",
             format.as_str(),

@@ -300,6 +300,80 @@ async fn third_quarter_report_as_xlsx_and_docx() {
         );
     }
 
+    // Each file records the documents it was built from at their heads: after a unit edits its
+    // record again, `--at` builds the very same files from those heads, while a plain export
+    // shows the edit.
+    // (KHTC's report was returned, so its period is open again; QLHT's is accepted, locked.)
+    server.start();
+    hoa.client
+        .edit_record(
+            &khtc,
+            &disbursement,
+            RecordEdit::Text {
+                period: q3,
+                field: TextField::Difficulties,
+                text: "Khó khăn đã sửa sau khi xuất báo cáo.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    hoa.wait_up_to_date(WAIT).await;
+    server.stop();
+    for (name, format) in [("bao-cao.docx", "docx"), ("bao-cao.xlsx", "xlsx")] {
+        let rebuilt = format!("at-{name}");
+        let summary = server.cli(
+            &[
+                "report",
+                "export",
+                "--at",
+                &path(name),
+                "--out",
+                &path(&rebuilt),
+            ],
+            None,
+        );
+        assert!(summary.contains("Quý III/2026, all units"), "{summary}");
+        assert!(
+            std::fs::read(dir.path().join(name)).unwrap()
+                == std::fs::read(dir.path().join(&rebuilt)).unwrap(),
+            "{name} built again --at itself is byte-identical after a later edit ({format})"
+        );
+    }
+    server.cli(
+        &[
+            "report",
+            "export",
+            "--period",
+            "2026-Q3",
+            "--date",
+            "20/09/2026",
+            "--out",
+            &path("now.docx"),
+        ],
+        None,
+    );
+    let now = docx_text(dir.path().join("now.docx").as_path());
+    assert!(
+        now.contains("Khó khăn đã sửa sau khi xuất báo cáo.") && !now.contains(KHTC_DIFFICULTIES),
+        "a plain export reads the data as it is now"
+    );
+    let out = server.try_cli(
+        &[
+            "report",
+            "export",
+            "--at",
+            &path("now.docx"),
+            "--out",
+            &path("x.pdf"),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success() || String::from_utf8_lossy(&out.stderr).contains("LibreOffice"),
+        "--at may write another format: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // Clear one-line errors.
     for (args, message) in [
         (
@@ -307,8 +381,8 @@ async fn third_quarter_report_as_xlsx_and_docx() {
             "error: \"2026-Q2\" is not a reporting period",
         ),
         (
-            vec!["--period", "2026-Q3", "--format", "pdf"],
-            "error: unknown report format \"pdf\"",
+            vec!["--period", "2026-Q3", "--format", "odt"],
+            "error: unknown report format \"odt\"",
         ),
         (
             vec!["--period", "2026-Q3", "--format", "docx", "--unit", "NOPE"],
