@@ -36,6 +36,29 @@ impl Client {
         }
     }
 
+    /// The plan with its document's id and the heads it was read at (what a report records
+    /// it was built from), or `None` while it has not been downloaded.
+    pub async fn plan_read_at(&self) -> Result<Option<(Plan, DocumentId, Vec<ChangeHash>)>> {
+        let workspace = self.inner.workspace()?;
+        let Some(info) = workspace
+            .docs
+            .list()
+            .into_iter()
+            .find(|d| d.kind == DocumentKind::Plan)
+        else {
+            return Ok(None);
+        };
+        let read_at = |doc: &Automerge| (plan_doc::read(doc), doc.get_heads());
+        match read(&workspace, &info.id, DocumentKind::Plan, read_at).await {
+            Ok((plan, mut heads)) => {
+                heads.sort_unstable();
+                Ok(Some((plan?, info.id, heads)))
+            }
+            Err(ClientError::NotDownloaded { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
     /// Records a plan editor's edit of the plan (a task edited or added) and returns the task's
     /// id once the change is saved on this laptop. Refuses users who may not write the plan.
     pub async fn edit_plan(&self, edit: PlanEdit) -> Result<TaskId> {

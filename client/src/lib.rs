@@ -53,7 +53,7 @@ pub use doc_info::{Access, DocInfo};
 pub use error::{ClientError, Result};
 pub use evidence::UploadState;
 pub use read_model::TaskRow;
-pub use report::ReportFailure;
+pub use report::{ReportFailure, UnitReadAt};
 pub use server_url::ServerUrl;
 pub use session::{DeviceId, SessionInfo};
 pub use status::{IpcError, SyncState, SyncStatus, UploadSummary};

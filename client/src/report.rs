@@ -40,6 +40,17 @@ pub enum ReportFailure {
     Report(#[from] ReportError),
 }
 
+/// One unit's documents as a report read them: the heads of each (sorted), so the report can
+/// record what it was built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitReadAt {
+    pub code: String,
+    /// The unit's name as the report shows it.
+    pub name: String,
+    pub records: (DocumentId, Vec<ChangeHash>),
+    pub review: Option<(DocumentId, Vec<ChangeHash>)>,
+}
+
 /// One unit's documents of the report's year.
 struct UnitDocs {
     code: String,
@@ -58,6 +69,18 @@ impl Client {
         scope: Scope,
         today: Date,
     ) -> Result<Report, ReportFailure> {
+        Ok(self.report_read_at(plan, period, scope, today).await?.0)
+    }
+
+    /// Like [`Client::report`], with the units' documents and the heads each was read at, in
+    /// the report's order.
+    pub async fn report_read_at(
+        &self,
+        plan: &Plan,
+        period: PeriodId,
+        scope: Scope,
+        today: Date,
+    ) -> Result<(Report, Vec<UnitReadAt>), ReportFailure> {
         let calendar = plan.calendar();
         let context = ReportContext {
             plan,
@@ -93,7 +116,8 @@ impl Client {
             .heads_now(
                 units
                     .iter()
-                    .flat_map(|u| std::iter::once(&u.records).chain(&u.review)),
+                    .flat_map(|u| std::iter::once(u.records.clone()).chain(u.review.clone()))
+                    .collect(),
             )
             .await;
         let fingerprint = context_fingerprint(&context);
@@ -102,6 +126,7 @@ impl Client {
         let mut kept: Option<HashMap<String, StoredPart>> = None;
         let mut fresh = Vec::new();
         let mut order = Vec::new();
+        let mut read_at = Vec::new();
         for unit in &units {
             let Some(records_heads) = heads.get(&unit.records.id) else {
                 continue;
@@ -120,6 +145,7 @@ impl Client {
             };
             if cache.get(&unit.code, &key).is_some() {
                 order.push(unit.code.clone());
+                remember(&mut read_at, unit, &key);
                 continue;
             }
             let kept = kept.get_or_insert_with(|| self.kept_parts(&fingerprint));
@@ -128,11 +154,13 @@ impl Client {
                 .filter(|stored| stored_for(stored, &key))
                 .and_then(|stored| UnitPart::from_json(&stored.part))
             {
+                remember(&mut read_at, unit, &key);
                 cache.insert(key, part);
                 order.push(unit.code.clone());
                 continue;
             }
-            if self.read_part(&mut cache, &context, unit, key.name).await {
+            if let Some(key) = self.read_part(&mut cache, &context, unit, key.name).await {
+                remember(&mut read_at, unit, &key);
                 order.push(unit.code.clone());
                 fresh.push(unit.code.as_str());
             }
@@ -147,21 +175,19 @@ impl Client {
             });
         }
         let order: Vec<&str> = order.iter().map(String::as_str).collect();
-        Ok(cache.assemble(&context, &order, &scope)?)
+        Ok((cache.assemble(&context, &order, &scope)?, read_at))
     }
 
-    /// Reads the unit's documents into a part (keyed by the heads read); false when its
-    /// records are not here.
+    /// Reads the unit's documents into a part, keyed by the heads read (returned); `None` when
+    /// its records are not here.
     async fn read_part(
         &self,
         cache: &mut PartCache,
         context: &ReportContext<'_>,
         unit: &UnitDocs,
         name: String,
-    ) -> bool {
-        let Some(records) = self.copy_of(&unit.records).await else {
-            return false;
-        };
+    ) -> Option<PartKey> {
+        let records = self.copy_of(&unit.records).await?;
         let review = match &unit.review {
             Some(review) => self.copy_of(review).await,
             None => None,
@@ -181,17 +207,14 @@ impl Client {
                 review: review.as_ref(),
             },
         );
-        cache.insert(key, part);
-        true
+        cache.insert(key.clone(), part);
+        Some(key)
     }
 
     /// The current heads of `docs` (sorted): of a document loaded here from memory, else from
     /// what is stored (without loading it), else loaded. Documents not on this laptop are left
     /// out.
-    async fn heads_now<'a>(
-        &self,
-        docs: impl Iterator<Item = &'a DocInfo>,
-    ) -> HashMap<DocumentId, Vec<ChangeHash>> {
+    async fn heads_now(&self, docs: Vec<DocInfo>) -> HashMap<DocumentId, Vec<ChangeHash>> {
         let mut heads = HashMap::new();
         let Ok(workspace) = self.inner.workspace() else {
             return heads;
@@ -275,6 +298,19 @@ impl Client {
             }
         }
     }
+}
+
+/// Remembers that `unit`'s documents were read at `key`'s heads.
+fn remember(read_at: &mut Vec<UnitReadAt>, unit: &UnitDocs, key: &PartKey) {
+    read_at.push(UnitReadAt {
+        code: unit.code.clone(),
+        name: key.name.clone(),
+        records: (unit.records.id.clone(), key.records.clone()),
+        review: match (&unit.review, &key.review) {
+            (Some(info), Some(heads)) => Some((info.id.clone(), heads.clone())),
+            _ => None,
+        },
+    });
 }
 
 /// Whether a kept part was read from the documents `key` describes.

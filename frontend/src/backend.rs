@@ -93,6 +93,9 @@ pub trait Backend {
     fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId>;
     /// Writes a period's report as DOCX or XLSX into a folder.
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
+    /// The formats this computer can export: "docx", "xlsx", and "pdf" when LibreOffice is
+    /// installed.
+    fn report_formats(&self) -> BackendFuture<Vec<String>>;
     /// The folder chosen in the system's dialog for saving reports; `None` when cancelled.
     fn pick_export_folder(&self) -> BackendFuture<Option<String>>;
     /// Opens a report [`Backend::export_report`] wrote with its default application, or with
@@ -157,7 +160,7 @@ pub struct VerdictRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportExportRequest {
     pub period: PeriodId,
-    /// "docx" or "xlsx".
+    /// "docx", "xlsx" or "pdf".
     pub format: String,
     /// One unit's report; `None` for the consolidated report.
     pub unit: Option<String>,

@@ -5,8 +5,8 @@
 //! unit}`, `edit_record {task_id, edit}`, `pick_file`, `attach_evidence {task_id, period,
 //! path}`, `detach_evidence {task_id, period, sha256}`, `evidence_states {unit, year,
 //! sha256s}`, `open_evidence {unit, task_id, year, sha256, launch}`, `ca_settings`,
-//! `set_ca_file {path}`, `remove_ca_file`, `pick_ca_file`, `pick_export_folder`, `open_export
-//! {path, reveal}`.
+//! `set_ca_file {path}`, `remove_ca_file`, `pick_ca_file`, `report_formats`,
+//! `pick_export_folder`, `open_export {path, reveal}`.
 
 use std::collections::BTreeMap;
 
@@ -124,6 +124,16 @@ pub async fn export_report(
     app.state::<crate::report_export::WrittenReports>()
         .add(done.path.clone().into());
     Ok(done)
+}
+
+/// The formats the export screen may offer: "docx", "xlsx", and "pdf" when LibreOffice is
+/// installed on this computer.
+#[tauri::command]
+pub async fn report_formats() -> Vec<String> {
+    // Looking through the PATH touches the disk: off the main thread.
+    tauri::async_runtime::spawn_blocking(crate::report_export::formats)
+        .await
+        .unwrap_or_else(|_| vec!["docx".into(), "xlsx".into()])
 }
 
 /// The folder chosen in the system's dialog for saving reports (`None` when cancelled).

@@ -92,6 +92,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             commands::overview,
             commands::set_verdict,
             commands::export_report,
+            commands::report_formats,
             commands::pick_export_folder,
             commands::open_export,
             commands::edit_plan,

@@ -54,8 +54,18 @@ pub async fn build_report(
     period: PeriodId,
     scope: Scope,
 ) -> Result<Report, CommandError> {
+    Ok(build_report_read_at(client, plan, period, scope).await?.0)
+}
+
+/// Like [`build_report`], with the units' documents and the heads each was read at.
+pub async fn build_report_read_at(
+    client: &Client,
+    plan: &Plan,
+    period: PeriodId,
+    scope: Scope,
+) -> Result<(Report, Vec<client::UnitReadAt>), CommandError> {
     client
-        .report(plan, period, scope, today())
+        .report_read_at(plan, period, scope, today())
         .await
         .map_err(|err| match err {
             ReportFailure::NoRecords { .. } => {

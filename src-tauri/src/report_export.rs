@@ -1,4 +1,5 @@
-//! Exporting a period's report from the app, as DOCX or XLSX, with the same writers as the
+//! Exporting a period's report from the app, as DOCX, XLSX or PDF (the DOCX converted by
+//! LibreOffice, offered only when it is installed: [`formats`]), with the same writers as the
 //! server's `plansync report export` (the `export` crate), over the documents on this laptop.
 //!
 //! Staff export their own unit's report; the office exports the consolidated report or any
@@ -20,7 +21,7 @@ use crate::error::{CommandError, ErrorCode};
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ExportRequest {
     pub period: PeriodId,
-    /// "docx" or "xlsx".
+    /// "docx", "xlsx" or "pdf".
     pub format: String,
     /// A unit code for one unit's report; `None` for the consolidated report (the office).
     pub unit: Option<String>,
@@ -34,6 +35,38 @@ pub struct ExportDone {
     pub path: String,
     /// "57 nhiệm vụ, hoàn thành 12 (21,05%), 3 quá hạn".
     pub summary: String,
+}
+
+/// The formats this computer can export: DOCX and XLSX always, PDF when LibreOffice is found
+/// ([`export::pdf::LibreOffice::find`]).
+pub fn formats() -> Vec<String> {
+    let mut formats = vec![
+        ReportFormat::Docx.as_str().to_string(),
+        ReportFormat::Xlsx.as_str().to_string(),
+    ];
+    if export::pdf::LibreOffice::find().is_some() {
+        formats.push(ReportFormat::Pdf.as_str().to_string());
+    }
+    formats
+}
+
+/// Why a report could not be laid out or written, in Vietnamese.
+fn not_written(err: &anyhow::Error) -> CommandError {
+    use export::pdf::PdfError;
+    let message = match err.downcast_ref::<PdfError>() {
+        Some(PdfError::NotInstalled) => {
+            "Máy này chưa cài LibreOffice nên không xuất được PDF; hãy cài LibreOffice hoặc xuất Word (.docx).".to_string()
+        }
+        Some(PdfError::TimedOut { timeout, .. }) => format!(
+            "LibreOffice không chuyển được báo cáo sang PDF trong {} giây; hãy xuất Word (.docx) rồi mở bằng Word hoặc LibreOffice để lưu PDF.",
+            timeout.as_secs()
+        ),
+        Some(other) => format!(
+            "LibreOffice không chuyển được báo cáo sang PDF ({other}); hãy xuất Word (.docx)."
+        ),
+        None => format!("Không ghi được báo cáo: {err:#}"),
+    };
+    failed(message)
 }
 
 /// The reports this app wrote since it started: the export screen's "Mở tệp" and "Mở thư mục"
@@ -142,7 +175,7 @@ pub async fn export_report(
         .ok_or_else(|| CommandError::from(client::ClientError::NotLoggedIn))?;
     let format: ReportFormat = request.format.parse().map_err(|_| {
         failed(format!(
-            "Không biết định dạng \"{}\" (docx hoặc xlsx).",
+            "Không biết định dạng \"{}\" (docx, xlsx hoặc pdf).",
             request.format
         ))
     })?;
@@ -157,7 +190,16 @@ pub async fn export_report(
         (None, _) => Scope::AllUnits,
     };
     let folder = target_folder(request.folder.as_deref(), default_folder.as_deref())?;
-    let report = crate::overview::build_report(client, plan, request.period, scope).await?;
+    // The synced plan read with its heads, so the file records what it was built from; the
+    // seeded plan (never synced) records nothing.
+    let synced = client.plan_read_at().await.ok().flatten();
+    let plan = synced.as_ref().map_or(plan, |(plan, _, _)| plan);
+    let (report, read_at) =
+        crate::overview::build_report_read_at(client, plan, request.period, scope).await?;
+    let sources = synced
+        .as_ref()
+        .map(|(_, id, heads)| sources(&report, id, heads, &read_at));
+    let plan = plan.clone();
     let path = folder.join(export::file_name(&report, format));
     let mut summary = format!(
         "{}, {} quá hạn",
@@ -174,20 +216,49 @@ pub async fn export_report(
         ));
     }
     // Issued as the plan's issuer, or for one unit's report as the unit.
-    let heading = ReportHeading::for_report(plan, report.unit.as_ref());
+    let heading = ReportHeading::for_report(&plan, report.unit.as_ref());
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = export::render(&report, &heading, format)?;
+        let bytes = export::render(&report, &heading, format, sources.as_ref())?;
         export::write_atomically(&written, &bytes)
     })
     .await
     .map_err(|err| failed(format!("Không tạo được báo cáo: {err}")))?
-    .map_err(|err| failed(format!("Không ghi được báo cáo: {err:#}")))?;
+    .map_err(|err| not_written(&err))?;
     tracing::info!(path = %path.display(), "report exported");
     Ok(ExportDone {
         path: path.display().to_string(),
         summary,
     })
+}
+
+/// What the report was built from, as the file records it (`plansync report export --at`).
+fn sources(
+    report: &shared::report::Report,
+    plan_id: &dyn std::fmt::Display,
+    plan_heads: &[automerge::ChangeHash],
+    read_at: &[client::UnitReadAt],
+) -> export::ReportSources {
+    use export::sources::{SourceDocument, UnitSources};
+    let doc = |id: &dyn std::fmt::Display, heads: &[automerge::ChangeHash]| SourceDocument {
+        id: id.to_string(),
+        heads: heads.iter().map(ToString::to_string).collect(),
+    };
+    export::ReportSources {
+        period: report.period,
+        today: report.today,
+        unit: report.unit.as_ref().map(|u| u.code.clone()),
+        plan: doc(plan_id, plan_heads),
+        units: read_at
+            .iter()
+            .map(|unit| UnitSources {
+                code: unit.code.clone(),
+                name: unit.name.clone(),
+                records: doc(&unit.records.0, &unit.records.1),
+                review: unit.review.as_ref().map(|(id, heads)| doc(id, heads)),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct FakeBackend {
     pub verdicts: Rc<RefCell<Vec<VerdictRequest>>>,
     /// The CA settings; [`Backend::set_ca_file`] takes a path ending in `.pem`.
     pub ca: Rc<RefCell<CaSettings>>,
+    /// What [`Backend::report_formats`] answers (no LibreOffice: DOCX and XLSX).
+    pub report_formats: Rc<RefCell<Vec<String>>>,
 }
 
 /// The unit of the user the fake logs in.
@@ -58,6 +60,7 @@ impl FakeBackend {
             )))),
             verdicts: Rc::default(),
             ca: Rc::default(),
+            report_formats: Rc::new(RefCell::new(vec!["docx".into(), "xlsx".into()])),
         }
     }
 
@@ -287,6 +290,10 @@ impl Backend for FakeBackend {
             path: format!("/tmp/bao-cao-{}-{scope}.{}", request.period, request.format),
             summary: String::new(),
         })))
+    }
+
+    fn report_formats(&self) -> BackendFuture<Vec<String>> {
+        Box::pin(ready(Ok(self.report_formats.borrow().clone())))
     }
 
     fn pick_export_folder(&self) -> BackendFuture<Option<String>> {

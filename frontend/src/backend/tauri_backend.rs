@@ -209,6 +209,10 @@ impl Backend for TauriBackend {
         Box::pin(call("export_report", ExportArgs { request }))
     }
 
+    fn report_formats(&self) -> BackendFuture<Vec<String>> {
+        Box::pin(call("report_formats", NoArgs {}))
+    }
+
     fn pick_export_folder(&self) -> BackendFuture<Option<String>> {
         Box::pin(call("pick_export_folder", NoArgs {}))
     }

@@ -1,6 +1,6 @@
 //! "Báo cáo": exporting a period's report, the consolidated one (office) or a unit's, as DOCX
-//! (with the national heading block and date line) or XLSX (a sheet per index and the
-//! indicators), into a folder (the Documents folder unless another is chosen); then "Mở tệp"
+//! (with the national heading block and date line), XLSX (a sheet per index and the
+//! indicators) or, when LibreOffice is installed (the app says so), PDF, into a folder (the Documents folder unless another is chosen); then "Mở tệp"
 //! and "Mở thư mục".
 
 use std::rc::Rc;
@@ -28,6 +28,18 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
     let overview = &props.overview;
     let report = &overview.report;
     let units = unit_summaries(report);
+    {
+        // Which formats this computer can write: PDF only with LibreOffice.
+        let backend = backend.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(formats) = backend.backend().report_formats().await {
+                    dispatcher.dispatch(ExportAction::Offered(formats));
+                }
+            });
+        });
+    }
 
     let dispatch = |make: fn(Event) -> Option<ExportAction>| {
         let dispatcher = state.dispatcher();
@@ -168,6 +180,9 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                     <span>{ "Định dạng" }</span>
                     { format_choice(ExportFormat::Docx, "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
                     { format_choice(ExportFormat::Xlsx, "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
+                    if state.offered.contains(&ExportFormat::Pdf) {
+                        { format_choice(ExportFormat::Pdf, "PDF — bản Word chuyển bằng LibreOffice, để xem trước và gửi") }
+                    }
                 </div>
                 <div class="field-row">
                     <label for="export-folder">{ "Lưu vào thư mục" }</label>

@@ -12,6 +12,8 @@ use crate::backend::{BackendError, ExportDone};
 pub enum ExportFormat {
     Docx,
     Xlsx,
+    /// Offered only when LibreOffice is installed ([`ExportState::offered`]).
+    Pdf,
 }
 
 impl ExportFormat {
@@ -19,11 +21,12 @@ impl ExportFormat {
         match self {
             ExportFormat::Docx => "docx",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Pdf => "pdf",
         }
     }
 
     pub fn parse(text: &str) -> Option<ExportFormat> {
-        [ExportFormat::Docx, ExportFormat::Xlsx]
+        [ExportFormat::Docx, ExportFormat::Xlsx, ExportFormat::Pdf]
             .into_iter()
             .find(|f| f.as_str() == text)
     }
@@ -48,6 +51,8 @@ pub struct ExportState {
     pub exporting: Exporting,
     /// Why the written report could not be opened or shown, if it could not.
     pub open_error: Option<BackendError>,
+    /// The formats this computer can write (PDF only with LibreOffice).
+    pub offered: Vec<ExportFormat>,
 }
 
 impl Default for ExportState {
@@ -58,6 +63,7 @@ impl Default for ExportState {
             folder: String::new(),
             exporting: Exporting::Idle,
             open_error: None,
+            offered: vec![ExportFormat::Docx, ExportFormat::Xlsx],
         }
     }
 }
@@ -71,6 +77,8 @@ pub enum ExportAction {
     Finished(Result<ExportDone, BackendError>),
     /// Opening or showing the written report: `Err` says why it failed.
     Opened(Result<(), BackendError>),
+    /// The formats the app can write, as it answered ("docx", "xlsx", "pdf").
+    Offered(Vec<String>),
 }
 
 impl ExportState {
@@ -96,6 +104,23 @@ impl ExportState {
                 next.open_error = None;
             }
             ExportAction::Opened(result) => next.open_error = result.err(),
+            ExportAction::Offered(formats) => {
+                next.offered = formats
+                    .iter()
+                    .filter_map(|f| ExportFormat::parse(f))
+                    .collect();
+                for always in [ExportFormat::Docx, ExportFormat::Xlsx] {
+                    if !next.offered.contains(&always) {
+                        next.offered.insert(0, always);
+                    }
+                }
+                next.offered.sort_by_key(|f| *f as u8);
+                next.offered.dedup();
+                // A format no longer offered is not kept chosen.
+                if !next.offered.contains(&next.format) {
+                    next.format = ExportFormat::Docx;
+                }
+            }
             ExportAction::Finished(Ok(done)) => next.exporting = Exporting::Done(done),
             ExportAction::Finished(Err(err)) => next.exporting = Exporting::Failed(err),
         }
@@ -154,6 +179,26 @@ mod tests {
         );
         assert_eq!(ExportState::default().folder(), None);
         assert_eq!(ExportFormat::parse("xlsx"), Some(ExportFormat::Xlsx));
-        assert_eq!(ExportFormat::parse("pdf"), None);
+        assert_eq!(ExportFormat::parse("odt"), None);
+    }
+
+    #[test]
+    fn pdf_is_offered_only_when_the_app_says_it_can_write_it() {
+        let state = ExportState::default();
+        assert_eq!(state.offered, [ExportFormat::Docx, ExportFormat::Xlsx]);
+        let with_pdf = state.apply(ExportAction::Offered(vec![
+            "docx".into(),
+            "xlsx".into(),
+            "pdf".into(),
+        ]));
+        assert_eq!(
+            with_pdf.offered,
+            [ExportFormat::Docx, ExportFormat::Xlsx, ExportFormat::Pdf]
+        );
+        let chosen = with_pdf.apply(ExportAction::SetFormat(ExportFormat::Pdf));
+        assert_eq!(chosen.format, ExportFormat::Pdf);
+        let gone = chosen.apply(ExportAction::Offered(vec!["docx".into(), "xlsx".into()]));
+        assert_eq!(gone.offered, [ExportFormat::Docx, ExportFormat::Xlsx]);
+        assert_eq!(gone.format, ExportFormat::Docx, "PDF is no longer chosen");
     }
 }

@@ -1,4 +1,4 @@
-//! "Báo cáo": exporting a period's report as DOCX or XLSX.
+//! "Báo cáo": exporting a period's report as DOCX, XLSX or (with LibreOffice) PDF.
 
 mod export_panel;
 mod export_state;
