@@ -11,6 +11,10 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev librsvg2-dev
   libsoup-3.0-dev pkg-config xvfb xauth webkit2gtk-driver imagemagick curl file
   nginx systemd procps
+  # PDF reports: LibreOffice converts the DOCX (Writer without a GUI is the smallest package
+  # that does), Liberation Serif stands in for Times New Roman (same metrics), and poppler's
+  # pdftotext/pdftoppm read the pages back in the report tests.
+  libreoffice-writer-nogui fonts-liberation poppler-utils
 )
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
