@@ -4,4 +4,5 @@
 
 mod broken_unit;
 mod export;
+mod pdf;
 mod read;
