@@ -2,6 +2,7 @@
 //! and the office appraised them; the files are read back with independent readers (calamine for
 //! XLSX, the zip's `word/document.xml` through quick-xml for DOCX), never with our writers.
 
+mod app_at;
 mod broken_unit;
 mod export;
 mod pdf;
