@@ -631,12 +631,20 @@ impl Registry {
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(heads.map(|h| {
-            h.split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        }))
+        Ok(heads.as_deref().map(split_heads))
+    }
+
+    /// Every document's judged heads (hex hashes).
+    pub fn all_judged_heads(&self) -> Result<std::collections::HashMap<String, Vec<String>>> {
+        let conn = self.conn();
+        let mut query = conn.prepare("SELECT doc_id, heads FROM judged_heads")?;
+        let rows = query.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut judged = std::collections::HashMap::new();
+        for row in rows {
+            let (doc_id, heads) = row?;
+            judged.insert(doc_id, split_heads(&heads));
+        }
+        Ok(judged)
     }
 
     /// Records the heads of each document judged so far (only heads that are durably stored),
@@ -660,6 +668,15 @@ impl Registry {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The hex hashes of a `judged_heads.heads` column (comma-separated).
+fn split_heads(column: &str) -> Vec<String> {
+    column
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// How many columns [`USER_COLUMNS`] names.

@@ -68,6 +68,10 @@ struct Enforcer {
     storage: SqliteStorage,
     health: Arc<Mutex<LockHealth>>,
     judged: Arc<JudgedHeadsQueue>,
+    /// Every document's persisted judged heads, read in one query at the start; each watcher
+    /// takes its own once (a thousand watchers starting would otherwise each take a
+    /// blocking-pool thread for the same read).
+    judged_at_start: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
 
 /// The judged heads not yet written to the registry, newest per document, written by one task
@@ -87,6 +91,15 @@ impl JudgedHeadsQueue {
             .unwrap_or_else(|p| p.into_inner())
             .insert(doc_id, heads);
         self.wake.notify_one();
+    }
+
+    /// The newest judgment of `doc_id` not yet written, if any.
+    fn newest(&self, doc_id: &str) -> Option<Vec<String>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(doc_id)
+            .cloned()
     }
 
     fn take(&self) -> HashMap<String, Vec<String>> {
@@ -158,15 +171,22 @@ pub async fn start(
         storage,
         health: Arc::new(Mutex::new(LockHealth::default())),
         judged: Arc::default(),
+        judged_at_start: Arc::default(),
     };
     tokio::spawn(persist_judged_heads(
         enforcer.judged.clone(),
         registry.clone(),
     ));
     let listing = registry.clone();
-    let found = tokio::task::spawn_blocking(move || pairs(&listing))
-        .await
-        .context("listing documents")??;
+    let (found, judged_at_start) = tokio::task::spawn_blocking(move || -> Result<_> {
+        Ok((pairs(&listing)?, listing.all_judged_heads()?))
+    })
+    .await
+    .context("listing documents")??;
+    *enforcer
+        .judged_at_start
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = judged_at_start;
     let mut watched: HashSet<Pair> = HashSet::new();
     let mut judged = Vec::new();
     for pair in found {
@@ -294,9 +314,21 @@ impl Enforcer {
 
     /// The heads judged last, as persisted; on the first start, the document as it is.
     async fn baseline(&self, records: &DocHandle, doc_id: &str) -> Result<Vec<ChangeHash>> {
-        let registry = self.registry.clone();
-        let id = doc_id.to_string();
-        let persisted = tokio::task::spawn_blocking(move || registry.judged_heads(&id)).await??;
+        // The newest judgment: one not written yet (a watcher restarted after a failure), else
+        // the one read at the start (first watch), else the registry's.
+        let at_start = self
+            .judged_at_start
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(doc_id);
+        let persisted = match self.judged.newest(doc_id).or(at_start) {
+            Some(heads) => Some(heads),
+            None => {
+                let registry = self.registry.clone();
+                let id = doc_id.to_string();
+                tokio::task::spawn_blocking(move || registry.judged_heads(&id)).await??
+            }
+        };
         let doc_id = doc_id.to_string();
         records
             .with_document_async(move |doc| match persisted {
