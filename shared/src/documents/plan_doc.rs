@@ -9,6 +9,11 @@
 //! added tasks first (in key order, so ids come out as when they were recorded), then task edits
 //! in key order. An edit that no longer applies (its task left a newly published base) is
 //! skipped. Documents of schema `plansync/plan@1` (base only) are read as having no edits.
+//!
+//! `report_heading` holds the office's particulars for its consolidated report
+//! ([`HeadingParticulars`]): one string per field (a list one entry per line), a field absent
+//! or empty derived from the plan. The server creates the map (with `edits`) when it writes or
+//! upgrades the document; a document without it reads as all derived.
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
@@ -16,11 +21,14 @@ use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use super::{change, ensure_map, str_at, ChangeAuthor, DocumentError, Result};
 use crate::plan::{Plan, TaskId};
 use crate::plan_edit::{self, PlanEdit};
+use crate::report::{HeadingField, HeadingParticulars};
 
 pub const SCHEMA: &str = "plansync/plan@2";
 /// The first schema: the base plan only.
 pub const SCHEMA_V1: &str = "plansync/plan@1";
 const EDITS: &str = "edits";
+/// The office's report particulars.
+pub const HEADING: &str = "report_heading";
 
 /// Writes `plan` as the new base (creating the document, or replacing a previous base). Edits
 /// recorded since are kept and applied on top of it.
@@ -34,6 +42,7 @@ pub fn write(doc: &mut Automerge, author: &ChangeAuthor, time_ms: i64, plan: &Pl
         tx.put(ROOT, "schema", SCHEMA)?;
         tx.put(ROOT, "plan", json.as_str())?;
         ensure_map(tx, &ROOT, EDITS)?;
+        ensure_map(tx, &ROOT, HEADING)?;
         Ok(())
     })
 }
@@ -41,11 +50,13 @@ pub fn write(doc: &mut Automerge, author: &ChangeAuthor, time_ms: i64, plan: &Pl
 /// Whether the document lacks the current schema's structure (an `plansync/plan@1` document);
 /// [`upgrade`] adds it. The server does this up front so editors never create competing maps.
 pub fn needs_upgrade(doc: &Automerge) -> bool {
-    schema(doc).as_deref() == Some(SCHEMA_V1)
-        || !matches!(
-            doc.get(ROOT, EDITS),
+    let has_map = |key: &str| {
+        matches!(
+            doc.get(ROOT, key),
             Ok(Some((Value::Object(ObjType::Map), _)))
         )
+    };
+    schema(doc).as_deref() == Some(SCHEMA_V1) || !has_map(EDITS) || !has_map(HEADING)
 }
 
 /// Brings an older plan document to the current schema (the edits map), if needed.
@@ -61,6 +72,72 @@ pub fn upgrade(doc: &mut Automerge, author: &ChangeAuthor, time_ms: i64) -> Resu
     change(doc, &author, time_ms, |tx| {
         tx.put(ROOT, "schema", SCHEMA)?;
         ensure_map(tx, &ROOT, EDITS)?;
+        ensure_map(tx, &ROOT, HEADING)?;
+        Ok(())
+    })
+}
+
+/// The office's report particulars as stored; all empty (derived) when the document has none.
+pub fn read_heading(doc: &Automerge) -> Result<HeadingParticulars> {
+    check_schema(doc)?;
+    let mut particulars = HeadingParticulars::default();
+    let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, HEADING)? else {
+        return Ok(particulars);
+    };
+    for field in HeadingField::ALL {
+        // A value of another type (which the server never lets in) reads as derived.
+        if let Some(value) = str_at(doc, &obj, field.key())? {
+            particulars.set(field, &value);
+        }
+    }
+    Ok(particulars)
+}
+
+/// Stores `particulars` (cleaned) in one change: each field that differs from what is stored
+/// is written, an emptied one deleted. Nothing is written when nothing differs. The map must
+/// exist: the server creates it, so editors never create competing maps.
+pub fn write_heading(
+    doc: &mut Automerge,
+    author: &ChangeAuthor,
+    time_ms: i64,
+    particulars: &HeadingParticulars,
+) -> Result<()> {
+    check_schema(doc)?;
+    let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, HEADING)? else {
+        return Err(DocumentError::Missing(format!(
+            "{HEADING} (the server adds it to the plan document when it starts)"
+        )));
+    };
+    let wanted = particulars.cleaned();
+    let changed: Vec<HeadingField> = HeadingField::ALL
+        .into_iter()
+        .filter(|f| {
+            // A value stored in another form (not cleaned, another type) is rewritten.
+            str_at(doc, &obj, f.key())
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                != wanted.get(*f)
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let author = ChangeAuthor {
+        what: "report heading".into(),
+        ..author.clone()
+    };
+    change(doc, &author, time_ms, |tx| {
+        for field in changed {
+            let value = wanted.get(field);
+            if value.is_empty() {
+                if tx.get(&obj, field.key())?.is_some() {
+                    tx.delete(&obj, field.key())?;
+                }
+            } else {
+                tx.put(&obj, field.key(), value.as_str())?;
+            }
+        }
         Ok(())
     })
 }

@@ -12,7 +12,8 @@
 //!   `sha256`, `mime`, `by`, `at`) added or removed; a period's sending (`sent_at`, `sent_by`,
 //!   `sent_digest`, `sent_answers`);
 //! - review: a period's `verdict`, `by` and `at`, and the text of its `comment`;
-//! - plan: an entry of the `edits` map (a JSON string per task).
+//! - plan: an entry of the `edits` map (a JSON string per task); a field of the
+//!   `report_heading` map (a string under one of [`HeadingField`]'s keys, or its deletion).
 //!
 //! Anything else (a write at the root, replacing or deleting a map or a text the server created,
 //! a value of the wrong type, a counter, a list, a mark) is refused with the reason. An object's
@@ -37,6 +38,7 @@ use automerge::{
 use super::records::{TaskStatus, TextField, SENT_ANSWERS, SENT_AT, SENT_BY, SENT_DIGEST};
 use super::review::Verdict;
 use super::{child_maps, child_objects, DocumentKind};
+use crate::report::HeadingField;
 
 /// What a server-created object is, by where it sits in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,8 @@ pub enum Role {
     EvidenceEntry,
     /// `edits` of the plan document.
     PlanEdits,
+    /// `report_heading` of the plan document.
+    PlanHeading,
 }
 
 /// An object id as operations name it: (counter, actor).
@@ -110,6 +114,9 @@ impl Roles {
             DocumentKind::Plan => {
                 if let Some(edits) = map_at(&ROOT, "edits") {
                     roles.insert(&edits, Role::PlanEdits);
+                }
+                if let Some(heading) = map_at(&ROOT, super::plan_doc::HEADING) {
+                    roles.insert(&heading, Role::PlanHeading);
                 }
             }
             DocumentKind::Records | DocumentKind::Review => {
@@ -233,6 +240,7 @@ fn role_by_path(
     let is_records = kind == DocumentKind::Records;
     match (kind, steps.as_slice()) {
         (DocumentKind::Plan, [("edits", MAP)]) => Some(Role::PlanEdits),
+        (DocumentKind::Plan, [(super::plan_doc::HEADING, MAP)]) => Some(Role::PlanHeading),
         (DocumentKind::Plan, _) => None,
         (_, [("tasks", MAP)]) => Some(Role::Tasks),
         (_, [("tasks", MAP), (_, MAP)]) if is_records => Some(Role::RecordsTask),
@@ -403,6 +411,19 @@ fn judge_op(kind: DocumentKind, role: Role, op: &automerge::legacy::Op) -> Resul
             match &op.action {
                 Put(ScalarValue::Str(_)) | Delete => Ok(()),
                 _ => refused("a plan edit must be a JSON text"),
+            }
+        }
+        Role::PlanHeading => {
+            debug_assert_eq!(kind, DocumentKind::Plan);
+            let key = map_key(op)?;
+            if HeadingField::parse(key).is_none() {
+                return Err(format!(
+                    "writes \"{key}\" in the report heading, which holds only its known fields"
+                ));
+            }
+            match &op.action {
+                Put(ScalarValue::Str(_)) | Delete => Ok(()),
+                _ => refused("a report heading's field must be a text"),
             }
         }
     }

@@ -2,9 +2,11 @@
 //! issuing agency over the document number, the place of the date line, "Kính gửi", the
 //! "Nơi nhận" list and the signature block.
 //!
-//! [`ReportHeading`] is plain data, so it can later be stored and synced; until then
 //! [`ReportHeading::for_report`] derives it from what the plan knows (its issuer, place and
-//! number), for the consolidated report or for one unit's own.
+//! number), for the consolidated report or for one unit's own. The office's own particulars
+//! ([`HeadingParticulars`], stored in the plan document under `report_heading` and edited by
+//! plan editors) override the derived ones field by field in the consolidated report
+//! ([`ReportHeading::issued`]); a field left blank keeps being derived.
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +49,188 @@ pub struct Signer {
     pub title: String,
     /// The signer's name; empty leaves the line to be written in.
     pub name: String,
+}
+
+/// The office's particulars for its consolidated report as stored in the plan document: each
+/// field empty (or a list with no line) means "derived from the plan"
+/// ([`ReportHeading::for_report`]); a given one replaces the derived value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HeadingParticulars {
+    /// Cơ quan chủ quản: "UBND tỉnh Tuyên Quang".
+    pub parent_agency: String,
+    /// Cơ quan ban hành: "Sở Xây dựng".
+    pub agency: String,
+    /// Viết tắt: "SXD".
+    pub abbreviation: String,
+    /// Địa danh: "Tuyên Quang".
+    pub place: String,
+    /// Số: left blank for the văn thư unless given.
+    pub number: String,
+    /// Kính gửi, one addressee per entry.
+    pub addressees: Vec<String>,
+    /// Nơi nhận, one per entry, without dash or semicolon.
+    pub recipients: Vec<String>,
+    /// Lưu: "VT, VP".
+    pub archive: String,
+    /// Thẩm quyền ký: "KT. GIÁM ĐỐC".
+    pub signer_authority: String,
+    /// Chức vụ: "PHÓ GIÁM ĐỐC".
+    pub signer_title: String,
+    /// Họ tên người ký.
+    pub signer_name: String,
+}
+
+/// A field of [`HeadingParticulars`], by the key it is stored under in the plan document (and
+/// given as on the command line, `--parent-agency` for `parent_agency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingField {
+    ParentAgency,
+    Agency,
+    Abbreviation,
+    Place,
+    Number,
+    Addressees,
+    Recipients,
+    Archive,
+    SignerAuthority,
+    SignerTitle,
+    SignerName,
+}
+
+impl HeadingField {
+    pub const ALL: [HeadingField; 11] = [
+        HeadingField::ParentAgency,
+        HeadingField::Agency,
+        HeadingField::Abbreviation,
+        HeadingField::Place,
+        HeadingField::Number,
+        HeadingField::Addressees,
+        HeadingField::Recipients,
+        HeadingField::Archive,
+        HeadingField::SignerAuthority,
+        HeadingField::SignerTitle,
+        HeadingField::SignerName,
+    ];
+
+    /// The key in the plan document's `report_heading` map.
+    pub fn key(self) -> &'static str {
+        match self {
+            HeadingField::ParentAgency => "parent_agency",
+            HeadingField::Agency => "agency",
+            HeadingField::Abbreviation => "abbreviation",
+            HeadingField::Place => "place",
+            HeadingField::Number => "number",
+            HeadingField::Addressees => "addressees",
+            HeadingField::Recipients => "recipients",
+            HeadingField::Archive => "archive",
+            HeadingField::SignerAuthority => "signer_authority",
+            HeadingField::SignerTitle => "signer_title",
+            HeadingField::SignerName => "signer_name",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<HeadingField> {
+        HeadingField::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Whether the field is a list (stored as one line per entry).
+    pub fn is_list(self) -> bool {
+        matches!(self, HeadingField::Addressees | HeadingField::Recipients)
+    }
+}
+
+impl HeadingParticulars {
+    /// The field as stored: a list as its entries one per line.
+    pub fn get(&self, field: HeadingField) -> String {
+        match field {
+            HeadingField::ParentAgency => self.parent_agency.clone(),
+            HeadingField::Agency => self.agency.clone(),
+            HeadingField::Abbreviation => self.abbreviation.clone(),
+            HeadingField::Place => self.place.clone(),
+            HeadingField::Number => self.number.clone(),
+            HeadingField::Addressees => self.addressees.join("\n"),
+            HeadingField::Recipients => self.recipients.join("\n"),
+            HeadingField::Archive => self.archive.clone(),
+            HeadingField::SignerAuthority => self.signer_authority.clone(),
+            HeadingField::SignerTitle => self.signer_title.clone(),
+            HeadingField::SignerName => self.signer_name.clone(),
+        }
+    }
+
+    /// Sets the field from its stored or typed form: white space trimmed and collapsed, NFC;
+    /// a list split into its non-empty lines (a "- " or trailing ";" of a Nơi nhận line
+    /// dropped).
+    pub fn set(&mut self, field: HeadingField, value: &str) {
+        let lines = || -> Vec<String> {
+            value
+                .lines()
+                .map(|line| {
+                    let line = clean(line);
+                    let line = line.strip_prefix("- ").unwrap_or(&line);
+                    let line = line.trim_end_matches([';', '.', ',']).trim();
+                    line.to_string()
+                })
+                .filter(|line| !line.is_empty())
+                .collect()
+        };
+        match field {
+            HeadingField::ParentAgency => self.parent_agency = clean(value),
+            HeadingField::Agency => self.agency = clean(value),
+            HeadingField::Abbreviation => self.abbreviation = clean(value),
+            HeadingField::Place => self.place = clean(value),
+            HeadingField::Number => self.number = clean(value),
+            HeadingField::Addressees => self.addressees = lines(),
+            HeadingField::Recipients => self.recipients = lines(),
+            HeadingField::Archive => self.archive = clean(value),
+            HeadingField::SignerAuthority => self.signer_authority = clean(value),
+            HeadingField::SignerTitle => self.signer_title = clean(value),
+            HeadingField::SignerName => self.signer_name = clean(value),
+        }
+    }
+
+    /// The particulars cleaned as [`HeadingParticulars::set`] cleans each field.
+    pub fn cleaned(&self) -> HeadingParticulars {
+        let mut out = HeadingParticulars::default();
+        for field in HeadingField::ALL {
+            out.set(field, &self.get(field));
+        }
+        out
+    }
+
+    /// Whether nothing is given: the heading is derived from the plan.
+    pub fn is_empty(&self) -> bool {
+        *self == HeadingParticulars::default()
+    }
+
+    /// The particulars a form starts from: each field as given, else as derived from `plan`.
+    pub fn prefilled(&self, plan: &Plan) -> HeadingParticulars {
+        let heading = ReportHeading::issued(plan, self, None);
+        HeadingParticulars {
+            parent_agency: heading.parent_agency,
+            agency: heading.agency,
+            abbreviation: heading.abbreviation,
+            place: heading.place,
+            number: heading.number,
+            addressees: heading.addressees,
+            recipients: heading.recipients,
+            archive: heading.archive,
+            signer_authority: heading.signer.authority,
+            signer_title: heading.signer.title,
+            signer_name: heading.signer.name,
+        }
+    }
+}
+
+/// NFC, white space collapsed, control characters dropped.
+fn clean(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc()
+        .collect::<String>()
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The spaces a blank number is printed with, for the văn thư to write it in.
@@ -129,6 +313,42 @@ impl ReportHeading {
                 }
             }
         }
+    }
+
+    /// The heading of a report on `plan` as the office issues it: the consolidated report's
+    /// derived particulars ([`ReportHeading::for_report`]) with each one `stored` gives put in
+    /// their place. A unit's own report is issued in the unit's name, as derived.
+    pub fn issued(
+        plan: &Plan,
+        stored: &HeadingParticulars,
+        unit: Option<&ReportUnit>,
+    ) -> ReportHeading {
+        let mut heading = ReportHeading::for_report(plan, unit);
+        if unit.is_some() {
+            return heading;
+        }
+        let stored = stored.cleaned();
+        let text = |target: &mut String, given: String| {
+            if !given.is_empty() {
+                *target = given;
+            }
+        };
+        text(&mut heading.parent_agency, stored.parent_agency);
+        text(&mut heading.agency, stored.agency);
+        text(&mut heading.abbreviation, stored.abbreviation);
+        text(&mut heading.place, stored.place);
+        text(&mut heading.number, stored.number);
+        text(&mut heading.archive, stored.archive);
+        text(&mut heading.signer.authority, stored.signer_authority);
+        text(&mut heading.signer.title, stored.signer_title);
+        text(&mut heading.signer.name, stored.signer_name);
+        if !stored.addressees.is_empty() {
+            heading.addressees = stored.addressees;
+        }
+        if !stored.recipients.is_empty() {
+            heading.recipients = stored.recipients;
+        }
+        heading
     }
 
     /// "Số: 12/BC-SXD", or "Số:      /BC-SXD" before the number is given.
@@ -323,5 +543,67 @@ mod tests {
         assert_eq!(heading.parent_agency, "UBND");
         assert_eq!(heading.abbreviation, "SDT");
         assert_eq!(heading.addressees, ["Ủy ban nhân dân"]);
+    }
+
+    #[test]
+    fn stored_particulars_replace_the_derived_ones_in_the_consolidated_report_only() {
+        let stored = HeadingParticulars {
+            parent_agency: "UBND TỈNH TUYÊN QUANG".into(),
+            number: " 25 ".into(),
+            recipients: vec!["Như trên".into(), "Bộ Xây dựng".into()],
+            signer_authority: "KT. GIÁM ĐỐC".into(),
+            signer_title: "PHÓ GIÁM ĐỐC".into(),
+            signer_name: "Nguye\u{302}\u{303}n Văn Đức".into(),
+            ..Default::default()
+        };
+        let derived = ReportHeading::for_report(&plan(), None);
+        let heading = ReportHeading::issued(&plan(), &stored, None);
+        assert_eq!(heading.parent_agency, "UBND TỈNH TUYÊN QUANG");
+        assert_eq!(heading.number_line(), "Số: 25/BC-SXD");
+        assert_eq!(heading.recipients, ["Như trên", "Bộ Xây dựng"]);
+        assert_eq!(heading.signer.name, "Nguyễn Văn Đức");
+        // What is not given stays derived.
+        assert_eq!(heading.agency, derived.agency);
+        assert_eq!(heading.addressees, derived.addressees);
+        assert_eq!(heading.archive, derived.archive);
+        // Nothing stored: exactly the derived heading.
+        assert_eq!(
+            ReportHeading::issued(&plan(), &HeadingParticulars::default(), None),
+            derived
+        );
+        // A unit's own report stays in the unit's name.
+        let unit = ReportUnit {
+            code: "QLHT".into(),
+            name: "Phòng Quản lý hạ tầng".into(),
+        };
+        assert_eq!(
+            ReportHeading::issued(&plan(), &stored, Some(&unit)),
+            ReportHeading::for_report(&plan(), Some(&unit))
+        );
+        // A form starts from the stored values over the derived ones.
+        let form = stored.prefilled(&plan());
+        assert_eq!(form.agency, "Sở Xây dựng");
+        assert_eq!(form.number, "25");
+        assert_eq!(form.signer_name, "Nguyễn Văn Đức");
+    }
+
+    #[test]
+    fn fields_are_named_by_their_keys_and_lists_are_lines() {
+        for field in HeadingField::ALL {
+            assert_eq!(HeadingField::parse(field.key()), Some(field));
+        }
+        let mut particulars = HeadingParticulars::default();
+        particulars.set(
+            HeadingField::Recipients,
+            "- Như trên;\r\n\n  - Sở Nội vụ;\n",
+        );
+        assert_eq!(particulars.recipients, ["Như trên", "Sở Nội vụ"]);
+        assert_eq!(
+            particulars.get(HeadingField::Recipients),
+            "Như trên\nSở Nội vụ"
+        );
+        particulars.set(HeadingField::Agency, " Sở\tXây  dựng ");
+        assert_eq!(particulars.agency, "Sở Xây dựng");
+        assert!(!particulars.is_empty());
     }
 }

@@ -24,7 +24,7 @@ mod notices;
 #[cfg(all(test, feature = "documents"))]
 mod tests;
 
-pub use heading::{ReportHeading, Signer};
+pub use heading::{HeadingField, HeadingParticulars, ReportHeading, Signer};
 pub use model::{
     format_number, ActualReport, Completion, IndexReport, PlanCitation, ReadNotice, Report,
     ReportStatus, ReportUnit, ReviewReport, SectionReport, TaskReport, UnitReport,

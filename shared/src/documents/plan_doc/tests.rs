@@ -2,13 +2,14 @@
 //! laptops).
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ROOT};
+use automerge::{Automerge, ReadDoc, ROOT};
 
-use super::{read, read_base, record_edit, write, SCHEMA, SCHEMA_V1};
+use super::{read, read_base, read_heading, record_edit, write, write_heading, SCHEMA, SCHEMA_V1};
 use crate::documents::history::history;
 use crate::documents::{ChangeAuthor, DocumentError};
 use crate::plan::{IndexKind, Plan, TaskId};
 use crate::plan_edit::{PlanEdit, PlanEditError, TaskDraft};
+use crate::report::HeadingParticulars;
 
 fn author(user: &str) -> ChangeAuthor {
     ChangeAuthor {
@@ -173,11 +174,128 @@ fn a_first_schema_document_is_read_and_upgraded_by_an_edit() {
     let id = record_edit(&mut doc, &author("lan"), 2_000, &retitle(&base, 1, "Mới")).unwrap();
     assert_eq!(read(&doc).unwrap().task(&id).unwrap().title, "Mới");
     assert_eq!(super::schema(&doc).as_deref(), Some(SCHEMA));
+    // The report heading's map is the server's to add.
+    assert!(super::needs_upgrade(&doc));
+    super::upgrade(&mut doc, &author("plansync"), 3_000).unwrap();
     assert!(!super::needs_upgrade(&doc));
+    assert_eq!(read(&doc).unwrap().task(&id).unwrap().title, "Mới");
     let mut old = Automerge::new();
     let mut tx = old.transaction();
     tx.put(ROOT, "schema", SCHEMA_V1).unwrap();
     tx.commit();
     super::upgrade(&mut old, &author("plansync"), 1).unwrap();
     assert!(!super::needs_upgrade(&old));
+}
+
+fn particulars() -> HeadingParticulars {
+    HeadingParticulars {
+        parent_agency: "UBND tỉnh Tuyên Quang".into(),
+        agency: "Sở Xây dựng".into(),
+        abbreviation: "SXD".into(),
+        place: "Tuyên Quang".into(),
+        number: String::new(),
+        addressees: vec![
+            "Ủy ban nhân dân tỉnh Tuyên Quang".into(),
+            "Sở Nội vụ".into(),
+        ],
+        recipients: vec!["Như trên".into(), "Ban Giám đốc Sở".into()],
+        archive: String::new(),
+        signer_authority: "KT. GIÁM ĐỐC".into(),
+        signer_title: "PHÓ GIÁM ĐỐC".into(),
+        signer_name: "Nguyễn Văn Đức".into(),
+    }
+}
+
+#[test]
+fn the_report_heading_is_stored_field_by_field_and_read_back() {
+    let mut doc = published();
+    assert_eq!(read_heading(&doc).unwrap(), HeadingParticulars::default());
+    let heads = doc.get_heads();
+    write_heading(&mut doc, &author("lan"), 2_000, &particulars()).unwrap();
+    assert_eq!(read_heading(&doc).unwrap(), particulars());
+    // The same again writes nothing.
+    let after = doc.get_heads();
+    write_heading(&mut doc, &author("lan"), 2_100, &particulars()).unwrap();
+    assert_eq!(doc.get_heads(), after);
+    assert_ne!(after, heads);
+    let entries = history(&doc);
+    assert_eq!(entries.last().unwrap().what, "report heading");
+    // Text as typed is kept cleaned (NFD to NFC, spaces, list lines' dashes and semicolons).
+    let typed = HeadingParticulars {
+        signer_name: "  Nguye\u{302}\u{303}n   Văn Đức ".into(),
+        recipients: vec!["- Như trên;\n\n- Ban Giám đốc Sở;".into()],
+        ..particulars()
+    };
+    write_heading(&mut doc, &author("lan"), 2_200, &typed).unwrap();
+    assert_eq!(doc.get_heads(), after);
+    // An emptied field is deleted: derived again.
+    let cleared = HeadingParticulars {
+        signer_name: String::new(),
+        addressees: Vec::new(),
+        ..particulars()
+    };
+    write_heading(&mut doc, &author("lan"), 2_300, &cleared).unwrap();
+    assert_eq!(read_heading(&doc).unwrap(), cleared);
+    let obj = match doc.get(ROOT, super::HEADING).unwrap() {
+        Some((automerge::Value::Object(automerge::ObjType::Map), obj)) => obj,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(doc.keys(&obj).count(), 7);
+}
+
+#[test]
+fn two_editors_changing_different_fields_at_once_both_keep_theirs() {
+    let base = published();
+    let mut a = base.fork();
+    let mut b = base.fork();
+    write_heading(
+        &mut a,
+        &author("lan"),
+        2_000,
+        &HeadingParticulars {
+            signer_name: "Nguyễn Văn Đức".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    write_heading(
+        &mut b,
+        &author("minh"),
+        2_000,
+        &HeadingParticulars {
+            number: "25".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    let merged = read_heading(&a).unwrap();
+    assert_eq!(
+        (merged.signer_name.as_str(), merged.number.as_str()),
+        ("Nguyễn Văn Đức", "25")
+    );
+}
+
+#[test]
+fn a_plan_document_without_the_heading_map_reads_as_derived_and_refuses_a_write() {
+    let mut doc = Automerge::new();
+    let json = serde_json::to_string(&plan()).unwrap();
+    let mut tx = doc.transaction();
+    tx.put(ROOT, "schema", SCHEMA).unwrap();
+    tx.put(ROOT, "plan", json.as_str()).unwrap();
+    tx.put_object(ROOT, "edits", automerge::ObjType::Map)
+        .unwrap();
+    tx.commit();
+    assert_eq!(read_heading(&doc).unwrap(), HeadingParticulars::default());
+    assert!(super::needs_upgrade(&doc));
+    assert!(matches!(
+        write_heading(&mut doc, &author("lan"), 2_000, &particulars()),
+        Err(DocumentError::Missing(_))
+    ));
+    super::upgrade(&mut doc, &author("plansync"), 3_000).unwrap();
+    write_heading(&mut doc, &author("lan"), 4_000, &particulars()).unwrap();
+    assert_eq!(read_heading(&doc).unwrap(), particulars());
+    // Publishing the plan again keeps the particulars.
+    write(&mut doc, &author("plansync"), 5_000, &plan()).unwrap();
+    assert_eq!(read_heading(&doc).unwrap(), particulars());
 }

@@ -588,6 +588,50 @@ fn a_role_by_path_is_the_role_the_whole_document_gives() {
     assert!(n_named > 10, "{n_named} objects named");
 }
 
+#[test]
+fn a_plan_editor_s_report_heading_is_allowed_and_anything_else_in_it_refused() {
+    let (plan, _) = seed_plan_doc();
+    check(
+        DocumentKind::Plan,
+        &plan,
+        |doc| {
+            plan_doc::write_heading(
+                doc,
+                &author("bientap", "vp-laptop"),
+                9_000,
+                &crate::report::HeadingParticulars {
+                    signer_name: "Nguyễn Văn Đức".into(),
+                    recipients: vec!["Như trên".into(), "Sở Nội vụ".into()],
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            plan_doc::write_heading(
+                doc,
+                &author("bientap", "vp-laptop"),
+                9_100,
+                &Default::default(),
+            )
+            .unwrap();
+            let heading = path(doc, &[plan_doc::HEADING]);
+            raw(doc, |tx| tx.put(&heading, "seal", "x").unwrap());
+            raw(doc, |tx| tx.put(&heading, "number", 25).unwrap());
+            raw(doc, |tx| {
+                tx.put_object(&heading, "signer_name", ObjType::Text)
+                    .unwrap();
+            });
+            raw(doc, |tx| tx.delete(ROOT, plan_doc::HEADING).unwrap());
+        },
+        expect![[r#"
+            allowed
+            allowed
+            refused: writes "seal" in the report heading, which holds only its known fields
+            refused: a report heading's field must be a text
+            refused: a report heading's field must be a text
+            refused: writes the document's header or root, which only the server writes"#]],
+    );
+}
+
 /// The seed plan's document with one recorded edit (its `edits` map and an entry in it).
 fn plan_doc_with_edits() -> Automerge {
     let (mut plan, seed) = seed_plan_doc();
