@@ -178,11 +178,13 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                 }
                 <div class="field-row">
                     <span>{ "Định dạng" }</span>
-                    { format_choice(ExportFormat::Docx, "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
-                    { format_choice(ExportFormat::Xlsx, "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
-                    if state.offered.contains(&ExportFormat::Pdf) {
-                        { format_choice(ExportFormat::Pdf, "PDF — bản Word chuyển bằng LibreOffice, để xem trước và gửi") }
-                    }
+                    <div class="format-choices">
+                        { format_choice(ExportFormat::Docx, "Word (.docx) — văn bản có quốc hiệu, tiêu ngữ") }
+                        { format_choice(ExportFormat::Xlsx, "Excel (.xlsx) — mỗi chỉ số một trang tính, kèm chỉ tiêu") }
+                        if state.offered.contains(&ExportFormat::Pdf) {
+                            { format_choice(ExportFormat::Pdf, "PDF — bản Word chuyển bằng LibreOffice, để xem trước và gửi") }
+                        }
+                    </div>
                 </div>
                 <div class="field-row">
                     <label for="export-folder">{ "Lưu vào thư mục" }</label>

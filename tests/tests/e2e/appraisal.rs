@@ -401,6 +401,29 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             )
             .await?;
             assert!(why.starts_with("Không còn tệp"), "{why}");
+
+            // LibreOffice is on this machine (scripts/setup.sh): PDF is offered, and written.
+            crate::click_when_ready(&client, "#export-pdf").await?;
+            crate::click_when_ready(&client, "#export-run").await?;
+            let pdf = export_dir.join(format!("bao-cao-{period}-tong-hop.pdf"));
+            wait_for(
+                "the PDF to be written",
+                Duration::from_secs(180),
+                || async {
+                    let failed = texts(&client, "#export-status.field-error").await?;
+                    if let Some(why) = failed.first() {
+                        anyhow::bail!("the PDF export failed: {why}");
+                    }
+                    Ok(texts(&client, "#export-path")
+                        .await?
+                        .into_iter()
+                        .find(|p| p.ends_with(".pdf")))
+                },
+            )
+            .await?;
+            let bytes = std::fs::read(&pdf)?;
+            assert!(bytes.starts_with(b"%PDF-"), "{} is a PDF", pdf.display());
+            save_screenshot(&client, "e2e-export-pdf.png").await?;
             Ok(())
         },
     );
