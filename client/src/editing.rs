@@ -11,6 +11,7 @@ use shared::documents::review::{self, ReviewEntry, Verdict};
 use shared::documents::{plan_doc, ChangeAuthor, DocumentError, DocumentKind};
 use shared::plan::{Plan, TaskId};
 use shared::plan_edit::PlanEdit;
+use shared::report::HeadingParticulars;
 
 use crate::client::Client;
 use crate::doc_info::DocInfo;
@@ -39,6 +40,17 @@ impl Client {
     /// The plan with its document's id and the heads it was read at (what a report records
     /// it was built from), or `None` while it has not been downloaded.
     pub async fn plan_read_at(&self) -> Result<Option<(Plan, DocumentId, Vec<ChangeHash>)>> {
+        Ok(self
+            .plan_and_heading_read_at()
+            .await?
+            .map(|(plan, _, id, heads)| (plan, id, heads)))
+    }
+
+    /// [`Client::plan_read_at`] with the office's report particulars read at the same heads
+    /// (what a report is issued with), or `None` while the plan has not been downloaded.
+    pub async fn plan_and_heading_read_at(
+        &self,
+    ) -> Result<Option<(Plan, HeadingParticulars, DocumentId, Vec<ChangeHash>)>> {
         let workspace = self.inner.workspace()?;
         let Some(info) = workspace
             .docs
@@ -48,11 +60,17 @@ impl Client {
         else {
             return Ok(None);
         };
-        let read_at = |doc: &Automerge| (plan_doc::read(doc), doc.get_heads());
+        let read_at = |doc: &Automerge| {
+            (
+                plan_doc::read(doc),
+                plan_doc::read_heading(doc),
+                doc.get_heads(),
+            )
+        };
         match read(&workspace, &info.id, DocumentKind::Plan, read_at).await {
-            Ok((plan, mut heads)) => {
+            Ok((plan, particulars, mut heads)) => {
                 heads.sort_unstable();
-                Ok(Some((plan?, info.id, heads)))
+                Ok(Some((plan?, particulars?, info.id, heads)))
             }
             Err(ClientError::NotDownloaded { .. }) => Ok(None),
             Err(err) => Err(err),
@@ -81,6 +99,58 @@ impl Client {
             &info.id,
             DocumentKind::Plan,
             move |doc, author, now_ms| plan_doc::record_edit(doc, author, now_ms, &edit),
+        )
+        .await
+    }
+
+    /// The office's stored report particulars ([`HeadingParticulars`]: empty fields derived
+    /// from the plan), or `None` while the plan has not been downloaded.
+    pub async fn report_heading(&self) -> Result<Option<HeadingParticulars>> {
+        let workspace = self.inner.workspace()?;
+        let Some(info) = workspace
+            .docs
+            .list()
+            .into_iter()
+            .find(|d| d.kind == DocumentKind::Plan)
+        else {
+            return Ok(None);
+        };
+        match read(
+            &workspace,
+            &info.id,
+            DocumentKind::Plan,
+            plan_doc::read_heading,
+        )
+        .await
+        {
+            Ok(particulars) => Ok(Some(particulars?)),
+            Err(ClientError::NotDownloaded { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Stores a plan editor's report particulars in the plan document (offline too) once the
+    /// change is saved on this laptop. Refuses users who may not write the plan.
+    pub async fn set_report_heading(&self, particulars: HeadingParticulars) -> Result<()> {
+        let workspace = self.inner.workspace()?;
+        let Some(info) = workspace
+            .docs
+            .list()
+            .into_iter()
+            .find(|d| d.kind == DocumentKind::Plan)
+        else {
+            return Err(ClientError::NotDownloaded {
+                doc_id: "plan".into(),
+            });
+        };
+        if !info.is_writable() {
+            return Err(ClientError::PlanReadOnly);
+        }
+        change(
+            &workspace,
+            &info.id,
+            DocumentKind::Plan,
+            move |doc, author, now_ms| plan_doc::write_heading(doc, author, now_ms, &particulars),
         )
         .await
     }

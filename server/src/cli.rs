@@ -340,6 +340,86 @@ pub enum PlanCommand {
         #[arg(long)]
         calendar: Option<PathBuf>,
     },
+    /// The office's particulars for its consolidated report (issuer, place, Kính gửi, Nơi
+    /// nhận, signer), stored in the plan document and synced to every laptop.
+    #[command(subcommand)]
+    Heading(HeadingCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HeadingCommand {
+    /// Print each field (TAB-separated: field, value, stored or derived from the plan).
+    Show,
+    /// Set the given fields; an empty value ("") gives a field back to the plan. Refused while
+    /// the server runs on the data directory (plan editors edit them in the app).
+    Set(Box<HeadingValues>),
+}
+
+/// The fields of `plan heading set`.
+#[derive(Debug, clap::Args)]
+pub struct HeadingValues {
+    /// Cơ quan chủ quản: "UBND tỉnh Tuyên Quang".
+    #[arg(long)]
+    pub parent_agency: Option<String>,
+    /// Cơ quan ban hành: "Sở Xây dựng".
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// Viết tắt, as in "Số: …/BC-SXD".
+    #[arg(long)]
+    pub abbreviation: Option<String>,
+    /// Địa danh of the date line: "Tuyên Quang".
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Số: the report's number (normally left blank for the văn thư).
+    #[arg(long)]
+    pub number: Option<String>,
+    /// Kính gửi: one addressee; repeat for several (replaces the list).
+    #[arg(long = "addressee", value_name = "ADDRESSEE")]
+    pub addressees: Vec<String>,
+    /// Nơi nhận: one recipient; repeat for several (replaces the list).
+    #[arg(long = "recipient", value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+    /// Lưu: "VT, VP".
+    #[arg(long)]
+    pub archive: Option<String>,
+    /// Thẩm quyền ký: "KT. GIÁM ĐỐC".
+    #[arg(long)]
+    pub signer_authority: Option<String>,
+    /// Chức vụ người ký: "PHÓ GIÁM ĐỐC".
+    #[arg(long)]
+    pub signer_title: Option<String>,
+    /// Họ tên người ký.
+    #[arg(long)]
+    pub signer_name: Option<String>,
+}
+
+impl HeadingValues {
+    /// The fields given, each with its value (a list's entries one per line).
+    pub fn given(&self) -> Vec<(shared::report::HeadingField, String)> {
+        use shared::report::HeadingField as F;
+        let mut given = Vec::new();
+        let mut text = |field, value: &Option<String>| {
+            if let Some(value) = value {
+                given.push((field, value.clone()));
+            }
+        };
+        text(F::ParentAgency, &self.parent_agency);
+        text(F::Agency, &self.agency);
+        text(F::Abbreviation, &self.abbreviation);
+        text(F::Place, &self.place);
+        text(F::Number, &self.number);
+        text(F::Archive, &self.archive);
+        text(F::SignerAuthority, &self.signer_authority);
+        text(F::SignerTitle, &self.signer_title);
+        text(F::SignerName, &self.signer_name);
+        if !self.addressees.is_empty() {
+            given.push((F::Addressees, self.addressees.join("\n")));
+        }
+        if !self.recipients.is_empty() {
+            given.push((F::Recipients, self.recipients.join("\n")));
+        }
+        given
+    }
 }
 
 /// The `plansync` program: logging, arguments, one command, a one-line error on failure.
@@ -406,6 +486,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let data = data()?;
             let calendar = calendar.as_deref().map(read_calendar).transpose()?;
             runtime()?.block_on(publish(&data, file, year, calendar, out))
+        }
+        Command::Plan(PlanCommand::Heading(HeadingCommand::Show)) => {
+            crate::heading::show(&data()?, out)
+        }
+        Command::Plan(PlanCommand::Heading(HeadingCommand::Set(ref values))) => {
+            let data = data()?;
+            runtime()?.block_on(crate::heading::set(&data, &values.given(), out))
         }
         Command::Year(YearCommand::Open { year }) => {
             let data = data()?;

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config_file;
 pub mod data;
 pub mod files;
+pub mod heading;
 pub mod init;
 pub mod login_throttle;
 pub mod metrics;

@@ -192,13 +192,17 @@ pub async fn export_report(
     let folder = target_folder(request.folder.as_deref(), default_folder.as_deref())?;
     // The synced plan read with its heads, so the file records what it was built from; the
     // seeded plan (never synced) records nothing.
-    let synced = client.plan_read_at().await.ok().flatten();
-    let plan = synced.as_ref().map_or(plan, |(plan, _, _)| plan);
+    let synced = client.plan_and_heading_read_at().await.ok().flatten();
+    let plan = synced.as_ref().map_or(plan, |(plan, _, _, _)| plan);
+    let particulars = synced
+        .as_ref()
+        .map(|(_, particulars, _, _)| particulars.clone())
+        .unwrap_or_default();
     let (report, read_at) =
         crate::overview::build_report_read_at(client, plan, request.period, scope).await?;
     let sources = synced
         .as_ref()
-        .map(|(_, id, heads)| sources(&report, id, heads, &read_at));
+        .map(|(_, _, id, heads)| sources(&report, id, heads, &read_at));
     let plan = plan.clone();
     let path = folder.join(export::file_name(&report, format));
     let mut summary = format!(
@@ -215,8 +219,9 @@ pub async fn export_report(
             names.join(", ")
         ));
     }
-    // Issued as the plan's issuer, or for one unit's report as the unit.
-    let heading = ReportHeading::for_report(&plan, report.unit.as_ref());
+    // Issued with the office's stored particulars over those the plan gives, or for one
+    // unit's report as the unit.
+    let heading = ReportHeading::issued(&plan, &particulars, report.unit.as_ref());
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let bytes = export::render(&report, &heading, format, sources.as_ref())?;

@@ -22,8 +22,8 @@ use shared::calendar::{Date, PeriodId};
 use shared::documents::{plan_doc, DocumentKind};
 use shared::plan::Plan;
 use shared::report::{
-    self, Report, ReportError, ReportHeading, ReportRequest, Scope, UnitDocuments,
-    UnreadableDocument, UnreadableRole,
+    self, HeadingParticulars, Report, ReportError, ReportHeading, ReportRequest, Scope,
+    UnitDocuments, UnreadableDocument, UnreadableRole,
 };
 
 pub use export::{parse_date, ReportFormat};
@@ -59,12 +59,12 @@ impl ExportRequest {
     }
 }
 
-/// Builds the report from the data directory `data` and writes it to `request.out`, issued as
-/// the plan's issuer (or, for one unit's report, the unit) by default
-/// ([`ReportHeading::for_report`]).
+/// Builds the report from the data directory `data` and writes it to `request.out`, issued with
+/// the office's particulars stored in the plan document over those derived from the plan (one
+/// unit's report in the unit's name; [`ReportHeading::issued`]).
 pub async fn export(data: &Path, request: &ExportRequest) -> Result<Report> {
-    let (report, plan, sources) = load(data, request).await?;
-    let heading = ReportHeading::for_report(&plan, report.unit.as_ref());
+    let (report, plan, particulars, sources) = load(data, request).await?;
+    let heading = ReportHeading::issued(&plan, &particulars, report.unit.as_ref());
     let bytes = export::render(&report, &heading, request.format, Some(&sources))?;
     export::write_atomically(&request.out, &bytes)?;
     Ok(report)
@@ -97,8 +97,11 @@ fn source(id: &str, doc: &Automerge) -> SourceDocument {
 }
 
 /// Reads the plan and the period's documents and builds the report; with the plan it follows
-/// and what it was built from.
-pub async fn load(data: &Path, request: &ExportRequest) -> Result<(Report, Plan, ReportSources)> {
+/// and its stored report particulars (read at the same heads), and what it was built from.
+pub async fn load(
+    data: &Path,
+    request: &ExportRequest,
+) -> Result<(Report, Plan, HeadingParticulars, ReportSources)> {
     let registry_path = crate::data::registry_path(data);
     if !registry_path.exists() {
         bail!(
@@ -215,6 +218,8 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<(Report, Plan,
         docs.push((code, name, records, review));
     }
     let plan = plan_doc::read(&plan_doc).context("cannot read the plan document")?;
+    let particulars = plan_doc::read_heading(&plan_doc)
+        .context("cannot read the report heading of the plan document")?;
     let units: Vec<UnitDocuments<'_>> = docs
         .iter()
         .map(|(code, name, records, review)| UnitDocuments {
@@ -268,7 +273,7 @@ pub async fn load(data: &Path, request: &ExportRequest) -> Result<(Report, Plan,
     match built {
         Ok(mut report) => {
             report.unreadable.iter_mut().for_each(loaded_cause);
-            Ok((report, plan, sources))
+            Ok((report, plan, particulars, sources))
         }
         Err(ReportError::Unreadable(mut problem)) => {
             loaded_cause(&mut problem);

@@ -18,6 +18,7 @@ mod period_lock;
 mod plan_edits;
 mod reconnect_storm;
 mod reconnect_wire;
+mod report_heading;
 mod reverse_proxy;
 mod schedules;
 mod sessions;
