@@ -171,10 +171,15 @@ pub async fn load(
 
     // Read-only: the server may be running on this data directory and owns its documents.
     let documents = storage::ReadOnlyDocuments::open(&crate::data::documents_path(data))?;
+    let where_from = if request.at.is_some() {
+        "the report was built from it, but it is not in this data directory"
+    } else {
+        "it is in the registry but not in storage"
+    };
     let load = |id: &str| -> Result<Automerge> {
         documents
             .load(id)?
-            .with_context(|| format!("document {id} is in the registry but not in storage"))
+            .with_context(|| format!("document {id}: {where_from}"))
     };
     // The heads each document is read at: those recorded (`--at`), else its own.
     let recorded = |id: &str| -> Option<&[String]> {
@@ -201,6 +206,8 @@ pub async fn load(
     let mut load_unit_doc = |unit: &str, role, id: &str| -> Result<Automerge> {
         match load(id) {
             Ok(doc) => pinned(id, doc),
+            // Read when the report was made: it must be read again, or the report would differ.
+            Err(err) if recorded(id).is_some_and(|heads| !heads.is_empty()) => Err(err),
             Err(err) if is_unit_fault(&err) => {
                 not_loaded.push((unit.to_string(), role, format!("{err:#}")));
                 Ok(Automerge::new())

@@ -2,7 +2,8 @@
 //! Q3 report over the documents it holds, as the app's export does (`Client::plan_read_at`,
 //! `Client::report_read_at`, the heads recorded in the files), a unit edits its record after
 //! that, and `plansync report export --at` each file gives the same bytes. Then the CLI's own
-//! errors: a file that records no sources, and PDF without LibreOffice.
+//! errors: another data directory, a file that records no sources, and PDF without
+//! LibreOffice.
 
 use std::time::Duration;
 
@@ -127,6 +128,26 @@ async fn the_server_builds_again_the_report_the_app_exported() {
             "{name}: the server builds the app's report again byte for byte"
         );
     }
+
+    // Another data directory does not hold those documents: an error, not another report.
+    let elsewhere = TestServer::with_accounts(&[]);
+    let out = elsewhere.try_cli(
+        &[
+            "report",
+            "export",
+            "--at",
+            &path("app.docx"),
+            "--out",
+            &path("x.docx"),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("the report was built from it, but it is not in this data directory"),
+        "{stderr}"
+    );
 
     // A file that records no sources.
     let plain = path("plain.docx");
