@@ -91,6 +91,10 @@ pub trait Backend {
     fn set_verdict(&self, request: VerdictRequest) -> BackendFuture<()>;
     /// A plan editor's change of the plan; resolves with the task's id once saved here.
     fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId>;
+    /// The office's report particulars as stored (empty fields derived from the plan).
+    fn report_heading(&self) -> BackendFuture<HeadingParticulars>;
+    /// A plan editor's report particulars; resolves once saved here.
+    fn set_report_heading(&self, particulars: HeadingParticulars) -> BackendFuture<()>;
     /// Writes a period's report as DOCX or XLSX into a folder.
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone>;
     /// The formats this computer can export: "docx", "xlsx", and "pdf" when LibreOffice is
@@ -181,6 +185,7 @@ pub struct OpenEvidenceRequest {
 
 /// An evidence file made local, and opened or only shown in its folder.
 pub use shared::evidence_open::OpenedEvidence;
+pub use shared::report::HeadingParticulars;
 pub use shared::submission::{ReportState, SentReports};
 
 /// A report written.

@@ -159,6 +159,25 @@ pub async fn edit_plan(state: State<'_, AppState>, edit: PlanEdit) -> Result<Tas
     Ok(state.client().edit_plan(edit).await?)
 }
 
+/// The office's report particulars as stored in the plan document (empty fields are derived
+/// from the plan); all empty while the plan has not been downloaded.
+#[tauri::command]
+pub async fn report_heading(
+    state: State<'_, AppState>,
+) -> Result<shared::report::HeadingParticulars, CommandError> {
+    Ok(state.client().report_heading().await?.unwrap_or_default())
+}
+
+/// A plan editor's report particulars, stored in the plan document; resolves once saved on
+/// this laptop (offline too).
+#[tauri::command]
+pub async fn set_report_heading(
+    state: State<'_, AppState>,
+    particulars: shared::report::HeadingParticulars,
+) -> Result<(), CommandError> {
+    Ok(state.client().set_report_heading(particulars).await?)
+}
+
 /// Accepts or returns `unit`'s report of the task for `period`, with a comment.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_verdict(

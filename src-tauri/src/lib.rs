@@ -96,6 +96,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             commands::pick_export_folder,
             commands::open_export,
             commands::edit_plan,
+            commands::report_heading,
+            commands::set_report_heading,
             commands::pick_file,
             commands::attach_evidence,
             commands::detach_evidence,

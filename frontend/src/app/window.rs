@@ -20,8 +20,8 @@ use crate::overview::UnitTasks;
 use crate::overview::{LoadGate, OverviewAction, OverviewLoad, OverviewState};
 use crate::plan::PlanNav;
 use crate::plan::Scope;
-use crate::plan::TaskEditForm;
 use crate::plan::TaskList;
+use crate::plan::{ReportHeadingForm, TaskEditForm};
 use crate::session::LoginDialog;
 use crate::session::LogoutDialog;
 use crate::session::SessionMenu;
@@ -421,6 +421,8 @@ pub fn App(props: &AppProps) -> Html {
                 />
                 if let Some(form) = edit_form(plan) {
                     { form }
+                } else if can_edit_plan && navigation.selected.is_none() {
+                    <ReportHeadingForm plan={plan.clone()} />
                 } else {
                     <TaskDetail
                         plan={plan.clone()}

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
 use shared::plan_edit::PlanEdit;
+use shared::report::HeadingParticulars;
 use shared::{Plan, TaskId};
 use yew::Callback;
 
@@ -39,6 +40,8 @@ pub struct FakeBackend {
     pub ca: Rc<RefCell<CaSettings>>,
     /// What [`Backend::report_formats`] answers (no LibreOffice: DOCX and XLSX).
     pub report_formats: Rc<RefCell<Vec<String>>>,
+    /// The stored report particulars.
+    pub report_heading: Rc<RefCell<HeadingParticulars>>,
 }
 
 /// The unit of the user the fake logs in.
@@ -61,6 +64,7 @@ impl FakeBackend {
             verdicts: Rc::default(),
             ca: Rc::default(),
             report_formats: Rc::new(RefCell::new(vec!["docx".into(), "xlsx".into()])),
+            report_heading: Rc::default(),
         }
     }
 
@@ -290,6 +294,15 @@ impl Backend for FakeBackend {
             path: format!("/tmp/bao-cao-{}-{scope}.{}", request.period, request.format),
             summary: String::new(),
         })))
+    }
+
+    fn report_heading(&self) -> BackendFuture<HeadingParticulars> {
+        Box::pin(ready(Ok(self.report_heading.borrow().clone())))
+    }
+
+    fn set_report_heading(&self, particulars: HeadingParticulars) -> BackendFuture<()> {
+        *self.report_heading.borrow_mut() = particulars.cleaned();
+        Box::pin(ready(Ok(())))
     }
 
     fn report_formats(&self) -> BackendFuture<Vec<String>> {

@@ -14,6 +14,7 @@ use yew::Callback;
 use shared::calendar::PeriodId;
 use shared::overview::Overview;
 use shared::plan_edit::PlanEdit;
+use shared::report::HeadingParticulars;
 use shared::{Plan, TaskId};
 
 use super::{
@@ -98,6 +99,11 @@ struct ReadRecordArgs {
 #[derive(Serialize)]
 struct EditPlanArgs {
     edit: PlanEdit,
+}
+
+#[derive(Serialize)]
+struct ReportHeadingArgs {
+    particulars: HeadingParticulars,
 }
 
 #[derive(Serialize)]
@@ -203,6 +209,17 @@ impl Backend for TauriBackend {
 
     fn edit_plan(&self, edit: PlanEdit) -> BackendFuture<TaskId> {
         Box::pin(call("edit_plan", EditPlanArgs { edit }))
+    }
+
+    fn report_heading(&self) -> BackendFuture<HeadingParticulars> {
+        Box::pin(call("report_heading", NoArgs {}))
+    }
+
+    fn set_report_heading(&self, particulars: HeadingParticulars) -> BackendFuture<()> {
+        Box::pin(call(
+            "set_report_heading",
+            ReportHeadingArgs { particulars },
+        ))
     }
 
     fn export_report(&self, request: ReportExportRequest) -> BackendFuture<ExportDone> {
