@@ -272,13 +272,17 @@ fn index_results(number: usize, index: &IndexReport, whose: &str, out: &mut Vec<
             }
             continue;
         }
-        section_results(section, out);
+        section_results(section, crate::docx::appendix_number(number), out);
     }
 }
 
+/// How many units' results a task shows in the body (the lead unit's first); the rest are in
+/// the appendix. A report to be signed stays readable when a task has thirty reporting units.
+const RESULTS_IN_BODY: usize = 3;
+
 /// A section's totals, each unit's results naming the unit, the overdue tasks and the units
 /// that have not reported.
-fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
+fn section_results(section: &SectionReport, appendix: &str, out: &mut Vec<Block>) {
     let completion = section
         .tasks
         .iter()
@@ -286,11 +290,14 @@ fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
     out.push(Block::Text(completion_sentence(&completion)));
     let mut any = false;
     for task in &section.tasks {
-        let done: Vec<&UnitReport> = task
+        let mut done: Vec<&UnitReport> = task
             .units
             .iter()
             .filter(|u| !u.result.trim().is_empty())
             .collect();
+        // The lead unit's result first, then the others in registry order.
+        done.sort_by_key(|u| u.unit_name != task.lead);
+        let n_more = done.len().saturating_sub(RESULTS_IN_BODY);
         if done.is_empty() {
             continue;
         }
@@ -300,7 +307,7 @@ fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
             task.code,
             one_line(&task.title)
         )));
-        for unit in done {
+        for unit in done.into_iter().take(RESULTS_IN_BODY) {
             let mut text = one_line(&unit.result);
             let actuals: Vec<String> = unit.actuals.iter().map(|a| a.summary()).collect();
             if !actuals.is_empty() {
@@ -310,6 +317,11 @@ fn section_results(section: &SectionReport, out: &mut Vec<Block>) {
                 lead: unit.unit_name.clone(),
                 text,
             });
+        }
+        if n_more > 0 {
+            out.push(Block::Text(format!(
+                "Kết quả của {n_more} đơn vị khác tại Phụ lục {appendix}."
+            )));
         }
     }
     if !any {
@@ -630,9 +642,71 @@ impl<'r> Facts<'r> {
 #[cfg(test)]
 mod tests {
     use shared::plan::{IndexKind, TaskId};
-    use shared::report::{Completion, IndexReport, SectionReport, TaskReport};
+    use shared::report::{
+        Completion, IndexReport, ReportStatus, ReviewReport, SectionReport, TaskReport, UnitReport,
+    };
 
     use super::{index_results, task_place, Block};
+
+    fn reported(name: &str) -> UnitReport {
+        UnitReport {
+            unit_code: name.to_uppercase(),
+            unit_name: name.into(),
+            status: ReportStatus::Done,
+            status_conflict: false,
+            progress: Some(100),
+            result: format!("Kết quả của {name}"),
+            difficulties: String::new(),
+            proposals: String::new(),
+            actuals: Vec::new(),
+            review: ReviewReport::default(),
+            submission: Default::default(),
+            sent_at: None,
+            n_evidence: 0,
+            unreadable: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_task_with_many_units_shows_the_lead_and_two_more_and_points_to_the_appendix() {
+        let mut many = task("PAR_INDEX/I/1", "1");
+        many.units = ["Phòng A", "Phòng B", "Văn phòng Sở", "Phòng C", "Phòng D"]
+            .into_iter()
+            .map(reported)
+            .collect();
+        let mut few = task("PAR_INDEX/I/2", "2");
+        few.units = vec![reported("Phòng A")];
+        let index = IndexReport {
+            index: IndexKind::ParIndex,
+            title: String::new(),
+            sections: vec![section("I", 0, vec![many, few])],
+            completion: Completion::default(),
+        };
+        let mut out = Vec::new();
+        index_results(2, &index, "của các đơn vị", &mut out);
+        let lines: Vec<String> = out
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Item { lead, text } => Some(format!("- {lead}: {text}")),
+                Block::Text(t) if t.starts_with("Kết quả") || t.starts_with("Nhiệm vụ") => {
+                    Some(t)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Nhiệm vụ 1 “Tiếp cận dịch vụ”:",
+                "- Văn phòng Sở: Kết quả của Văn phòng Sở",
+                "- Phòng A: Kết quả của Phòng A",
+                "- Phòng B: Kết quả của Phòng B",
+                "Kết quả của 2 đơn vị khác tại Phụ lục II.",
+                "Nhiệm vụ 2 “Tiếp cận dịch vụ”:",
+                "- Phòng A: Kết quả của Phòng A",
+            ]
+        );
+    }
 
     fn task(id: &str, code: &str) -> TaskReport {
         TaskReport {
