@@ -173,7 +173,20 @@ pub(crate) async fn io_loop<S: LocalStorage, A: LocalSharePolicy>(
                         }
                     }
                     IoLoopTask::Tick => {
-                        inner.lock().unwrap().handle_event(HubEvent::tick());
+                        let mut inner = inner.lock().unwrap();
+                        // PlanSync patch 9: once the repo has stopped (its stop answered) and no
+                        // storage task runs, the loop ends. It used to wait for its channel to
+                        // close, which never happened: `Inner` (held here) and the tick task
+                        // hold senders. So a stopped repo kept its storage, hub and this task
+                        // for the life of the process.
+                        if inner.stopping
+                            && inner.stop_waiters.is_empty()
+                            && running_storage_tasks.is_empty()
+                        {
+                            tracing::trace!("repo stopped, io loop exiting");
+                            break;
+                        }
+                        inner.handle_event(HubEvent::tick());
                     }
                 }
             }
