@@ -177,7 +177,12 @@ pub fn ReportHeadingForm(props: &ReportHeadingFormProps) -> Html {
             <h2 class="detail-title">{ "Thông tin văn bản báo cáo" }</h2>
             <p class="hint">{ "Dùng cho báo cáo tổng hợp (Nghị định 30/2020). Trường giữ như kế hoạch sẽ theo kế hoạch." }</p>
             <form id="report-heading-form" class="edit-form" onsubmit={on_submit}>
-                { for FIELDS.iter().map(field_html) }
+                // Shown once the stored particulars are read, so nothing typed is replaced.
+                if *status == Status::Loading {
+                    <p class="hint">{ "Đang đọc…" }</p>
+                } else {
+                    { for FIELDS.iter().map(field_html) }
+                }
                 if let Status::Failed(err) = &*status {
                     <p class="field-error" role="alert">{ error_label(err) }</p>
                 }

@@ -2,6 +2,8 @@
 //! section with KHTC as its lead (the form previews the unit, the time frame and the target as
 //! the plan will read them), saves, and the new task's page opens. A KHTC staff member's laptop
 //! then finds the task in its plan and the task's entry in its unit's records, ready to report.
+//! Before that the editor fills in the signer's name in "Thông tin văn bản báo cáo" (prefilled
+//! from the plan), and it reaches the staff laptop's copy of the plan document too.
 
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use crate::{click_when_ready, save_screenshot, texts, wait_for};
 const TITLE: &str = "Số hoá hồ sơ lưu trữ của Sở";
 const CONTENT: &str = "Tỷ lệ hồ sơ lưu trữ được số hoá đạt trên 90%";
 const LEAD: &str = "Phòng Kế hoạch – Tài chính";
+const SIGNER: &str = "Nguyễn Văn Đức";
 
 async fn type_into(client: &Client, css: &str, text: &str) -> anyhow::Result<()> {
     let field = client.find(Locator::Css(css)).await?;
@@ -44,6 +47,28 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
         |client| async move {
             crate::wait_up_to_date(&client, Duration::from_secs(60)).await?;
             click_when_ready(&client, "#tab-plan").await?;
+            // The report particulars, prefilled from the plan; the signer's name is added.
+            let agency = wait_for(
+                "the report particulars' form",
+                Duration::from_secs(30),
+                || async {
+                    let field = client.find(Locator::Css("#heading-agency")).await?;
+                    let value = field.prop("value").await?.unwrap_or_default();
+                    Ok((!value.is_empty()).then_some(value))
+                },
+            )
+            .await?;
+            assert_eq!(agency, "Sở Xây dựng", "prefilled from the plan");
+            type_into(&client, "#heading-signer-name", SIGNER).await?;
+            click_when_ready(&client, "#report-heading-save").await?;
+            wait_for("the particulars saved", Duration::from_secs(30), || async {
+                Ok(texts(&client, "#report-heading-saved")
+                    .await?
+                    .into_iter()
+                    .next())
+            })
+            .await?;
+            save_screenshot(&client, "e2e-report-heading-form.png").await?;
             click_when_ready(&client, ".appendix[data-index=\"PAR_INDEX\"] .section-item").await?;
             click_when_ready(&client, "#task-add").await?;
             // Saving an empty form says what is missing.
@@ -121,6 +146,19 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
             assert!(
                 task.evidence_required,
                 "the office's evidence requirement reaches the unit's plan"
+            );
+            let particulars = staff
+                .client
+                .report_heading()
+                .await?
+                .context("the plan document")?;
+            assert_eq!(
+                particulars,
+                shared::report::HeadingParticulars {
+                    signer_name: SIGNER.into(),
+                    ..Default::default()
+                },
+                "only the signer's name is stored; the rest follows the plan"
             );
             staff.client.shutdown().await;
             Ok(())
