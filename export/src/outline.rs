@@ -625,15 +625,45 @@ impl<'r> Facts<'r> {
         out
     }
 
-    /// One item per unit's text (difficulties, proposals) that is written: "- Phòng ... (nhiệm
-    /// vụ 1): ...".
+    /// One item per distinct text (difficulties, proposals) that is written, naming every unit
+    /// that wrote it: "- Phòng ... (nhiệm vụ PAR INDEX I.1), Phòng ... (5 nhiệm vụ): ...". The
+    /// same words from thirty units are one item, not thirty.
     fn items(&self, text: fn(&UnitReport) -> &String) -> Vec<Block> {
-        self.unit_reports
-            .iter()
-            .filter(|(_, u)| !text(u).trim().is_empty())
-            .map(|(task, unit)| Block::Item {
-                lead: format!("{} (nhiệm vụ {})", unit.unit_name, task_place(task)),
-                text: one_line(text(unit)),
+        /// A unit that wrote a text, with the places of the tasks it wrote it for.
+        type Writer<'a> = (&'a str, Vec<String>);
+        // Each text with its writers, in the order each first appears.
+        let mut groups: Vec<(String, Vec<Writer<'r>>)> = Vec::new();
+        let mut position: HashMap<String, usize> = HashMap::new();
+        for (task, unit) in &self.unit_reports {
+            let written = one_line(text(unit));
+            if written.trim().is_empty() {
+                continue;
+            }
+            let idx = *position.entry(written.clone()).or_insert_with(|| {
+                groups.push((written, Vec::new()));
+                groups.len() - 1
+            });
+            let writers = &mut groups[idx].1;
+            let name = unit.unit_name.as_str();
+            match writers.iter_mut().find(|(unit, _)| *unit == name) {
+                Some((_, places)) => places.push(task_place(task)),
+                None => writers.push((name, vec![task_place(task)])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(text, writers)| {
+                let lead: Vec<String> = writers
+                    .iter()
+                    .map(|(unit, places)| match places.len() {
+                        1..=3 => format!("{unit} (nhiệm vụ {})", places.join(", ")),
+                        n => format!("{unit} ({n} nhiệm vụ)"),
+                    })
+                    .collect();
+                Block::Item {
+                    lead: lead.join(", "),
+                    text,
+                }
             })
             .collect()
     }
@@ -646,7 +676,7 @@ mod tests {
         Completion, IndexReport, ReportStatus, ReviewReport, SectionReport, TaskReport, UnitReport,
     };
 
-    use super::{index_results, task_place, Block};
+    use super::{index_results, task_place, Block, Facts};
 
     fn reported(name: &str) -> UnitReport {
         UnitReport {
@@ -665,6 +695,52 @@ mod tests {
             n_evidence: 0,
             unreadable: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_same_difficulty_from_many_units_is_one_item_naming_them() {
+        let tasks: Vec<TaskReport> = (1..=5)
+            .map(|n| {
+                let mut t = task(&format!("PAR_INDEX/I/{n}"), &n.to_string());
+                t.units = ["Phòng A", "Phòng B"]
+                    .into_iter()
+                    .map(|name| {
+                        let mut unit = reported(name);
+                        unit.difficulties = if name == "Phòng B" && n == 2 {
+                            "Thiếu máy tính.".into()
+                        } else if name == "Phòng B" && n > 2 {
+                            String::new()
+                        } else {
+                            "Khối lượng công việc lớn,\nbiên chế còn thiếu.".into()
+                        };
+                        unit
+                    })
+                    .collect();
+                t
+            })
+            .collect();
+        let facts = Facts {
+            tasks: tasks.iter().collect(),
+            unit_reports: tasks
+                .iter()
+                .flat_map(|t| t.units.iter().map(move |u| (t, u)))
+                .collect(),
+        };
+        let items: Vec<String> = facts
+            .items(|u| &u.difficulties)
+            .into_iter()
+            .map(|b| match b {
+                Block::Item { lead, text } => format!("{lead}: {text}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [
+                "Phòng A (5 nhiệm vụ), Phòng B (nhiệm vụ PAR INDEX I.1): Khối lượng công việc lớn, biên chế còn thiếu.",
+                "Phòng B (nhiệm vụ PAR INDEX I.2): Thiếu máy tính.",
+            ]
+        );
     }
 
     #[test]
