@@ -1505,7 +1505,14 @@ impl TaskSetup {
                 let rx = self.rx_from_core;
                 while let Ok((actor_id, msg)) = rx.recv().await {
                     let event = HubEvent::actor_message(actor_id, msg);
-                    inner.lock().unwrap().handle_event(event);
+                    let mut inner = inner.lock().unwrap();
+                    inner.handle_event(event);
+                    // PlanSync patch 9: the actors' last messages complete a stop; then this
+                    // loop ends (its channel never closes: `Inner`, held here, holds a sender),
+                    // and with it the last hold on the stopped repo's hub and documents.
+                    if inner.stopping && inner.stop_waiters.is_empty() {
+                        break;
+                    }
                 }
             }
             .instrument(tracing::info_span!("actor_loop", local_peer_id=%peer_id))
@@ -1547,7 +1554,14 @@ impl TaskSetup {
                 let rx = self.rx_from_core;
                 while let Ok((actor_id, msg)) = rx.recv().await {
                     let event = HubEvent::actor_message(actor_id, msg);
-                    inner.lock().unwrap().handle_event(event);
+                    let mut inner = inner.lock().unwrap();
+                    inner.handle_event(event);
+                    // PlanSync patch 9: the actors' last messages complete a stop; then this
+                    // loop ends (its channel never closes: `Inner`, held here, holds a sender),
+                    // and with it the last hold on the stopped repo's hub and documents.
+                    if inner.stopping && inner.stop_waiters.is_empty() {
+                        break;
+                    }
                 }
             }
             .instrument(tracing::info_span!("actor_loop", local_peer_id=%peer_id))
