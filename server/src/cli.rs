@@ -385,7 +385,8 @@ pub struct HeadingValues {
     /// Thẩm quyền ký: "KT. GIÁM ĐỐC".
     #[arg(long)]
     pub signer_authority: Option<String>,
-    /// Chức vụ người ký: "PHÓ GIÁM ĐỐC".
+    /// Chức vụ người ký: "PHÓ GIÁM ĐỐC". Stored, it takes the stored --signer-authority with
+    /// it (none: the head signs, no "KT." line).
     #[arg(long)]
     pub signer_title: Option<String>,
     /// Họ tên người ký.

@@ -54,7 +54,9 @@ const FIELDS: [(HeadingField, &str, &str); 11] = [
 ];
 
 /// The particulars to store for what the form shows: each field as typed, except one that reads
-/// as the plan gives it, which is left empty so it keeps following the plan.
+/// as the plan gives it, which is left empty so it keeps following the plan. The signer's
+/// authority and title are stored together when either differs (a title stored without an
+/// authority is the head signing).
 pub fn to_store(plan: &Plan, shown: &[(HeadingField, String)]) -> HeadingParticulars {
     let derived = HeadingParticulars::default().prefilled(plan);
     let mut typed = HeadingParticulars::default();
@@ -66,6 +68,12 @@ pub fn to_store(plan: &Plan, shown: &[(HeadingField, String)]) -> HeadingParticu
         let value = typed.get(field);
         if value != derived.get(field) {
             stored.set(field, &value);
+        }
+    }
+    let signer = [HeadingField::SignerAuthority, HeadingField::SignerTitle];
+    if signer.iter().any(|f| typed.get(*f) != derived.get(*f)) {
+        for field in signer {
+            stored.set(field, &typed.get(field));
         }
     }
     stored
@@ -226,5 +234,17 @@ mod tests {
         // Read back, the form shows the same.
         let again = shown_of(&plan, &stored);
         assert_eq!(to_store(&plan, &again), stored);
+        // The authority cleared: the head signs, with the title shown stored beside it.
+        for (field, value) in shown.iter_mut() {
+            if *field == HeadingField::SignerAuthority {
+                value.clear();
+            }
+        }
+        let stored = to_store(&plan, &shown);
+        assert_eq!(stored.signer_authority, "");
+        assert!(!stored.signer_title.is_empty());
+        let heading = shared::report::ReportHeading::issued(&plan, &stored, None);
+        assert_eq!(heading.signer.authority, "");
+        assert_eq!(to_store(&plan, &shown_of(&plan, &stored)), stored);
     }
 }

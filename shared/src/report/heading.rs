@@ -75,7 +75,8 @@ pub struct HeadingParticulars {
     pub archive: String,
     /// Thẩm quyền ký: "KT. GIÁM ĐỐC".
     pub signer_authority: String,
-    /// Chức vụ: "PHÓ GIÁM ĐỐC".
+    /// Chức vụ: "PHÓ GIÁM ĐỐC". Given, it takes [`HeadingParticulars::signer_authority`] with
+    /// it: none stored means the head signs (no authority line).
     pub signer_title: String,
     /// Họ tên người ký.
     pub signer_name: String,
@@ -339,8 +340,14 @@ impl ReportHeading {
         text(&mut heading.place, stored.place);
         text(&mut heading.number, stored.number);
         text(&mut heading.archive, stored.archive);
-        text(&mut heading.signer.authority, stored.signer_authority);
-        text(&mut heading.signer.title, stored.signer_title);
+        // The authority goes with the title: a stored title without a stored authority is
+        // signed by the head, with no "KT." line.
+        if !stored.signer_title.is_empty() {
+            heading.signer.authority = stored.signer_authority;
+            heading.signer.title = stored.signer_title;
+        } else {
+            text(&mut heading.signer.authority, stored.signer_authority);
+        }
         text(&mut heading.signer.name, stored.signer_name);
         if !stored.addressees.is_empty() {
             heading.addressees = stored.addressees;
@@ -579,6 +586,26 @@ mod tests {
         assert_eq!(
             ReportHeading::issued(&plan(), &stored, Some(&unit)),
             ReportHeading::for_report(&plan(), Some(&unit))
+        );
+        // A title given without an authority: the head signs.
+        let head = HeadingParticulars {
+            signer_title: "GIÁM ĐỐC".into(),
+            ..Default::default()
+        };
+        let signer = ReportHeading::issued(&plan(), &head, None).signer;
+        assert_eq!(
+            (signer.authority.as_str(), signer.title.as_str()),
+            ("", "GIÁM ĐỐC")
+        );
+        // An authority alone keeps the derived title.
+        let authority = HeadingParticulars {
+            signer_authority: "TL. GIÁM ĐỐC".into(),
+            ..Default::default()
+        };
+        let signer = ReportHeading::issued(&plan(), &authority, None).signer;
+        assert_eq!(
+            (signer.authority.as_str(), signer.title.as_str()),
+            ("TL. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
         );
         // A form starts from the stored values over the derived ones.
         let form = stored.prefilled(&plan());
