@@ -923,9 +923,15 @@ fn set_head(registry: &Registry, username: &str, head: bool, out: &mut dyn Write
     Ok(())
 }
 
+/// The most threads the runtime starts for blocking work (registry and storage reads, password
+/// checks, file hashing); more such work waits its turn. tokio's default (512) let a wave of
+/// reconnecting units start a thread each (200 units: 208 threads) for short registry work.
+const MAX_BLOCKING_THREADS: usize = 32;
+
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
         .context("cannot start the async runtime")
 }
