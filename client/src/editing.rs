@@ -18,16 +18,32 @@ use crate::doc_info::DocInfo;
 use crate::error::{ClientError, Result};
 use crate::workspace::Workspace;
 
+/// The plan document's entry, if listed for this user.
+fn plan_info(workspace: &Workspace) -> Option<DocInfo> {
+    workspace
+        .docs
+        .list()
+        .into_iter()
+        .find(|d| d.kind == DocumentKind::Plan)
+}
+
+/// The plan document's entry if this user may write it: not listed yet is "not downloaded",
+/// read-only is refused.
+fn writable_plan(workspace: &Workspace) -> Result<DocInfo> {
+    let info = plan_info(workspace).ok_or_else(|| ClientError::NotDownloaded {
+        doc_id: "plan".into(),
+    })?;
+    if !info.is_writable() {
+        return Err(ClientError::PlanReadOnly);
+    }
+    Ok(info)
+}
+
 impl Client {
     /// The plan, or `None` while it has not been downloaded.
     pub async fn plan(&self) -> Result<Option<Plan>> {
         let workspace = self.inner.workspace()?;
-        let Some(info) = workspace
-            .docs
-            .list()
-            .into_iter()
-            .find(|d| d.kind == DocumentKind::Plan)
-        else {
+        let Some(info) = plan_info(&workspace) else {
             return Ok(None);
         };
         match read(&workspace, &info.id, DocumentKind::Plan, plan_doc::read).await {
@@ -52,12 +68,7 @@ impl Client {
         &self,
     ) -> Result<Option<(Plan, HeadingParticulars, DocumentId, Vec<ChangeHash>)>> {
         let workspace = self.inner.workspace()?;
-        let Some(info) = workspace
-            .docs
-            .list()
-            .into_iter()
-            .find(|d| d.kind == DocumentKind::Plan)
-        else {
+        let Some(info) = plan_info(&workspace) else {
             return Ok(None);
         };
         let read_at = |doc: &Automerge| {
@@ -81,19 +92,7 @@ impl Client {
     /// id once the change is saved on this laptop. Refuses users who may not write the plan.
     pub async fn edit_plan(&self, edit: PlanEdit) -> Result<TaskId> {
         let workspace = self.inner.workspace()?;
-        let Some(info) = workspace
-            .docs
-            .list()
-            .into_iter()
-            .find(|d| d.kind == DocumentKind::Plan)
-        else {
-            return Err(ClientError::NotDownloaded {
-                doc_id: "plan".into(),
-            });
-        };
-        if !info.is_writable() {
-            return Err(ClientError::PlanReadOnly);
-        }
+        let info = writable_plan(&workspace)?;
         change(
             &workspace,
             &info.id,
@@ -107,12 +106,7 @@ impl Client {
     /// from the plan), or `None` while the plan has not been downloaded.
     pub async fn report_heading(&self) -> Result<Option<HeadingParticulars>> {
         let workspace = self.inner.workspace()?;
-        let Some(info) = workspace
-            .docs
-            .list()
-            .into_iter()
-            .find(|d| d.kind == DocumentKind::Plan)
-        else {
+        let Some(info) = plan_info(&workspace) else {
             return Ok(None);
         };
         match read(
@@ -133,19 +127,7 @@ impl Client {
     /// change is saved on this laptop. Refuses users who may not write the plan.
     pub async fn set_report_heading(&self, particulars: HeadingParticulars) -> Result<()> {
         let workspace = self.inner.workspace()?;
-        let Some(info) = workspace
-            .docs
-            .list()
-            .into_iter()
-            .find(|d| d.kind == DocumentKind::Plan)
-        else {
-            return Err(ClientError::NotDownloaded {
-                doc_id: "plan".into(),
-            });
-        };
-        if !info.is_writable() {
-            return Err(ClientError::PlanReadOnly);
-        }
+        let info = writable_plan(&workspace)?;
         change(
             &workspace,
             &info.id,

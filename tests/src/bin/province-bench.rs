@@ -891,7 +891,7 @@ mod offices {
         let seconds = config["seconds"].as_i64().unwrap();
         let drain_s = config["drain_s"].as_i64().unwrap();
         let lateness = Arc::new(Mutex::new(Vec::<f64>::new()));
-        tokio::spawn(measure_lateness(lateness.clone()));
+        tokio::spawn(super::measure_lateness(lateness.clone()));
         for office in &offices {
             office.seen.lock().unwrap().last = office
                 .handles
@@ -1014,39 +1014,14 @@ mod offices {
     }
 
     async fn login(http: &reqwest::Client, base: &str, user: String, password: &str) -> Office {
-        let body =
-            json!({"username": user, "password": password, "device": format!("province-{user}")});
-        loop {
-            let response = http
-                .post(format!("{base}/api/login"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            if response.status() == 503 {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-            let reply: Value = response.json().await.unwrap();
-            return Office {
-                token: reply["token"].as_str().expect("logged in").to_string(),
-                peer_id: reply["peer_id"].as_str().unwrap().to_string(),
-                user,
-                repo: None,
-                handles: Vec::new(),
-                seen: Arc::default(),
-            };
-        }
-    }
-
-    /// How late a 10 ms timer fires, over and over (ms): this process's scheduling delay, the
-    /// counterpart of node's event-loop delay.
-    async fn measure_lateness(into: Arc<Mutex<Vec<f64>>>) {
-        loop {
-            let t = Instant::now();
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            let late = t.elapsed().as_secs_f64() * 1000.0 - 10.0;
-            into.lock().unwrap().push(late.max(0.0));
+        let (token, peer_id) = super::login_as(http, base, &user, password).await;
+        Office {
+            token,
+            peer_id,
+            user,
+            repo: None,
+            handles: Vec::new(),
+            seen: Arc::default(),
         }
     }
 
@@ -1258,7 +1233,7 @@ mod units {
         let every_ms = config["every_ms"].as_i64().unwrap().max(1);
         let end = go + seconds * 1000;
         let lateness = Arc::new(Mutex::new(Vec::<f64>::new()));
-        tokio::spawn(measure_lateness(lateness.clone()));
+        tokio::spawn(super::measure_lateness(lateness.clone()));
         let mut editors = Vec::new();
         for unit in &units {
             let handle = unit.handle.clone().unwrap();
@@ -1433,39 +1408,55 @@ mod units {
 
     async fn login(http: &reqwest::Client, base: &str, config: Value, password: &str) -> Unit {
         let user = config["user"].as_str().unwrap().to_string();
-        let body =
-            json!({"username": user, "password": password, "device": format!("province-{user}")});
-        loop {
-            let response = http
-                .post(format!("{base}/api/login"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            if response.status() == 503 {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-            let reply: Value = response.json().await.unwrap();
-            return Unit {
-                token: reply["token"].as_str().expect("logged in").to_string(),
-                peer_id: reply["peer_id"].as_str().unwrap().to_string(),
-                doc: config["doc"].as_str().unwrap().parse().unwrap(),
-                offset_ms: config["offset_ms"].as_i64().unwrap(),
-                user,
-                repo: None,
-                handle: None,
-            };
+        let (token, peer_id) = super::login_as(http, base, &user, password).await;
+        Unit {
+            token,
+            peer_id,
+            doc: config["doc"].as_str().unwrap().parse().unwrap(),
+            offset_ms: config["offset_ms"].as_i64().unwrap(),
+            user,
+            repo: None,
+            handle: None,
         }
     }
+}
 
-    /// How late a 10 ms timer fires, over and over (ms): this process's scheduling delay.
-    async fn measure_lateness(into: Arc<Mutex<Vec<f64>>>) {
-        loop {
-            let t = Instant::now();
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            let late = t.elapsed().as_secs_f64() * 1000.0 - 10.0;
-            into.lock().unwrap().push(late.max(0.0));
+/// Logs `user` in (waiting out the server's "busy" answers: it runs a bounded number of
+/// password checks); returns the session's token and peer id.
+async fn login_as(
+    http: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> (String, String) {
+    let body =
+        json!({"username": user, "password": password, "device": format!("province-{user}")});
+    loop {
+        let response = http
+            .post(format!("{base}/api/login"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 503 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
         }
+        let reply: Value = response.json().await.unwrap();
+        return (
+            reply["token"].as_str().expect("logged in").to_string(),
+            reply["peer_id"].as_str().unwrap().to_string(),
+        );
+    }
+}
+
+/// How late a 10 ms timer fires, over and over (ms): a clients' process's scheduling delay, the
+/// counterpart of node's event-loop delay.
+async fn measure_lateness(into: std::sync::Arc<std::sync::Mutex<Vec<f64>>>) {
+    loop {
+        let t = Instant::now();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let late = t.elapsed().as_secs_f64() * 1000.0 - 10.0;
+        into.lock().unwrap().push(late.max(0.0));
     }
 }

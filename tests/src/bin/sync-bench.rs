@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use automerge::sync::SyncDoc;
 use automerge::{Automerge, ChangeHash, ReadDoc};
 use shared::calendar::PeriodId;
-use shared::documents::records::{self, RecordEdit, TaskSkeleton};
+use shared::documents::records::{self, RecordEdit};
 use shared::documents::ChangeAuthor;
 use shared::plan::TaskId;
 use tests::bench::arg_or;
@@ -187,35 +187,12 @@ fn sync_bytes(a: &mut Automerge, b: &mut Automerge) -> (usize, usize) {
 fn wire_bytes() {
     // A records document as a unit has it after a year of work: every task of the seed with
     // 500 edits of history.
+    let mut server_copy = tests::reconnect_wire::records_with_history(500);
     let author = ChangeAuthor {
         user: "lan".into(),
         device: "lan-laptop".into(),
         what: String::new(),
     };
-    let tasks: Vec<TaskSkeleton> = (0..57)
-        .map(|i| TaskSkeleton {
-            task_id: TaskId(format!("T/{i}")),
-            n_targets: 2,
-        })
-        .collect();
-    let mut server_copy = Automerge::new();
-    records::ensure_structure(&mut server_copy, &author, 0, "QLHT", 2026, &tasks).unwrap();
-    let period: PeriodId = "2026-Q3".parse().unwrap();
-    for n in 0..500 {
-        let edit = RecordEdit::Text {
-            period,
-            field: shared::documents::records::TextField::Result,
-            text: format!("Kết quả lần {n}"),
-        };
-        records::apply(
-            &mut server_copy,
-            &author,
-            n,
-            &TaskId(format!("T/{}", n % 57)),
-            &edit,
-        )
-        .unwrap();
-    }
     let mut laptop = server_copy.fork();
     let size = server_copy.save().len();
     records::apply(
