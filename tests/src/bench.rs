@@ -197,3 +197,31 @@ pub fn thread_run_queue_wait_seconds(pid: u32, tid: u32) -> f64 {
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0.0, |ns| ns as f64 / 1e9)
 }
+
+/// Logs `user` in (waiting out the server's "busy" answers: it runs a bounded number of
+/// password checks); returns the session's token and peer id.
+pub async fn login_as(
+    http: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> (String, String) {
+    let body = serde_json::json!({"username": user, "password": password, "device": format!("bench-{user}")});
+    loop {
+        let response = http
+            .post(format!("{base}/api/login"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 503 {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            continue;
+        }
+        let reply: serde_json::Value = response.json().await.unwrap();
+        return (
+            reply["token"].as_str().expect("logged in").to_string(),
+            reply["peer_id"].as_str().unwrap().to_string(),
+        );
+    }
+}

@@ -28,6 +28,9 @@ pub struct Tally {
     pub bytes: AtomicU64,
     pub sync_messages: AtomicU64,
     pub sync_bytes: AtomicU64,
+    /// Sync messages that carried a whole document (an Automerge document chunk) rather than
+    /// changes.
+    pub whole_documents: AtomicU64,
 }
 
 /// One way's figures, taken.
@@ -37,15 +40,20 @@ pub struct OneWay {
     pub bytes: u64,
     pub sync_messages: u64,
     pub sync_bytes: u64,
+    pub whole_documents: u64,
 }
 
 impl Tally {
     fn count(&self, frame: &[u8]) {
         self.frames.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(frame.len() as u64, Ordering::Relaxed);
-        if let Some(data) = sync_data_len(frame) {
+        if let Some(data) = sync_data(frame) {
             self.sync_messages.fetch_add(1, Ordering::Relaxed);
-            self.sync_bytes.fetch_add(data as u64, Ordering::Relaxed);
+            self.sync_bytes
+                .fetch_add(data.len() as u64, Ordering::Relaxed);
+            if carries_whole_document(data) {
+                self.whole_documents.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -55,20 +63,21 @@ impl Tally {
             bytes: self.bytes.swap(0, Ordering::Relaxed),
             sync_messages: self.sync_messages.swap(0, Ordering::Relaxed),
             sync_bytes: self.sync_bytes.swap(0, Ordering::Relaxed),
+            whole_documents: self.whole_documents.swap(0, Ordering::Relaxed),
         }
     }
 }
 
-/// The length of the Automerge sync message a samod frame carries (`type` "sync" or
-/// "request", its `data`), or `None` for any other frame.
-fn sync_data_len(frame: &[u8]) -> Option<usize> {
+/// The Automerge sync message a samod frame carries (`type` "sync" or "request", its `data`),
+/// or `None` for any other frame.
+fn sync_data(frame: &[u8]) -> Option<&[u8]> {
     let mut decoder = minicbor::Decoder::new(frame);
     let n_fields = decoder.map().ok()??;
     let (mut is_sync, mut data) = (false, None);
     for _ in 0..n_fields {
         match decoder.str().ok()? {
             "type" => is_sync = matches!(decoder.str().ok()?, "sync" | "request"),
-            "data" => data = Some(decoder.bytes().ok()?.len()),
+            "data" => data = Some(decoder.bytes().ok()?),
             _ => decoder.skip().ok()?,
         }
     }
@@ -77,6 +86,13 @@ fn sync_data_len(frame: &[u8]) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// Whether the sync message `data` carries a whole document: a chunk whose type (the byte after
+/// the 4-byte magic and 4-byte checksum) is 0, a document, rather than 1 or 2, a change.
+fn carries_whole_document(data: &[u8]) -> bool {
+    automerge::sync::Message::decode(data)
+        .is_ok_and(|message| message.changes.iter().any(|chunk| chunk.get(8) == Some(&0)))
 }
 
 /// A dialer that joins the dialing repo to `acceptor` through in-process channels, counting
@@ -228,7 +244,12 @@ async fn settle(a: &DocHandle, b: &DocHandle, up: &Tally, down: &Tally) {
 
 /// Runs the scenario of this module's header with a document of `n_changes` changes of history.
 pub async fn measure(n_changes: u64) -> ReconnectWire {
-    let server = Repo::build_tokio().load().await;
+    reconnect(Repo::build_tokio().load().await, n_changes, 1).await
+}
+
+/// The same scenario with `n_edits` small edits offline (each its own change) instead of one,
+/// against `server`, a samod repo configured as the test needs.
+pub async fn reconnect(server: Repo, n_changes: u64, n_edits: u64) -> ReconnectWire {
     let laptop = Repo::build_tokio().load().await;
     let doc = records_with_history(n_changes);
     let document_bytes = doc.save().len();
@@ -267,22 +288,30 @@ pub async fn measure(n_changes: u64) -> ReconnectWire {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
-    // One small edit offline, then a new connection.
+    // Small edits offline (one, in the module's scenario), then a new connection.
     let change_bytes = on_laptop.with_document(|d| {
         let author = ChangeAuthor {
             user: "lan".into(),
             device: "lan-laptop".into(),
             what: String::new(),
         };
-        records::apply(
-            d,
-            &author,
-            1_000_000,
-            &TaskId("T/3".into()),
-            &RecordEdit::Progress { percent: 60 },
-        )
-        .unwrap();
-        d.get_last_local_change().map_or(0, |c| c.raw_bytes().len())
+        let before = d.get_heads();
+        for n in 0..n_edits {
+            records::apply(
+                d,
+                &author,
+                1_000_000 + n as i64,
+                &TaskId(format!("T/{}", (3 + n) % 57)),
+                &RecordEdit::Progress {
+                    percent: (60 + n % 40) as u8,
+                },
+            )
+            .unwrap();
+        }
+        d.get_changes(&before)
+            .iter()
+            .map(|c| c.raw_bytes().len())
+            .sum()
     });
     up.take();
     down.take();

@@ -111,15 +111,18 @@ pub fn open_data(data: &Path) -> Result<(Arc<Registry>, SqliteStorage)> {
 }
 
 /// Builds the server's samod repo: SQLite storage, the registry's share policy, no announcing,
-/// and a connection introduced only to the documents it syncs (samod's default introduces every
-/// connection to every loaded document, which made each connection cost work in all of them;
-/// see vendor/PATCHES.md).
+/// a connection introduced only to the documents it syncs (samod's default introduces every
+/// connection to every loaded document, which made each connection cost work in all of them),
+/// and laptops sending the changes the server lacks rather than their whole documents (a whole
+/// document costs the server a full load and a walk for the new changes, per reconnect; see
+/// vendor/PATCHES.md, patches 6 and 10).
 pub async fn open_repo(registry: Arc<Registry>, storage: SqliteStorage) -> Repo {
     Repo::build_tokio()
         .with_storage(storage)
         .with_peer_id(PeerId::from(SERVER_PEER_ID))
         .with_share_policy(policy::RegistryPolicy::new(registry))
         .with_peers_introduced_on_demand()
+        .with_whole_documents_declined()
         .load()
         .await
 }

@@ -6,7 +6,7 @@
 //! ```sh
 //! cargo build --release -p tests --bins
 //! target/release/js-bench [--cases 30x200,60x20,100x20,200x20] [--servers reference,plansync]
-//!                         [--repeat 1] [--timeout 120]
+//!                         [--repeat 1] [--timeout 120] [--unit-procs 2]
 //! ```
 //!
 //! `--servers` may also name another build of the server, `plansync=PATH` (e.g. an older
@@ -19,7 +19,13 @@
 //! all reconnect at once; timed until the office's client holds every unit's edits. The server
 //! process is watched through `/proc`: CPU seconds from the reconnect to the end, the highest RSS
 //! and most threads seen from the reconnect on and over the whole run (setup included: logins,
-//! first downloads), and the clients' (driver's) CPU seconds over the reconnect.
+//! first downloads), and the clients' CPU seconds over the reconnect (the driver's own count:
+//! the office's process and the units' processes).
+//!
+//! The office's client runs in the driver's process and the units' clients in `--unit-procs`
+//! processes of their own (0: all in the driver's process, as the first version of the bench
+//! had them; one node thread then did all the clients' work and its CPU, not the server, set
+//! the time).
 //! `PLANSYNC_BENCH_PERF=FILE` records a `perf` profile of the server over the reconnect.
 
 use std::io::{BufRead, BufReader};
@@ -33,6 +39,9 @@ use tests::process_watch::{cpu_seconds, Watched, Watcher};
 use tests::server::{plansync_binary, TestServer, PASSWORD};
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--office-process") {
+        samod_office::run();
+    }
     tests::bench::use_sibling_server();
     let bench_dir = tests::repo::root().join("tests/js-bench");
     assert!(
@@ -56,8 +65,14 @@ fn main() {
         .collect();
     let repeat: usize = arg("--repeat").map_or(1, |r| r.parse().unwrap());
     let timeout: u64 = arg("--timeout").map_or(120, |t| t.parse().unwrap());
+    let unit_procs: usize = arg("--unit-procs").map_or(2, |p| p.parse().unwrap());
+    let office_client = arg("--office-client").unwrap_or_else(|| "js".into());
+    assert!(
+        ["js", "samod"].contains(&office_client.as_str()),
+        "--office-client is js (a stock JS client) or samod (the app's sync engine)"
+    );
     println!(
-        "# side-by-side convergence ({} build of plansync, {})",
+        "# side-by-side convergence ({} build of plansync, {}, the units' clients in {unit_procs} node processes, the office's client: {office_client})",
         if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -66,11 +81,11 @@ fn main() {
         node_version()
     );
     println!(
-        "| units × edits | server | converged | server CPU s | server RSS MiB: reconnect / whole run | threads: reconnect / whole run | clients' CPU s | load before |"
+        "| units × edits | server | converged | server CPU s | server RSS MiB: reconnect / whole run | threads: reconnect / whole run | clients' CPU s: all (office + units) | load before |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for &(n_units, n_edits) in &cases {
-        let setup = Setup::new(n_units);
+        let setup = Setup::new(n_units, unit_procs, &office_client);
         let mut times: Vec<Vec<Option<f64>>> = vec![Vec::new(); servers.len()];
         // Interleaved (reference, plansync, reference, ...) so that whatever else the machine
         // does weighs on both alike.
@@ -90,14 +105,14 @@ fn main() {
                     _ => panic!("unknown server {server}: reference, plansync or plansync=BINARY"),
                 };
                 println!(
-                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {:.2} | {load} |",
+                    "| {n_units} × {n_edits} | {server} | {} | {:.2} | {:.0} / {:.0} | {} / {} | {} | {load} |",
                     run.outcome(),
                     run.cpu_s,
                     run.watch.marked_rss_kib as f64 / 1024.0,
                     run.watch.peak_rss_kib as f64 / 1024.0,
                     run.watch.marked_threads,
                     run.watch.max_threads,
-                    run.driver_cpu_s,
+                    run.clients_cpu.shown(),
                 );
                 times.push(run.seconds.filter(|_| run.complete));
             }
@@ -135,10 +150,14 @@ struct Setup {
     units: Vec<(String, String)>,
     /// The records documents' bytes, for the reference server's clients to create.
     files: tempfile::TempDir,
+    /// How many node processes the units' clients run in.
+    unit_procs: usize,
+    /// "js" or "samod".
+    office_client: String,
 }
 
 impl Setup {
-    fn new(n_units: usize) -> Setup {
+    fn new(n_units: usize, unit_procs: usize, office_client: &str) -> Setup {
         let codes: Vec<String> = (1..=n_units).map(|i| format!("U{i:03}")).collect();
         let users: Vec<String> = (1..=n_units).map(|i| format!("u{i:03}")).collect();
         let mut accounts: Vec<(String, String, &str)> = users
@@ -185,6 +204,8 @@ impl Setup {
             server,
             units,
             files,
+            unit_procs,
+            office_client: office_client.to_string(),
         }
     }
 
@@ -206,7 +227,9 @@ impl Setup {
             })
             .collect();
         let config = json!({"server": "reference", "base": base, "office": "thamdinh",
-            "edits": n_edits, "timeout_s": timeout, "units": units});
+            "edits": n_edits, "timeout_s": timeout, "unit_procs": self.unit_procs,
+            "office_client": self.office_client, "office_command": office_command(),
+            "units": units});
         let run = drive(bench_dir, &config, child.id());
         let _ = child.kill();
         let _ = child.wait();
@@ -238,7 +261,9 @@ impl Setup {
             .map(|(user, doc)| json!({"user": user, "doc": doc}))
             .collect();
         let config = json!({"server": "plansync", "base": base, "office": "thamdinh",
-            "password": PASSWORD, "edits": n_edits, "timeout_s": timeout, "units": units});
+            "password": PASSWORD, "edits": n_edits, "timeout_s": timeout,
+            "unit_procs": self.unit_procs, "office_client": self.office_client,
+            "office_command": office_command(), "units": units});
         let run = drive(bench_dir, &config, child.id());
         let _ = Command::new("kill")
             .arg("-TERM")
@@ -247,6 +272,17 @@ impl Setup {
         let _ = child.wait();
         run
     }
+}
+
+/// The command that runs the office's samod client (this binary, `--office-process`).
+fn office_command() -> Vec<String> {
+    vec![
+        std::env::current_exe()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned(),
+        "--office-process".into(),
+    ]
 }
 
 /// Copies an SQLite database with its WAL folded in (`VACUUM INTO`).
@@ -277,9 +313,35 @@ struct Run {
     n_units: u64,
     /// The server's CPU time from the reconnect to the end.
     cpu_s: f64,
-    /// The driver's (all clients') CPU time over the same span.
-    driver_cpu_s: f64,
+    /// The clients' CPU time over the same span.
+    clients_cpu: ClientsCpu,
     watch: Watched,
+}
+
+/// The clients' CPU seconds over the reconnect, as the driver counted them.
+#[derive(Default)]
+struct ClientsCpu {
+    all: f64,
+    /// The office's process and the units' processes, when the units have processes of their own.
+    office_and_units: Option<(f64, f64)>,
+}
+
+impl ClientsCpu {
+    fn from_driver(message: &Value) -> ClientsCpu {
+        ClientsCpu {
+            all: message["clients_cpu_s"].as_f64().unwrap_or(f64::NAN),
+            office_and_units: message["office_cpu_s"]
+                .as_f64()
+                .zip(message["units_cpu_s"].as_f64()),
+        }
+    }
+
+    fn shown(&self) -> String {
+        match self.office_and_units {
+            Some((office, units)) => format!("{:.2} ({office:.2} + {units:.2})", self.all),
+            None => format!("{:.2}", self.all),
+        }
+    }
 }
 
 impl Run {
@@ -311,8 +373,7 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("node starts");
-    let driver_pid = driver.id();
-    let (mut cpu_at_reconnect, mut driver_cpu_at_reconnect) = (0.0, 0.0);
+    let mut cpu_at_reconnect = 0.0;
     let mut result = None;
     for line in BufReader::new(driver.stdout.take().unwrap()).lines() {
         let Ok(line) = line else { break };
@@ -323,7 +384,6 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         match message["phase"].as_str() {
             Some("reconnect") => {
                 cpu_at_reconnect = cpu_seconds(pid);
-                driver_cpu_at_reconnect = cpu_seconds(driver_pid);
                 watcher.mark();
                 // PLANSYNC_BENCH_PERF=FILE records a CPU profile of the server from here on.
                 perf = std::env::var_os("PLANSYNC_BENCH_PERF").map(|file| {
@@ -339,8 +399,7 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
             }
             Some("done" | "timeout") => {
                 let cpu = cpu_seconds(pid) - cpu_at_reconnect;
-                let driver_cpu = cpu_seconds(driver_pid) - driver_cpu_at_reconnect;
-                result = Some((message, cpu, driver_cpu, watcher.snapshot()));
+                result = Some((message, cpu, watcher.snapshot()));
             }
             _ => {}
         }
@@ -353,14 +412,14 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
             .status();
         let _ = perf.wait();
     }
-    let Some((message, cpu_s, driver_cpu_s, watch)) = result else {
+    let Some((message, cpu_s, watch)) = result else {
         return Run {
             seconds: None,
             complete: false,
             n_complete: 0,
             n_units: 0,
             cpu_s: 0.0,
-            driver_cpu_s: 0.0,
+            clients_cpu: ClientsCpu::default(),
             watch: watched,
         };
     };
@@ -370,7 +429,162 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
         n_complete: message["complete"].as_u64().unwrap_or(0),
         n_units: message["of"].as_u64().unwrap_or(0),
         cpu_s,
-        driver_cpu_s,
+        clients_cpu: ClientsCpu::from_driver(&message),
         watch,
+    }
+}
+
+/// The office's client as the office's laptop has it: a samod repo (in memory), as the app's
+/// sync engine, instead of a stock JS client. Run by the driver as a child process
+/// (`js-bench --office-process`); it speaks JSON lines:
+///   stdin: {"server", "base", "office", "password"}  -> stdout {"phase":"connected"}
+///   stdin: {"find": [DOCUMENT_ID, ...]}               -> stdout {"phase":"found"}
+///   stdin: {"watch": [[DOCUMENT_ID, [HEAD, ...]], ...], "timeout_s": T}
+///          -> stdout {"phase":"done"|"timeout","complete":N,"cpu_s":C}: once the repo holds
+///             every head of every document (C: this process's CPU seconds since the watch).
+///   stdin: anything else: exits.
+mod samod_office {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use automerge::{ChangeHash, ReadDoc};
+    use futures::StreamExt;
+    use samod::{BackoffConfig, DocHandle, DocumentId, PeerId, Repo};
+    use serde_json::{json, Value};
+    use tests::bearer_dialer::BearerDialer;
+    use tests::process_watch::cpu_seconds;
+
+    pub fn run() -> ! {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(main());
+        std::process::exit(0);
+    }
+
+    fn say(message: Value) {
+        println!("{message}");
+    }
+
+    async fn main() {
+        // The driver's lines (a thread: this crate's tokio has no stdin).
+        let (line_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(line) = line else { break };
+                let value = serde_json::from_str(&line).unwrap_or(Value::Null);
+                if line_tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        let config = lines.recv().await.expect("the driver sends the settings");
+        let base = config["base"].as_str().unwrap();
+        let (token, peer_id) = if config["server"] == "plansync" {
+            tests::bench::login_as(
+                &tests::http_client(),
+                base,
+                config["office"].as_str().unwrap(),
+                config["password"].as_str().unwrap(),
+            )
+            .await
+        } else {
+            // The reference server asks for no token (nor looks at one).
+            (
+                String::new(),
+                format!("bench-office-{}", std::process::id()),
+            )
+        };
+        let repo = Repo::build_tokio()
+            .with_peer_id(PeerId::from(peer_id.as_str()))
+            .load()
+            .await;
+        let dialer = repo
+            .dial(
+                BackoffConfig::default(),
+                Arc::new(BearerDialer::new(base, &token, false)),
+            )
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(120), dialer.established())
+            .await
+            .expect("the office connects within 120 s")
+            .expect("the office connects");
+        say(json!({"phase": "connected"}));
+
+        let find = lines.recv().await.expect("the driver names the documents");
+        let docs: Vec<DocumentId> = find["find"]
+            .as_array()
+            .expect("{\"find\": [...]}")
+            .iter()
+            .map(|d| d.as_str().unwrap().parse().unwrap())
+            .collect();
+        let handles: Vec<DocHandle> = futures::stream::iter(docs)
+            .map(|doc| {
+                let repo = repo.clone();
+                async move {
+                    tokio::time::timeout(Duration::from_secs(120), repo.find(doc.clone()))
+                        .await
+                        .unwrap_or_else(|_| panic!("the office finds {doc} within 120 s"))
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("{doc} is unavailable"))
+                }
+            })
+            .buffered(20)
+            .collect()
+            .await;
+        say(json!({"phase": "found"}));
+
+        let watch = lines
+            .recv()
+            .await
+            .expect("the driver says what to wait for");
+        let cpu_at_start = cpu_seconds(std::process::id());
+        let timeout = Duration::from_secs(watch["timeout_s"].as_u64().unwrap_or(120));
+        let (done_tx, mut done) = tokio::sync::mpsc::unbounded_channel::<()>();
+        let wanted = watch["watch"].as_array().expect("{\"watch\": [...]}");
+        for entry in wanted {
+            let doc: DocumentId = entry[0].as_str().unwrap().parse().unwrap();
+            let heads: Vec<ChangeHash> = entry[1]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().parse().unwrap())
+                .collect();
+            let handle = handles
+                .iter()
+                .find(|h| *h.document_id() == doc)
+                .unwrap_or_else(|| panic!("{doc} was found first"))
+                .clone();
+            let done_tx = done_tx.clone();
+            tokio::spawn(async move {
+                // Subscribed before the first look, so no change falls between the two.
+                let mut changes = handle.changes();
+                let holds = |h: &DocHandle| {
+                    h.with_document(|d| heads.iter().all(|c| d.get_change_by_hash(c).is_some()))
+                };
+                while !holds(&handle) {
+                    if changes.next().await.is_none() {
+                        return;
+                    }
+                }
+                let _ = done_tx.send(());
+            });
+        }
+        drop(done_tx);
+        let mut complete = 0;
+        let all = async {
+            while complete < wanted.len() && done.recv().await.is_some() {
+                complete += 1;
+            }
+        };
+        let timed_out = tokio::time::timeout(timeout, all).await.is_err();
+        say(json!({
+            "phase": if timed_out { "timeout" } else { "done" },
+            "complete": complete,
+            "cpu_s": cpu_seconds(std::process::id()) - cpu_at_start,
+        }));
+        let _ = lines.recv().await;
+        repo.stop().await;
     }
 }

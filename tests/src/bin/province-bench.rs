@@ -1014,7 +1014,7 @@ mod offices {
     }
 
     async fn login(http: &reqwest::Client, base: &str, user: String, password: &str) -> Office {
-        let (token, peer_id) = super::login_as(http, base, &user, password).await;
+        let (token, peer_id) = tests::bench::login_as(http, base, &user, password).await;
         Office {
             token,
             peer_id,
@@ -1408,7 +1408,7 @@ mod units {
 
     async fn login(http: &reqwest::Client, base: &str, config: Value, password: &str) -> Unit {
         let user = config["user"].as_str().unwrap().to_string();
-        let (token, peer_id) = super::login_as(http, base, &user, password).await;
+        let (token, peer_id) = tests::bench::login_as(http, base, &user, password).await;
         Unit {
             token,
             peer_id,
@@ -1418,35 +1418,6 @@ mod units {
             repo: None,
             handle: None,
         }
-    }
-}
-
-/// Logs `user` in (waiting out the server's "busy" answers: it runs a bounded number of
-/// password checks); returns the session's token and peer id.
-async fn login_as(
-    http: &reqwest::Client,
-    base: &str,
-    user: &str,
-    password: &str,
-) -> (String, String) {
-    let body =
-        json!({"username": user, "password": password, "device": format!("province-{user}")});
-    loop {
-        let response = http
-            .post(format!("{base}/api/login"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        if response.status() == 503 {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        let reply: Value = response.json().await.unwrap();
-        return (
-            reply["token"].as_str().expect("logged in").to_string(),
-            reply["peer_id"].as_str().unwrap().to_string(),
-        );
     }
 }
 

@@ -44,6 +44,7 @@ pub struct RepoBuilder<S, R, A> {
     pub(crate) concurrency: ConcurrencyConfig,
     pub(crate) observer: Option<Arc<dyn RepoObserver>>,
     pub(crate) introduce_peers_on_demand: bool,
+    pub(crate) decline_whole_documents: bool,
 }
 
 impl<S, R, A> RepoBuilder<S, R, A> {
@@ -56,6 +57,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             concurrency: self.concurrency,
             observer: self.observer,
             introduce_peers_on_demand: self.introduce_peers_on_demand,
+            decline_whole_documents: self.decline_whole_documents,
         }
     }
 
@@ -68,6 +70,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             concurrency: self.concurrency,
             observer: self.observer,
             introduce_peers_on_demand: self.introduce_peers_on_demand,
+            decline_whole_documents: self.decline_whole_documents,
         }
     }
 
@@ -87,6 +90,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             concurrency: self.concurrency,
             observer: self.observer,
             introduce_peers_on_demand: self.introduce_peers_on_demand,
+            decline_whole_documents: self.decline_whole_documents,
         }
     }
 
@@ -109,6 +113,17 @@ impl<S, R, A> RepoBuilder<S, R, A> {
         self
     }
 
+    /// PlanSync patch 10: this repo's sync messages carry no flags, so peers take it for one
+    /// that reads only "v1" sync messages and send it the changes it lacks, never the whole
+    /// document (automerge sends a whole document when the changes would be more than a third
+    /// of it and the peer reads "v2"). A whole document costs its receiver a full load and a
+    /// walk of it for the new changes; the changes alone cost only their application. See
+    /// `samod_core::actors::hub::Hub::set_decline_whole_documents`.
+    pub fn with_whole_documents_declined(mut self) -> Self {
+        self.decline_whole_documents = true;
+        self
+    }
+
     /// Set an observer for receiving structured observability events.
     pub fn with_observer(mut self, observer: impl RepoObserver) -> Self {
         self.observer = Some(Arc::new(observer));
@@ -126,6 +141,7 @@ impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
             concurrency: ConcurrencyConfig::AsyncRuntime,
             observer: None,
             introduce_peers_on_demand: false,
+            decline_whole_documents: false,
         }
     }
 }

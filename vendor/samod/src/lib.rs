@@ -525,6 +525,7 @@ impl Repo {
             concurrency,
             observer,
             introduce_peers_on_demand,
+            decline_whole_documents,
         } = builder;
         let task_setup = TaskSetup::new(
             storage.clone(),
@@ -532,6 +533,7 @@ impl Repo {
             concurrency,
             observer,
             introduce_peers_on_demand,
+            decline_whole_documents,
         )
         .await;
         let inner = task_setup.inner.clone();
@@ -555,6 +557,7 @@ impl Repo {
             concurrency,
             observer,
             introduce_peers_on_demand,
+            decline_whole_documents,
         } = builder;
         let task_setup = TaskSetup::new(
             storage.clone(),
@@ -562,6 +565,7 @@ impl Repo {
             concurrency,
             observer,
             introduce_peers_on_demand,
+            decline_whole_documents,
         )
         .await;
         let inner = task_setup.inner.clone();
@@ -1419,11 +1423,13 @@ impl TaskSetup {
         concurrency: ConcurrencyConfig,
         observer: Option<Arc<dyn observer::RepoObserver>>,
         introduce_peers_on_demand: bool,
+        decline_whole_documents: bool,
     ) -> TaskSetup {
         let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
         let peer_id = peer_id.unwrap_or_else(|| PeerId::new_with_rng(&mut rng));
         let mut hub = load_hub(storage.clone(), Hub::load(peer_id.clone())).await;
         hub.set_introduce_peers_on_demand(introduce_peers_on_demand);
+        hub.set_decline_whole_documents(decline_whole_documents);
 
         let (tx_storage, rx_storage) = unbounded::channel();
         let tx_io_for_tick = tx_storage.clone();

@@ -59,6 +59,19 @@ impl Hub {
         self.state.set_introduce_on_demand(on_demand);
     }
 
+    /// PlanSync patch 10. With it on, the sync messages of every document actor carry no flags
+    /// section, so a peer's automerge takes this repo for one that reads only "v1" messages and
+    /// sends it the changes it lacks, never its whole document (which automerge otherwise sends
+    /// when those changes are more than a third of the document). Receiving a whole document
+    /// costs a full load of it and a walk for the changes not yet held; receiving the changes
+    /// costs only their application. What this repo sends is unchanged (it still sends a whole
+    /// document to a peer that reads "v2", when that is smaller). Lost with the flags: this
+    /// repo does not advertise sync resets (peers fall back to the older way, empty heads) or
+    /// being read-only (a repo with this on is never read-only).
+    pub fn set_decline_whole_documents(&mut self, decline: bool) {
+        self.state.set_decline_whole_documents(decline);
+    }
+
     /// Processes an event and returns any resulting IO tasks or command completions.
     ///
     /// This is the main interface for interacting with samod-core. Events can be

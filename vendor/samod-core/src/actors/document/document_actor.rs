@@ -61,6 +61,8 @@ pub struct DocumentActor {
     /// (PlanSync patch 7), kept in memory so that a peer that reconnects (a new connection, a
     /// new peer id, the same storage) resumes from them instead of a full bloom filter.
     remembered_heads: HashMap<crate::StorageId, Vec<automerge::ChangeHash>>,
+    /// Sync messages carry no flags section (PlanSync patch 10).
+    decline_whole_documents: bool,
 }
 
 #[derive(Debug)]
@@ -82,6 +84,7 @@ impl DocumentActor {
             initial_content,
             initial_connections,
             initial_storage_ids,
+            decline_whole_documents,
         }: SpawnArgs,
     ) -> (Self, DocActorResult) {
         let mut out = DocActorResult::default();
@@ -110,6 +113,7 @@ impl DocumentActor {
             last_status_update: None,
             peers_version: 0,
             remembered_heads: HashMap::new(),
+            decline_whole_documents,
         };
 
         tracing::trace!(?initial_connections, "applying initial connections");
@@ -731,7 +735,8 @@ impl DocumentActor {
             .unwrap_or_default();
         self.peer_connections.insert(
             conn_id,
-            PeerDocConnection::with_memory(peer_id, conn_id, remote_storage_id, remembered),
+            PeerDocConnection::with_memory(peer_id, conn_id, remote_storage_id, remembered)
+                .declining_whole_documents(self.decline_whole_documents),
         );
         self.peers_version += 1;
         if let Phase::Requesting(request) = &mut self.phase

@@ -33,6 +33,9 @@ pub(crate) struct PeerDocConnection {
     /// persisted sync states do, so the first message's bloom filter covers only what changed
     /// since instead of the whole history.
     remembered_heads: Vec<automerge::ChangeHash>,
+    /// Send no flags section, so the peer sends changes rather than whole documents (PlanSync
+    /// patch 10; see `Hub::set_decline_whole_documents`).
+    decline_whole_documents: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +70,7 @@ impl PeerDocConnection {
             pending_sync_messages: Vec::new(),
             remote_storage_id,
             remembered_heads,
+            decline_whole_documents: false,
         };
         connection.start_from_remembered_heads();
         connection
@@ -110,6 +114,12 @@ impl PeerDocConnection {
         }
     }
 
+    /// See `Hub::set_decline_whole_documents`.
+    pub(super) fn declining_whole_documents(mut self, decline: bool) -> Self {
+        self.decline_whole_documents = decline;
+        self
+    }
+
     pub(super) fn mark_requested(&mut self) {
         if !self.has_requested {
             self.has_requested = true;
@@ -145,9 +155,19 @@ impl PeerDocConnection {
         let mut messages = Vec::new();
         loop {
             let start = Instant::now();
-            let Some(msg) = doc.generate_sync_message(&mut self.sync_state) else {
+            let Some(mut msg) = doc.generate_sync_message(&mut self.sync_state) else {
                 break;
             };
+            // A peer's automerge reads "supports v2 messages" from the presence of flags. A
+            // message that signals something (a sync reset, being read-only) keeps them: the
+            // signal matters more than the peer's choice of format.
+            let signals = |flags: sync::MessageFlags| {
+                flags.contains(sync::MessageFlags::SYNC_RESET)
+                    || flags.contains(sync::MessageFlags::READ_ONLY)
+            };
+            if self.decline_whole_documents && !msg.flags.is_some_and(signals) {
+                msg.flags = None;
+            }
             let duration = start.elapsed();
             let follow_up = msg.heads != heads;
             if follow_up {

@@ -11,6 +11,8 @@ pub struct SpawnArgs {
     pub(crate) initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)>,
     /// The storage ids of those connections' peers that are not ephemeral (PlanSync patch 7).
     pub(crate) initial_storage_ids: HashMap<ConnectionId, crate::StorageId>,
+    /// Sync messages carry no flags section (PlanSync patch 10).
+    pub(crate) decline_whole_documents: bool,
 }
 
 impl std::fmt::Debug for SpawnArgs {

@@ -78,6 +78,10 @@ pub(crate) struct State {
     /// about that document, instead of introducing every connection to every document
     /// (PlanSync patch; see `Hub::set_introduce_peers_on_demand`).
     introduce_on_demand: bool,
+
+    /// Sync messages carry no flags section (PlanSync patch 10; see
+    /// `Hub::set_decline_whole_documents`).
+    decline_whole_documents: bool,
 }
 
 impl State {
@@ -101,6 +105,7 @@ impl State {
             connections_dirty: true,
             searches_dirty: true,
             introduce_on_demand: false,
+            decline_whole_documents: false,
         }
     }
 
@@ -219,6 +224,11 @@ impl State {
     pub(crate) fn set_introduce_on_demand(&mut self, on_demand: bool) {
         self.introduce_on_demand = on_demand;
         self.connections_dirty = true;
+    }
+
+    /// See `Hub::set_decline_whole_documents`.
+    pub(crate) fn set_decline_whole_documents(&mut self, decline: bool) {
+        self.decline_whole_documents = decline;
     }
 
     pub(crate) fn peer_id(&self) -> &PeerId {
@@ -1016,6 +1026,7 @@ impl State {
             initial_content: initial_doc,
             initial_connections,
             initial_storage_ids,
+            decline_whole_documents: self.decline_whole_documents,
         });
 
         actor_id

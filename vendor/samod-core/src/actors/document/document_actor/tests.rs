@@ -43,6 +43,7 @@ fn new_actor(
             ("remote".into(), initial.map(DocMessage::Sync)),
         )]),
         initial_storage_ids: HashMap::new(),
+        decline_whole_documents: false,
     };
     let (actor, result) = DocumentActor::new(UnixTimestamp::now(), args);
     let policy_task = result
