@@ -244,12 +244,32 @@ async fn settle(a: &DocHandle, b: &DocHandle, up: &Tally, down: &Tally) {
 
 /// Runs the scenario of this module's header with a document of `n_changes` changes of history.
 pub async fn measure(n_changes: u64) -> ReconnectWire {
-    reconnect(Repo::build_tokio().load().await, n_changes, 1).await
+    reconnect(
+        Repo::build_tokio().load().await,
+        n_changes,
+        1,
+        EditsOn::Laptop,
+    )
+    .await
 }
 
-/// The same scenario with `n_edits` small edits offline (each its own change) instead of one,
-/// against `server`, a samod repo configured as the test needs.
-pub async fn reconnect(server: Repo, n_changes: u64, n_edits: u64) -> ReconnectWire {
+/// Which replica makes the edits while the laptop is offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditsOn {
+    Laptop,
+    /// The server's replica (as when other devices wrote while this laptop was away).
+    Server,
+}
+
+/// The same scenario with `n_edits` small edits (each its own change) instead of one, made on
+/// `edits_on` while the laptop is offline, against `server`, a samod repo configured as the
+/// test needs.
+pub async fn reconnect(
+    server: Repo,
+    n_changes: u64,
+    n_edits: u64,
+    edits_on: EditsOn,
+) -> ReconnectWire {
     let laptop = Repo::build_tokio().load().await;
     let doc = records_with_history(n_changes);
     let document_bytes = doc.save().len();
@@ -289,7 +309,11 @@ pub async fn reconnect(server: Repo, n_changes: u64, n_edits: u64) -> ReconnectW
     }
 
     // Small edits offline (one, in the module's scenario), then a new connection.
-    let change_bytes = on_laptop.with_document(|d| {
+    let edited = match edits_on {
+        EditsOn::Laptop => &on_laptop,
+        EditsOn::Server => &on_server,
+    };
+    let change_bytes = edited.with_document(|d| {
         let author = ChangeAuthor {
             user: "lan".into(),
             device: "lan-laptop".into(),

@@ -187,9 +187,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, options: ServeOptions) -> Re
         keepalive: options.keepalive,
         passwords: crate::password_pool::PasswordPool::for_this_machine(),
     };
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = listener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let local = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!(

@@ -29,41 +29,57 @@ async fn a_reconnect_after_one_small_edit_costs_little_more_than_the_edit() {
     );
 }
 
-/// samod patch 10 (`with_whole_documents_declined`, as the server runs): a laptop that made more
-/// changes offline than a third of its document's history sends the server those changes, not
-/// its whole document. A whole document costs the server a full load of it and a walk for the
-/// changes it lacks, on every such reconnect (23 % + 18 % of the server's CPU in the 200-unit
-/// reconnect of `js-bench`, whose stock JS clients send their whole document).
+/// samod patch 10 (`with_whole_documents_declined`, as the server runs): a replica that lacks
+/// more changes than a third of the document's history gets those changes, not the whole
+/// document, both ways: a laptop back from a busy offline week uploads its changes, and the
+/// server sends a laptop (the office's) what others wrote meanwhile. A whole document costs its
+/// receiver a full load of it and a walk for the changes it lacks (23 % + 18 % of the server's
+/// CPU in the 200-unit reconnect of `js-bench`, whose stock JS clients sent theirs whole).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_laptop_uploads_its_changes_not_its_whole_document() {
-    use tests::reconnect_wire::reconnect;
-    // 30 edits offline on a records document of about a dozen changes.
+async fn a_replica_that_holds_the_document_gets_changes_not_the_whole_document() {
+    use tests::reconnect_wire::{reconnect, EditsOn};
+    // 30 edits while the laptop is offline, on a records document of about a dozen changes.
     let (n_history, n_edits) = (10, 30);
-    // A stock samod server: the laptop's automerge sends the whole document, so the scenario
-    // is the one the patch is for.
-    let stock = reconnect(samod::Repo::build_tokio().load().await, n_history, n_edits).await;
-    assert!(
-        stock.up.whole_documents > 0,
-        "to a stock server, the laptop sends its whole document: {stock:?}"
-    );
-    let declining = reconnect(
-        samod::Repo::build_tokio()
-            .with_whole_documents_declined()
-            .load()
-            .await,
-        n_history,
-        n_edits,
-    )
-    .await;
-    assert_eq!(
-        declining.up.whole_documents, 0,
-        "to a server that declines whole documents, the laptop sends changes: {declining:?}"
-    );
-    println!("stock server: {stock:?}\ndeclining server: {declining:?}");
-    // The changes went up all the same (`reconnect` waits for both replicas to hold the same
-    // heads), in about their own size.
-    assert!(
-        declining.up.sync_bytes <= 2 * declining.change_bytes as u64 + 1024,
-        "{declining:?}"
-    );
+    for edits_on in [EditsOn::Laptop, EditsOn::Server] {
+        // To or from a stock samod server the whole document goes: the scenario is the one
+        // the patch is for.
+        let stock = reconnect(
+            samod::Repo::build_tokio().load().await,
+            n_history,
+            n_edits,
+            edits_on,
+        )
+        .await;
+        let declining = reconnect(
+            samod::Repo::build_tokio()
+                .with_whole_documents_declined()
+                .load()
+                .await,
+            n_history,
+            n_edits,
+            edits_on,
+        )
+        .await;
+        println!(
+            "edits on {edits_on:?}:\n  stock server: {stock:?}\n  declining server: {declining:?}"
+        );
+        let (stock_way, declining_way) = match edits_on {
+            EditsOn::Laptop => (stock.up, declining.up),
+            EditsOn::Server => (stock.down, declining.down),
+        };
+        assert!(
+            stock_way.whole_documents > 0,
+            "edits on {edits_on:?}: with a stock server the whole document goes: {stock:?}"
+        );
+        assert_eq!(
+            declining_way.whole_documents, 0,
+            "edits on {edits_on:?}: with a declining server only changes go: {declining:?}"
+        );
+        // The changes went all the same (`reconnect` waits for both replicas to hold the same
+        // heads), in about their own size.
+        assert!(
+            declining_way.sync_bytes <= 2 * declining.change_bytes as u64 + 1024,
+            "edits on {edits_on:?}: {declining:?}"
+        );
+    }
 }

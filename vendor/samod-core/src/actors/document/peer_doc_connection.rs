@@ -155,7 +155,25 @@ impl PeerDocConnection {
         let mut messages = Vec::new();
         loop {
             let start = Instant::now();
-            let Some(mut msg) = doc.generate_sync_message(&mut self.sync_state) else {
+            // To a peer that holds the document, the changes it lacks, never the whole
+            // document: automerge sends a v2 peer the whole document when those changes are
+            // more than a third of the history, which costs the peer a full load and a walk of
+            // it. A peer that has nothing (empty heads) still gets the whole document, saved
+            // compactly.
+            let their_capabilities = self.sync_state.their_capabilities.clone();
+            if self.decline_whole_documents
+                && self
+                    .sync_state
+                    .their_heads
+                    .as_ref()
+                    .is_some_and(|heads| !heads.is_empty())
+                && let Some(capabilities) = self.sync_state.their_capabilities.as_mut()
+            {
+                capabilities.retain(|c| *c != sync::Capability::MessageV2);
+            }
+            let generated = doc.generate_sync_message(&mut self.sync_state);
+            self.sync_state.their_capabilities = their_capabilities;
+            let Some(mut msg) = generated else {
                 break;
             };
             // A peer's automerge reads "supports v2 messages" from the presence of flags. A
