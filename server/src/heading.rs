@@ -115,7 +115,9 @@ pub async fn set(
                 read(doc)
             })
             .await
-            .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+            .map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })?
     }
     .await;
     // Stopping waits for every pending storage write.

@@ -220,7 +220,9 @@ pub async fn registered_plan(registry: &Registry, repo: &Repo) -> Result<Option<
     let plan = handle
         .with_document_async(|doc| plan_doc::read(doc))
         .await
-        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .map_err(|stopped: samod::Stopped| {
+            anyhow::Error::new(stopped).context("the repository stopped")
+        })?
         .context("reading the plan document")?;
     Ok(Some(plan))
 }
@@ -323,10 +325,9 @@ async fn upsert(
         None => {
             let mut doc = Automerge::new();
             write(&mut doc)?;
-            let handle = repo
-                .create(doc)
-                .await
-                .map_err(|_| anyhow::anyhow!("the repository stopped"))?;
+            let handle = repo.create(doc).await.map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })?;
             Ok((handle.document_id().to_string(), true))
         }
     }
@@ -344,7 +345,9 @@ pub async fn find_registered(repo: &Repo, id: &str) -> Result<samod::DocHandle> 
         .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
     repo.find(doc_id)
         .await
-        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .map_err(|stopped: samod::Stopped| {
+            anyhow::Error::new(stopped).context("the repository stopped")
+        })?
         .with_context(|| format!("document {id} is in the registry but not in storage"))
 }
 

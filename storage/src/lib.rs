@@ -249,11 +249,18 @@ impl SqliteStorage {
             Ok(heads)
         })
         .await
-        .expect("storage work does not panic")
+        .unwrap_or_else(|err| {
+            Err(StorageError::Failed(format!(
+                "a read of stored heads did not finish: {err}"
+            )))
+        })
     }
 
-    /// Runs a blocking storage read off the async runtime, one at a time.
-    async fn blocking<T: Send + 'static>(
+    /// Runs a blocking storage read off the async runtime, one at a time. A read that does not
+    /// finish (the runtime is shutting down and dropped it, or it panicked) answers `T`'s
+    /// default and fails the storage, as a failed read does: samod must not go on from an
+    /// answer that may be wrong, and nothing is written after it.
+    async fn blocking<T: Default + Send + 'static>(
         &self,
         work: impl FnOnce(SqliteStorage) -> T + Send + 'static,
     ) -> T {
@@ -264,9 +271,13 @@ impl SqliteStorage {
             .await
             .expect("the semaphore is never closed");
         let this = self.clone();
-        tokio::task::spawn_blocking(move || work(this))
-            .await
-            .expect("storage work does not panic")
+        match tokio::task::spawn_blocking(move || work(this)).await {
+            Ok(value) => value,
+            Err(err) => {
+                self.fail(&format!("a read did not finish: {err}"));
+                T::default()
+            }
+        }
     }
 }
 

@@ -63,7 +63,9 @@ pub async fn adopt_listed_evidence_after_upgrade(state: &ServerState) -> Result<
         let listed = handle
             .with_document_async(|d| records::all_evidence(d))
             .await
-            .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+            .map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })?
             .unwrap_or_default();
         for attached in listed {
             let sha256 = attached.evidence.sha256;
@@ -106,7 +108,9 @@ pub async fn sweep_once(state: &ServerState, grace: Duration) -> Result<Swept> {
         let hashes = handle
             .with_document_async(|d| records::all_evidence(d))
             .await
-            .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+            .map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })?
             .unwrap_or_default();
         listed
             .entry(doc.unit.clone().unwrap_or_default())

@@ -245,6 +245,8 @@ impl Enforcer {
             let failure = match run {
                 // The document's change streams ended: the repo is stopping.
                 Ok(Ok(())) => return,
+                // The repo stopped under the watcher (the server is stopping): not a failure.
+                Ok(Err(err)) if err.chain().any(|e| e.is::<samod::Stopped>()) => return,
                 Ok(Err(err)) => format!("{err:#}"),
                 Err(panic) => panic
                     .downcast_ref::<&str>()
@@ -349,7 +351,9 @@ impl Enforcer {
                 }
             })
             .await
-            .map_err(|_| anyhow::anyhow!("the repository stopped"))
+            .map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })
     }
 
     /// Restores what changed since `judged`, waits until the new heads are durable, persists
@@ -362,7 +366,8 @@ impl Enforcer {
         locked: &mut LockedPeriods,
         judged: Vec<ChangeHash>,
     ) -> Result<Vec<ChangeHash>> {
-        let stopped = |_| anyhow::anyhow!("the repository stopped");
+        let stopped =
+            |stopped: samod::Stopped| anyhow::Error::new(stopped).context("the repository stopped");
         if let Some(delay) = judge_delay() {
             tokio::time::sleep(delay).await;
         }

@@ -98,7 +98,9 @@ async fn reach_units(
     let plan = plan_handle
         .with_document_async(|doc| plan_doc::read(doc))
         .await
-        .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+        .map_err(|stopped: samod::Stopped| {
+            anyhow::Error::new(stopped).context("the repository stopped")
+        })?
         .context("reading the plan document")?;
     let units = registry.units()?;
     let assignments = reporting_units(&plan, &units);
@@ -171,7 +173,9 @@ async fn has_tasks(
                 _ => review::task_ids(doc),
             })
             .await
-            .map_err(|_| anyhow::anyhow!("the repository stopped"))?
+            .map_err(|stopped: samod::Stopped| {
+                anyhow::Error::new(stopped).context("the repository stopped")
+            })?
             .unwrap_or_default();
         if tasks.iter().any(|t| !present.contains(t)) {
             return Ok(false);

@@ -1430,6 +1430,9 @@ impl TaskSetup {
         let mut hub = load_hub(storage.clone(), Hub::load(peer_id.clone())).await;
         hub.set_introduce_peers_on_demand(introduce_peers_on_demand);
         hub.set_decline_whole_documents(decline_whole_documents);
+        // This runtime reads `StateChanged` events only as a signal and takes the connections'
+        // states from `Hub::connections` (PlanSync patch 11).
+        hub.set_state_events_carry_docs(false);
 
         let (tx_storage, rx_storage) = unbounded::channel();
         let tx_io_for_tick = tx_storage.clone();

@@ -72,6 +72,17 @@ impl Hub {
         self.state.set_decline_whole_documents(decline);
     }
 
+    /// PlanSync patch 11. `ConnectionEvent::StateChanged`, emitted after every hub event for
+    /// every connection the event touched, carries the connection's whole state, one entry per
+    /// document it syncs. An office's connection syncs every unit's documents, so each message
+    /// on it cloned (and dropped) a thousand entries in a province: 63 % of the server's CPU in
+    /// `province-bench`. Set to `false`, the event carries the connection's state without them
+    /// (`docs` empty); `Hub::connections` still gives everything. samod sets it off: it reads
+    /// the event only as a signal and takes the state from `connections` for its listeners.
+    pub fn set_state_events_carry_docs(&mut self, carry: bool) {
+        self.state.set_state_events_carry_docs(carry);
+    }
+
     /// Processes an event and returns any resulting IO tasks or command completions.
     ///
     /// This is the main interface for interacting with samod-core. Events can be

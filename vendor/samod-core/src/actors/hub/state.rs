@@ -82,6 +82,10 @@ pub(crate) struct State {
     /// Sync messages carry no flags section (PlanSync patch 10; see
     /// `Hub::set_decline_whole_documents`).
     decline_whole_documents: bool,
+
+    /// Whether `ConnectionEvent::StateChanged` carries the connection's per-document states
+    /// (PlanSync patch 11; see `Hub::set_state_events_carry_docs`).
+    state_events_carry_docs: bool,
 }
 
 impl State {
@@ -106,6 +110,7 @@ impl State {
             searches_dirty: true,
             introduce_on_demand: false,
             decline_whole_documents: false,
+            state_events_carry_docs: true,
         }
     }
 
@@ -224,6 +229,11 @@ impl State {
     pub(crate) fn set_introduce_on_demand(&mut self, on_demand: bool) {
         self.introduce_on_demand = on_demand;
         self.connections_dirty = true;
+    }
+
+    /// See `Hub::set_state_events_carry_docs`.
+    pub(crate) fn set_state_events_carry_docs(&mut self, carry: bool) {
+        self.state_events_carry_docs = carry;
     }
 
     /// See `Hub::set_decline_whole_documents`.
@@ -415,7 +425,10 @@ impl State {
     pub(crate) fn pop_new_connection_info(&mut self) -> HashMap<ConnectionId, ConnectionInfo> {
         self.connections
             .iter_mut()
-            .filter_map(|(conn_id, conn)| conn.pop_new_info().map(|info| (*conn_id, info)))
+            .filter_map(|(conn_id, conn)| {
+                conn.pop_new_info(self.state_events_carry_docs)
+                    .map(|info| (*conn_id, info))
+            })
             .collect()
     }
 

@@ -490,13 +490,35 @@ impl Connection {
     }
 
     // If this connection state has changed since the last call to
-    // `pop_new_info`, return the new info
-    pub(crate) fn pop_new_info(&mut self) -> Option<ConnectionInfo> {
+    // `pop_new_info`, return the new info: with the per-document states if `with_docs`,
+    // else with `docs` empty (PlanSync patch 11; see `Hub::set_state_events_carry_docs`).
+    pub(crate) fn pop_new_info(&mut self, with_docs: bool) -> Option<ConnectionInfo> {
         if self.dirty {
             self.dirty = false;
-            Some(self.info())
+            Some(if with_docs {
+                self.info()
+            } else {
+                self.info_without_docs()
+            })
         } else {
             None
+        }
+    }
+
+    /// [`Connection::info`] without the per-document states.
+    fn info_without_docs(&self) -> ConnectionInfo {
+        let state = match &self.phase {
+            ConnectionPhase::Established(established) => ConnectionState::Connected {
+                their_peer_id: established.remote_peer_id().clone(),
+            },
+            _ => ConnectionState::Handshaking,
+        };
+        ConnectionInfo {
+            id: self.id,
+            last_received: self.last_received,
+            last_sent: self.last_sent,
+            docs: HashMap::new(),
+            state,
         }
     }
 }
