@@ -187,11 +187,14 @@ impl Client {
         unit: &UnitDocs,
         name: String,
     ) -> Option<PartKey> {
-        let records = self.copy_of(&unit.records).await?;
-        let review = match &unit.review {
-            Some(review) => self.copy_of(review).await,
-            None => None,
-        };
+        // Both copies asked at once (each a round trip to its document's actor).
+        let (records, review) = futures::join!(self.copy_of(&unit.records), async {
+            match &unit.review {
+                Some(review) => self.copy_of(review).await,
+                None => None,
+            }
+        });
+        let records = records?;
         // Keyed by what was read: a change may have arrived since the heads were asked.
         let key = PartKey {
             name,
@@ -220,15 +223,24 @@ impl Client {
             return heads;
         };
         let mut stored = Vec::new();
+        let mut loaded = Vec::new();
         for info in docs {
             match workspace.docs.handle(&info.id) {
-                Some(handle) => {
-                    let found = handle.with_document_async(|doc| doc.get_heads()).await;
-                    if let Ok(found) = found {
-                        heads.insert(info.id.clone(), sorted(found));
-                    }
-                }
+                Some(handle) => loaded.push((info.id.clone(), handle)),
                 None => stored.push(info.id.clone()),
+            }
+        }
+        // Asked of every loaded document at once: each answer is a round trip to the
+        // document's actor, and 60 of them one after the other were most of a refresh.
+        let answers = futures::future::join_all(
+            loaded
+                .iter()
+                .map(|(_, handle)| handle.with_document_async(|doc| doc.get_heads())),
+        )
+        .await;
+        for ((id, _), found) in loaded.into_iter().zip(answers) {
+            if let Ok(found) = found {
+                heads.insert(id, sorted(found));
             }
         }
         let on_disk = workspace
