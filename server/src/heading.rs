@@ -115,9 +115,7 @@ pub async fn set(
                 read(doc)
             })
             .await
-            .map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })?
+            .map_err(crate::publish::repo_stopped)?
     }
     .await;
     // Stopping waits for every pending storage write.

@@ -220,9 +220,7 @@ pub async fn registered_plan(registry: &Registry, repo: &Repo) -> Result<Option<
     let plan = handle
         .with_document_async(|doc| plan_doc::read(doc))
         .await
-        .map_err(|stopped: samod::Stopped| {
-            anyhow::Error::new(stopped).context("the repository stopped")
-        })?
+        .map_err(repo_stopped)?
         .context("reading the plan document")?;
     Ok(Some(plan))
 }
@@ -325,9 +323,7 @@ async fn upsert(
         None => {
             let mut doc = Automerge::new();
             write(&mut doc)?;
-            let handle = repo.create(doc).await.map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })?;
+            let handle = repo.create(doc).await.map_err(repo_stopped)?;
             Ok((handle.document_id().to_string(), true))
         }
     }
@@ -338,6 +334,12 @@ pub fn load_plan(file: &Path) -> Result<Plan> {
     Ok(crate::cli::import_file(file)?.plan)
 }
 
+/// The error for a repo that stopped under a caller, kept as `samod::Stopped` in the chain:
+/// the period-lock watchers tell a stopping server from a failure by it.
+pub fn repo_stopped(stopped: samod::Stopped) -> anyhow::Error {
+    anyhow::Error::new(stopped).context("the repository stopped")
+}
+
 /// The document a registry entry names, from the repo's storage.
 pub async fn find_registered(repo: &Repo, id: &str) -> Result<samod::DocHandle> {
     let doc_id: DocumentId = id
@@ -345,9 +347,7 @@ pub async fn find_registered(repo: &Repo, id: &str) -> Result<samod::DocHandle> 
         .map_err(|_| anyhow::anyhow!("registry holds a bad document id {id}"))?;
     repo.find(doc_id)
         .await
-        .map_err(|stopped: samod::Stopped| {
-            anyhow::Error::new(stopped).context("the repository stopped")
-        })?
+        .map_err(repo_stopped)?
         .with_context(|| format!("document {id} is in the registry but not in storage"))
 }
 

@@ -63,9 +63,7 @@ pub async fn adopt_listed_evidence_after_upgrade(state: &ServerState) -> Result<
         let listed = handle
             .with_document_async(|d| records::all_evidence(d))
             .await
-            .map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })?
+            .map_err(crate::publish::repo_stopped)?
             .unwrap_or_default();
         for attached in listed {
             let sha256 = attached.evidence.sha256;
@@ -108,9 +106,7 @@ pub async fn sweep_once(state: &ServerState, grace: Duration) -> Result<Swept> {
         let hashes = handle
             .with_document_async(|d| records::all_evidence(d))
             .await
-            .map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })?
+            .map_err(crate::publish::repo_stopped)?
             .unwrap_or_default();
         listed
             .entry(doc.unit.clone().unwrap_or_default())

@@ -351,9 +351,7 @@ impl Enforcer {
                 }
             })
             .await
-            .map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })
+            .map_err(crate::publish::repo_stopped)
     }
 
     /// Restores what changed since `judged`, waits until the new heads are durable, persists
@@ -366,8 +364,7 @@ impl Enforcer {
         locked: &mut LockedPeriods,
         judged: Vec<ChangeHash>,
     ) -> Result<Vec<ChangeHash>> {
-        let stopped =
-            |stopped: samod::Stopped| anyhow::Error::new(stopped).context("the repository stopped");
+        let stopped = crate::publish::repo_stopped;
         if let Some(delay) = judge_delay() {
             tokio::time::sleep(delay).await;
         }

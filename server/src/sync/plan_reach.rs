@@ -98,9 +98,7 @@ async fn reach_units(
     let plan = plan_handle
         .with_document_async(|doc| plan_doc::read(doc))
         .await
-        .map_err(|stopped: samod::Stopped| {
-            anyhow::Error::new(stopped).context("the repository stopped")
-        })?
+        .map_err(crate::publish::repo_stopped)?
         .context("reading the plan document")?;
     let units = registry.units()?;
     let assignments = reporting_units(&plan, &units);
@@ -173,9 +171,7 @@ async fn has_tasks(
                 _ => review::task_ids(doc),
             })
             .await
-            .map_err(|stopped: samod::Stopped| {
-                anyhow::Error::new(stopped).context("the repository stopped")
-            })?
+            .map_err(crate::publish::repo_stopped)?
             .unwrap_or_default();
         if tasks.iter().any(|t| !present.contains(t)) {
             return Ok(false);
