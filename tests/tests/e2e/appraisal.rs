@@ -32,11 +32,32 @@ fn row_css(task_id: &TaskId) -> String {
 }
 
 /// Types `words` in the header's search box (replacing what is there).
+/// A box redrawn between finding and typing (stale) is looked up again and typed in anew.
 async fn search(client: &Client, words: &str) -> anyhow::Result<()> {
-    let search = client.find(Locator::Css("#search")).await?;
-    search.clear().await?;
-    search.send_keys(words).await?;
-    Ok(())
+    crate::wait_for(
+        "the search box to take the words",
+        Duration::from_secs(30),
+        || async {
+            let Some(search) = client
+                .find_all(Locator::Css("#search"))
+                .await?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let typed = async {
+                search.clear().await?;
+                search.send_keys(words).await
+            };
+            match typed.await {
+                Ok(()) => Ok(Some(())),
+                Err(err) if crate::is_stale(&err) => Ok(None),
+                Err(err) => Err(err.into()),
+            }
+        },
+    )
+    .await
 }
 
 /// Waits until the task list shows exactly the rows for `task_id` among its rows.
@@ -145,11 +166,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 shown.len()
             );
             // The overdue filter hides it (nothing is overdue before the deadline).
-            client
-                .find(Locator::Css("#filter-overdue"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#filter-overdue").await?;
             wait_for("the overdue filter", Duration::from_secs(10), || async {
                 Ok(client
                     .find_all(Locator::Css(&row_css(&task_id)))
@@ -159,18 +176,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             })
             .await?;
             save_screenshot(&client, "e2e-unit-tasks-filtered.png").await?;
-            client
-                .find(Locator::Css("#filter-clear"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#filter-clear").await?;
             wait_for_row(&client, &task_id).await?;
 
-            client
-                .find(Locator::Css(&row_css(&task_id)))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, &row_css(&task_id)).await?;
             crate::wait_record(&client).await?;
             let period = crate::shown_period(&client).await?;
 
@@ -231,11 +240,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 "every unit has a row: {units:?}"
             );
             save_screenshot(&client, "e2e-dashboard.png").await?;
-            client
-                .find(Locator::Css("#tab-indicators"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#tab-indicators").await?;
             wait_for("the indicators", Duration::from_secs(30), || async {
                 Ok(texts(&client, "#indicators-summary")
                     .await?
@@ -245,18 +250,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             .await?;
             save_screenshot(&client, "e2e-indicators.png").await?;
 
-            client
-                .find(Locator::Css("#tab-unit-tasks"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#tab-unit-tasks").await?;
             search(&client, &fold(&title)).await?;
             wait_for_row(&client, task_ref).await?;
-            client
-                .find(Locator::Css(&row_css(task_ref)))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, &row_css(task_ref)).await?;
             wait_for("the unit choice", Duration::from_secs(30), || async {
                 Ok((!client
                     .find_all(Locator::Css("#record-unit"))
@@ -274,11 +271,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             crate::wait_result_of(&client, "QLHT", RESULT).await?;
             crate::scroll_to(&client, "record-verdict", "center").await?;
             // Returning without a comment is refused in plain words.
-            client
-                .find(Locator::Css("#verdict-return"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#verdict-return").await?;
             let refusal = wait_for(
                 "the refusal of a return without a comment",
                 Duration::from_secs(10),
@@ -294,11 +287,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .await?
                 .send_keys(COMMENT)
                 .await?;
-            client
-                .find(Locator::Css("#verdict-return"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#verdict-return").await?;
             let verdict = wait_for(
                 "the verdict on the page",
                 Duration::from_secs(30),
@@ -336,26 +325,14 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
 
             // The consolidated report, exported from the app as XLSX, holds the result and the
             // verdict (read back with calamine, not our writer).
-            client
-                .find(Locator::Css("#tab-export"))
-                .await?
-                .click()
-                .await?;
-            client
-                .find(Locator::Css("#export-xlsx"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#tab-export").await?;
+            crate::click_when_ready(&client, "#export-xlsx").await?;
             client
                 .find(Locator::Css("#export-folder"))
                 .await?
                 .send_keys(&export_dir.display().to_string())
                 .await?;
-            client
-                .find(Locator::Css("#export-run"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#export-run").await?;
             let path = wait_for(
                 "the report to be written",
                 Duration::from_secs(60),
@@ -443,11 +420,7 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             )
             .await?;
             assert_eq!(shown, "Trả lại");
-            client
-                .find(Locator::Css(&row_css(task_ref)))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, &row_css(task_ref)).await?;
             let verdict = wait_for(
                 "the comment on the task page",
                 Duration::from_secs(30),

@@ -55,11 +55,7 @@ async fn type_path_and_attach(client: &Client, path: &str) -> anyhow::Result<()>
         }
     }
     anyhow::ensure!(typed, "the path field would not hold {path}");
-    client
-        .find(Locator::Css("#evidence-attach"))
-        .await?
-        .click()
-        .await?;
+    crate::click_when_ready(client, "#evidence-attach").await?;
     Ok(())
 }
 

@@ -96,11 +96,7 @@ fn the_plan_editor_adds_a_task_that_reaches_the_unit() {
                 "the target is found: {preview:?}"
             );
             save_screenshot(&client, "e2e-plan-edit-form.png").await?;
-            client
-                .find(Locator::Css("#edit-save"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#edit-save").await?;
             let shown = wait_for("the new task's page", Duration::from_secs(30), || async {
                 Ok(texts(&client, "#task-detail .detail-title-text")
                     .await?

@@ -40,7 +40,7 @@ fn plan_view_shows_sections_and_task_detail() {
         .build()
         .expect("a tokio runtime");
     let result = runtime.block_on(async {
-        let client = driver.session(&app).await?;
+        let client = crate::sync_bar::drawn_session(&driver, &app).await?;
         let outcome = scenario(&client).await;
         if outcome.is_err() {
             // Keep what the window showed for whoever reads the failure.
@@ -146,18 +146,8 @@ async fn scenario(client: &Client) -> anyhow::Result<()> {
 
     // Clearing the search and choosing SIPAS lists that index's tasks; a SIPAS task lists its
     // expected products.
-    client
-        .find(Locator::Css(".search-clear"))
-        .await?
-        .click()
-        .await?;
-    client
-        .find(Locator::Css(
-            ".appendix[data-index='SIPAS'] .appendix-title",
-        ))
-        .await?
-        .click()
-        .await?;
+    crate::click_when_ready(client, ".search-clear").await?;
+    crate::click_when_ready(client, ".appendix[data-index='SIPAS'] .appendix-title").await?;
     wait_for("the SIPAS tasks", Duration::from_secs(5), || async {
         let title = texts(client, ".scope-title").await?.join(" ");
         let n = client.find_all(Locator::Css(".task-row")).await?.len();

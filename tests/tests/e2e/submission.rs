@@ -225,11 +225,7 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
                 .await?
                 .send_keys(COMMENT)
                 .await?;
-            client
-                .find(Locator::Css("#verdict-return"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#verdict-return").await?;
             wait_state(&client, "Trả lại").await?;
             // The next report to appraise is offered, and opens.
             let next = wait_for(

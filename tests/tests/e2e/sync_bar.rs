@@ -251,7 +251,7 @@ fn login_form_refuses_a_wrong_password_then_logs_in() {
         save_screenshot(&client, "e2e-login-done.png").await?;
 
         // Nothing is waiting for the server, so logging out asks nothing.
-        client.find(Locator::Css("#logout")).await?.click().await?;
+        crate::click_when_ready(&client, "#logout").await?;
         wait_for(
             "the login button after logging out",
             Duration::from_secs(15),
@@ -302,7 +302,7 @@ pub(crate) fn with_app<F, Fut>(
         .build()
         .expect("a tokio runtime");
     let result = runtime.block_on(async {
-        let client = driver.session(app).await?;
+        let client = drawn_session(&driver, app).await?;
         let outcome = scenario(client.clone()).await;
         if outcome.is_err() {
             let _ = save_screenshot(&client, failure_shot).await;
@@ -316,4 +316,37 @@ pub(crate) fn with_app<F, Fut>(
     drop(driver);
     drop(xvfb);
     result.unwrap_or_else(|err| panic!("{err:#}"));
+}
+
+/// Opens the app's window and waits until its page is drawn. WebKit's web process has been seen
+/// to abort as it starts ("GLib-ERROR: getauxval() failed: Interrupted system call", an
+/// environment fault of the headless machine, not the app's), leaving a window with no page: such
+/// a window is closed and opened once more. A page that is never drawn twice fails the test.
+pub(crate) async fn drawn_session(driver: &TauriDriver, app: &Path) -> anyhow::Result<Client> {
+    const DRAWN_WITHIN: Duration = Duration::from_secs(30);
+    let client = driver.session(app).await?;
+    if page_drawn(&client, DRAWN_WITHIN).await {
+        return Ok(client);
+    }
+    eprintln!("the app's page was not drawn within {DRAWN_WITHIN:?}: opening the window again");
+    let _ = client.close().await;
+    let client = driver.session(app).await?;
+    if page_drawn(&client, DRAWN_WITHIN).await {
+        return Ok(client);
+    }
+    let _ = client.close().await;
+    bail!("the app's page was not drawn within {DRAWN_WITHIN:?}, twice")
+}
+
+/// Whether the app has put its page into the window's body (Yew renders into `<body>`).
+async fn page_drawn(client: &Client, within: Duration) -> bool {
+    wait_for("the app's page", within, || async {
+        let drawn = !client
+            .find_all(Locator::Css("body > div"))
+            .await?
+            .is_empty();
+        Ok(drawn.then_some(()))
+    })
+    .await
+    .is_ok()
 }

@@ -203,11 +203,7 @@ fn staff_edit_offline_reaches_the_office() {
                 "the verdict on the task page",
                 Duration::from_secs(60),
                 || async {
-                    client
-                        .find(Locator::Css("#task-detail .close"))
-                        .await?
-                        .click()
-                        .await?;
+                    crate::click_when_ready(&client, "#task-detail .close").await?;
                     open_task(&client, &task_id).await?;
                     let verdict = texts(&client, "#record-verdict").await?.join(" ");
                     Ok(verdict.contains(COMMENT).then_some(verdict))
@@ -229,11 +225,7 @@ fn staff_edit_offline_reaches_the_office() {
                 bail!("the history is on the task page");
             }
             save_screenshot(&client, "e2e-task-record-returned.png").await?;
-            client
-                .find(Locator::Css("#record-history summary"))
-                .await?
-                .click()
-                .await?;
+            crate::click_when_ready(&client, "#record-history summary").await?;
             crate::scroll_to(&client, "record-history", "end").await?;
             let whats = texts(&client, "#record-history .history-what").await?;
             assert!(
@@ -280,11 +272,7 @@ pub(crate) async fn open_task(client: &Client, task_id: &TaskId) -> anyhow::Resu
 
 /// Closes the task page and opens it again (it reads the record afresh).
 async fn reopen_task(client: &Client, task_id: &TaskId) -> anyhow::Result<()> {
-    client
-        .find(Locator::Css("#task-detail .close"))
-        .await?
-        .click()
-        .await?;
+    crate::click_when_ready(client, "#task-detail .close").await?;
     open_task(client, task_id).await
 }
 
