@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo build --release -p tests --bins
 //! target/release/soak-bench [--units 6] [--minutes 4] [--hours 24] [--seed N] [--bound-pct 10]
+//!     [--bound-kib 256] [--inject-leak-kib N]
 //! ```
 //!
 //! A real `plansync serve` (release) with the seed plan and `--units` units, and real clients,
@@ -23,10 +24,33 @@
 //!    and opened again in the same process, as the app's session ends and starts); the office
 //!    refreshes the consolidated dashboard, accepts and returns reports, reads histories, and
 //!    logs out and in once or so a day (everything is downloaded again).
-//! 3. **Growth.** RSS is sampled every 250 ms. After a warm-up (the first eighth of the run),
-//!    the median of the last third of the samples is compared with the median of the first
-//!    third, for the server and for each client. The bench exits with status 1 when any of them
-//!    grew by more than `--bound-pct` per cent (default 10), naming it.
+//! 3. **Growth, and the leak check.** Every 250 ms the bench samples each process's RSS,
+//!    threads and open file descriptors (`/proc`), and each client reports its live heap: the
+//!    bytes its Rust code holds allocated (this binary counts them in its global allocator,
+//!    `cap`). After a warm-up (the first eighth of the run) the medians of the three thirds of
+//!    the day are compared. The bench exits with status 1, naming the process, when
+//!    - the server's RSS grew by more than `--bound-pct` per cent (default 10) from the first
+//!      third to the last;
+//!    - a process's threads or open descriptors rose from each third to the next (a
+//!      connection, runtime or file leaked as the day goes; the reader a client opens once on
+//!      its first restart is a single step);
+//!    - **a client keeps what its data does not explain**: at the end of the day, once up to
+//!      date and with every period's report read, its live heap is above that of a new process
+//!      opened on the same data folder and brought to the same point (up to date, every
+//!      report read) by more than `--bound-pct` per cent or `--bound-kib` KiB (default 256),
+//!      whichever is larger. The floor covers what differs without growing: an HTTP
+//!      connection kept alive (30-40 KiB of buffers) and Automerge's layout of a document
+//!      built change by change against one loaded whole (tens of KiB either way).
+//!
+//!    `--inject-leak-kib N` makes every client keep N KiB for good at each action (a leak made
+//!    on purpose): the check must then fail.
+//!
+//!    A client's heap and RSS through the day are shown, not judged: its documents grow with
+//!    every edit and its report caches fill as periods are read, which is no leak. RSS also
+//!    holds the pages the C allocator keeps for reuse after a burst (a restart, a download).
+//!    SQLite's page caches are outside the counted heap; they are bounded per connection, and
+//!    a leaked connection shows as descriptors (`tests/tests/client/restarts.rs` checks that
+//!    a client closed and opened again keeps none of the old ones).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -44,6 +68,10 @@ use shared::report::Scope;
 use tests::bench::{arg, arg_or};
 use tests::laptop::test_config;
 use tests::server::{proc_status_kib, TestServer, PASSWORD};
+
+/// Counts the bytes this process holds allocated: a client's live heap (see the module's docs).
+#[global_allocator]
+static HEAP: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
 
 fn main() {
     tests::bench::use_sibling_server();
@@ -70,7 +98,8 @@ fn main() {
         });
     let bound_pct = arg_or("--bound-pct", 10) as f64;
     let hour = Duration::from_secs_f64(minutes * 60.0 / hours as f64);
-    let ok = run(n_units, hours, hour, seed, bound_pct);
+    let bound_kib = arg_or("--bound-kib", 256) as f64;
+    let ok = run(n_units, hours, hour, seed, bound_pct, bound_kib);
     std::process::exit(if ok { 0 } else { 1 });
 }
 
@@ -79,6 +108,8 @@ struct LaptopProcess {
     name: String,
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
+    /// The live heap (KiB) the client reports every 250 ms through its day (`heap N` lines).
+    heap_kib: Arc<Mutex<Vec<f64>>>,
 }
 
 impl LaptopProcess {
@@ -91,29 +122,64 @@ impl LaptopProcess {
         hour: Duration,
         seed: u64,
     ) -> LaptopProcess {
+        LaptopProcess::spawn_with(
+            dir,
+            url,
+            user,
+            unit,
+            &[
+                "--inject-leak-kib",
+                &arg_or("--inject-leak-kib", 0).to_string(),
+                "--hours",
+                &hours.to_string(),
+                "--hour-ms",
+                &hour.as_millis().to_string(),
+                "--seed",
+                &seed.to_string(),
+            ],
+        )
+    }
+
+    /// The live heap (KiB) of a new client process opened on `dir` once it is up to date: the
+    /// heap the data at that point asks for, with nothing of a day's use.
+    fn fresh_heap_kib(dir: &Path, url: &str, user: &str, unit: &str) -> f64 {
+        let mut fresh = LaptopProcess::spawn_with(dir, url, user, unit, &["--fresh"]);
+        let bytes = fresh.number("freshheap", 1, Duration::from_secs(300));
+        let status = fresh.child.wait().unwrap();
+        assert!(status.success(), "{user}'s fresh client failed: {status}");
+        bytes / 1024.0
+    }
+
+    fn spawn_with(dir: &Path, url: &str, user: &str, unit: &str, args: &[&str]) -> LaptopProcess {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .arg("--laptop")
             .arg(dir)
             .args(["--url", url, "--user", user, "--unit", unit])
-            .args(["--hours", &hours.to_string()])
-            .args(["--hour-ms", &hour.as_millis().to_string()])
-            .args(["--seed", &seed.to_string()])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the laptop process starts");
         let lines = Arc::new(Mutex::new(Vec::new()));
+        let heap_kib = Arc::new(Mutex::new(Vec::new()));
         let out = child.stdout.take().unwrap();
-        let kept = lines.clone();
+        let (kept, heap) = (lines.clone(), heap_kib.clone());
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
-                kept.lock().unwrap().push(line);
+                match line
+                    .strip_prefix("heap ")
+                    .and_then(|n| n.parse::<f64>().ok())
+                {
+                    Some(bytes) => heap.lock().unwrap().push(bytes / 1024.0),
+                    None => kept.lock().unwrap().push(line),
+                }
             }
         });
         LaptopProcess {
             name: user.to_string(),
             child,
             lines,
+            heap_kib,
         }
     }
 
@@ -161,7 +227,115 @@ fn rss_kib(pid: u32) -> f64 {
     proc_status_kib(pid, "VmRSS:").unwrap_or(0) as f64
 }
 
-fn run(n_units: usize, hours: usize, hour: Duration, seed: u64, bound_pct: f64) -> bool {
+/// One process's samples through the soak.
+struct Watched {
+    name: String,
+    pid: u32,
+    rss_kib: Vec<f64>,
+    threads: Vec<f64>,
+    descriptors: Vec<f64>,
+    /// A client's live heap (KiB), as it reports it; none for the server.
+    heap_kib: Option<Arc<Mutex<Vec<f64>>>>,
+}
+
+impl Watched {
+    fn new(name: &str, pid: u32, heap_kib: Option<Arc<Mutex<Vec<f64>>>>) -> Watched {
+        Watched {
+            name: name.to_string(),
+            pid,
+            rss_kib: Vec::new(),
+            threads: Vec::new(),
+            descriptors: Vec::new(),
+            heap_kib,
+        }
+    }
+
+    /// Reads RSS, threads and descriptors from `/proc` (nothing once the process has ended).
+    fn sample(&mut self) {
+        let (Some(rss), Some(threads), Ok(fds)) = (
+            proc_status_kib(self.pid, "VmRSS:"),
+            proc_status_kib(self.pid, "Threads:"),
+            std::fs::read_dir(format!("/proc/{}/fd", self.pid)),
+        ) else {
+            return;
+        };
+        self.rss_kib.push(rss as f64);
+        self.threads.push(threads as f64);
+        self.descriptors.push(fds.count() as f64);
+    }
+
+    /// Prints the growth and says whether it stays within the bound (see the module's docs).
+    fn judge(&self, bound_pct: f64) -> bool {
+        let name = &self.name;
+        let mut ok = true;
+        let mut parts = Vec::new();
+        let heap = self.heap_kib.as_ref().map(|h| h.lock().unwrap().clone());
+        // The server's RSS is judged; a client's memory is shown (its leak check is what the day
+        // keeps beyond its data, judged in `run`).
+        let judged = heap.is_none();
+        let memory = heap.as_deref().unwrap_or(&self.rss_kib);
+        let memory_what = if judged { "RSS" } else { "live heap" };
+        let mut series = vec![(memory_what, memory)];
+        if !judged {
+            series.push(("RSS", &self.rss_kib));
+        }
+        for (what, samples) in series {
+            let Some((first, last)) = thirds(samples) else {
+                ok = false;
+                parts.push(format!("{what}: too few samples ({})", samples.len()));
+                continue;
+            };
+            let growth = 100.0 * (last - first) / first;
+            let verdict = if !judged {
+                "shown"
+            } else if growth > bound_pct {
+                ok = false;
+                "GROWS"
+            } else {
+                "ok"
+            };
+            parts.push(format!(
+                "{what} {:.1} -> {:.1} MiB ({growth:+.1} %) {verdict}",
+                mib(first),
+                mib(last)
+            ));
+        }
+        for (what, series) in [
+            ("threads", &self.threads),
+            ("descriptors", &self.descriptors),
+        ] {
+            let Some([first, middle, last]) = third_medians(series) else {
+                continue;
+            };
+            let verdict = if first < middle && middle < last {
+                ok = false;
+                "GROW"
+            } else {
+                "ok"
+            };
+            parts.push(format!("{what} {first:.0} {middle:.0} {last:.0} {verdict}"));
+        }
+        println!(
+            "  {name}: {}; {memory_what} by eighths (MiB): {}",
+            parts.join("; "),
+            eighths(memory)
+                .iter()
+                .map(|m| format!("{:.1}", mib(*m)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        ok
+    }
+}
+
+fn run(
+    n_units: usize,
+    hours: usize,
+    hour: Duration,
+    seed: u64,
+    bound_pct: f64,
+    bound_kib: f64,
+) -> bool {
     println!(
         "# PlanSync soak benchmark ({} build): {n_units} units + the office, {hours} hours of use at {:.1} s an hour, seed {seed}",
         if cfg!(debug_assertions) { "debug" } else { "release" },
@@ -251,21 +425,17 @@ fn run(n_units: usize, hours: usize, hour: Duration, seed: u64, bound_pct: f64) 
     }
     let go = dirs.path().join("go");
     std::fs::write(&go, b"").unwrap();
-    let mut pids: Vec<(String, u32)> = vec![("server".into(), server_pid)];
-    pids.extend(
+    let mut watched: Vec<Watched> = vec![Watched::new("server", server_pid, None)];
+    watched.extend(
         std::iter::once(&office)
             .chain(&laptops)
-            .map(|p| (p.name.clone(), p.pid())),
+            .map(|p| Watched::new(&p.name, p.pid(), Some(p.heap_kib.clone()))),
     );
-    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); pids.len()];
     let soak_started = Instant::now();
     let mut everyone: Vec<LaptopProcess> = std::iter::once(office).chain(laptops).collect();
     loop {
-        for ((_, pid), series) in pids.iter().zip(&mut samples) {
-            let rss = rss_kib(*pid);
-            if rss > 0.0 {
-                series.push(rss);
-            }
+        for process in &mut watched {
+            process.sample();
         }
         let mut running = 0;
         for p in &mut everyone {
@@ -286,6 +456,19 @@ fn run(n_units: usize, hours: usize, hour: Duration, seed: u64, bound_pct: f64) 
             println!("{} failed: {status}", p.name);
             ok = false;
         }
+    }
+    // What a day of use keeps beyond its data: each client's heap at the end of the day
+    // against a new process's on the same data (one at a time, each up to date).
+    let mut kept = Vec::new();
+    for p in &everyone {
+        let end = p.number("endheap", 1, Duration::from_secs(1)) / 1024.0;
+        let unit = if p.name == "thamdinh" {
+            "VP"
+        } else {
+            &codes[users.iter().position(|u| *u == p.name).unwrap()]
+        };
+        let fresh = LaptopProcess::fresh_heap_kib(&dirs.path().join(&p.name), &url, &p.name, unit);
+        kept.push((p.name.clone(), end, fresh));
     }
     let server_peak = proc_status_kib(server_pid, "VmHWM:").unwrap_or(0) as f64;
     server.stop();
@@ -309,31 +492,26 @@ fn run(n_units: usize, hours: usize, hour: Duration, seed: u64, bound_pct: f64) 
         mib(server_peak)
     );
     println!(
-        "growth after warm-up (median RSS of the first and the last third, bound {bound_pct:.0} %):"
+        "growth after warm-up (median of the first and the last third; the server's RSS judged, bound {bound_pct:.0} %; threads and descriptors judged by third):"
     );
-    for ((name, _), series) in pids.iter().zip(&samples) {
-        let Some((first, last)) = thirds(series) else {
-            println!("  {name}: too few samples ({})", series.len());
+    for process in &watched {
+        ok &= process.judge(bound_pct);
+    }
+    println!(
+        "what a day of use keeps beyond its data (live heap at the end of the day, and of a new process opened on the same data; bound {bound_pct:.0} % or {bound_kib:.0} KiB, the larger):"
+    );
+    for (name, end, fresh) in &kept {
+        let kept_pct = 100.0 * (end - fresh) / fresh;
+        let verdict = if end - fresh > (fresh * bound_pct / 100.0).max(bound_kib) {
             ok = false;
-            continue;
-        };
-        let growth = 100.0 * (last - first) / first;
-        let verdict = if growth > bound_pct {
-            ok = false;
-            "GROWS"
+            "KEEPS"
         } else {
             "ok"
         };
         println!(
-            "  {name}: {:.1} MiB -> {:.1} MiB ({growth:+.1} %, max {:.1} MiB) {verdict}; by eighths: {}",
-            mib(first),
-            mib(last),
-            mib(series.iter().copied().fold(0.0, f64::max)),
-            eighths(series)
-                .iter()
-                .map(|m| format!("{:.1}", mib(*m)))
-                .collect::<Vec<_>>()
-                .join(" "),
+            "  {name}: {:.2} MiB at the end of the day, {:.2} MiB fresh ({kept_pct:+.1} %) {verdict}",
+            mib(*end),
+            mib(*fresh)
         );
     }
     println!(
@@ -385,6 +563,11 @@ fn eighths(series: &[f64]) -> Vec<f64> {
 
 /// The medians of the first and the last third of `series` after its first eighth (warm-up).
 fn thirds(series: &[f64]) -> Option<(f64, f64)> {
+    third_medians(series).map(|[first, _, last]| (first, last))
+}
+
+/// The medians of the three thirds of `series` after its first eighth (warm-up).
+fn third_medians(series: &[f64]) -> Option<[f64; 3]> {
     let after = &series[series.len() / 8..];
     let third = after.len() / 3;
     if third < 4 {
@@ -395,10 +578,11 @@ fn thirds(series: &[f64]) -> Option<(f64, f64)> {
         part.sort_by(f64::total_cmp);
         part[part.len() / 2]
     };
-    Some((
+    Some([
         median(&after[..third]),
+        median(&after[third..after.len() - third]),
         median(&after[after.len() - third..]),
-    ))
+    ])
 }
 
 /// A small seeded generator (SplitMix64): the same seed, the same day.
@@ -440,6 +624,14 @@ fn self_rss_kib() -> f64 {
     rss_kib(std::process::id())
 }
 
+/// What `--inject-leak-kib` keeps for good, per action: a leak made on purpose, to see the leak
+/// check catch one.
+static INJECTED_LEAK: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// How long a client is left alone before its heap is read at the end of the day, and in a
+/// fresh process (the last sync messages and saves done).
+const SETTLE: Duration = Duration::from_secs(2);
+
 /// One client's process: logs in, downloads, says `ready`, waits for the parent's go, then
 /// lives through the day.
 async fn laptop(dir: &Path) {
@@ -448,8 +640,19 @@ async fn laptop(dir: &Path) {
     let unit = arg("--unit").unwrap();
     let hours = arg_or("--hours", 24);
     let hour = Duration::from_millis(arg_or("--hour-ms", 10_000) as u64);
+    let injected_leak = arg_or("--inject-leak-kib", 0);
     let mut rng = Rng(arg("--seed").and_then(|s| s.parse().ok()).unwrap_or(1));
     let office = user == "thamdinh";
+    if std::env::args().any(|a| a == "--fresh") {
+        let client = Client::open_with(dir, test_config()).await.unwrap();
+        client.start_sync();
+        wait_ready(&client).await;
+        read_every_report(&client, &unit, office).await;
+        tokio::time::sleep(SETTLE).await;
+        println!("freshheap {}", HEAP.allocated());
+        client.shutdown().await;
+        return;
+    }
     let mut client = Client::open_with(dir, test_config()).await.unwrap();
     println!("opened {:.0}", self_rss_kib());
     client.login(&url, &user, PASSWORD).await.unwrap();
@@ -459,6 +662,14 @@ async fn laptop(dir: &Path) {
     while !dir.parent().unwrap().join("go").exists() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // The live heap, for the parent's leak check, every 250 ms until the day is over.
+    let heap_reports = tokio::spawn(async {
+        let mut every = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            every.tick().await;
+            println!("heap {}", HEAP.allocated());
+        }
+    });
     let today = Date::new(2026, 12, 10).unwrap();
     let periods = PeriodId::of_year(2026);
     let evidence_dir = dir.join("to-attach");
@@ -470,6 +681,12 @@ async fn laptop(dir: &Path) {
         // The hour's activities, spread over it.
         let n_steps = 2 + rng.below(5);
         for step in 0..n_steps {
+            if injected_leak > 0 {
+                INJECTED_LEAK
+                    .lock()
+                    .unwrap()
+                    .push(vec![1; injected_leak * 1024]);
+            }
             let result = if office {
                 office_step(&client, &mut rng, today, &mut done).await
             } else {
@@ -521,6 +738,10 @@ async fn laptop(dir: &Path) {
         tokio::time::sleep(left).await;
     }
     wait_ready(&client).await;
+    heap_reports.abort();
+    read_every_report(&client, &unit, office).await;
+    tokio::time::sleep(SETTLE).await;
+    println!("endheap {}", HEAP.allocated());
     println!(
         "done {} edits ({} refused), {} evidence files, {} verdicts, {} reports, {} reads, {} reconnects, {} restarts, {} logins; RSS {:.1} MiB",
         done.edits,
@@ -535,6 +756,24 @@ async fn laptop(dir: &Path) {
         mib(self_rss_kib())
     );
     client.shutdown().await;
+}
+
+/// Reads the report of every period of the year the day works in, as the office or the unit:
+/// a client's report caches hold the same at the end of the day and in a fresh process.
+async fn read_every_report(client: &Client, unit: &str, office: bool) {
+    let plan = client.plan().await.unwrap().expect("the plan");
+    let scope = if office {
+        Scope::AllUnits
+    } else {
+        Scope::Unit(unit.to_string())
+    };
+    let today = Date::new(2026, 12, 10).unwrap();
+    for period in PeriodId::of_year(2026) {
+        client
+            .report(&plan, period, scope.clone(), today)
+            .await
+            .unwrap();
+    }
 }
 
 /// Waits until every listed document is here and every local change confirmed; returns how

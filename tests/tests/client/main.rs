@@ -2,6 +2,7 @@
 //! never a stale binary).
 
 mod offline_edits;
+mod restarts;
 mod server;
 mod server_restart;
 mod session_expiry;
