@@ -23,6 +23,10 @@
 //!    for a unit's laptop: the plan and the unit's report (the staff's task list).
 //! 2. **Refresh after one unit's change**: with sync on, one unit's laptop edits a task; once
 //!    the office has the change, `Client::report` again (the dashboard's refresh), timed.
+//! 3. **A new office laptop**: the office's first login on an empty data directory downloads
+//!    everything while the dashboard is on screen, read again whenever documents changed (as
+//!    the app's overview does); timed: the download, and the dashboard's data ready after the
+//!    last document arrived. Then starts on that directory, as in 1.
 //!
 //! What the webview then draws is not included.
 
@@ -339,6 +343,20 @@ async fn run(n_units: usize, n_years: i32, n_periods: usize, n_samples: usize) {
         ms(*refreshes.iter().max().unwrap()),
     );
 
+    // A new office laptop: the first login downloads everything with the dashboard on screen.
+    let new_laptop = tempfile::tempdir().unwrap();
+    let downloaded = download_with_dashboard(new_laptop.path(), &url, period, n_units).await;
+    println!("office: a new laptop's first login, the dashboard on screen: {downloaded}");
+    let mut after_download = Vec::new();
+    for _ in 0..n_samples.min(5) {
+        after_download.push(start_process(new_laptop.path(), None, false));
+    }
+    println!(
+        "office: start after that download (median of {}): {}",
+        after_download.len(),
+        Started::median(&after_download)
+    );
+
     // A unit's staff start on their own task list (the unit's report of the period): the first
     // start after the download, then again.
     let (mut staff_first, mut staff) = (Vec::new(), Vec::new());
@@ -369,6 +387,93 @@ async fn run(n_units: usize, n_years: i32, n_periods: usize, n_samples: usize) {
     );
     for laptop in laptops {
         laptop.client.shutdown().await;
+    }
+}
+
+/// What a new laptop's first login took: the download, and the dashboard after it.
+struct Downloaded {
+    n_docs: usize,
+    download: Duration,
+    ready_after: Duration,
+    n_reads: usize,
+}
+
+impl std::fmt::Display for Downloaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} documents downloaded in {:.1} s; the dashboard's data ready {:.0} ms after the last \
+             one arrived ({} reads of the dashboard during the download)",
+            self.n_docs,
+            self.download.as_secs_f64(),
+            ms(self.ready_after),
+            self.n_reads
+        )
+    }
+}
+
+/// The office's first login on a new laptop (`dir` empty), as the app makes it: the client
+/// logs in and downloads every document while the dashboard is on screen, and the dashboard is
+/// read again whenever documents changed (the app's overview follows `n_doc_changes`, one read
+/// at a time). Timed: the download, to up to date; then the dashboard's data ready after it.
+async fn download_with_dashboard(
+    dir: &std::path::Path,
+    url: &str,
+    period: PeriodId,
+    n_units: usize,
+) -> Downloaded {
+    let client = Client::open_with(dir, test_config()).await.unwrap();
+    let started = Instant::now();
+    client.login(url, "thamdinh", PASSWORD).await.unwrap();
+    client.start_sync();
+    let mut status = client.status();
+    let mut n_reads = 0;
+    // The document changes the dashboard was last read at, and when that read ended with
+    // every unit in it.
+    let mut read_at: Option<u64> = None;
+    let mut complete_at: Option<(u64, Instant)> = None;
+    let mut downloaded_at: Option<Instant> = None;
+    loop {
+        let (n_changes, up_to_date) = {
+            let now = status.borrow_and_update();
+            let up_to_date =
+                matches!(now.state, client::SyncState::UpToDate { .. }) && now.n_unconfirmed == 0;
+            (now.n_doc_changes, up_to_date)
+        };
+        if up_to_date && downloaded_at.is_none() {
+            downloaded_at = Some(Instant::now());
+        }
+        if let (Some(downloaded_at), Some((changes, ready_at))) = (downloaded_at, complete_at) {
+            if changes == n_changes {
+                let n_docs = client.documents().len();
+                client.shutdown().await;
+                return Downloaded {
+                    n_docs,
+                    download: downloaded_at - started,
+                    ready_after: ready_at.saturating_duration_since(downloaded_at),
+                    n_reads,
+                };
+            }
+        }
+        if read_at != Some(n_changes) {
+            // Documents changed since the dashboard was last read: read it again, as the app.
+            read_at = Some(n_changes);
+            let Some(plan) = client.plan().await.unwrap() else {
+                continue;
+            };
+            if let Ok(report) = client.report(&plan, period, Scope::AllUnits, today()).await {
+                n_reads += 1;
+                if units_in(&report) >= n_units {
+                    complete_at = Some((n_changes, Instant::now()));
+                }
+            }
+            continue;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1800),
+            "the download did not end within 30 minutes"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(500), status.changed()).await;
     }
 }
 
