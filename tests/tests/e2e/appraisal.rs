@@ -32,31 +32,11 @@ fn row_css(task_id: &TaskId) -> String {
 }
 
 /// Types `words` in the header's search box (replacing what is there).
-/// A box redrawn between finding and typing (stale) is looked up again and typed in anew.
 async fn search(client: &Client, words: &str) -> anyhow::Result<()> {
-    crate::wait_for(
-        "the search box to take the words",
-        Duration::from_secs(30),
-        || async {
-            let Some(search) = client
-                .find_all(Locator::Css("#search"))
-                .await?
-                .into_iter()
-                .next()
-            else {
-                return Ok(None);
-            };
-            let typed = async {
-                search.clear().await?;
-                search.send_keys(words).await
-            };
-            match typed.await {
-                Ok(()) => Ok(Some(())),
-                Err(err) if crate::is_stale(&err) => Ok(None),
-                Err(err) => Err(err.into()),
-            }
-        },
-    )
+    crate::act_when_ready(client, "#search", |search| async move {
+        search.clear().await?;
+        search.send_keys(words).await
+    })
     .await
 }
 
@@ -186,11 +166,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             live.kill();
             crate::wait_server_gone(&client).await?;
             crate::scroll_to(&client, "record-result", "center").await?;
-            client
-                .find(Locator::Css("#record-result"))
-                .await?
-                .send_keys(RESULT)
-                .await?;
+            crate::act_when_ready(&client, "#record-result", |e| async move {
+                e.send_keys(RESULT).await
+            })
+            .await?;
             crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
                 .await?;
             live.start();
@@ -262,11 +241,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
                 .then_some(()))
             })
             .await?;
-            client
-                .find(Locator::Css("#record-unit"))
-                .await?
-                .select_by_value("QLHT")
-                .await?;
+            crate::act_when_ready(&client, "#record-unit", |e| async move {
+                e.select_by_value("QLHT").await
+            })
+            .await?;
             // The office app shows the staff's edit.
             crate::wait_result_of(&client, "QLHT", RESULT).await?;
             crate::scroll_to(&client, "record-verdict", "center").await?;
@@ -282,11 +260,10 @@ fn the_office_returns_a_report_and_the_unit_sees_why() {
             )
             .await?;
             assert_eq!(refusal, ["Ghi rõ lý do trả lại để đơn vị biết cần sửa gì."]);
-            client
-                .find(Locator::Css("#verdict-comment"))
-                .await?
-                .send_keys(COMMENT)
-                .await?;
+            crate::act_when_ready(&client, "#verdict-comment", |e| async move {
+                e.send_keys(COMMENT).await
+            })
+            .await?;
             crate::click_when_ready(&client, "#verdict-return").await?;
             let verdict = wait_for(
                 "the verdict on the page",

@@ -78,17 +78,30 @@ where
 /// action the page may still be redrawing, and an element found in the old page (stale) or not
 /// yet interactable is looked up and clicked again.
 async fn click_when_ready(client: &Client, css: &str) -> anyhow::Result<()> {
+    act_when_ready(client, css, |element| async move {
+        element.click().await.map(|_| ())
+    })
+    .await
+}
+
+/// Does `act` on the first element `css` selects once it is there (typing, choosing an
+/// option): an element the page redrew between finding and acting (stale) is looked up again
+/// and `act` done on the new one. A stale element refuses the whole command, so nothing is
+/// done twice.
+async fn act_when_ready<F, Fut>(client: &Client, css: &str, act: F) -> anyhow::Result<()>
+where
+    F: Fn(fantoccini::elements::Element) -> Fut,
+    Fut: Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
     wait_for(
-        &format!("{css} to take a click"),
+        &format!("{css} to take the action"),
         Duration::from_secs(30),
         || async {
             let Some(element) = client.find_all(Locator::Css(css)).await?.into_iter().next() else {
                 return Ok(None);
             };
-            // The element may be replaced between finding and clicking (a re-render): find it
-            // again.
-            match element.click().await {
-                Ok(_) => Ok(Some(())),
+            match act(element).await {
+                Ok(()) => Ok(Some(())),
                 Err(err) if is_stale(&err) => Ok(None),
                 Err(err) => Err(err.into()),
             }

@@ -97,11 +97,10 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             live.kill();
             crate::wait_server_gone(&client).await?;
             crate::scroll_to(&client, "record-result", "center").await?;
-            client
-                .find(Locator::Css("#record-result"))
-                .await?
-                .send_keys(RESULT)
-                .await?;
+            crate::act_when_ready(&client, "#record-result", |e| async move {
+                e.send_keys(RESULT).await
+            })
+            .await?;
             crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
                 .await?;
             wait_state(&client, "Đang nhập").await?;
@@ -220,11 +219,10 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             wait_state(&client, "Đã gửi").await?;
             assert_eq!(crate::shown_period(&client).await?, period);
             crate::scroll_to(&client, "record-verdict", "center").await?;
-            client
-                .find(Locator::Css("#verdict-comment"))
-                .await?
-                .send_keys(COMMENT)
-                .await?;
+            crate::act_when_ready(&client, "#verdict-comment", |e| async move {
+                e.send_keys(COMMENT).await
+            })
+            .await?;
             crate::click_when_ready(&client, "#verdict-return").await?;
             wait_state(&client, "Trả lại").await?;
             // The next report to appraise is offered, and opens.
@@ -310,11 +308,10 @@ fn a_report_is_sent_offline_returned_fixed_and_accepted() {
             );
             save_screenshot(&client, "e2e-submission-returned.png").await?;
             crate::scroll_to(&client, "record-result", "center").await?;
-            client
-                .find(Locator::Css("#record-result"))
-                .await?
-                .send_keys(FIXED)
-                .await?;
+            crate::act_when_ready(&client, "#record-result", |e| async move {
+                e.send_keys(FIXED).await
+            })
+            .await?;
             crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
             crate::scroll_to(&client, "record-submission", "center").await?;
             wait_for("the resend button", Duration::from_secs(30), || async {

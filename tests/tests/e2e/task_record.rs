@@ -70,11 +70,10 @@ fn staff_edit_offline_reaches_the_office() {
             result.send_keys(RESULT).await?;
             crate::wait_save_label(&client, "Đã lưu trên máy, chờ gửi", Duration::from_secs(15))
                 .await?;
-            client
-                .find(Locator::Css("#record-status"))
-                .await?
-                .select_by_value("in_progress")
-                .await?;
+            crate::act_when_ready(&client, "#record-status", |e| async move {
+                e.select_by_value("in_progress").await
+            })
+            .await?;
             colleague
                 .client
                 .edit_record(
@@ -307,12 +306,11 @@ fn the_office_reads_any_unit_s_record() {
             staff.wait_up_to_date(Duration::from_secs(30)).await;
             crate::wait_up_to_date(&client, Duration::from_secs(30)).await?;
             open_task(&client, &task_id).await?;
-            client
-                .find(Locator::Css("#record-unit"))
-                .await
-                .context("office roles choose the unit")?
-                .select_by_value("QLHT")
-                .await?;
+            crate::act_when_ready(&client, "#record-unit", |e| async move {
+                e.select_by_value("QLHT").await
+            })
+            .await
+            .context("office roles choose the unit")?;
             let progress = wait_for("QLHT's record", Duration::from_secs(30), || async {
                 let shown = client
                     .find_all(Locator::Css(

@@ -18,11 +18,12 @@ const RESULT_2027: &str = "Quý I/2027: đã ban hành kế hoạch năm";
 
 /// Chooses `period` in the task page's period selector and waits until its record is shown.
 async fn choose_period(client: &Client, period: PeriodId) -> anyhow::Result<()> {
-    client
-        .find(Locator::Css("#record-period"))
-        .await?
-        .select_by_value(&period.to_string())
-        .await?;
+    let value = period.to_string();
+    crate::act_when_ready(client, "#record-period", |e| {
+        let value = value.clone();
+        async move { e.select_by_value(&value).await }
+    })
+    .await?;
     wait_for(
         &format!("the record of {period}"),
         Duration::from_secs(30),
@@ -101,11 +102,10 @@ fn the_task_page_moves_between_2026_and_the_opened_2027() {
             let title = texts(&client, "#record-submission .record-submission-label").await?;
             assert_eq!(title, ["Báo cáo Quý I/2027:"]);
             crate::scroll_to(&client, "record-result", "center").await?;
-            client
-                .find(Locator::Css("#record-result"))
-                .await?
-                .send_keys(RESULT_2027)
-                .await?;
+            crate::act_when_ready(&client, "#record-result", |e| async move {
+                e.send_keys(RESULT_2027).await
+            })
+            .await?;
             crate::wait_save_label(&client, "Đã đồng bộ", Duration::from_secs(60)).await?;
             save_screenshot(&client, "e2e-year-2027.png").await?;
             let on_server = eventually(
