@@ -7,6 +7,7 @@
 //! target/release/province-bench --units 1000 --offices 20 --every-ms 5000 --seconds 60
 //!                               [--procs 2] [--drain 15] [--seed N] [--setup-parallel 3]
 //!                               [--unit-client js|rust] [--office-client rust|js]
+//!                               [--office-procs 1]
 //! ```
 //!
 //! Setup (not measured): a data directory with `--units` units, one staff account each, and
@@ -14,7 +15,9 @@
 //! records document); then `plansync serve` (release, beside the bench) on loopback. The
 //! clients are stock JS automerge-repo clients (`tests/js-bench/province.mjs`), split over
 //! `--procs` node processes (units and offices dealt round-robin), since one node process runs
-//! on one core.
+//! on one core. With `--office-client rust` (the default) the offices are samod repos, as the
+//! office's app runs them, in `--office-procs` processes of their own (offices dealt
+//! round-robin).
 //!
 //! 1. Every client logs in (no websocket yet): the server's RSS here is the "before any
 //!    connection" figure.
@@ -69,6 +72,7 @@ fn main() {
     let seconds = arg_or("--seconds", 60);
     let drain_s = arg_or("--drain", 15);
     let n_procs = arg_or("--procs", 2).max(1);
+    let n_office_procs = arg_or("--office-procs", 1).max(1);
     let setup_parallel = arg_or("--setup-parallel", 3);
     let seed: u64 = arg("--seed").map_or_else(|| now_ms() as u64, |s| s.parse().unwrap());
     let js_offices = match arg("--office-client").as_deref() {
@@ -93,7 +97,7 @@ fn main() {
         if js_offices {
             " and the offices (stock JS clients)"
         } else {
-            ", the offices in one process of samod repos"
+            ", the offices in process(es) of samod repos"
         },
         if cfg!(debug_assertions) {
             "debug"
@@ -185,17 +189,20 @@ fn main() {
         })
         .collect();
     if !js_offices {
-        let config = json!({"base": server.url(), "password": PASSWORD,
-            "seconds": seconds, "drain_s": drain_s, "offices": offices, "docs": docs});
-        let mut command = Command::new(std::env::current_exe().unwrap());
-        command.arg("--office-process");
-        drivers.push(Driver::start(
-            command,
-            "offices",
-            n_procs,
-            &config,
-            tx.clone(),
-        ));
+        for k in 0..n_office_procs {
+            let offices: Vec<&String> = offices.iter().skip(k).step_by(n_office_procs).collect();
+            let config = json!({"base": server.url(), "password": PASSWORD,
+                "seconds": seconds, "drain_s": drain_s, "offices": offices, "docs": docs});
+            let mut command = Command::new(std::env::current_exe().unwrap());
+            command.arg("--office-process");
+            drivers.push(Driver::start(
+                command,
+                &format!("offices {k}"),
+                n_procs + k,
+                &config,
+                tx.clone(),
+            ));
+        }
     }
     drop(tx);
     let n_drivers = drivers.len();
