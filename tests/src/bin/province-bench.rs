@@ -7,7 +7,7 @@
 //! target/release/province-bench --units 1000 --offices 20 --every-ms 5000 --seconds 60
 //!                               [--procs 2] [--drain 15] [--seed N] [--setup-parallel 3]
 //!                               [--unit-client js|rust] [--office-client rust|js]
-//!                               [--office-procs 1]
+//!                               [--office-procs 1] [--clients-nice 0]
 //! ```
 //!
 //! Setup (not measured): a data directory with `--units` units, one staff account each, and
@@ -17,7 +17,9 @@
 //! `--procs` node processes (units and offices dealt round-robin), since one node process runs
 //! on one core. With `--office-client rust` (the default) the offices are samod repos, as the
 //! office's app runs them, in `--office-procs` processes of their own (offices dealt
-//! round-robin).
+//! round-robin). `--clients-nice N` runs every clients' process at niceness N, so that the
+//! server, alone at the default priority, is served first on the cores they share, as if the
+//! clients ran on machines of their own.
 //!
 //! 1. Every client logs in (no websocket yet): the server's RSS here is the "before any
 //!    connection" figure.
@@ -742,6 +744,18 @@ impl Driver {
     ) -> Driver {
         let config_file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(config_file.path(), config.to_string()).unwrap();
+        // `--clients-nice N`: the clients' processes run at a lower CPU priority (`nice -n N`,
+        // which execs the program: the same process id), as if on machines of their own.
+        let niceness = arg_or("--clients-nice", 0);
+        if niceness > 0 {
+            let mut niced = Command::new("nice");
+            niced
+                .arg("-n")
+                .arg(niceness.to_string())
+                .arg(command.get_program())
+                .args(command.get_args());
+            command = niced;
+        }
         let mut child = command
             .arg(config_file.path())
             .stdin(Stdio::piped())
