@@ -48,6 +48,7 @@ pub async fn follow_plan(repo: Repo, registry: Arc<Registry>, today: Today) {
         match registry.find_document(DocumentKind::Plan, None, None) {
             Ok(Some(entry)) => match find_registered(&repo, &entry.id).await {
                 Ok(handle) => break handle,
+                Err(err) if err.chain().any(|e| e.is::<samod::Stopped>()) => return,
                 Err(err) => tracing::warn!("plan edits: {err:#}"),
             },
             Ok(None) => {}
@@ -71,8 +72,13 @@ pub async fn follow_plan(repo: Repo, registry: Arc<Registry>, today: Today) {
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut reached: Option<Reached> = None;
     loop {
-        if let Err(err) = reach_units(&repo, &registry, &handle, today, &mut reached).await {
-            tracing::warn!("plan edits: cannot bring units' documents up to date: {err:#}");
+        match reach_units(&repo, &registry, &handle, today, &mut reached).await {
+            Ok(()) => {}
+            // The server is stopping: nothing is wrong, and nothing more to follow.
+            Err(err) if err.chain().any(|e| e.is::<samod::Stopped>()) => return,
+            Err(err) => {
+                tracing::warn!("plan edits: cannot bring units' documents up to date: {err:#}")
+            }
         }
         tokio::select! {
             change = changes.next() => {
