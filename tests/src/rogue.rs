@@ -20,6 +20,33 @@ pub struct RoguePeer {
     pub token: String,
 }
 
+/// An in-memory samod repo announcing `peer_id`, dialling the sync endpoint of `base` with
+/// the bearer `token`, and whether its connection was established within `within` (else why
+/// not). The caller stops the repo when it is done, or when the connection failed.
+pub async fn dial_repo(
+    base: &str,
+    token: &str,
+    peer_id: &str,
+    within: Duration,
+) -> (Repo, samod::DialerHandle<Refused>, Result<(), String>) {
+    let repo = Repo::build_tokio()
+        .with_peer_id(PeerId::from(peer_id))
+        .load()
+        .await;
+    let dialer = repo
+        .dial(
+            BackoffConfig::default(),
+            Arc::new(BearerDialer::new(base, token, false)),
+        )
+        .unwrap();
+    let established = match tokio::time::timeout(within, dialer.established()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(err)) => Err(format!("refused: {err:?}")),
+        Err(_) => Err(format!("no connection within {within:?}")),
+    };
+    (repo, dialer, established)
+}
+
 impl RoguePeer {
     /// Logs in as `username` and connects an in-memory samod repo to the server.
     pub async fn connect(base: &str, username: &str, password: &str, device: &str) -> RoguePeer {
@@ -55,30 +82,18 @@ impl RoguePeer {
         let peer_id = claimed_peer_id
             .unwrap_or(login["peer_id"].as_str().unwrap())
             .to_string();
-        let repo = Repo::build_tokio()
-            .with_peer_id(PeerId::from(peer_id.as_str()))
-            .load()
-            .await;
-        let dialer = repo
-            .dial(
-                BackoffConfig::default(),
-                Arc::new(BearerDialer::new(base, &token, false)),
-            )
-            .unwrap();
-        match tokio::time::timeout(Duration::from_secs(5), dialer.established()).await {
-            Ok(Ok(_)) => Ok(RoguePeer {
+        let (repo, dialer, established) =
+            dial_repo(base, &token, &peer_id, Duration::from_secs(5)).await;
+        match established {
+            Ok(()) => Ok(RoguePeer {
                 repo,
                 dialer,
                 peer_id,
                 token,
             }),
-            Ok(Err(err)) => {
+            Err(err) => {
                 repo.stop().await;
-                Err(format!("refused: {err:?}"))
-            }
-            Err(_) => {
-                repo.stop().await;
-                Err("no connection within 5 s".into())
+                Err(err)
             }
         }
     }

@@ -444,14 +444,12 @@ fn drive(bench_dir: &Path, config: &Value, pid: u32) -> Run {
 ///             every head of every document (C: this process's CPU seconds since the watch).
 ///   stdin: anything else: exits.
 mod samod_office {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use automerge::{ChangeHash, ReadDoc};
     use futures::StreamExt;
-    use samod::{BackoffConfig, DocHandle, DocumentId, PeerId, Repo};
+    use samod::{DocHandle, DocumentId};
     use serde_json::{json, Value};
-    use tests::bearer_dialer::BearerDialer;
     use tests::process_watch::cpu_seconds;
 
     pub fn run() -> ! {
@@ -496,20 +494,9 @@ mod samod_office {
                 format!("bench-office-{}", std::process::id()),
             )
         };
-        let repo = Repo::build_tokio()
-            .with_peer_id(PeerId::from(peer_id.as_str()))
-            .load()
-            .await;
-        let dialer = repo
-            .dial(
-                BackoffConfig::default(),
-                Arc::new(BearerDialer::new(base, &token, false)),
-            )
-            .unwrap();
-        tokio::time::timeout(Duration::from_secs(120), dialer.established())
-            .await
-            .expect("the office connects within 120 s")
-            .expect("the office connects");
+        let (repo, _dialer, established) =
+            tests::rogue::dial_repo(base, &token, &peer_id, Duration::from_secs(120)).await;
+        established.expect("the office connects");
         say(json!({"phase": "connected"}));
 
         let find = lines.recv().await.expect("the driver names the documents");
